@@ -1,0 +1,52 @@
+"""Odoo-side constants: selections, vault settings, OAuth state lifetime."""
+
+ENVIRONMENTS = [
+    ("emulator", "Emulator (local, no eBay account)"),
+    ("sandbox", "eBay Sandbox"),
+    ("production", "eBay Production"),
+]
+
+ACCOUNT_STATES = [
+    ("draft", "Not connected"),
+    ("connected", "Connected"),
+    ("reauth", "Needs re-authorisation"),
+    ("error", "Error"),
+]
+
+MARKETPLACES = [
+    ("EBAY_US", "eBay US"),
+    ("EBAY_GB", "eBay UK"),
+    ("EBAY_DE", "eBay Germany"),
+    ("EBAY_FR", "eBay France"),
+    ("EBAY_IT", "eBay Italy"),
+    ("EBAY_ES", "eBay Spain"),
+    ("EBAY_AU", "eBay Australia"),
+    ("EBAY_CA", "eBay Canada"),
+]
+
+# Kinds of secrets the vault holds per account.
+TOKEN_KINDS = [
+    ("client_secret", "Client secret"),
+    ("user_access", "User access token"),
+    ("user_refresh", "User refresh token"),
+    ("app_access", "Application access token"),
+]
+
+# Where vault keys come from: never the database.  Comma-separated Fernet keys,
+# newest first; older keys are kept only to read what they encrypted.
+VAULT_KEYS_ENV = "MARKETPLACE_VAULT_KEYS"
+VAULT_KEYS_CONFIG = "marketplace_vault_keys"
+
+# Refresh an access token this long before eBay says it expires, so a call
+# started just before expiry does not fail mid-flight.
+TOKEN_REFRESH_MARGIN_SECONDS = 300
+
+# A consent round-trip longer than this is refused as stale.
+OAUTH_STATE_TTL_SECONDS = 900
+OAUTH_HMAC_SCOPE = "marketplace_connector.ebay_oauth"
+OAUTH_CALLBACK_PATH = "/ebay/oauth/callback"
+
+# Advisory lock namespace for token refreshes (arbitrary, fixed).
+TOKEN_LOCK_NAMESPACE = 0x4542  # "EB"
+
+JOB_CHANNEL_ROOT = "root.ebay"

@@ -1,0 +1,31 @@
+"""Pure-Python eBay REST client: HTTP, OAuth and eBay JSON, never the ORM.
+
+Nothing in this package imports odoo, so it can be tested and benchmarked on
+its own against the emulator.
+"""
+
+from .auth import OAuthClient, TokenSet
+from .client import EbayClient
+from .endpoints import DEFAULT_SCOPES, Endpoints
+from .errors import (
+    EbayAuthError,
+    EbayError,
+    EbayNotFound,
+    EbayRateLimited,
+    EbayTransientError,
+    EbayValidationError,
+)
+
+__all__ = [
+    "DEFAULT_SCOPES",
+    "EbayAuthError",
+    "EbayClient",
+    "EbayError",
+    "EbayNotFound",
+    "EbayRateLimited",
+    "EbayTransientError",
+    "EbayValidationError",
+    "Endpoints",
+    "OAuthClient",
+    "TokenSet",
+]

@@ -1,0 +1,389 @@
+"""A seller's eBay account: environment, marketplace, state and tokens."""
+
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+
+import requests
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+from ..ebay import (
+    DEFAULT_SCOPES,
+    EbayAuthError,
+    EbayClient,
+    EbayError,
+    Endpoints,
+    OAuthClient,
+)
+
+_logger = logging.getLogger(__name__)
+
+_thread_local = threading.local()
+
+
+def _http_session():
+    """One keep-alive ``requests.Session`` per worker thread."""
+    session = getattr(_thread_local, "session", None)
+    if session is None:
+        session = _thread_local.session = requests.Session()
+    return session
+
+
+def _to_datetime(epoch):
+    if not epoch:
+        return False
+    # Odoo stores naive UTC datetimes.
+    moment = datetime.fromtimestamp(epoch, timezone.utc)
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
+class EbayAccount(models.Model):
+    _name = "ebay.account"
+    _description = "eBay Seller Account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        domain="[('company_id', '=', company_id)]",
+        help="Warehouse whose address becomes the eBay inventory location.",
+    )
+    environment = fields.Selection(
+        const.ENVIRONMENTS, required=True, default="sandbox", tracking=True
+    )
+    emulator_url = fields.Char(
+        string="Emulator URL",
+        help="Base URL of the local eBay emulator (emulator environment only).",
+    )
+    marketplace_id = fields.Selection(
+        const.MARKETPLACES, string="Marketplace", required=True, default="EBAY_US"
+    )
+    state = fields.Selection(
+        const.ACCOUNT_STATES, required=True, default="draft", tracking=True, copy=False
+    )
+    ebay_user_id = fields.Char(string="eBay User ID", readonly=True, copy=False)
+    ebay_username = fields.Char(string="eBay Username", readonly=True, copy=False)
+    granted_scopes = fields.Text(readonly=True, copy=False)
+    connected_since = fields.Datetime(readonly=True, copy=False)
+    access_token_expires_at = fields.Datetime(
+        string="Access token expires", readonly=True, copy=False
+    )
+    refresh_token_expires_at = fields.Datetime(
+        string="Refresh token expires", readonly=True, copy=False
+    )
+    app_token_expires_at = fields.Datetime(
+        string="Application token expires", readonly=True, copy=False
+    )
+    last_error = fields.Text(readonly=True, copy=False)
+
+    # App credentials: managers only.  The client secret lives in the vault.
+    client_id = fields.Char(
+        string="Client ID (App ID)",
+        groups="marketplace_connector.group_marketplace_manager",
+        copy=False,
+    )
+    ru_name = fields.Char(
+        string="RuName",
+        groups="marketplace_connector.group_marketplace_manager",
+        copy=False,
+        help="The eBay Redirect URL name of the application.",
+    )
+    scopes = fields.Text(
+        default=lambda self: "\n".join(DEFAULT_SCOPES),
+        groups="marketplace_connector.group_marketplace_manager",
+        help="OAuth scopes asked for at consent, one per line.",
+    )
+    has_client_secret = fields.Boolean(
+        compute="_compute_has_client_secret",
+        groups="marketplace_connector.group_marketplace_manager",
+    )
+    callback_url = fields.Char(
+        compute="_compute_callback_url",
+        groups="marketplace_connector.group_marketplace_manager",
+        help="Set this URL as the 'auth accepted' and 'auth declined' URL of the "
+        "RuName in eBay's developer portal.",
+    )
+
+    def _compute_has_client_secret(self):
+        tokens = (
+            self.env["ebay.token"]
+            .sudo()
+            .search([("account_id", "in", self.ids), ("kind", "=", "client_secret")])
+        )
+        with_secret = tokens.account_id
+        for account in self:
+            account.has_client_secret = account in with_secret
+
+    def _compute_callback_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.callback_url = base.rstrip("/") + const.OAUTH_CALLBACK_PATH
+
+    @api.constrains("environment", "emulator_url")
+    def _check_emulator_url(self):
+        for account in self:
+            if account.environment == "emulator" and not account.emulator_url:
+                raise UserError(
+                    self.env._(
+                        "Account %(name)s uses the emulator: set the emulator URL.",
+                        name=account.name,
+                    )
+                )
+
+    # -- helpers ---------------------------------------------------------------
+    def _scope_list(self):
+        self.ensure_one()
+        scopes = self.sudo().scopes or "\n".join(DEFAULT_SCOPES)
+        return [s for s in scopes.split() if s]
+
+    def _ebay_endpoints(self):
+        self.ensure_one()
+        return Endpoints.for_environment(self.environment, self.emulator_url)
+
+    def _oauth_client(self):
+        """OAuth client with the app credentials read from the vault."""
+        self.ensure_one()
+        account = self.sudo()
+        secret, _expiry = self.env["ebay.token"]._read_secret(account, "client_secret")
+        if not account.client_id or not secret:
+            raise UserError(
+                self.env._(
+                    "Account %(name)s has no app credentials: a manager must enter "
+                    "the client ID and client secret in the Connect wizard.",
+                    name=self.name,
+                )
+            )
+        return OAuthClient(
+            self._ebay_endpoints(),
+            account.client_id,
+            secret,
+            ru_name=account.ru_name,
+            session=_http_session(),
+        )
+
+    def _ebay_client(self):
+        """The REST client every eBay call of this account goes through."""
+        self.ensure_one()
+        self._check_can_call()
+        return EbayClient(
+            self._ebay_endpoints(),
+            token_provider=self._get_user_access_token,
+            session=_http_session(),
+            marketplace_id=self.marketplace_id,
+        )
+
+    def _check_can_call(self):
+        """Stop every call of an account that is not (or no longer) connected."""
+        self.ensure_one()
+        if self.state != "connected":
+            raise EbayAuthError(
+                self.env._(
+                    "eBay account %(name)s is %(state)s: a manager must connect it "
+                    "again before anything is sent to eBay.",
+                    name=self.name,
+                    state=dict(const.ACCOUNT_STATES)[self.state].lower(),
+                )
+            )
+
+    # -- tokens ------------------------------------------------------------------
+    def _get_user_access_token(self, force_refresh=False):
+        """A valid user access token, refreshed ahead of expiry when needed."""
+        self.ensure_one()
+        self._check_can_call()
+        token, expires_at = self.env["ebay.token"]._read_secret(self, "user_access")
+        if token and not force_refresh and self._still_valid(expires_at):
+            return token
+        return self._refresh_token_locked("user_access", stale_token=token)
+
+    def _get_app_access_token(self, force_refresh=False):
+        """The application token (client credentials), cached until it expires."""
+        self.ensure_one()
+        token, expires_at = self.env["ebay.token"]._read_secret(self, "app_access")
+        if token and not force_refresh and self._still_valid(expires_at):
+            return token
+        return self._refresh_token_locked("app_access", stale_token=token)
+
+    @api.model
+    def _still_valid(self, expires_at):
+        margin = const.TOKEN_REFRESH_MARGIN_SECONDS
+        return bool(expires_at) and expires_at.timestamp() - margin > time.time()
+
+    def _refresh_token_locked(self, kind, stale_token=None):
+        """Refresh one token kind, one worker at a time per account.
+
+        An advisory lock serialises refreshes of the account across workers.
+        The refresh itself runs in a transaction opened *after* the lock is
+        held, so it sees a token another worker has just committed and then
+        makes no call at all.  It commits on its own: a refreshed token (or
+        the 'needs re-authorisation' state) must survive even if the job that
+        asked for it rolls back.
+        """
+        self.ensure_one()
+        # The other transaction must see this one's pending writes where it can.
+        self.env.flush_all()
+        registry = self.env.registry
+        failure = None
+        with registry.cursor() as lock_cr:
+            lock_cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                (const.TOKEN_LOCK_NAMESPACE, self.id),
+            )
+            with registry.cursor() as cr:
+                account = self.with_env(self.env(cr=cr, su=True))
+                token, expires_at = account.env["ebay.token"]._read_secret(
+                    account, kind
+                )
+                if token and token != stale_token and self._still_valid(expires_at):
+                    result = token  # another worker refreshed it meanwhile
+                else:
+                    try:
+                        result = account._mint_token(kind)
+                    except EbayAuthError as err:
+                        failure = err
+                        if kind == "user_access" and (
+                            err.needs_reauthorisation
+                            or err.oauth_error == "invalid_client"
+                        ):
+                            account._set_needs_reauthorisation(err.user_message)
+                        else:
+                            account.last_error = err.user_message
+        # What the other transaction wrote must not be shadowed by our cache.
+        self.env.invalidate_all()
+        if failure is not None:
+            raise failure
+        return result
+
+    def _mint_token(self, kind):
+        """Ask eBay for a new token of ``kind``; store it; return it."""
+        Token = self.env["ebay.token"]
+        oauth = self._oauth_client()
+        if kind == "app_access":
+            tokens = oauth.application_token()
+            expiry = _to_datetime(tokens.access_expires_at)
+            Token._store(self, "app_access", tokens.access_token, expiry)
+            self.app_token_expires_at = expiry
+            _logger.info("eBay application token renewed for account %s", self.id)
+            return tokens.access_token
+        refresh_token, _expiry = Token._read_secret(self, "user_refresh")
+        if not refresh_token:
+            raise EbayAuthError(
+                self.env._("No refresh token is stored; connect the account."),
+                oauth_error="invalid_grant",
+            )
+        tokens = oauth.refresh(refresh_token, self._scope_list())
+        expiry = _to_datetime(tokens.access_expires_at)
+        Token._store(self, "user_access", tokens.access_token, expiry)
+        self.write({"access_token_expires_at": expiry, "last_error": False})
+        _logger.info("eBay user token refreshed for account %s", self.id)
+        return tokens.access_token
+
+    def _set_needs_reauthorisation(self, reason):
+        """eBay refused our refresh token: stop calls and ask a manager."""
+        self.ensure_one()
+        self.env["ebay.token"]._drop(self, kinds=("user_access",))
+        self.write({"state": "reauth", "last_error": reason})
+        self.message_post(
+            body=self.env._(
+                "eBay refused to renew the access of this account (%(reason)s). "
+                "Nothing is sent to eBay until a manager connects it again.",
+                reason=reason,
+            )
+        )
+        self._schedule_manager_activity(
+            self.env._("Reconnect eBay account %(name)s", name=self.name),
+            self.env._(
+                "eBay no longer accepts this account's authorisation. Open the "
+                "account and click Connect to grant access again."
+            ),
+        )
+        _logger.warning("eBay account %s needs re-authorisation", self.id)
+
+    def _schedule_manager_activity(self, summary, note):
+        """One open 'needs attention' activity per manager, never a pile."""
+        self.ensure_one()
+        activity_type = self.env.ref(
+            "marketplace_connector.mail_activity_type_ebay_attention"
+        )
+        managers = self.env.ref(
+            "marketplace_connector.group_marketplace_manager"
+        ).users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        )
+        open_for = self.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        ).user_id
+        for user in managers - open_for:
+            self.activity_schedule(
+                "marketplace_connector.mail_activity_type_ebay_attention",
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
+
+    # -- buttons -------------------------------------------------------------
+    def action_open_connect_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Connect eBay"),
+            "res_model": "ebay.connect.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_account_id": self.id},
+        }
+
+    def action_test_connection(self):
+        """Ask eBay who we are; refreshes the username shown."""
+        self.ensure_one()
+        try:
+            user = self._ebay_client().get_user()
+        except EbayError as err:
+            raise UserError(
+                self.env._(
+                    "eBay connection test failed for %(name)s: %(reason)s",
+                    name=self.name,
+                    reason=err.user_message,
+                )
+            ) from err
+        self.write(
+            {
+                "ebay_user_id": user.get("userId"),
+                "ebay_username": user.get("username"),
+                "last_error": False,
+            }
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Connected to eBay as %(user)s.", user=user.get("username")
+                ),
+            },
+        }
+
+    def action_disconnect(self):
+        for account in self:
+            self.env["ebay.token"]._drop(
+                account, kinds=("user_access", "user_refresh", "app_access")
+            )
+            account.write(
+                {
+                    "state": "draft",
+                    "access_token_expires_at": False,
+                    "refresh_token_expires_at": False,
+                    "app_token_expires_at": False,
+                }
+            )
+            account.message_post(body=self.env._("Disconnected from eBay."))
+        return True

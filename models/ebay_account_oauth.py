@@ -1,0 +1,144 @@
+"""The consent round-trip of an account: signed state, code exchange.
+
+The ``state`` sent to eBay is ``base64(json).hmac``: the HMAC (keyed by the
+database secret) binds it to the account, the user who started it and an
+expiry, and a one-time nonce stored on the account makes a replayed state
+useless once it has been used.
+"""
+
+import base64
+import json
+import secrets
+import time
+
+from odoo import api, fields, models
+from odoo.tools import consteq
+from odoo.tools.misc import hmac as odoo_hmac
+
+from .. import const
+from ..ebay import EbayClient
+from .ebay_account import _http_session, _to_datetime
+
+
+class OAuthStateError(Exception):
+    """The state of a consent callback is forged, replayed or expired."""
+
+
+class EbayAccount(models.Model):
+    _inherit = "ebay.account"
+
+    oauth_nonce = fields.Char(copy=False, groups="base.group_system")
+
+    # -- state -----------------------------------------------------------------
+    def _oauth_sign(self, payload):
+        return odoo_hmac(self.env(su=True), const.OAUTH_HMAC_SCOPE, payload)
+
+    def _oauth_make_state(self):
+        """Start a consent round-trip for the current user; return the state."""
+        self.ensure_one()
+        nonce = secrets.token_urlsafe(16)
+        self.sudo().oauth_nonce = nonce
+        payload = json.dumps(
+            {
+                "a": self.id,
+                "u": self.env.uid,
+                "x": int(time.time()) + const.OAUTH_STATE_TTL_SECONDS,
+                "n": nonce,
+            },
+            separators=(",", ":"),
+        )
+        encoded = base64.urlsafe_b64encode(payload.encode()).decode()
+        return f"{encoded}.{self._oauth_sign(encoded)}"
+
+    @api.model
+    def _oauth_check_state(self, state):
+        """Return the account a state belongs to, consuming its nonce.
+
+        Raises :class:`OAuthStateError` with a reason a person can read.
+        """
+        try:
+            encoded, signature = (state or "").rsplit(".", 1)
+            payload = json.loads(base64.urlsafe_b64decode(encoded.encode()))
+            account_id, user_id = int(payload["a"]), int(payload["u"])
+            expires, nonce = int(payload["x"]), str(payload["n"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise OAuthStateError(self.env._("The request is malformed.")) from exc
+        if not consteq(signature, self._oauth_sign(encoded)):
+            raise OAuthStateError(self.env._("The request was not issued by Odoo."))
+        if user_id != self.env.uid:
+            raise OAuthStateError(
+                self.env._("The connection was started by another user.")
+            )
+        if expires < time.time():
+            raise OAuthStateError(
+                self.env._("The connection request has expired; start again.")
+            )
+        account = self.sudo().browse(account_id).exists()
+        if (
+            not account
+            or not account.oauth_nonce
+            or not consteq(account.oauth_nonce, nonce)
+        ):
+            raise OAuthStateError(
+                self.env._("This connection request was already used.")
+            )
+        account.oauth_nonce = False
+        return account.sudo(False)
+
+    # -- completion --------------------------------------------------------------
+    def _oauth_complete(self, code):
+        """Exchange the code, store the tokens, record who we are on eBay.
+
+        Nothing is stored unless the exchange and the identity call both
+        succeed: tokens are written last, after getUser has answered.
+        """
+        self.ensure_one()
+        account = self.sudo()
+        tokens = account._oauth_client().exchange_code(code)
+        client = account._client_with_token(tokens.access_token)
+        user = client.get_user()
+        Token = self.env["ebay.token"]
+        access_expiry = _to_datetime(tokens.access_expires_at)
+        refresh_expiry = _to_datetime(tokens.refresh_expires_at)
+        Token._store(account, "user_access", tokens.access_token, access_expiry)
+        Token._store(account, "user_refresh", tokens.refresh_token, refresh_expiry)
+        account.write(
+            {
+                "state": "connected",
+                "ebay_user_id": user.get("userId"),
+                "ebay_username": user.get("username"),
+                "granted_scopes": "\n".join(account._scope_list()),
+                "connected_since": account.connected_since or _to_datetime(time.time()),
+                "access_token_expires_at": access_expiry,
+                "refresh_token_expires_at": refresh_expiry,
+                "last_error": False,
+            }
+        )
+        account.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "marketplace_connector.mail_activity_type_ebay_attention"
+                )
+            )
+        ).action_feedback(feedback=self.env._("Account reconnected."))
+        account.message_post(
+            body=self.env._("Connected to eBay as %(user)s.", user=user.get("username"))
+        )
+        return user
+
+    def _client_with_token(self, access_token):
+        """A client bound to a just-minted token, before anything is stored."""
+        return EbayClient(
+            self._ebay_endpoints(),
+            token_provider=lambda force_refresh=False: access_token,
+            session=_http_session(),
+            marketplace_id=self.marketplace_id,
+        )
+
+    def _oauth_record_failure(self, reason):
+        self.ensure_one()
+        self.sudo().write({"last_error": reason})
+        self.sudo().message_post(
+            body=self.env._("eBay connection failed: %(reason)s", reason=reason)
+        )

@@ -1,0 +1,161 @@
+# shellcheck shell=bash
+# Shared helpers of scripts/run.sh and scripts/test.sh: find Odoo 18, start a
+# project-local PostgreSQL on loopback, start the eBay emulator.
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+ADDON_NAME="marketplace_connector"
+PG_BIN=""
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Odoo 18 must be importable: installed in this python, or a source tree
+# named by ODOO_PATH (a checkout of odoo/odoo at branch 18.0).
+find_odoo() {
+    if [ -n "${ODOO_PATH:-}" ]; then
+        [ -f "$ODOO_PATH/odoo/__init__.py" ] \
+            || die "ODOO_PATH=$ODOO_PATH does not hold an Odoo source tree (no odoo/__init__.py)."
+        export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+    fi
+    local out
+    if ! out=$("$PYTHON" -c 'import odoo.release as r, os, odoo; print(r.version_info[0], os.path.dirname(os.path.dirname(odoo.__file__)))' 2>&1); then
+        cat >&2 <<MSG
+ERROR: Odoo 18 cannot be imported by $PYTHON.
+$out
+Provide Odoo 18.0 in one of these ways, then run this command again:
+  * install it into this python (pip install -e /path/to/odoo-18.0, or a .pth
+    file in site-packages pointing at the source tree), or
+  * export ODOO_PATH=/path/to/odoo-18.0 (a checkout of github.com/odoo/odoo,
+    branch 18.0) and install its requirements.txt.
+MSG
+        exit 3
+    fi
+    local major=${out%% *}
+    ODOO_ROOT=${out#* }
+    [ "$major" = "18" ] || die "Odoo $major found at $ODOO_ROOT; this addon needs Odoo 18."
+    ODOO_ADDONS="$ODOO_ROOT/addons"
+    [ -d "$ODOO_ADDONS/sale_stock" ] || die "No Odoo addons found at $ODOO_ADDONS."
+    say "Odoo 18 found at $ODOO_ROOT"
+}
+
+pip_install() {
+    "$PYTHON" -m pip install --disable-pip-version-check -q "$@"
+}
+
+# The project's Python requirements (queue_job without its 'odoo' dependency:
+# Odoo itself is not a PyPI package).
+ensure_python_deps() {
+    local with_tests=${1:-}
+    "$PYTHON" -c 'import cryptography, requests' 2>/dev/null \
+        || pip_install requests cryptography
+    if ! "$PYTHON" -m pip show -q odoo-addon-queue_job >/dev/null 2>&1; then
+        say "Installing OCA queue_job (18.0)"
+        pip_install --no-deps "odoo-addon-queue_job==18.0.3.1.2"
+    fi
+    if [ -n "$with_tests" ]; then
+        "$PYTHON" -c 'import pytest_odoo, websocket, jsonschema' 2>/dev/null \
+            || pip_install -r "$REPO_DIR/test-requirements.txt"
+    fi
+}
+
+# Debian packages (installed when missing and we are root).
+ensure_deb() {
+    local cmd=$1 pkg=$2
+    command -v "$cmd" >/dev/null 2>&1 && return 0
+    [ -x "/usr/lib/postgresql/15/bin/$cmd" ] && return 0
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+        say "Installing Debian package $pkg"
+        apt-get update -qq >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null
+    else
+        die "$cmd is missing: install the Debian package $pkg."
+    fi
+}
+
+free_port() {
+    "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Start (or reuse) a PostgreSQL cluster in $1 listening on 127.0.0.1:$2.
+# A role 'odoo' (Odoo refuses to run as 'postgres') may create databases.
+start_postgres() {
+    local dir=$1 port=$2
+    ensure_deb pg_ctl postgresql
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql."
+    local run_as=()
+    if [ "$(id -u)" = "0" ]; then
+        run_as=(runuser -u postgres --)
+        mkdir -p "$dir"
+        chown postgres "$dir"
+    fi
+    if [ ! -f "$dir/PG_VERSION" ]; then
+        "${run_as[@]}" "$PG_BIN/initdb" -D "$dir" -U postgres -A trust -E UTF8 \
+            --locale=C.UTF-8 >/dev/null
+    fi
+    "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null
+    PG_DIR=$dir
+    PG_RUN_AS=("${run_as[@]}")
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
+        "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1 \
+        || "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc \
+            "CREATE ROLE odoo LOGIN CREATEDB" >/dev/null
+    say "PostgreSQL on 127.0.0.1:$port ($dir)"
+}
+
+stop_postgres() {
+    if [ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/postmaster.pid" ]; then
+        "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+}
+
+# Contracts live beside the repo (../shared/ebay-contracts) unless told.
+find_contracts() {
+    if [ -z "${EBAY_CONTRACTS_DIR:-}" ]; then
+        local candidate
+        for candidate in "$REPO_DIR/../shared/ebay-contracts" "$REPO_DIR/shared/ebay-contracts"; do
+            if [ -d "$candidate" ]; then
+                EBAY_CONTRACTS_DIR=$(cd "$candidate" && pwd)
+                break
+            fi
+        done
+    fi
+    export EBAY_CONTRACTS_DIR="${EBAY_CONTRACTS_DIR:-}"
+}
+
+# Start the emulator on 127.0.0.1:$1 (extra CLI arguments follow); log to $2.
+start_emulator() {
+    local port=$1 log=$2
+    shift 2
+    find_contracts
+    local contracts=()
+    [ -n "$EBAY_CONTRACTS_DIR" ] && contracts=(--contracts "$EBAY_CONTRACTS_DIR")
+    (cd "$REPO_DIR" && exec "$PYTHON" -m emulator --host 127.0.0.1 --port "$port" \
+        "${contracts[@]}" "$@" >"$log" 2>&1) &
+    EMULATOR_PID=$!
+    local i
+    for i in $(seq 1 100); do
+        if "$PYTHON" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/_emulator/health', timeout=1)" 2>/dev/null; then
+            say "eBay emulator on http://127.0.0.1:$port"
+            return 0
+        fi
+        kill -0 "$EMULATOR_PID" 2>/dev/null || { cat "$log" >&2; die "The emulator did not start."; }
+        sleep 0.2
+    done
+    die "The emulator did not answer on port $port."
+}
+
+# Odoo wants the addon in a folder named after it: link the repo there.
+link_addon() {
+    local addons_dir=$1
+    mkdir -p "$addons_dir"
+    ln -sfn "$REPO_DIR" "$addons_dir/$ADDON_NAME"
+}
+
+new_vault_key() {
+    "$PYTHON" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Set up and run Odoo 18 with this addon against the local eBay emulator:
+# a project-local PostgreSQL (in .run/), the emulator on 127.0.0.1:8099, a demo
+# database with a demo seller account, then Odoo on http://localhost:8069.
+# No eBay account is needed.  Stop with Ctrl-C; run again to resume.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ODOO_PORT=${ODOO_PORT:-8069}
+EMULATOR_PORT=${EMULATOR_PORT:-8099}
+PG_PORT=${PG_PORT:-54329}
+DB=${DB:-marketplace_demo}
+RUN_DIR="$REPO_DIR/.run"
+
+find_odoo
+ensure_python_deps
+mkdir -p "$RUN_DIR"
+chmod 755 "$RUN_DIR"
+
+cleanup() {
+    [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+    stop_postgres
+}
+trap cleanup EXIT
+
+start_postgres "$RUN_DIR/pg" "$PG_PORT"
+
+# Local secrets, made once and kept out of git (.run/ is ignored): the vault
+# key and the demo app's client secret the emulator is told about.
+umask 077
+[ -s "$RUN_DIR/vault.key" ] || new_vault_key >"$RUN_DIR/vault.key"
+[ -s "$RUN_DIR/demo-app.secret" ] || new_vault_key >"$RUN_DIR/demo-app.secret"
+umask 022
+DEMO_SECRET=$(cat "$RUN_DIR/demo-app.secret")
+
+link_addon "$RUN_DIR/addons"
+cat >"$RUN_DIR/odoo.conf" <<CONF
+[options]
+db_host = 127.0.0.1
+db_port = $PG_PORT
+db_user = odoo
+db_password = False
+addons_path = $ODOO_ADDONS,$RUN_DIR/addons
+data_dir = $RUN_DIR/data
+http_interface = 127.0.0.1
+http_port = $ODOO_PORT
+dbfilter = ^$DB\$
+marketplace_vault_keys = $(cat "$RUN_DIR/vault.key")
+CONF
+chmod 600 "$RUN_DIR/odoo.conf"
+
+ODOO_URL="http://localhost:$ODOO_PORT"
+start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log" \
+    --app "marketplace-demo-app:$DEMO_SECRET:marketplace-demo-runame:$ODOO_URL/ebay/oauth/callback"
+
+if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U odoo -d postgres -qtAc \
+        "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
+    say "Creating database $DB with demo data (takes a few minutes the first time)"
+    "$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" \
+        --stop-after-init --log-level=warn
+else
+    "$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB" -u "$ADDON_NAME" \
+        --stop-after-init --log-level=warn
+fi
+
+# Point the demo account at this emulator and vault its app secret.
+"$PYTHON" -m odoo shell -c "$RUN_DIR/odoo.conf" -d "$DB" --no-http --log-level=warn \
+    >/dev/null <<PY
+account = env.ref("marketplace_connector.ebay_account_demo")
+account.emulator_url = "http://127.0.0.1:$EMULATOR_PORT"
+env["ebay.token"]._store(account, "client_secret", open("$RUN_DIR/demo-app.secret").read().strip())
+env["ir.config_parameter"].set_param("web.base.url", "$ODOO_URL")
+env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
+env.cr.commit()
+PY
+
+cat <<MSG
+
+  Odoo is starting on $ODOO_URL  (login: admin, password: admin)
+  Sales > eBay > Accounts > "Demo seller (emulator)" > Connect eBay > Connect,
+  then Agree on the emulator's consent page.
+  The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT.  Ctrl-C stops everything.
+
+MSG
+"$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB"

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The whole test suite: a throw-away PostgreSQL and eBay emulator, the addon
+# installed in a fresh database, then pytest (pytest-odoo with --odoo-http, so
+# HttpCase and Chromium tours run) over the Odoo tests and the emulator's own.
+# Usage: scripts/test.sh [extra pytest arguments, e.g. -k oauth]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+find_odoo
+ensure_python_deps with-tests
+ensure_deb chromium chromium
+
+RUN_DIR=$(mktemp -d /tmp/marketplace-test.XXXXXX)
+chmod 755 "$RUN_DIR"
+cleanup() {
+    [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+    stop_postgres
+    rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+PG_PORT=$(free_port)
+start_postgres "$RUN_DIR/pg" "$PG_PORT"
+EMULATOR_PORT=$(free_port)
+start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log"
+export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
+# Two fresh keys, newest first: tests encrypt with the first, rotate, etc.
+MARKETPLACE_VAULT_KEYS="$(new_vault_key),$(new_vault_key)"
+export MARKETPLACE_VAULT_KEYS
+
+link_addon "$RUN_DIR/addons"
+DB=marketplace_test
+cat >"$RUN_DIR/odoo.conf" <<CONF
+[options]
+db_host = 127.0.0.1
+db_port = $PG_PORT
+db_user = odoo
+db_password = False
+addons_path = $ODOO_ADDONS,$RUN_DIR/addons
+data_dir = $RUN_DIR/data
+http_interface = 127.0.0.1
+list_db = False
+CONF
+
+say "Installing $ADDON_NAME in a fresh database"
+if ! "$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" \
+        --without-demo=all --stop-after-init --log-level=warn \
+        >"$RUN_DIR/install.log" 2>&1 \
+        || grep -E " (ERROR|CRITICAL) " "$RUN_DIR/install.log" >/dev/null; then
+    cat "$RUN_DIR/install.log" >&2
+    die "Installing the addon failed."
+fi
+
+say "Running the tests"
+cd "$RUN_DIR"
+status=0
+"$PYTHON" -m pytest -p no:cacheprovider -q -o addopts= \
+    --junitxml="$RUN_DIR/emulator.xml" "$REPO_DIR/emulator/tests" || status=$?
+ODOO_QUEUE_JOB_CHANNELS=root:0 "$PYTHON" -m pytest -p no:cacheprovider -q -o addopts= \
+    --odoo-config="$RUN_DIR/odoo.conf" --odoo-database="$DB" --odoo-http \
+    --odoo-log-level=warn --junitxml="$RUN_DIR/odoo.xml" \
+    "$RUN_DIR/addons/$ADDON_NAME/tests" "$@" || status=$?
+
+# One closing line for the whole suite (both pytest runs).
+"$PYTHON" - "$RUN_DIR/emulator.xml" "$RUN_DIR/odoo.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+tests = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        failed += 1
+        continue
+    for suite in root.iter("testsuite"):
+        tests += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+print(f"suite: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

@@ -1,0 +1,247 @@
+"""Test plumbing: the eBay emulator on loopback and a connected account.
+
+The test command starts one emulator for the whole run and exports
+``EBAY_EMULATOR_URL``; run alone, these tests start their own emulator
+process.  Every test begins with a reset emulator and ends by asserting that
+no request broke eBay's contracts.
+"""
+
+import atexit
+import html.parser
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import requests
+from cryptography.fernet import Fernet
+
+from odoo.tests.common import TransactionCase
+
+from ..const import OAUTH_CALLBACK_PATH, VAULT_KEYS_ENV
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+_started = {}
+
+
+def _start_own_emulator():
+    port_file = tempfile.NamedTemporaryFile(delete=False)
+    port_file.close()
+    os.unlink(port_file.name)
+    cmd = [
+        sys.executable,
+        "-m",
+        "emulator",
+        "--port",
+        "0",
+        "--port-file",
+        port_file.name,
+    ]
+    contracts = (
+        os.environ.get("EBAY_CONTRACTS_DIR")
+        or REPO_DIR.parent / "shared" / "ebay-contracts"
+    )
+    if Path(contracts).is_dir():
+        cmd += ["--contracts", str(contracts)]
+    proc = subprocess.Popen(cmd, cwd=REPO_DIR, stdout=subprocess.DEVNULL)
+    atexit.register(proc.terminate)
+    for _i in range(100):
+        if os.path.exists(port_file.name) and Path(port_file.name).read_text().strip():
+            return f"http://127.0.0.1:{Path(port_file.name).read_text().strip()}"
+        time.sleep(0.1)
+    raise RuntimeError("the eBay emulator did not start")
+
+
+def emulator_url():
+    url = os.environ.get("EBAY_EMULATOR_URL")
+    if url:
+        return url.rstrip("/")
+    if "url" not in _started:
+        _started["url"] = _start_own_emulator()
+    return _started["url"]
+
+
+class Emulator:
+    """The emulator's control API (tests only)."""
+
+    def __init__(self, url):
+        self.url = url
+        self.session = requests.Session()
+
+    def _call(self, method, path, **kwargs):
+        response = self.session.request(
+            method, f"{self.url}/_emulator/{path}", timeout=10, **kwargs
+        )
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self):
+        return self._call("POST", "reset")
+
+    def register_app(
+        self, client_id, client_secret, ru_name, accept_url, decline_url=None
+    ):
+        return self._call(
+            "POST",
+            "apps",
+            json={
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "ru_name": ru_name,
+                "accept_url": accept_url,
+                "decline_url": decline_url or accept_url,
+            },
+        )
+
+    def config(self, **values):
+        return self._call("POST", "config", json=values)
+
+    def fault(self, path, kind, **options):
+        return self._call("POST", "faults", json=dict(options, path=path, kind=kind))
+
+    def clear_faults(self):
+        return self._call("DELETE", "faults")
+
+    def advance(self, seconds):
+        return self._call("POST", "clock/advance", json={"seconds": seconds})
+
+    def revoke(self, **which):
+        return self._call("POST", "tokens/revoke", json=which)
+
+    def calls(self, path=None, method=None):
+        params = {k: v for k, v in (("path", path), ("method", method)) if v}
+        return self._call("GET", "calls", params=params)["calls"]
+
+    def violations(self):
+        return self._call("GET", "violations")["violations"]
+
+    def clear_violations(self):
+        return self._call("DELETE", "violations")
+
+    def token_calls(self, grant_type=None):
+        calls = self.calls(path="^/identity/v1/oauth2/token$")
+        if grant_type:
+            calls = [
+                c
+                for c in calls
+                if (c.get("body") or {}).get("grant_type") == grant_type
+            ]
+        return calls
+
+    # -- the seller's side of consent ------------------------------------------
+    def consent(self, consent_url, decision="accept", session=None):
+        """Open eBay's consent page as the seller and answer it.
+
+        Returns the URL eBay redirects the browser to (Odoo's callback).
+        """
+        session = session or requests.Session()
+        page = session.get(consent_url, timeout=10)
+        page.raise_for_status()
+        form = _FormParser.parse(page.text)
+        data = dict(form.hidden, decision=decision)
+        action = requests.compat.urljoin(page.url, form.action)
+        answer = session.post(action, data=data, allow_redirects=False, timeout=10)
+        assert answer.status_code in (302, 303), answer.text
+        return answer.headers["Location"]
+
+
+class _FormParser(html.parser.HTMLParser):
+    """Reads the consent page's form: its action and hidden fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.action = None
+        self.hidden = {}
+
+    @classmethod
+    def parse(cls, text):
+        parser = cls()
+        parser.feed(text)
+        return parser
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.action is None:
+            self.action = attrs.get("action")
+        if tag == "input" and attrs.get("type") == "hidden":
+            self.hidden[attrs.get("name")] = attrs.get("value", "")
+
+
+def query_of(url):
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+class EmulatorMixin:
+    """Reset the emulator before each test; fail on any contract violation."""
+
+    CLIENT_ID = "odoo-test-app"
+    RU_NAME = "odoo-test-runame"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.emulator = Emulator(emulator_url())
+        # A secret for this run only: never a fixture.
+        cls.client_secret = Fernet.generate_key().decode()
+
+    def setUp(self):
+        super().setUp()
+        self.emulator.reset()
+        self.emulator.register_app(
+            self.CLIENT_ID, self.client_secret, self.RU_NAME, self._callback_url()
+        )
+        self.addCleanup(self._assert_no_contract_violation)
+
+    def _callback_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        return base.rstrip("/") + OAUTH_CALLBACK_PATH
+
+    def _assert_no_contract_violation(self):
+        violations = self.emulator.violations()
+        self.assertEqual(violations, [], "requests broke eBay's contracts")
+
+
+class AccountMixin:
+    """Accounts bound to the emulator, connected through real OAuth."""
+
+    def _new_account(self, **values):
+        account = self.env["ebay.account"].create(
+            dict(
+                {
+                    "name": "Test seller",
+                    "environment": "emulator",
+                    "emulator_url": self.emulator.url,
+                    "client_id": self.CLIENT_ID,
+                    "ru_name": self.RU_NAME,
+                },
+                **values,
+            )
+        )
+        self.env["ebay.token"]._store(account, "client_secret", self.client_secret)
+        return account
+
+    def _connect(self, account):
+        """Run the consent round-trip and complete it as the callback does."""
+        state = account._oauth_make_state()
+        consent_url = account._oauth_client().consent_url(account._scope_list(), state)
+        redirect = self.emulator.consent(consent_url)
+        params = query_of(redirect)
+        self.assertEqual(params["state"], state)
+        checked = self.env["ebay.account"]._oauth_check_state(params["state"])
+        checked._oauth_complete(params["code"])
+        return account
+
+
+class EbayCase(AccountMixin, EmulatorMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Token refreshes commit in a cursor of their own; in test mode that
+        # cursor shares the test transaction, as HttpCase does for requests.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        assert os.environ.get(VAULT_KEYS_ENV), "the test command sets vault keys"

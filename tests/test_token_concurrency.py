@@ -1,0 +1,95 @@
+"""Two workers needing a token at once make one refresh call.
+
+This test runs outside Odoo's test transaction on purpose: each thread has
+its own real database connection, as two job runner workers do, so the
+advisory lock is exercised for real.  Its records are committed and then
+removed.
+"""
+
+import threading
+import unittest
+from datetime import timedelta
+
+from cryptography.fernet import Fernet
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.modules.registry import Registry
+from odoo.tests.common import get_db_name
+
+from .common import Emulator, EmulatorMixin, emulator_url, query_of
+
+
+class TestConcurrentRefresh(unittest.TestCase):
+    def setUp(self):
+        self.registry = Registry(get_db_name())
+        self.emulator = Emulator(emulator_url())
+        self.emulator.reset()
+        self.secret = Fernet.generate_key().decode()
+        self.emulator.register_app(
+            EmulatorMixin.CLIENT_ID,
+            self.secret,
+            EmulatorMixin.RU_NAME,
+            "http://127.0.0.1/ebay/oauth/callback",
+        )
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            account = env["ebay.account"].create(
+                {
+                    "name": "Concurrency seller",
+                    "environment": "emulator",
+                    "emulator_url": self.emulator.url,
+                    "client_id": EmulatorMixin.CLIENT_ID,
+                    "ru_name": EmulatorMixin.RU_NAME,
+                }
+            )
+            env["ebay.token"]._store(account, "client_secret", self.secret)
+            state = account._oauth_make_state()
+            url = account._oauth_client().consent_url(account._scope_list(), state)
+            code = query_of(self.emulator.consent(url))["code"]
+            account._oauth_complete(code)
+            token, _exp = env["ebay.token"]._read_secret(account, "user_access")
+            # Nearly expired: every worker will want a new one.
+            env["ebay.token"]._store(
+                account,
+                "user_access",
+                token,
+                fields.Datetime.now() + timedelta(seconds=30),
+            )
+            self.account_id = account.id
+            self.stale_token = token
+        self.addCleanup(self._remove_account)
+
+    def _remove_account(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ebay.account"].browse(self.account_id).unlink()
+
+    def test_two_workers_one_refresh(self):
+        # Slow eBay down so the two refreshes would overlap without the lock.
+        self.emulator.fault("^/identity/v1/oauth2/token$", "slow", delay=1.0, times=2)
+        barrier = threading.Barrier(2)
+        results, errors = [], []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    account = env["ebay.account"].browse(self.account_id)
+                    # Both see the stale token before either refreshes.
+                    env["ebay.token"]._read_secret(account, "user_access")
+                    barrier.wait(timeout=10)
+                    results.append(account._get_user_access_token())
+            except Exception as exc:  # reported below, in the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(results), 2)
+        self.assertEqual(results[0], results[1], "both workers got the same token")
+        self.assertNotEqual(results[0], self.stale_token)
+        self.assertEqual(len(self.emulator.token_calls("refresh_token")), 1)
+        self.assertEqual(self.emulator.violations(), [])
