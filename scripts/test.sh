@@ -52,30 +52,8 @@ fi
 
 say "Running the tests"
 cd "$RUN_DIR"
-status=0
-"$PYTHON" -m pytest -p no:cacheprovider -q -o addopts= \
-    --junitxml="$RUN_DIR/emulator.xml" "$REPO_DIR/emulator/tests" || status=$?
-ODOO_QUEUE_JOB_CHANNELS=root:0 "$PYTHON" -m pytest -p no:cacheprovider -q -o addopts= \
-    --odoo-config="$RUN_DIR/odoo.conf" --odoo-database="$DB" --odoo-http \
-    --odoo-log-level=warn --junitxml="$RUN_DIR/odoo.xml" \
-    "$RUN_DIR/addons/$ADDON_NAME/tests" "$@" || status=$?
-
-# One closing line for the whole suite (both pytest runs).
-"$PYTHON" - "$RUN_DIR/emulator.xml" "$RUN_DIR/odoo.xml" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-
-tests = failed = skipped = 0
-for path in sys.argv[1:]:
-    try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError):
-        failed += 1
-        continue
-    for suite in root.iter("testsuite"):
-        tests += int(suite.get("tests", 0))
-        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-        skipped += int(suite.get("skipped", 0))
-print(f"suite: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
-PY
-exit $status
+# One pytest session: the Odoo tests and the emulator's own (pure Python).
+ODOO_QUEUE_JOB_CHANNELS=root:0 exec "$PYTHON" -m pytest -p no:cacheprovider -q \
+    -o addopts= --odoo-config="$RUN_DIR/odoo.conf" --odoo-database="$DB" \
+    --odoo-http --odoo-log-level=warn \
+    "$RUN_DIR/addons/$ADDON_NAME/tests" "$RUN_DIR/addons/$ADDON_NAME/emulator/tests" "$@"
