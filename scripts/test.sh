@@ -18,6 +18,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+find_contracts
+[ -n "$EBAY_CONTRACTS_DIR" ] || die "eBay's contracts were not found beside the \
+repository (../shared/ebay-contracts): the emulator must check every request \
+against them. Set EBAY_CONTRACTS_DIR to their folder."
+
 PG_PORT=$(free_port)
 start_postgres "$RUN_DIR/pg" "$PG_PORT"
 EMULATOR_PORT=$(free_port)
