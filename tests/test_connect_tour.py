@@ -4,6 +4,7 @@ import threading
 import time
 from unittest import mock
 
+from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tests import common as odoo_test_common
 
@@ -59,6 +60,14 @@ class _ConsentAgreeingBrowser(odoo_test_common.ChromeBrowser):
 class TestConnectTour(AccountMixin, EmulatorMixin, HttpCase):
     CLIENT_ID = "tour-app"
     RU_NAME = "tour-runame"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Parse every manifest once, here, before Chromium's parallel requests
+        # do it in several server threads at once: CPython 3.11's ast is not
+        # thread-safe ("AST constructor recursion depth mismatch").
+        assert http.root.statics
 
     def setUp(self):
         self.env["ir.config_parameter"].sudo().set_param(
