@@ -3,10 +3,22 @@
 from urllib.parse import quote
 
 BASE = "/sell/account/v1"
+# kind -> (resource, collection key, id key, create path).  eBay's contract
+# creates fulfillment policies at a path with a trailing slash, the others not.
 POLICY_KINDS = {
-    "fulfillment": ("fulfillment_policy", "fulfillmentPolicies", "fulfillmentPolicyId"),
-    "payment": ("payment_policy", "paymentPolicies", "paymentPolicyId"),
-    "return": ("return_policy", "returnPolicies", "returnPolicyId"),
+    "fulfillment": (
+        "fulfillment_policy",
+        "fulfillmentPolicies",
+        "fulfillmentPolicyId",
+        "/fulfillment_policy/",
+    ),
+    "payment": (
+        "payment_policy",
+        "paymentPolicies",
+        "paymentPolicyId",
+        "/payment_policy",
+    ),
+    "return": ("return_policy", "returnPolicies", "returnPolicyId", "/return_policy"),
 }
 BUSINESS_POLICIES_PROGRAM = "SELLING_POLICY_MANAGEMENT"
 
@@ -36,7 +48,7 @@ class AccountApi:
         return [p.get("programType") for p in data.get("programs", [])]
 
     def get_policies(self, kind, marketplace_id):
-        path, collection, _id_key = POLICY_KINDS[kind]
+        path, collection, _id_key, _create = POLICY_KINDS[kind]
         data = (
             self._call(
                 "GET",
@@ -49,11 +61,11 @@ class AccountApi:
         return data.get(collection, [])
 
     def create_policy(self, kind, policy):
-        path, _collection, _id_key = POLICY_KINDS[kind]
-        return self._call("POST", f"/{path}", f"create_{path}", json=policy).data
+        path, _collection, _id_key, create_path = POLICY_KINDS[kind]
+        return self._call("POST", create_path, f"create_{path}", json=policy).data
 
     def get_policy(self, kind, policy_id):
-        path, _collection, _id_key = POLICY_KINDS[kind]
+        path, _collection, _id_key, _create = POLICY_KINDS[kind]
         return self._call(
             "GET", f"/{path}/{quote(str(policy_id), safe='')}", f"get_{path}"
         ).data

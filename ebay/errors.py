@@ -74,3 +74,10 @@ class EbayValidationError(EbayError):
 
 class EbayNotFound(EbayError):
     """The resource does not exist on eBay (404)."""
+
+
+def actionable(err):
+    """The message to show staff for an EbayError (advice + eBay's words)."""
+    from .messages import actionable_message
+
+    return actionable_message(err.errors, default=err.message)

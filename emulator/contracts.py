@@ -62,6 +62,45 @@ class Operation:
             return self._validator
 
 
+# Fields whose declared type contradicts eBay's own examples and live
+# behaviour: ``aspects`` is documented as a string but is a JSON map of
+# aspect name to list of values ({"Brand": ["GoPro"]}) in every eBay sample.
+CORRECTIONS = {
+    ("Product", "aspects"): {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    ("InventoryItemGroup", "aspects"): {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+ENUM_VALUE = re.compile(r"\*\*([A-Z0-9_]+)\*\*")
+
+
+def _fix_enum_types(components):
+    """eBay's portal files declare enum types as ``{"type": "object"}`` whose
+    values are only listed in the description (``- **VALUE**: text``); a
+    field referencing one is really a string with those values."""
+    for name, schema in (components.get("schemas") or {}).items():
+        if (
+            name.endswith("Enum")
+            and schema.get("type") == "object"
+            and not schema.get("properties")
+        ):
+            values = ENUM_VALUE.findall(schema.get("description", ""))
+            schema.clear()
+            schema["type"] = "string"
+            if values:
+                schema["enum"] = sorted(set(values))
+    for (schema_name, field), corrected in CORRECTIONS.items():
+        schema = (components.get("schemas") or {}).get(schema_name)
+        if schema and field in (schema.get("properties") or {}):
+            schema["properties"][field] = dict(corrected)
+    return components
+
+
 def _strip_required(node):
     if isinstance(node, dict):
         node.pop("required", None)
@@ -83,8 +122,8 @@ class ContractBook:
             spec = json.loads(path.read_text())
             if "paths" not in spec:
                 continue
-            spec["_relaxed_components"] = _strip_required(
-                copy.deepcopy(spec.get("components", {}))
+            spec["_relaxed_components"] = _fix_enum_types(
+                _strip_required(copy.deepcopy(spec.get("components", {})))
             )
             server = spec["servers"][0]
             url = server["url"]

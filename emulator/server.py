@@ -8,7 +8,14 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import control, errors, identity, oauth  # noqa: F401  (register routes)
+from . import (  # noqa: F401  (importing registers the routes)
+    account_api,
+    control,
+    errors,
+    identity,
+    inventory_api,
+    oauth,
+)
 from .routes import Request, resolve
 
 _logger = logging.getLogger("emulator")
@@ -59,6 +66,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items()}
         request_id = headers.get("X-EBAY-C-REQUEST-ID") or ""
         req = Request(self.command, path, query, headers, raw, state)
+        host, port = self.server.server_address[:2]
+        req.base_url = f"http://{host}:{port}"
         is_control = path.startswith(CONTROL_PREFIX)
         entry = {
             "method": self.command,

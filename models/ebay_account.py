@@ -170,8 +170,12 @@ class EbayAccount(models.Model):
             session=_http_session(),
         )
 
-    def _ebay_client(self):
-        """The REST client every eBay call of this account goes through."""
+    def _ebay_client(self, on_call=None):
+        """The REST client every eBay call of this account goes through.
+
+        :param on_call: called with a dict per finished call (for the
+            publish-attempt log)
+        """
         self.ensure_one()
         self._check_can_call()
         return EbayClient(
@@ -179,6 +183,7 @@ class EbayAccount(models.Model):
             token_provider=self._get_user_access_token,
             session=_http_session(),
             marketplace_id=self.marketplace_id,
+            on_call=on_call,
         )
 
     def _check_can_call(self):

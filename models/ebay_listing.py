@@ -1,0 +1,446 @@
+"""A product listed on eBay: inventory item (SKU) + offer + live listing.
+
+Every eBay call runs in a queue job (``_job_run``).  A job checks that its
+operation is still wanted, does it, records each call as a publish attempt,
+and never raises eBay's failures out: a transient failure is re-enqueued
+with backoff and jitter (the attempts stay recorded), and after
+``MAX_TRIES`` the listing lands in the visible "failed" dead-letter state
+with a requeue button.
+"""
+
+import logging
+import random
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+
+from odoo import api, fields, models
+from odoo.tools import html2plaintext, html_sanitize
+
+from ..ebay import (
+    EbayError,
+    EbayNotFound,
+    EbayTransientError,
+    EbayValidationError,
+    payloads,
+)
+from ..ebay.errors import actionable
+from ..ebay.inventory import InventoryApi
+
+_logger = logging.getLogger(__name__)
+
+LISTING_STATES = [
+    ("draft", "Draft"),
+    ("queued", "Queued"),
+    ("published", "Published"),
+    ("ended", "Ended"),
+    ("error", "Error"),
+    ("failed", "Failed (gave up)"),
+]
+OPERATIONS = [
+    ("publish", "Publish / revise"),
+    ("end", "End (withdraw)"),
+    ("delete", "Delete offer"),
+    ("retrieve", "Refresh from eBay"),
+]
+CONDITIONS = [(c, c.replace("_", " ").title()) for c in payloads.CONDITIONS]
+MAX_TRIES = 5
+BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
+REVISIONS_PER_DAY = 250
+# A revision of a live listing replaces the item and updates the offer.
+CALLS_PER_REVISION = 2
+JOB_CHANNEL = "root.ebay.listing"
+
+
+class EbayListing(models.Model):
+    _name = "ebay.listing"
+    _description = "eBay Listing"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _rec_name = "sku"
+
+    account_id = fields.Many2one(
+        "ebay.account", required=True, ondelete="restrict", index=True
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    product_id = fields.Many2one(
+        "product.product", required=True, ondelete="restrict", index=True
+    )
+    sku = fields.Char(string="SKU", required=True, index=True, tracking=True)
+    marketplace_id = fields.Selection(related="account_id.marketplace_id", store=True)
+    title = fields.Char(required=True)
+    description = fields.Html(sanitize=True, sanitize_style=False)
+    condition = fields.Selection(CONDITIONS, required=True, default="NEW")
+    category_id = fields.Char(string="eBay category ID")
+    aspect_ids = fields.One2many(
+        "ebay.listing.aspect", "listing_id", string="Item specifics"
+    )
+    image_urls = fields.Text(help="HTTPS image URLs, one per line.")
+    price = fields.Float(digits="Product Price")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    offer_id = fields.Char(
+        string="eBay offer ID", readonly=True, copy=False, index=True
+    )
+    ebay_listing_id = fields.Char(
+        string="eBay listing ID", readonly=True, copy=False, index=True
+    )
+    state = fields.Selection(
+        LISTING_STATES, required=True, default="draft", tracking=True, copy=False
+    )
+    pending_operation = fields.Selection(OPERATIONS, readonly=True, copy=False)
+    is_live = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The listing is live on eBay (published, not ended).",
+    )
+    last_error = fields.Text(readonly=True, copy=False)
+    retry_count = fields.Integer(readonly=True, copy=False)
+    revision_day = fields.Date(readonly=True, copy=False)
+    revisions_today = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Revisions sent today (eBay allows 250 per day).",
+    )
+    attempt_ids = fields.One2many("ebay.publish.attempt", "listing_id", string="Calls")
+    attempt_count = fields.Integer(compute="_compute_attempt_count")
+
+    _sql_constraints = [
+        (
+            "account_sku_uniq",
+            "unique(account_id, sku)",
+            "This SKU is already listed on this eBay account.",
+        ),
+    ]
+
+    def _compute_attempt_count(self):
+        counts = dict(
+            self.env["ebay.publish.attempt"]._read_group(
+                [("listing_id", "in", self.ids)], ["listing_id"], ["__count"]
+            )
+        )
+        for listing in self:
+            listing.attempt_count = counts.get(listing, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            product = self.env["product.product"].browse(vals.get("product_id"))
+            vals.setdefault("sku", product.default_code or "")
+            vals.setdefault("title", (product.name or "")[: payloads.TITLE_MAX])
+            vals.setdefault("price", product.lst_price)
+            if "description" not in vals and product.description_sale:
+                vals["description"] = product.description_sale
+        return super().create(vals_list)
+
+    # -- data --------------------------------------------------------------
+    def _quantity(self):
+        product = self.product_id
+        if self.account_id.warehouse_id:
+            product = product.with_context(warehouse_id=self.account_id.warehouse_id.id)
+        return max(0, int(product.free_qty))
+
+    def _aspects(self):
+        aspects = {}
+        for ptav in self.product_id.product_template_attribute_value_ids:
+            aspects.setdefault(ptav.attribute_id.name, []).append(ptav.name)
+        for line in self.aspect_ids:
+            aspects.setdefault(line.name, [])
+            if line.value not in aspects[line.name]:
+                aspects[line.name].append(line.value)
+        return aspects
+
+    def _listing_data(self):
+        self.ensure_one()
+        account = self.account_id
+        description = html_sanitize(self.description or "", strip_classes=True) or ""
+        return payloads.ListingData(
+            sku=self.sku,
+            title=(self.title or "").strip(),
+            description=description if html2plaintext(description).strip() else "",
+            condition=self.condition,
+            aspects=self._aspects(),
+            image_urls=[
+                u.strip() for u in (self.image_urls or "").splitlines() if u.strip()
+            ],
+            quantity=self._quantity(),
+            price=self.price,
+            currency=self.currency_id.name or "USD",
+            marketplace_id=account.marketplace_id,
+            category_id=self.category_id or "",
+            merchant_location_key=account.merchant_location_key or "",
+            fulfillment_policy_id=account.fulfillment_policy_id.policy_id or "",
+            payment_policy_id=account.payment_policy_id.policy_id or "",
+            return_policy_id=account.return_policy_id.policy_id or "",
+            weight_kg=self.product_id.weight,
+        )
+
+    def _problems(self):
+        """Problems eBay would refuse, found before any call."""
+        self.ensure_one()
+        return payloads.validate(self._listing_data())
+
+    # -- actions (UI) --------------------------------------------------------
+    def action_publish(self):
+        """Validate, then queue publish (or revise, for a live listing)."""
+        queued = self.env["ebay.listing"]
+        for listing in self:
+            problems = listing._problems()
+            if problems:
+                listing.write(
+                    {
+                        "state": "error",
+                        "pending_operation": False,
+                        "last_error": "\n".join(message for _f, message in problems),
+                    }
+                )
+                continue
+            queued |= listing
+        queued._queue("publish")
+        return self._notify_queued(queued, len(self) - len(queued))
+
+    def action_end(self):
+        self.filtered(lambda l: l.offer_id)._queue("end")
+        return True
+
+    def action_delete_offer(self):
+        self.filtered(lambda l: l.offer_id)._queue("delete")
+        return True
+
+    def action_retrieve(self):
+        self.filtered(lambda l: l.offer_id)._queue("retrieve")
+        return True
+
+    def action_requeue(self):
+        """Try again a listing that failed or was refused (dead-letter)."""
+        for listing in self.filtered(lambda l: l.state in ("failed", "error")):
+            listing.retry_count = 0
+            listing._queue(listing.pending_operation or "publish")
+        return True
+
+    def action_open_attempts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("eBay calls of %(sku)s", sku=self.sku),
+            "res_model": "ebay.publish.attempt",
+            "view_mode": "list,form",
+            "domain": [("listing_id", "=", self.id)],
+        }
+
+    def _notify_queued(self, queued, refused):
+        message = self.env._(
+            "%(queued)s listing(s) queued for eBay; %(refused)s need fixing first.",
+            queued=len(queued),
+            refused=refused,
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if refused else "success",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # -- jobs ------------------------------------------------------------------
+    def _queue(self, operation, eta=None):
+        for listing in self:
+            listing.write(
+                {"state": "queued", "pending_operation": operation, "last_error": False}
+            )
+            listing.with_delay(
+                channel=JOB_CHANNEL,
+                eta=eta,
+                identity_key=f"ebay.listing.{operation}:{listing.id}",
+                description=f"eBay {operation} {listing.sku}",
+            )._job_run(operation)
+
+    def _job_run(self, operation):
+        """Queue job: one eBay operation for this listing."""
+        self.ensure_one()
+        if self.pending_operation != operation or self.state != "queued":
+            return (
+                f"skipped: {self.sku} is {self.state}, wants {self.pending_operation}"
+            )
+        if operation == "publish" and self.is_live:
+            deferred = self._defer_if_over_budget()
+            if deferred:
+                return deferred
+        calls = []
+        try:
+            client = self.account_id._ebay_client(on_call=calls.append)
+            getattr(self, f"_do_{operation}")(InventoryApi(client))
+        except EbayTransientError as err:
+            self._retry_later(operation, err)
+        except EbayError as err:
+            self._refused(operation, err)
+        finally:
+            Attempt = self.env["ebay.publish.attempt"]
+            Attempt.create(
+                [Attempt._values_from_call(c, self.account_id, self) for c in calls]
+            )
+        return f"{operation} {self.sku}: {self.state}"
+
+    def _count_revisions(self, count):
+        today = fields.Date.context_today(self)
+        used = self.revisions_today if self.revision_day == today else 0
+        self.write({"revision_day": today, "revisions_today": used + count})
+
+    def _revisions_left(self):
+        today = fields.Date.context_today(self)
+        used = self.revisions_today if self.revision_day == today else 0
+        return REVISIONS_PER_DAY - used
+
+    def _defer_if_over_budget(self):
+        if self._revisions_left() >= CALLS_PER_REVISION:
+            return None
+        tomorrow = datetime.combine(
+            fields.Date.context_today(self) + timedelta(days=1), dt_time(0, 5)
+        )
+        message = self.env._(
+            "eBay allows %(max)s revisions per listing per day and this listing has "
+            "used them: the revision is deferred to %(when)s (UTC).",
+            max=REVISIONS_PER_DAY,
+            when=fields.Datetime.to_string(tomorrow),
+        )
+        self.message_post(body=message)
+        self.last_error = message
+        self.with_delay(
+            channel=JOB_CHANNEL,
+            eta=tomorrow,
+            identity_key=f"ebay.listing.publish.deferred:{self.id}",
+            description=f"eBay revise {self.sku} (deferred)",
+        )._job_run("publish")
+        return "deferred: revision budget used"
+
+    def _do_publish(self, api):
+        data = self._listing_data()
+        live = self.is_live and bool(self.offer_id)
+        api.create_or_replace_inventory_item(self.sku, payloads.inventory_item(data))
+        offer_body = payloads.offer(data)
+        offer_id = self.offer_id or self._find_offer(api)
+        if offer_id:
+            api.update_offer(offer_id, offer_body)
+        else:
+            offer_id = self._create_offer(api, offer_body)
+        # Stored before publishing: a retry must reuse this offer.
+        self.offer_id = offer_id
+        if live:
+            self._count_revisions(CALLS_PER_REVISION)
+        else:
+            result = api.publish_offer(offer_id)
+            self.ebay_listing_id = result.get("listingId")
+        self._done(
+            self.env._("Published on eBay as listing %(id)s.", id=self.ebay_listing_id)
+        )
+        self.write({"state": "published", "is_live": True})
+
+    def _find_offer(self, api):
+        """The offer eBay already has for this SKU and marketplace, if any."""
+        try:
+            data = api.get_offers(self.sku, self.marketplace_id)
+        except EbayNotFound:
+            return None
+        for offer in data.get("offers", []):
+            if offer.get("marketplaceId") == self.marketplace_id:
+                return offer.get("offerId")
+        return None
+
+    def _create_offer(self, api, offer_body):
+        try:
+            return api.create_offer(offer_body)["offerId"]
+        except EbayValidationError as err:
+            # "Offer entity already exists": a lost transaction created it.
+            for entry in err.errors:
+                for param in entry.get("parameters") or []:
+                    if param.get("name") == "offerId":
+                        return param["value"]
+            raise
+
+    def _do_end(self, api):
+        api.withdraw_offer(self.offer_id)
+        self._done(
+            self.env._("Ended on eBay (withdrawn); the offer is kept for relisting.")
+        )
+        self.write({"state": "ended", "is_live": False})
+
+    def _do_delete(self, api):
+        try:
+            api.delete_offer(self.offer_id)
+        except EbayNotFound:
+            pass  # already gone: the goal is reached
+        self._done(self.env._("Offer deleted on eBay."))
+        self.write(
+            {
+                "state": "draft",
+                "offer_id": False,
+                "ebay_listing_id": False,
+                "is_live": False,
+            }
+        )
+
+    def _do_retrieve(self, api):
+        offer = api.get_offer(self.offer_id)
+        listing = offer.get("listing") or {}
+        status = listing.get("listingStatus")
+        values = {"ebay_listing_id": listing.get("listingId") or self.ebay_listing_id}
+        values["is_live"] = offer.get("status") == "PUBLISHED" and status == "ACTIVE"
+        if values["is_live"]:
+            values["state"] = "published"
+        else:
+            values["state"] = "ended" if status == "ENDED" else "draft"
+        self._done(
+            self.env._(
+                "Refreshed from eBay: offer %(status)s.", status=offer.get("status")
+            )
+        )
+        self.write(values)
+
+    def _done(self, message):
+        self.write({"pending_operation": False, "last_error": False, "retry_count": 0})
+        self.message_post(body=message)
+
+    def _retry_later(self, operation, err):
+        tries = self.retry_count + 1
+        if tries >= MAX_TRIES:
+            message = self.env._(
+                "Gave up after %(tries)s tries: %(reason)s Use Requeue to try again.",
+                tries=tries,
+                reason=actionable(err),
+            )
+            self.write({"state": "failed", "retry_count": tries, "last_error": message})
+            self.message_post(body=message)
+            return
+        base = err.retry_after or BACKOFF_SECONDS[min(tries, len(BACKOFF_SECONDS)) - 1]
+        delay = base + random.uniform(0, base * 0.25)  # jitter spreads retries
+        self.write(
+            {
+                "retry_count": tries,
+                "last_error": self.env._(
+                    "eBay is unavailable for now (%(reason)s); retry %(n)s of "
+                    "%(max)s in about %(s)s s.",
+                    reason=err.user_message,
+                    n=tries,
+                    max=MAX_TRIES - 1,
+                    s=int(delay),
+                ),
+            }
+        )
+        self.with_delay(
+            channel=JOB_CHANNEL,
+            eta=int(delay),
+            identity_key=f"ebay.listing.{operation}.retry:{self.id}:{tries}",
+            description=f"eBay {operation} {self.sku} (retry {tries})",
+        )._job_run(operation)
+
+    def _refused(self, operation, err):
+        message = actionable(err)
+        self.write({"state": "error", "last_error": message})
+        self.message_post(
+            body=self.env._(
+                "eBay refused %(op)s: %(reason)s", op=operation, reason=message
+            )
+        )
+        _logger.info(
+            "eBay refused %s of listing %s: %s", operation, self.id, err.error_ids
+        )
