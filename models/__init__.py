@@ -6,4 +6,5 @@ from . import ebay_account_setup
 from . import ebay_publish_attempt
 from . import ebay_listing_aspect
 from . import ebay_listing
+from . import ebay_listing_bulk
 from . import product_product

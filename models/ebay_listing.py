@@ -194,8 +194,12 @@ class EbayListing(models.Model):
                 )
                 continue
             queued |= listing
-        queued._queue("publish")
+        queued._queue_publish()
         return self._notify_queued(queued, len(self) - len(queued))
+
+    def _queue_publish(self):
+        self._queue("publish")
+        return True
 
     def action_end(self):
         self.filtered(lambda l: l.offer_id)._queue("end")
