@@ -19,6 +19,7 @@
         "views/ebay_oauth_templates.xml",
         "views/ebay_account_views.xml",
         "views/ebay_listing_views.xml",
+        "views/ebay_listing_group_views.xml",
         "views/product_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",

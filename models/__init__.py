@@ -7,4 +7,5 @@ from . import ebay_publish_attempt
 from . import ebay_listing_aspect
 from . import ebay_listing
 from . import ebay_listing_bulk
+from . import ebay_listing_group
 from . import product_product

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Hand-run benchmarks against the emulator.  Usage: bench/run.sh publish [args]
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+which=${1:-publish}
+shift || true
+find_odoo
+ensure_python_deps
+find_contracts
+
+RUN_DIR=$(mktemp -d /tmp/marketplace-bench.XXXXXX)
+chmod 755 "$RUN_DIR"
+cleanup() {
+    [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+    stop_postgres
+    rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+PG_PORT=$(free_port)
+start_postgres "$RUN_DIR/pg" "$PG_PORT"
+EMULATOR_PORT=$(free_port)
+start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log"
+MARKETPLACE_VAULT_KEYS="$(new_vault_key)"
+export MARKETPLACE_VAULT_KEYS
+link_addon "$RUN_DIR/addons"
+cat >"$RUN_DIR/odoo.conf" <<CONF
+[options]
+db_host = 127.0.0.1
+db_port = $PG_PORT
+db_user = odoo
+db_password = False
+addons_path = $ODOO_ADDONS,$RUN_DIR/addons
+data_dir = $RUN_DIR/data
+CONF
+say "Installing $ADDON_NAME"
+"$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d bench -i "$ADDON_NAME" \
+    --without-demo=all --stop-after-init --log-level=warn >"$RUN_DIR/install.log" 2>&1 \
+    || { cat "$RUN_DIR/install.log"; die "install failed"; }
+"$PYTHON" "$REPO_DIR/bench/${which}_bench.py" --config "$RUN_DIR/odoo.conf" \
+    --database bench --emulator "http://127.0.0.1:$EMULATOR_PORT" "$@"

@@ -1,0 +1,162 @@
+"""Sell Inventory API: inventory item groups (multi-variation listings)."""
+
+from . import errors
+from .catalog import CATEGORIES
+from .inventory_api import (
+    BASE,
+    DOMAIN,
+    TITLE_MAX,
+    _listing_ids,
+    _publish_problems,
+    count_revision,
+    inv,
+)
+from .routes import route
+
+
+def groups(state):
+    return inv(state).setdefault("groups", {})
+
+
+def _err(error_id, message, status=400):
+    return status, errors.body(errors.error(error_id, DOMAIN, message)), {}
+
+
+@route("PUT", f"{BASE}/inventory_item_group/{{inventoryItemGroupKey}}")
+def put_group(req):
+    key = req.params["inventoryItemGroupKey"]
+    body = dict(req.json or {})
+    if len(key) > 50:
+        return _err(25016, "Invalid inventoryItemGroupKey: at most 50 characters.")
+    if len(body.get("title") or "") > TITLE_MAX:
+        return _err(25016, f"Invalid title: at most {TITLE_MAX} characters.")
+    variants = body.get("variantSKUs") or []
+    if not variants:
+        return _err(25013, "Invalid data in the Inventory Item Group: variantSKUs.")
+    with req.state.lock:
+        items = inv(req.state)["items"]
+        missing = [sku for sku in variants if sku not in items]
+        if missing:
+            return _err(25702, f"SKU {missing[0]} is not available.")
+        existed = key in groups(req.state)
+        for offer in _group_offers(req.state, key):
+            problem = count_revision(req.state, offer)
+            if problem:
+                return 400, errors.body(problem), {}
+        for sku in variants:
+            items[sku]["groupIds"] = [key]
+        groups(req.state)[key] = dict(body, inventoryItemGroupKey=key)
+    return (200 if existed else 201), None, {}
+
+
+@route("GET", f"{BASE}/inventory_item_group/{{inventoryItemGroupKey}}")
+def get_group(req):
+    with req.state.lock:
+        group = groups(req.state).get(req.params["inventoryItemGroupKey"])
+    if not group:
+        return _err(25705, "The Inventory Item Group named could not be found.", 404)
+    return 200, group, {}
+
+
+@route("DELETE", f"{BASE}/inventory_item_group/{{inventoryItemGroupKey}}")
+def delete_group(req):
+    with req.state.lock:
+        group = groups(req.state).pop(req.params["inventoryItemGroupKey"], None)
+    if not group:
+        return _err(25705, "The Inventory Item Group named could not be found.", 404)
+    return 204, None, {}
+
+
+def _group_offers(state, key, marketplace=None):
+    group = groups(state).get(key) or {}
+    skus = set(group.get("variantSKUs") or [])
+    return [
+        o
+        for o in inv(state)["offers"].values()
+        if o["sku"] in skus and (not marketplace or o["marketplaceId"] == marketplace)
+    ]
+
+
+@route("POST", f"{BASE}/offer/publish_by_inventory_item_group")
+def publish_group(req):
+    body = req.json or {}
+    key, marketplace = body.get("inventoryItemGroupKey"), body.get("marketplaceId")
+    with req.state.lock:
+        group = groups(req.state).get(key)
+        if not group:
+            return _err(
+                25705, "The Inventory Item Group named could not be found.", 404
+            )
+        offers = _group_offers(req.state, key, marketplace)
+        skus = set(group.get("variantSKUs") or [])
+        if {o["sku"] for o in offers} != skus:
+            return _err(25017, "Every variant SKU needs an offer before publishing.")
+        problems = []
+        for offer in offers:
+            problems += _publish_problems(req.state, offer)
+        category = CATEGORIES.get(str(offers[0].get("categoryId") or ""))
+        varies = [
+            s.get("name")
+            for s in (group.get("variesBy") or {}).get("specifications", [])
+        ]
+        if category and any(name not in category[4] for name in varies):
+            problems.append(
+                errors.error(
+                    25013,
+                    DOMAIN,
+                    "Invalid data in the Inventory Item Group: an aspect in variesBy "
+                    "cannot be used for variations in this category.",
+                )
+            )
+        if problems:
+            return 400, errors.body(*_unique(problems)), {}
+        listing_id = next(
+            (o["listingId"] for o in offers if o.get("listingId")), None
+        ) or str(next(_listing_ids))
+        live = any(o["status"] == "PUBLISHED" for o in offers)
+        if live:
+            problem = count_revision(
+                req.state, next(o for o in offers if o["status"] == "PUBLISHED")
+            )
+            if problem:
+                return 400, errors.body(problem), {}
+        for offer in offers:
+            offer.update(
+                status="PUBLISHED", listingId=listing_id, listingStatus="ACTIVE"
+            )
+        # Offers of SKUs removed from the group leave the listing.
+        for offer in inv(req.state)["offers"].values():
+            if offer.get("listingId") == listing_id and offer["sku"] not in skus:
+                offer.update(status="UNPUBLISHED", listingStatus="ENDED")
+    return 200, {"listingId": listing_id}, {}
+
+
+@route("POST", f"{BASE}/offer/withdraw_by_inventory_item_group")
+def withdraw_group(req):
+    body = req.json or {}
+    key, marketplace = body.get("inventoryItemGroupKey"), body.get("marketplaceId")
+    with req.state.lock:
+        if key not in groups(req.state):
+            return _err(
+                25705, "The Inventory Item Group named could not be found.", 404
+            )
+        offers = [
+            o
+            for o in _group_offers(req.state, key, marketplace)
+            if o["status"] == "PUBLISHED"
+        ]
+        if not offers:
+            return _err(25002, "The group has no published offers to withdraw.")
+        for offer in offers:
+            offer.update(status="UNPUBLISHED", listingStatus="ENDED")
+    return 204, None, {}
+
+
+def _unique(problems):
+    seen, out = set(), []
+    for problem in problems:
+        key = (problem["errorId"], problem["message"])
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
