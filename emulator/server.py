@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (importing registers the routes)
     group_api,
     identity,
     inventory_api,
+    migrate_api,
     oauth,
 )
 from .routes import Request, resolve

@@ -3,6 +3,7 @@ from . import ebay_account
 from . import ebay_account_oauth
 from . import ebay_policy
 from . import ebay_account_setup
+from . import ebay_account_migration
 from . import ebay_publish_attempt
 from . import ebay_listing_aspect
 from . import ebay_listing

@@ -384,21 +384,40 @@ class EbayListing(models.Model):
         )
 
     def _do_retrieve(self, api):
-        offer = api.get_offer(self.offer_id)
-        listing = offer.get("listing") or {}
-        status = listing.get("listingStatus")
-        values = {"ebay_listing_id": listing.get("listingId") or self.ebay_listing_id}
-        values["is_live"] = offer.get("status") == "PUBLISHED" and status == "ACTIVE"
-        if values["is_live"]:
-            values["state"] = "published"
-        else:
-            values["state"] = "ended" if status == "ENDED" else "draft"
+        offer = self._pull_from_ebay(api)
         self._done(
             self.env._(
                 "Refreshed from eBay: offer %(status)s.", status=offer.get("status")
             )
         )
+
+    def _pull_from_ebay(self, api):
+        """Odoo's view of the listing, refreshed from eBay's item and offer."""
+        offer = api.get_offer(self.offer_id)
+        item = api.get_inventory_item(self.sku)
+        product = item.get("product") or {}
+        listing = offer.get("listing") or {}
+        live = (
+            offer.get("status") == "PUBLISHED"
+            and listing.get("listingStatus") == "ACTIVE"
+        )
+        values = {
+            "ebay_listing_id": listing.get("listingId") or self.ebay_listing_id,
+            "is_live": live,
+            "state": "published"
+            if live
+            else ("ended" if listing.get("listingStatus") == "ENDED" else "draft"),
+            "category_id": offer.get("categoryId") or self.category_id,
+            "title": product.get("title") or self.title,
+            "image_urls": "\n".join(product.get("imageUrls") or []) or self.image_urls,
+        }
+        price = ((offer.get("pricingSummary") or {}).get("price") or {}).get("value")
+        if price:
+            values["price"] = float(price)
+        if item.get("condition"):
+            values["condition"] = item["condition"]
         self.write(values)
+        return offer
 
     def _done(self, message):
         self.write({"pending_operation": False, "last_error": False, "retry_count": 0})
