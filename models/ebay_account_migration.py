@@ -67,7 +67,8 @@ class EbayAccount(models.Model):
                 )
             )
         finally:
-            Attempt = self.env["ebay.publish.attempt"]
+            # The call log is append-only for everyone: written by the system.
+            Attempt = self.env["ebay.publish.attempt"].sudo()
             Attempt.create([Attempt._values_from_call(c, self) for c in calls])
         report = "\n".join(lines)
         self.migration_report = "\n".join(filter(None, [self.migration_report, report]))

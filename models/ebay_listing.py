@@ -279,7 +279,8 @@ class EbayListing(models.Model):
         except EbayError as err:
             self._refused(operation, err)
         finally:
-            Attempt = self.env["ebay.publish.attempt"]
+            # The call log is append-only for everyone: written by the system.
+            Attempt = self.env["ebay.publish.attempt"].sudo()
             Attempt.create(
                 [Attempt._values_from_call(c, self.account_id, self) for c in calls]
             )

@@ -169,7 +169,8 @@ class EbayListingGroup(models.Model):
                 body=self.env._("eBay refused %(op)s: %(m)s", op=operation, m=message)
             )
         finally:
-            Attempt = self.env["ebay.publish.attempt"]
+            # The call log is append-only for everyone: written by the system.
+            Attempt = self.env["ebay.publish.attempt"].sudo()
             Attempt.create(
                 [Attempt._values_from_call(c, self.account_id) for c in calls]
             )

@@ -1,0 +1,102 @@
+"""A seller publishes a product and a product with variants, in Chromium."""
+
+from odoo import http
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.queue_job.job import Job
+
+from .common import AccountMixin, EmulatorMixin
+from .test_listing import IMAGE
+
+
+@tagged("post_install", "-at_install")
+class TestPublishTour(AccountMixin, EmulatorMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        assert http.root.statics  # see test_connect_tour: CPython 3.11 ast race
+
+    def setUp(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", self.base_url()
+        )
+        super().setUp()
+        warehouse = self.env.ref("stock.warehouse0")
+        warehouse.partner_id.write(
+            {"zip": "95125", "country_id": self.env.ref("base.us").id}
+        )
+        account = self._connect(self._new_account(warehouse_id=warehouse.id))
+        account.action_opt_in_business_policies()
+        for kind in ("fulfillment", "payment", "return"):
+            self.env["ebay.policy"].create(
+                {"account_id": account.id, "kind": kind, "name": f"Tour {kind}"}
+            ).action_create_on_ebay()
+        account.action_sync_policies()
+        account.action_create_location()
+        product = self.env["product.product"].create(
+            {"name": "Tour mug", "default_code": "TOUR-1", "list_price": 9}
+        )
+        product._ebay_listings_for(account).write(
+            {"image_urls": IMAGE, "category_id": "88433"}
+        )
+        size = self.env["product.attribute"].create(
+            {"name": "Size", "value_ids": [(0, 0, {"name": n}) for n in ("S", "M")]}
+        )
+        color = self.env["product.attribute"].create(
+            {"name": "Color", "value_ids": [(0, 0, {"name": "Red"})]}
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Tour tee",
+                "default_code": "TOUR-TEE",
+                "attribute_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "attribute_id": size.id,
+                            "value_ids": [(6, 0, size.value_ids.ids)],
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "attribute_id": color.id,
+                            "value_ids": [(6, 0, color.value_ids.ids)],
+                        },
+                    ),
+                ],
+            }
+        )
+        for i, variant in enumerate(template.product_variant_ids):
+            variant.default_code = f"TOUR-TEE-{i}"
+        self.env["ebay.listing.group"].create(
+            {
+                "account_id": account.id,
+                "product_tmpl_id": template.id,
+                "group_key": "TOUR-TEE",
+                "category_id": "15687",
+                "image_urls": IMAGE,
+                "aspect_ids": [(0, 0, {"name": "Brand", "value": "Odoo"})],
+            }
+        )
+
+    def test_publish_simple_and_variation_listing(self):
+        self.start_tour(
+            "/odoo/action-marketplace_connector.ebay_listing_action",
+            "marketplace_connector_publish_tour",
+            login="admin",
+        )
+        jobs = self.env["queue.job"].search([("state", "=", "pending")])
+        self.assertEqual(len(jobs), 2, "one job for the listing, one for the group")
+        for record in jobs:
+            Job.load(self.env, record.uuid).perform()
+        self.start_tour(
+            "/odoo/action-marketplace_connector.ebay_listing_action",
+            "marketplace_connector_published_tour",
+            login="admin",
+        )
+        group = self.env["ebay.listing.group"].search([("group_key", "=", "TOUR-TEE")])
+        self.assertEqual(group.state, "published")
+        self.assertEqual(len(group.listing_ids), 2)
