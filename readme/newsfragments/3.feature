@@ -1,0 +1,1 @@
+List products on eBay: seller setup (business policies opt-in, policies, inventory location), inventory items and offers published, revised, ended, relisted and deleted through queue jobs with a call log, retries with backoff and jitter, a dead-letter state and the 250-revisions-per-day budget; bulk publishing 25 per call; multi-variation listings; migration of existing listings.
