@@ -10,3 +10,4 @@ from . import ebay_listing
 from . import ebay_listing_bulk
 from . import ebay_listing_group
 from . import product_product
+from . import product_template

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from datetime import time as dt_time
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, html_sanitize
 
 from ..ebay import (
@@ -49,6 +50,10 @@ REVISIONS_PER_DAY = 250
 # A revision of a live listing replaces the item and updates the offer.
 CALLS_PER_REVISION = 2
 JOB_CHANNEL = "root.ebay.listing"
+
+
+def _normalise(text):
+    return " ".join((text or "").split())
 
 
 class EbayListing(models.Model):
@@ -101,6 +106,7 @@ class EbayListing(models.Model):
         help="Revisions sent today (eBay allows 250 per day).",
     )
     attempt_ids = fields.One2many("ebay.publish.attempt", "listing_id", string="Calls")
+    fee_preview = fields.Text(readonly=True, copy=False)
     attempt_count = fields.Integer(compute="_compute_attempt_count")
 
     _sql_constraints = [
@@ -139,13 +145,24 @@ class EbayListing(models.Model):
         return max(0, int(product.free_qty))
 
     def _aspects(self):
+        """Item specifics: the variant's attribute values, then the listing's own.
+
+        Names and values are normalised (trimmed, inner whitespace collapsed,
+        duplicates dropped case-insensitively) so "Blue " and "blue" do not
+        become two values eBay would refuse for a single-value aspect.
+        """
         aspects = {}
-        for ptav in self.product_id.product_template_attribute_value_ids:
-            aspects.setdefault(ptav.attribute_id.name, []).append(ptav.name)
-        for line in self.aspect_ids:
-            aspects.setdefault(line.name, [])
-            if line.value not in aspects[line.name]:
-                aspects[line.name].append(line.value)
+        pairs = [
+            (ptav.attribute_id.name, ptav.name)
+            for ptav in self.product_id.product_template_attribute_value_ids
+        ] + [(line.name, line.value) for line in self.aspect_ids]
+        for name, value in pairs:
+            name, value = _normalise(name), _normalise(value)
+            if not name or not value:
+                continue
+            values = aspects.setdefault(name, [])
+            if value.casefold() not in (v.casefold() for v in values):
+                values.append(value)
         return aspects
 
     def _listing_data(self):
@@ -218,6 +235,56 @@ class EbayListing(models.Model):
         for listing in self.filtered(lambda l: l.state in ("failed", "error")):
             listing.retry_count = 0
             listing._queue(listing.pending_operation or "publish")
+        return True
+
+    def action_preview_fees(self):
+        """Ask eBay what publishing would cost (getListingFees).
+
+        eBay prices an unpublished offer, so the item and offer are created
+        (or replaced) first, without publishing.  Interactive on purpose: the
+        seller waits for the answer; the calls are logged like any other.
+        """
+        self.ensure_one()
+        problems = self._problems()
+        if problems:
+            raise UserError("\n".join(message for _f, message in problems))
+        if self.is_live:
+            raise UserError(
+                self.env._("The listing is live: eBay prices new listings only.")
+            )
+        calls = []
+        try:
+            api = InventoryApi(self.account_id._ebay_client(on_call=calls.append))
+            data = self._listing_data()
+            api.create_or_replace_inventory_item(
+                self.sku, payloads.inventory_item(data)
+            )
+            offer_id = self.offer_id or self._find_offer(api)
+            if offer_id:
+                api.update_offer(offer_id, payloads.offer(data))
+            else:
+                offer_id = self._create_offer(api, payloads.offer(data))
+            self.offer_id = offer_id
+            fees = api.get_listing_fees([offer_id])
+        except EbayError as err:
+            self.last_error = actionable(err)
+            fees = None
+        finally:
+            Attempt = self.env["ebay.publish.attempt"].sudo()
+            Attempt.create(
+                [Attempt._values_from_call(c, self.account_id, self) for c in calls]
+            )
+        if fees is None:
+            return False
+        lines = []
+        for summary in fees.get("feeSummaries", []):
+            for fee in summary.get("fees", []):
+                amount = fee.get("amount") or {}
+                lines.append(
+                    f"{summary.get('marketplaceId')}: {fee.get('feeType')} "
+                    f"{amount.get('value')} {amount.get('currency')}"
+                )
+        self.fee_preview = "\n".join(lines) or self.env._("No fees.")
         return True
 
     def action_open_attempts(self):

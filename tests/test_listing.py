@@ -338,3 +338,33 @@ class TestBulkWizard(ListingCase):
             trap.assert_jobs_count(1)
         listings = (ready | broken).ebay_listing_ids
         self.assertEqual(sorted(listings.mapped("state")), ["error", "queued"])
+
+
+class TestFeesAndAspects(ListingCase):
+    def test_fee_preview_before_publishing(self):
+        listing = self._listing()
+        listing.action_preview_fees()
+        self.assertIn("InsertionFee 0.35 USD", listing.fee_preview)
+        self.assertFalse(listing.is_live)
+        self.assertEqual(
+            self._api().get_offer(listing.offer_id)["status"], "UNPUBLISHED"
+        )
+        # Publishing afterwards reuses the priced offer.
+        offer_id = listing.offer_id
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual((listing.state, listing.offer_id), ("published", offer_id))
+
+    def test_aspects_are_normalised(self):
+        listing = self._listing()
+        for name, value in (
+            ("Color ", " Blue"),
+            ("Color", "blue"),
+            ("Material", "Cotton  blend"),
+        ):
+            listing.aspect_ids.create(
+                {"listing_id": listing.id, "name": name, "value": value}
+            )
+        self.assertEqual(
+            listing._aspects(), {"Color": ["Blue"], "Material": ["Cotton blend"]}
+        )

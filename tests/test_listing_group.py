@@ -68,6 +68,7 @@ class TestVariationListing(ListingCase):
         listing_id = self.group.ebay_listing_id
         self.assertTrue(listing_id)
         self.assertEqual(len(self.group.listing_ids), 3)
+        self.assertEqual(self.template.ebay_listing_count, 3)
         self.assertEqual(
             set(self.group.listing_ids.mapped("ebay_listing_id")), {listing_id}
         )
