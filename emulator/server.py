@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (importing registers the routes)
     account_api,
     control,
     errors,
+    fulfillment_api,
     group_api,
     identity,
     inventory_api,

@@ -11,3 +11,6 @@ from . import ebay_listing_bulk
 from . import ebay_listing_group
 from . import product_product
 from . import product_template
+from . import ebay_order
+from . import sale_order
+from . import ebay_account_orders

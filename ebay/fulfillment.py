@@ -1,0 +1,45 @@
+"""Sell Fulfillment API: orders (paged) and shipping fulfillments."""
+
+from urllib.parse import quote
+
+BASE = "/sell/fulfillment/v1"
+PAGE_LIMIT = 200  # eBay's maximum page size for getOrders
+
+
+def iso_utc(moment):
+    """eBay's timestamp format: 2016-05-15T08:25:43.511Z (UTC)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class FulfillmentApi:
+    def __init__(self, client):
+        self.client = client
+
+    def _call(self, method, path, operation, **kwargs):
+        return self.client.request(method, BASE + path, operation=operation, **kwargs)
+
+    def get_orders_page(self, modified_since, offset=0, limit=PAGE_LIMIT):
+        """One page of orders modified since ``modified_since`` (open-ended)."""
+        window = f"lastmodifieddate:[{iso_utc(modified_since)}..]"
+
+        return self._call(
+            "GET",
+            "/order",
+            "getOrders",
+            params={"filter": window, "limit": limit, "offset": offset},
+        ).data
+
+    def get_order(self, order_id):
+        return self._call(
+            "GET", f"/order/{quote(str(order_id), safe='')}", "getOrder"
+        ).data
+
+    def create_shipping_fulfillment(self, order_id, body):
+        response = self._call(
+            "POST",
+            f"/order/{quote(str(order_id), safe='')}/shipping_fulfillment",
+            "createShippingFulfillment",
+            json=body,
+        )
+        location = response.headers.get("Location", "")
+        return location.rsplit("/", 1)[-1] if location else None

@@ -1,0 +1,338 @@
+"""Sell Fulfillment API: orders made by emulated buyers, shipping fulfillments.
+
+Buyers act through the control API (``POST /_emulator/purchase``): a
+purchase takes quantity from published offers (refused when short),
+creates the order and returns it; cancellations likewise.
+"""
+
+import datetime
+import itertools
+import re
+
+from . import errors
+from .inventory_api import inv
+from .routes import route
+
+BASE = "/sell/fulfillment/v1"
+DOMAIN = "API_FULFILLMENT"
+_order_numbers = itertools.count(1)
+_line_numbers = itertools.count(10_000_000_001)
+
+
+def orders(state):
+    return state.data.setdefault("orders", {})
+
+
+def iso(ts):
+    moment = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_iso(text):
+    return datetime.datetime.strptime(
+        text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z"
+    ).timestamp()
+
+
+def money(value, currency="USD"):
+    return {"value": f"{value:.2f}", "currency": currency}
+
+
+def _err(error_id, message, status=400):
+    return status, errors.body(errors.error(error_id, DOMAIN, message)), {}
+
+
+# -- buyers (control API) ----------------------------------------------------------
+@route("POST", "/_emulator/purchase", auth=None)
+def purchase(req):
+    """{lines: [{sku, quantity}], buyer: {...}, shipTo: {...}, paid: true,
+    shippingCost: 4.99, tax: 1.25}"""
+    body = req.json or {}
+    state = req.state
+    lines = body.get("lines") or []
+    if not lines:
+        return 400, {"error": "lines required"}, {}
+    with state.lock:
+        offers = inv(state)["offers"]
+        picked = []
+        for line in lines:
+            offer = next(
+                (
+                    o
+                    for o in offers.values()
+                    if o["sku"] == line.get("sku") and o["status"] == "PUBLISHED"
+                ),
+                None,
+            )
+            if not offer:
+                return 409, {"error": f"SKU {line.get('sku')} is not listed"}, {}
+            quantity = int(line.get("quantity", 1))
+            if offer.get("availableQuantity", 0) < quantity:
+                return (
+                    409,
+                    {
+                        "error": f"only {offer.get('availableQuantity', 0)} "
+                        f"left of {offer['sku']}"
+                    },
+                    {},
+                )
+            picked.append((offer, quantity))
+        now = state.now()
+        number = next(_order_numbers)
+        order_id = f"{number:02d}-{int(now) % 100000:05d}-{len(orders(state)):05d}"
+        line_items, subtotal = [], 0.0
+        for offer, quantity in picked:
+            offer["availableQuantity"] -= quantity
+            price = float(offer["pricingSummary"]["price"]["value"])
+            subtotal += price * quantity
+            line_items.append(
+                {
+                    "lineItemId": str(next(_line_numbers)),
+                    "legacyItemId": offer.get("listingId"),
+                    "sku": offer["sku"],
+                    "title": (
+                        inv(state)["items"].get(offer["sku"], {}).get("product") or {}
+                    ).get("title", offer["sku"]),
+                    "quantity": quantity,
+                    "lineItemCost": money(price * quantity),
+                    "total": money(price * quantity),
+                    "lineItemFulfillmentStatus": "NOT_STARTED",
+                    "ebayCollectAndRemitTaxes": (
+                        [
+                            {
+                                "taxType": "STATE_SALES_TAX",
+                                "amount": money(float(body["tax"]) / len(picked)),
+                            }
+                        ]
+                        if body.get("tax")
+                        else []
+                    ),
+                }
+            )
+        shipping = float(body.get("shippingCost", 0))
+        tax = float(body.get("tax", 0))
+        buyer = body.get("buyer") or {"username": "emulator_buyer"}
+        ship_to = body.get("shipTo") or {
+            "fullName": "Alex Buyer",
+            "contactAddress": {
+                "addressLine1": "2145 Hamilton Avenue",
+                "city": "San Jose",
+                "stateOrProvince": "CA",
+                "postalCode": "95125",
+                "countryCode": "US",
+            },
+            "primaryPhone": {"phoneNumber": "4085551234"},
+            "email": "alex.buyer@example.com",
+        }
+        paid = body.get("paid", True)
+        order = {
+            "orderId": order_id,
+            "creationDate": iso(now),
+            "lastModifiedDate": iso(now),
+            "orderFulfillmentStatus": "NOT_STARTED",
+            "orderPaymentStatus": "PAID" if paid else "PENDING",
+            "sellerId": state.user["username"],
+            "buyer": {
+                "username": buyer.get("username"),
+                "buyerRegistrationAddress": {
+                    "fullName": ship_to.get("fullName"),
+                    "email": ship_to.get("email"),
+                    "contactAddress": ship_to.get("contactAddress"),
+                },
+            },
+            "pricingSummary": {
+                "priceSubtotal": money(subtotal),
+                "deliveryCost": money(shipping),
+                "total": money(subtotal + shipping + tax),
+            },
+            "cancelStatus": {"cancelState": "NONE_REQUESTED", "cancelRequests": []},
+            "paymentSummary": {"totalDueSeller": money(subtotal + shipping)},
+            "fulfillmentStartInstructions": [
+                {
+                    "fulfillmentInstructionsType": "SHIP_TO",
+                    "shippingStep": {"shipTo": ship_to, "shippingCarrierCode": "USPS"},
+                }
+            ],
+            "lineItems": line_items,
+            "ebayCollectAndRemitTax": bool(tax),
+            "totalFeeBasisAmount": money(subtotal + shipping),
+            "salesRecordReference": str(len(orders(state)) + 1),
+            "_fulfillments": [],
+        }
+        orders(state)[order_id] = order
+        public = _public(order)
+    return 201, public, {}
+
+
+@route("POST", "/_emulator/orders/{orderId}/cancel", auth=None)
+def cancel(req):
+    state = req.state
+    with state.lock:
+        order = orders(state).get(req.params["orderId"])
+        if not order:
+            return 404, {"error": "no such order"}, {}
+        if order["orderFulfillmentStatus"] == "FULFILLED":
+            return 409, {"error": "already shipped"}, {}
+        order["cancelStatus"] = {
+            "cancelState": "CANCELED",
+            "cancelRequests": [],
+            "cancelledDate": iso(state.now()),
+        }
+        order["orderPaymentStatus"] = "FULLY_REFUNDED"
+        order["lastModifiedDate"] = iso(state.now())
+        for line in order["lineItems"]:
+            for offer in inv(state)["offers"].values():
+                if offer["sku"] == line["sku"] and offer["status"] == "PUBLISHED":
+                    offer["availableQuantity"] = (
+                        offer.get("availableQuantity", 0) + line["quantity"]
+                    )
+                    break
+        public = _public(order)
+    return 200, public, {}
+
+
+@route("POST", "/_emulator/orders/{orderId}/pay", auth=None)
+def pay(req):
+    with req.state.lock:
+        order = orders(req.state).get(req.params["orderId"])
+        if not order:
+            return 404, {"error": "no such order"}, {}
+        order["orderPaymentStatus"] = "PAID"
+        order["lastModifiedDate"] = iso(req.state.now())
+        public = _public(order)
+    return 200, public, {}
+
+
+def _public(order):
+    return {k: v for k, v in order.items() if not k.startswith("_")}
+
+
+# -- seller API ----------------------------------------------------------------------
+FILTER_RE = re.compile(r"(creationdate|lastmodifieddate):\[([^\]]*)\]")
+
+
+@route("GET", f"{BASE}/order")
+def get_orders(req):
+    query = req.query
+    try:
+        limit = int(query.get("limit", 50))
+        offset = int(query.get("offset", 0))
+    except ValueError:
+        return _err(30800, "Invalid limit or offset.")
+    if not 1 <= limit <= 200:
+        return _err(30800, "The limit must be between 1 and 200.")
+    if offset < 0:
+        return _err(30900, "The offset must not be negative.")
+    with req.state.lock:
+        found = list(orders(req.state).values())
+        if query.get("orderIds"):
+            ids = query["orderIds"].split(",")
+            if len(ids) > 50:
+                return _err(30900, "At most 50 orderIds.")
+            found = [o for o in found if o["orderId"] in ids]
+        else:
+            field_for = {
+                "creationdate": "creationDate",
+                "lastmodifieddate": "lastModifiedDate",
+            }
+            criteria = FILTER_RE.findall(query.get("filter", ""))
+            if query.get("filter") and not criteria:
+                return _err(30700, "Invalid filter.")
+            if any(name == "creationdate" for name, _r in criteria):
+                criteria = [c for c in criteria if c[0] == "creationdate"]
+            for name, bounds in criteria:
+                start, _sep, end = bounds.partition("..")
+                try:
+                    low = parse_iso(start) if start else None
+                    high = parse_iso(end) if end else None
+                except ValueError:
+                    return _err(30750, "Invalid date in the filter.")
+                key = field_for[name]
+                found = [
+                    o
+                    for o in found
+                    if (low is None or parse_iso(o[key]) >= low)
+                    and (high is None or parse_iso(o[key]) <= high)
+                ]
+        found.sort(key=lambda o: (o["lastModifiedDate"], o["orderId"]))
+        page = [_public(o) for o in found[offset : offset + limit]]
+        total = len(found)
+    href = f"{req.base_url}{BASE}/order?limit={limit}&offset={offset}"
+    body = {
+        "href": href,
+        "limit": limit,
+        "offset": offset,
+        "total": total,
+        "orders": page,
+    }
+    if offset + limit < total:
+        body["next"] = (
+            f"{req.base_url}{BASE}/order?limit={limit}&offset={offset + limit}"
+        )
+    return 200, body, {}
+
+
+@route("GET", f"{BASE}/order/{{orderId}}")
+def get_order(req):
+    with req.state.lock:
+        order = orders(req.state).get(req.params["orderId"])
+        public = _public(order) if order else None
+    if not public:
+        return _err(32100, "Invalid order ID.", 404)
+    return 200, public, {}
+
+
+@route("POST", f"{BASE}/order/{{orderId}}/shipping_fulfillment")
+def create_fulfillment(req):
+    body = req.json or {}
+    with req.state.lock:
+        order = orders(req.state).get(req.params["orderId"])
+        if not order:
+            return _err(32100, "Invalid order ID.", 404)
+        if bool(body.get("trackingNumber")) != bool(body.get("shippingCarrierCode")):
+            return _err(32300, "Carrier and tracking number must be given together.")
+        by_id = {li["lineItemId"]: li for li in order["lineItems"]}
+        requested = body.get("lineItems") or []
+        if not requested:
+            return _err(32200, "Invalid line item: lineItems is required.")
+        for entry in requested:
+            line = by_id.get(entry.get("lineItemId"))
+            if not line:
+                return _err(32200, f"Invalid line item {entry.get('lineItemId')}.")
+            shipped = line.get("_shipped", 0) + int(
+                entry.get("quantity", line["quantity"])
+            )
+            if shipped > line["quantity"]:
+                return _err(
+                    32210, f"Line item {line['lineItemId']} is already shipped."
+                )
+        for entry in requested:
+            line = by_id[entry["lineItemId"]]
+            line["_shipped"] = line.get("_shipped", 0) + int(
+                entry.get("quantity", line["quantity"])
+            )
+            line["lineItemFulfillmentStatus"] = (
+                "FULFILLED" if line["_shipped"] >= line["quantity"] else "IN_PROGRESS"
+            )
+        fulfillment_id = body.get("trackingNumber") or "999"
+        order["_fulfillments"].append(dict(body, fulfillmentId=fulfillment_id))
+        statuses = {li["lineItemFulfillmentStatus"] for li in order["lineItems"]}
+        order["orderFulfillmentStatus"] = (
+            "FULFILLED" if statuses == {"FULFILLED"} else "IN_PROGRESS"
+        )
+        order["lastModifiedDate"] = iso(req.state.now())
+    location = (
+        f"{req.base_url}{BASE}/order/{order['orderId']}"
+        f"/shipping_fulfillment/{fulfillment_id}"
+    )
+    return 201, None, {"Location": location}
+
+
+@route("GET", f"{BASE}/order/{{orderId}}/shipping_fulfillment")
+def get_fulfillments(req):
+    with req.state.lock:
+        order = orders(req.state).get(req.params["orderId"])
+        if not order:
+            return _err(32100, "Invalid order ID.", 404)
+        found = [dict(f) for f in order["_fulfillments"]]
+    return 200, {"fulfillments": found, "total": len(found)}, {}

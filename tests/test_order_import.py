@@ -1,0 +1,149 @@
+from unittest import mock
+
+import requests
+
+from odoo.tests import tagged
+
+from ..models import ebay_account_orders
+from .test_listing import ListingCase
+
+
+@tagged("post_install", "-at_install")
+class OrderCase(ListingCase):
+    def setUp(self):
+        super().setUp()
+        self.mug = self._product("MUG-1", "Mug", 10)
+        for product in (self.product, self.mug):
+            listing = self._listing(product)
+            listing.action_publish()
+            self._run(listing)
+            self.assertEqual(listing.state, "published", listing.last_error)
+
+    def _buy(self, lines, **extra):
+        return self.emulator._call(
+            "POST",
+            "purchase",
+            json=dict({"lines": lines, "buyer": {"username": "jo_buyer"}}, **extra),
+        )
+
+    def _poll(self):
+        result = self.account._job_poll_orders()
+
+        return result
+
+    def _orders(self):
+        return self.env["ebay.order"].search([("account_id", "=", self.account.id)])
+
+
+class TestOrderImport(OrderCase):
+    def test_paid_order_becomes_one_confirmed_sale_order(self):
+        data = self._buy(
+            [{"sku": "TSHIRT-1", "quantity": 2}, {"sku": "MUG-1", "quantity": 1}],
+            shippingCost=4.99,
+            tax=1.50,
+        )
+        self._poll()
+        order = self._orders()
+        self.assertEqual(order.ebay_order_id, data["orderId"])
+        self.assertEqual(order.state, "imported")
+        sale = order.sale_order_id
+        self.assertEqual(sale.state, "sale", "paid orders are confirmed")
+        self.assertEqual(sale.client_order_ref, data["orderId"])
+        products = sale.order_line.mapped("product_id.default_code")
+        self.assertEqual(sorted(products), ["EBAY-SHIPPING", "MUG-1", "TSHIRT-1"])
+        tshirt = sale.order_line.filtered(lambda l: l.product_id == self.product)
+        self.assertEqual((tshirt.product_uom_qty, tshirt.price_unit), (2, 19.9))
+        self.assertTrue(tshirt.ebay_line_item_id)
+        self.assertFalse(sale.order_line.tax_id, "eBay collected the tax")
+        self.assertAlmostEqual(order.ebay_collected_tax, 1.5)
+        self.assertAlmostEqual(sale.amount_total, 2 * 19.9 + 19.9 + 4.99)
+        self.assertEqual(sale.partner_id.ebay_buyer_username, "jo_buyer")
+        shipping = sale.partner_shipping_id
+        self.assertEqual((shipping.type, shipping.zip), ("delivery", "95125"))
+        self.assertEqual(shipping.country_id, self.env.ref("base.us"))
+        self.assertEqual(shipping.state_id.code, "CA")
+        self.assertTrue(sale.picking_ids, "stock is reserved for shipping")
+
+    def test_replays_and_overlapping_polls_give_one_sale_order(self):
+        data = self._buy([{"sku": "MUG-1", "quantity": 1}])
+        self._poll()
+        self._poll()  # the overlap window sees it again
+        order = self._orders()
+        Order = self.env["ebay.order"]
+        Order._import_payload(self.account, data)  # a notification replay
+        Order._import_payload(self.account, data)
+        self.assertEqual(len(self._orders()), 1)
+        self.assertEqual(len(order.sale_order_id.order_line), 1)
+        sales = self.env["sale.order"].search(
+            [("client_order_ref", "=", data["orderId"])]
+        )
+        self.assertEqual(len(sales), 1)
+        # A second buyer order with a second purchase from the same buyer
+        # reuses the partner.
+        self._buy([{"sku": "MUG-1", "quantity": 1}])
+        self._poll()
+        self.assertEqual(len(self._orders()), 2)
+        self.assertEqual(len(self._orders().sale_order_id.partner_id), 1)
+
+    def test_pages_of_orders_and_watermark(self):
+        for _i in range(5):
+            self._buy([{"sku": "MUG-1", "quantity": 1}])
+        with mock.patch.object(ebay_account_orders, "PAGE_LIMIT", 2):
+            self._poll()
+        self.assertEqual(len(self._orders()), 5)
+        calls = self.emulator.calls(path="^/sell/fulfillment/v1/order$")
+        self.assertEqual([c["query"]["offset"] for c in calls], ["0", "2", "4"])
+        self.assertIn("lastmodifieddate:[", calls[0]["query"]["filter"])
+        self.assertTrue(self.account.order_watermark)
+
+    def test_unknown_sku_keeps_the_order_flagged_until_fixed(self):
+        from ..ebay import payloads
+
+        # A listing made outside Odoo sells an item Odoo does not know.
+        api = self._api()
+        data = self.product._ebay_listings_for(self.account)._listing_data()
+        data.sku = "GHOST-1"
+        api.create_or_replace_inventory_item("GHOST-1", payloads.inventory_item(data))
+        api.publish_offer(api.create_offer(payloads.offer(data))["offerId"])
+        self._buy([{"sku": "GHOST-1", "quantity": 1}, {"sku": "MUG-1", "quantity": 1}])
+        self._poll()
+        order = self._orders()
+        self.assertEqual(order.state, "flagged")
+        self.assertIn("GHOST-1", order.flag_reason)
+        self.assertFalse(order.sale_order_id, "no half order")
+        self._poll()
+        self.assertEqual(order.state, "flagged")
+        self._product("GHOST-1", "Ghost", 1)
+        order.action_retry()
+        self.assertEqual(order.state, "imported")
+        self.assertEqual(len(order.sale_order_id.order_line), 2)
+
+    def test_cancellation_cancels_the_sale_order_and_frees_stock(self):
+        free_before = self.mug.free_qty
+        data = self._buy([{"sku": "MUG-1", "quantity": 3}])
+        self._poll()
+        sale = self._orders().sale_order_id
+        self.mug.invalidate_recordset()
+        self.assertEqual(self.mug.free_qty, free_before - 3)
+        self.emulator._call("POST", f"orders/{data['orderId']}/cancel")
+        self._poll()
+        self.assertEqual(sale.state, "cancel")
+        self.assertEqual(self._orders().state, "cancelled")
+        self.assertEqual(set(sale.picking_ids.mapped("state")), {"cancel"})
+        self.mug.invalidate_recordset()
+        self.assertEqual(self.mug.free_qty, free_before)
+
+    def test_unpaid_order_waits_then_confirms_when_paid(self):
+        data = self._buy([{"sku": "MUG-1", "quantity": 1}], paid=False)
+        self._poll()
+        sale = self._orders().sale_order_id
+        self.assertEqual(sale.state, "draft")
+        self.emulator._call("POST", f"orders/{data['orderId']}/pay")
+        self._poll()
+        self.assertEqual(sale.state, "sale")
+
+    def test_sold_out_listing_refuses_the_purchase(self):
+        with self.assertRaisesRegex(requests.HTTPError, "409"):
+            self._buy([{"sku": "MUG-1", "quantity": 11}])
+        self._poll()
+        self.assertFalse(self._orders())
