@@ -30,6 +30,7 @@ TOKEN_KINDS = [
     ("user_access", "User access token"),
     ("user_refresh", "User refresh token"),
     ("app_access", "Application access token"),
+    ("verification_token", "Notification verification token"),
 ]
 
 # Where vault keys come from: never the database.  Comma-separated Fernet keys,

@@ -161,6 +161,17 @@ def purchase(req):
         }
         orders(state)[order_id] = order
         public = _public(order)
+    if body.get("notify", True):
+        # eBay tells subscribed destinations; a lazy import: the notification
+        # module builds on this one.
+        from .notification_api import push
+
+        push(
+            state,
+            "ORDER_CONFIRMATION",
+            {"orderId": order_id},
+            duplicate=bool(body.get("duplicate")),
+        )
     return 201, public, {}
 
 

@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (importing registers the routes)
     identity,
     inventory_api,
     migrate_api,
+    notification_api,
     oauth,
 )
 from .routes import Request, resolve

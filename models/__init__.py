@@ -14,3 +14,4 @@ from . import product_template
 from . import ebay_order
 from . import sale_order
 from . import ebay_account_orders
+from . import ebay_notification

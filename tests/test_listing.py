@@ -12,10 +12,10 @@ IMAGE = "https://i.example.com/shirt.jpg"
 INVENTORY = "^/sell/inventory/v1/"
 
 
-@tagged("post_install", "-at_install")
-class ListingCase(EbayCase):
-    def setUp(self):
-        super().setUp()
+class SellerMixin:
+    """A connected account set up to list: policies, location, a product."""
+
+    def _setup_seller(self):
         warehouse = self.env.ref("stock.warehouse0")
         warehouse.partner_id.write(
             {
@@ -64,6 +64,13 @@ class ListingCase(EbayCase):
 
     def _api(self):
         return InventoryApi(self.account._ebay_client())
+
+
+@tagged("post_install", "-at_install")
+class ListingCase(SellerMixin, EbayCase):
+    def setUp(self):
+        super().setUp()
+        self._setup_seller()
 
 
 class TestSellerSetup(ListingCase):
