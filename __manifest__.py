@@ -8,7 +8,7 @@
     "website": "https://github.com/marketplace-connector/marketplace_connector",
     "author": "Marketplace Connector contributors",
     "license": "LGPL-3",
-    "depends": ["sale_management", "sale_stock", "mail", "queue_job"],
+    "depends": ["sale_management", "sale_stock", "stock_delivery", "mail", "queue_job"],
     "external_dependencies": {"python": ["requests", "cryptography"]},
     "data": [
         "security/ebay_security.xml",
@@ -22,6 +22,7 @@
         "views/ebay_listing_views.xml",
         "views/ebay_listing_group_views.xml",
         "views/ebay_order_views.xml",
+        "views/stock_picking_views.xml",
         "views/product_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",

@@ -345,5 +345,15 @@ def get_fulfillments(req):
         order = orders(req.state).get(req.params["orderId"])
         if not order:
             return _err(32100, "Invalid order ID.", 404)
-        found = [dict(f) for f in order["_fulfillments"]]
+        found = [
+            {
+                "fulfillmentId": f["fulfillmentId"],
+                "lineItems": f.get("lineItems", []),
+                "shipmentTrackingNumber": f.get("trackingNumber"),
+                "shippingCarrierCode": f.get("shippingCarrierCode"),
+                "shippedDate": f.get("shippedDate"),
+            }
+            for f in order["_fulfillments"]
+        ]
+
     return 200, {"fulfillments": found, "total": len(found)}, {}

@@ -15,3 +15,4 @@ from . import ebay_order
 from . import sale_order
 from . import ebay_account_orders
 from . import ebay_notification
+from . import stock_picking

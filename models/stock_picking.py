@@ -1,0 +1,155 @@
+"""Shipments of eBay orders send their tracking back to eBay, once."""
+
+import logging
+
+from odoo import fields, models
+
+from ..ebay import EbayError, EbayTransientError, EbayValidationError
+from ..ebay.errors import actionable
+from ..ebay.fulfillment import FulfillmentApi, iso_utc
+
+_logger = logging.getLogger(__name__)
+ORDER_CHANNEL = "root.ebay.order"
+
+
+class DeliveryCarrier(models.Model):
+    _inherit = "delivery.carrier"
+
+    ebay_carrier_code = fields.Char(
+        string="eBay carrier code",
+        help="The shippingCarrierCode eBay knows this carrier by (USPS, UPS...).",
+    )
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    ebay_tracking_state = fields.Selection(
+        [("queued", "Queued"), ("sent", "Sent to eBay"), ("error", "Error")],
+        string="eBay tracking",
+        readonly=True,
+        copy=False,
+    )
+    ebay_fulfillment_id = fields.Char(readonly=True, copy=False)
+    ebay_tracking_error = fields.Text(readonly=True, copy=False)
+
+    def _ebay_order(self):
+        return self.sale_id.ebay_order_id
+
+    def _action_done(self):
+        result = super()._action_done()
+        self._ebay_queue_tracking()
+        return result
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("carrier_tracking_ref"):
+            self.filtered(lambda p: p.state == "done")._ebay_queue_tracking()
+        return result
+
+    def _ebay_queue_tracking(self):
+        for picking in self:
+            if (
+                picking.picking_type_code != "outgoing"
+                or not picking._ebay_order()
+                or not picking.carrier_tracking_ref
+                or picking.ebay_tracking_state in ("queued", "sent")
+            ):
+                continue
+            if not picking.carrier_id.ebay_carrier_code:
+                message = self.env._(
+                    "Carrier %(carrier)s has no eBay carrier code: set it on the "
+                    "carrier, then add the tracking number again.",
+                    carrier=picking.carrier_id.name or self.env._("(none)"),
+                )
+                picking.write(
+                    {"ebay_tracking_state": "error", "ebay_tracking_error": message}
+                )
+                picking.message_post(body=message)
+                continue
+            picking.write(
+                {"ebay_tracking_state": "queued", "ebay_tracking_error": False}
+            )
+            picking.with_delay(
+                channel=ORDER_CHANNEL,
+                identity_key=f"ebay.tracking:{picking.id}",
+                description=f"eBay tracking {picking.name}",
+            )._job_ebay_send_tracking()
+
+    def _ebay_line_items(self):
+        lines = []
+        for move in self.move_ids.filtered(lambda m: m.state == "done"):
+            line_item = move.sale_line_id.ebay_line_item_id
+            if line_item and move.quantity:
+                lines.append({"lineItemId": line_item, "quantity": int(move.quantity)})
+        return lines
+
+    def _job_ebay_send_tracking(self):
+        """Queue job: createShippingFulfillment for this picking's lines."""
+        self.ensure_one()
+        if self.ebay_tracking_state != "queued":
+            return f"skipped: tracking is {self.ebay_tracking_state}"
+        order = self._ebay_order()
+        line_items = self._ebay_line_items()
+        if not line_items:
+            self.ebay_tracking_state = False
+            return "no eBay line in this shipment"
+        body = {
+            "lineItems": line_items,
+            "shippedDate": iso_utc(self.date_done or fields.Datetime.now()),
+            "shippingCarrierCode": self.carrier_id.ebay_carrier_code,
+            "trackingNumber": self.carrier_tracking_ref,
+        }
+        account = order.account_id
+        api = FulfillmentApi(account._ebay_client())
+        try:
+            fulfillment_id = api.create_shipping_fulfillment(order.ebay_order_id, body)
+        except EbayTransientError:
+            raise  # queue_job retries with the function's pattern
+        except EbayValidationError as err:
+            # Sent before, by a run whose transaction was lost? Then it is done.
+            known = self._ebay_existing_fulfillment(api, order)
+            if known:
+                fulfillment_id = known
+            else:
+                return self._ebay_tracking_failed(actionable(err))
+        except EbayError as err:
+            return self._ebay_tracking_failed(actionable(err))
+        self.write(
+            {"ebay_tracking_state": "sent", "ebay_fulfillment_id": fulfillment_id}
+        )
+        self.message_post(
+            body=self.env._(
+                "Tracking %(ref)s sent to eBay.", ref=self.carrier_tracking_ref
+            )
+        )
+        return f"tracking sent: {fulfillment_id}"
+
+    def _ebay_existing_fulfillment(self, api, order):
+        data = (
+            api.client.request(
+                "GET",
+                f"/sell/fulfillment/v1/order/{order.ebay_order_id}/shipping_fulfillment",
+                operation="getShippingFulfillments",
+            ).data
+            or {}
+        )
+        for fulfillment in data.get("fulfillments", []):
+            if fulfillment.get("shipmentTrackingNumber") == self.carrier_tracking_ref:
+
+                return fulfillment.get("fulfillmentId")
+        return None
+
+    def _ebay_tracking_failed(self, message):
+        self.write({"ebay_tracking_state": "error", "ebay_tracking_error": message})
+        self.message_post(
+            body=self.env._("eBay refused the tracking: %(m)s", m=message)
+        )
+        return f"tracking refused: {message}"
+
+    def action_ebay_resend_tracking(self):
+        self.filtered(lambda p: p.ebay_tracking_state == "error").write(
+            {"ebay_tracking_state": False}
+        )
+        self._ebay_queue_tracking()
+        return True
