@@ -129,7 +129,8 @@ def main():
         while len(seen) < len(purchased) and time.monotonic() < deadline:
             with registry.cursor() as cr:
                 cr.execute(
-                    "SELECT client_order_ref FROM sale_order WHERE client_order_ref = ANY(%s)",
+                    "SELECT client_order_ref FROM sale_order"
+                    " WHERE client_order_ref = ANY(%s)",
                     (list(set(purchased) - set(seen)),),
                 )
                 now = time.monotonic()
@@ -171,8 +172,8 @@ def main():
     )
     if latencies:
         print(
-            f"  p50 {statistics.median(latencies):.2f} s   p95 {percentile(latencies, 95):.2f} s"
-            f"   max {max(latencies):.2f} s"
+            f"  p50 {statistics.median(latencies):.2f} s"
+            f"   p95 {percentile(latencies, 95):.2f} s   max {max(latencies):.2f} s"
         )
     print(f"polled import of {imported} orders (one poll job, pages of 200):")
     print(

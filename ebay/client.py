@@ -134,6 +134,7 @@ class EbayClient:
         headers=None,
         operation=None,
         request_id=None,
+        files=None,
     ):
         """Send one call; return :class:`EbayResponse` or raise an EbayError.
 
@@ -151,7 +152,7 @@ class EbayClient:
             "error_ids": [],
             "duration_ms": 0,
         }
-        args = (method, url, json, params, headers, call)
+        args = (method, url, json, params, headers, call, files)
         try:
             try:
                 return self._send(*args, force_refresh=False)
@@ -167,7 +168,7 @@ class EbayClient:
             if self.on_call is not None:
                 self.on_call(call)
 
-    def _send(self, method, url, json, params, headers, call, force_refresh):
+    def _send(self, method, url, json, params, headers, call, files, force_refresh):
         request_id = call["request_id"]
         token = self.token_provider(force_refresh=force_refresh)
         all_headers = {
@@ -188,6 +189,7 @@ class EbayClient:
                 url,
                 json=json,
                 params=params,
+                files=files,
                 headers=all_headers,
                 timeout=self.timeout,
             )

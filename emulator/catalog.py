@@ -17,3 +17,9 @@ CATEGORIES = {
     "99": ("Everything Else", "0", False, (), ()),
     "88433": ("Other", "99", True, (), ()),
 }
+
+# Conditions a category refuses (eBay: getItemConditionPolicies per category).
+REFUSED_CONDITIONS = {
+    "88433": {"FOR_PARTS_OR_NOT_WORKING"},
+    "15687": {"FOR_PARTS_OR_NOT_WORKING", "CERTIFIED_REFURBISHED"},
+}

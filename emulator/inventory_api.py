@@ -12,7 +12,7 @@ import time
 
 from . import errors
 from .account_api import policy_exists
-from .catalog import CATEGORIES
+from .catalog import CATEGORIES, REFUSED_CONDITIONS
 from .routes import route
 
 BASE = "/sell/inventory/v1"
@@ -318,6 +318,17 @@ def _publish_problems(state, offer):
                 problems.append(
                     _entry_error(25029, f"{name} is required for this category.")
                 )
+    condition = item.get("condition")
+    if category and condition in REFUSED_CONDITIONS.get(
+        str(offer.get("categoryId")), ()
+    ):
+        problems.append(
+            _entry_error(
+                25021,
+                f"Invalid condition information: {condition} is not "
+                "allowed in this category.",
+            )
+        )
     if not product.get("title"):
         problems.append(
             _entry_error(25017, "Missing information in fields: product.title.")

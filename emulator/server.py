@@ -16,9 +16,11 @@ from . import (  # noqa: F401  (importing registers the routes)
     group_api,
     identity,
     inventory_api,
+    media_api,
     migrate_api,
     notification_api,
     oauth,
+    taxonomy_api,
 )
 from .routes import Request, resolve
 

@@ -16,3 +16,4 @@ from . import sale_order
 from . import ebay_account_orders
 from . import ebay_notification
 from . import stock_picking
+from . import ebay_category

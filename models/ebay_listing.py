@@ -8,6 +8,8 @@ with backoff and jitter (the attempts stay recorded), and after
 with a requeue button.
 """
 
+import base64
+import hashlib
 import logging
 import random
 from datetime import datetime, timedelta
@@ -26,6 +28,7 @@ from ..ebay import (
 )
 from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
+from ..ebay.media import MediaApi
 
 _logger = logging.getLogger(__name__)
 
@@ -107,6 +110,10 @@ class EbayListing(models.Model):
     )
     attempt_ids = fields.One2many("ebay.publish.attempt", "listing_id", string="Calls")
     fee_preview = fields.Text(readonly=True, copy=False)
+    media_image_url = fields.Char(
+        readonly=True, copy=False, help="The product image on eBay."
+    )
+    media_image_checksum = fields.Char(readonly=True, copy=False)
     attempt_count = fields.Integer(compute="_compute_attempt_count")
 
     _sql_constraints = [
@@ -177,7 +184,8 @@ class EbayListing(models.Model):
             aspects=self._aspects(),
             image_urls=[
                 u.strip() for u in (self.image_urls or "").splitlines() if u.strip()
-            ],
+            ]
+            or ([self.media_image_url] if self.media_image_url else []),
             quantity=self._quantity(),
             price=self.price,
             currency=self.currency_id.name or "USD",
@@ -191,9 +199,59 @@ class EbayListing(models.Model):
         )
 
     def _problems(self):
-        """Problems eBay would refuse, found before any call."""
+        """Problems eBay would refuse, found before any listing call.
+
+        Required aspects come from eBay's Taxonomy API (cached a week).  A
+        product image not yet uploaded to eBay counts as a picture: the job
+        uploads it.
+        """
         self.ensure_one()
-        return payloads.validate(self._listing_data())
+        data = self._listing_data()
+        required, category_problem = (), None
+        if data.category_id:
+            category_problem, aspects = self.env["ebay.category"]._lookup(
+                self.account_id, data.category_id
+            )
+            required = [a["name"] for a in aspects if a.get("required")]
+        problems = payloads.validate(data, required_aspects=required)
+        if category_problem:
+            problems.append(("category", category_problem))
+        if not data.image_urls and self._uploadable_image():
+            problems = [p for p in problems if p[0] != "images"]
+        return problems
+
+    def _uploadable_image(self):
+        return self.product_id.image_1920
+
+    def _ensure_media_image(self, client):
+        """Upload the product's image to eBay when the listing has no URL.
+
+        Re-uploaded only when the image changed (checksum), never on every
+        revision.
+        """
+        if self.image_urls or not self._uploadable_image():
+            return
+        content = base64.b64decode(self.product_id.image_1920)
+        checksum = hashlib.sha256(content).hexdigest()
+        if self.media_image_url and self.media_image_checksum == checksum:
+            return
+        url = MediaApi(client).upload_image(f"{self.sku}.png", content, "image/png")
+        self.write({"media_image_url": url, "media_image_checksum": checksum})
+
+    def action_suggest_category(self):
+        self.ensure_one()
+        found = self.env["ebay.category"]._suggest(self.account_id, self.title or "")
+        if not found:
+            raise UserError(self.env._("eBay suggests no category for this title."))
+        self.category_id = found[0][0]
+        self.message_post(
+            body=self.env._(
+                "eBay category %(id)s (%(path)s) chosen from eBay's suggestions.",
+                id=found[0][0],
+                path=" > ".join(found[0][2] + [found[0][1]]),
+            )
+        )
+        return True
 
     # -- actions (UI) --------------------------------------------------------
     def action_publish(self):
@@ -386,6 +444,7 @@ class EbayListing(models.Model):
         return "deferred: revision budget used"
 
     def _do_publish(self, api):
+        self._ensure_media_image(api.client)
         data = self._listing_data()
         live = self.is_live and bool(self.offer_id)
         api.create_or_replace_inventory_item(self.sku, payloads.inventory_item(data))

@@ -76,7 +76,9 @@ class EbayListing(models.Model):
         by_sku = {l.sku: l for l in self}
         requests_ = []
         for listing in self:
+            listing._ensure_media_image(api.client)
             item = payloads.inventory_item(listing._listing_data())
+
             requests_.append(dict(item, sku=listing.sku, locale="en_US"))
         data = api.bulk_create_or_replace_inventory_item(requests_)
         ok = self.browse()

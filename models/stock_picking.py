@@ -136,7 +136,6 @@ class StockPicking(models.Model):
         )
         for fulfillment in data.get("fulfillments", []):
             if fulfillment.get("shipmentTrackingNumber") == self.carrier_tracking_ref:
-
                 return fulfillment.get("fulfillmentId")
         return None
 

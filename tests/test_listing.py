@@ -147,28 +147,59 @@ class TestPublish(ListingCase):
         # Shown where the seller works: on the product.
         self.assertEqual(self.product.ebay_listing_ids.last_error, listing.last_error)
 
-    def test_ebay_refusal_is_made_actionable(self):
+    def test_required_aspects_are_checked_before_any_listing_call(self):
         listing = self._listing(category_id="15687")  # needs Brand, Size, Color
         listing.action_publish()
-        self._run(listing)
         self.assertEqual(listing.state, "error")
-        self.assertIn("item specific", listing.last_error)
-        self.assertIn("25029", listing.last_error)
-        self.assertIn("Brand is required", listing.last_error)
-        failed = listing.attempt_ids.filtered(
-            lambda a: a.state == "failed" and a.error_ids
-        )
-        self.assertEqual(failed.operation, "publishOffer")
-        self.assertEqual(failed.error_ids, "25029,25029,25029")
-        # Fix the data, requeue: it goes through and reuses the same offer.
-        offer_id = listing.offer_id
+        for name in ("Brand", "Size", "Color"):
+            self.assertIn(f"requires the aspect {name}", listing.last_error)
+        self.assertFalse(self.emulator.calls(path=INVENTORY))
+        taxonomy = self.emulator.calls(path="^/commerce/taxonomy/")
+        self.assertEqual(len(taxonomy), 2, "tree id + aspects, with an app token")
+        # Cached: validating again asks eBay nothing.
+        listing.action_publish()
+        self.assertEqual(len(self.emulator.calls(path="^/commerce/taxonomy/")), 2)
         for name, value in (("Brand", "Odoo"), ("Size", "M"), ("Color", "Blue")):
             listing.aspect_ids.create(
                 {"listing_id": listing.id, "name": name, "value": value}
             )
+        listing.action_publish()
+        self.assertEqual(listing.state, "queued")
+        # A category that is not a leaf is refused with a clear message.
+        other = self._listing(
+            self._product("CASE-1", "Phone case", 1), category_id="15032"
+        )
+        other.action_publish()
+        self.assertIn("not a leaf category", other.last_error)
+
+    def test_suggested_category(self):
+        listing = self._listing(title="Organic T-Shirts for summer", category_id=False)
+        listing.action_suggest_category()
+        self.assertEqual(listing.category_id, "15687")
+
+    def test_ebay_refusal_is_made_actionable(self):
+        listing = self._listing()
+        # The policy was deleted on eBay's site: only eBay can tell.
+        self.account.fulfillment_policy_id.policy_id = "999999"
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(listing.state, "error")
+        self.assertIn("shipping (fulfillment) policy", listing.last_error)
+        self.assertIn("25007", listing.last_error)
+        failed = listing.attempt_ids.filtered(
+            lambda a: a.state == "failed" and a.error_ids
+        )
+        self.assertEqual(failed.operation, "publishOffer")
+        self.assertEqual(failed.error_ids, "25007")
+        # Fix the data, requeue: it goes through and reuses the same offer.
+        offer_id = listing.offer_id
+        self.account.action_sync_policies()
+        self.account.fulfillment_policy_id = self.account.policy_ids.filtered(
+            lambda p: p.kind == "fulfillment" and p.policy_id != "999999"
+        )[:1]
         listing.action_requeue()
         self._run(listing)
-        self.assertEqual(listing.state, "published")
+        self.assertEqual(listing.state, "published", listing.last_error)
         self.assertEqual(listing.offer_id, offer_id)
 
     def test_rerun_after_a_lost_transaction_creates_no_second_offer(self):
@@ -375,3 +406,36 @@ class TestFeesAndAspects(ListingCase):
         self.assertEqual(
             listing._aspects(), {"Color": ["Blue"], "Material": ["Cotton blend"]}
         )
+
+
+class TestMediaImages(ListingCase):
+    def _png(self, color):
+        import base64
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
+        return base64.b64encode(buffer.getvalue())
+
+    def test_product_image_is_uploaded_once_and_reused(self):
+        self.product.image_1920 = self._png("red")
+        listing = self._listing(image_urls=False)
+        listing.action_publish()
+        self.assertEqual(listing.state, "queued", listing.last_error)
+        self._run(listing)
+        self.assertEqual(listing.state, "published", listing.last_error)
+        self.assertTrue(listing.media_image_url.startswith("https://i.ebayimg.com/"))
+        item = self._api().get_inventory_item(listing.sku)
+        self.assertEqual(item["product"]["imageUrls"], [listing.media_image_url])
+        uploads = "create_image_from_file"
+        self.assertEqual(len(self.emulator.calls(path=uploads)), 1)
+        listing.price = 21
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(len(self.emulator.calls(path=uploads)), 1, "unchanged: reused")
+        self.product.image_1920 = self._png("blue")
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(len(self.emulator.calls(path=uploads)), 2, "changed: uploaded")

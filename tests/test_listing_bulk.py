@@ -45,12 +45,12 @@ class TestBulkPublish(ListingCase):
     def test_partial_failure_is_handled_item_by_item(self):
         listings = self._listings(5)
         bad = listings[2]
-        bad.category_id = "15687"  # eBay wants Brand, Size, Color there
+        bad.condition = "FOR_PARTS_OR_NOT_WORKING"  # refused in this category
         with trap_jobs() as trap:
             listings.action_publish()
             self._run_all(trap)
         self.assertEqual(bad.state, "error")
-        self.assertIn("25029", bad.last_error)
+        self.assertIn("25021", bad.last_error)
         self.assertTrue(bad.offer_id, "its offer exists; a fix and requeue reuses it")
         self.assertEqual(set((listings - bad).mapped("state")), {"published"})
 
