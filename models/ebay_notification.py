@@ -198,16 +198,30 @@ class EbayAccount(models.Model):
         token, _exp = self.env["ebay.token"]._read_secret(self, "verification_token")
         return token
 
+    def _ensure_verification_token(self):
+        """The destination's verification token, committed before use.
+
+        eBay calls the endpoint back (challenge) while createDestination is
+        in flight; another Odoo worker answers it, so the token must already
+        be committed: it is written in a transaction of its own.
+        """
+        token = self._verification_token()
+        if token:
+            return token
+        token = secrets.token_urlsafe(48)[:64]
+        self.env.flush_all()
+        with self.env.registry.cursor() as cr:
+            account = self.with_env(self.env(cr=cr, su=True))
+            account.env["ebay.token"]._store(account, "verification_token", token)
+        self.env.invalidate_all()
+        return token
+
     def action_setup_notifications(self):
+
         """Register this Odoo as the account's destination and subscribe."""
         self.ensure_one()
-        token = self._verification_token()
-        if not token:
-            token = secrets.token_urlsafe(48)[:64]
-            self.env["ebay.token"]._store(self, "verification_token", token)
-        # eBay calls back (challenge) before answering: the token must be
-        # readable by the request that answers it.
-        self.env.flush_all()
+        token = self._ensure_verification_token()
+
         app_api = NotificationApi(self._ebay_app_client())
         user_api = NotificationApi(self._ebay_client())
         try:
