@@ -488,3 +488,56 @@ def get_location(req):
     if not location:
         return _err(25804, "Location not found.", 404)
     return 200, location, {}
+
+
+# -- price and quantity ---------------------------------------------------------
+@route("POST", f"{BASE}/bulk_update_price_quantity")
+def bulk_update_price_quantity(req):
+    requests_ = (req.json or {}).get("requests") or []
+    if len(requests_) > BULK_MAX:
+        return _err(25727, f"At most {BULK_MAX} inventory items per request.")
+    responses = []
+    with req.state.lock:
+        data = inv(req.state)
+        for entry in requests_:
+            sku = entry.get("sku")
+            item = data["items"].get(sku)
+            if not item:
+                responses.append(
+                    {
+                        "statusCode": 404,
+                        "sku": sku,
+                        "errors": [_entry_error(25702, f"SKU {sku} is not available.")],
+                    }
+                )
+                continue
+            offers = entry.get("offers") or []
+            problem = None
+            for change in offers:
+                offer = data["offers"].get(change.get("offerId"))
+                if not offer or offer["sku"] != sku:
+                    problem = _entry_error(25713, "This Offer is not available.")
+                    break
+                problem = count_revision(req.state, offer)
+                if problem:
+                    break
+            if problem:
+                responses.append({"statusCode": 400, "sku": sku, "errors": [problem]})
+                continue
+            availability = entry.get("shipToLocationAvailability")
+            if availability and "quantity" in availability:
+                item.setdefault("availability", {})["shipToLocationAvailability"] = {
+                    "quantity": availability["quantity"]
+                }
+            for change in offers:
+                offer = data["offers"][change["offerId"]]
+                if "availableQuantity" in change:
+                    offer["availableQuantity"] = change["availableQuantity"]
+                if change.get("price"):
+                    offer.setdefault("pricingSummary", {})["price"] = change["price"]
+                responses.append(
+                    {"statusCode": 200, "sku": sku, "offerId": change["offerId"]}
+                )
+            if not offers:
+                responses.append({"statusCode": 200, "sku": sku})
+    return _multi(responses)

@@ -17,3 +17,4 @@ from . import ebay_account_orders
 from . import ebay_notification
 from . import stock_picking
 from . import ebay_category
+from . import ebay_stock_push

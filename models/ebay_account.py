@@ -74,14 +74,16 @@ class EbayAccount(models.Model):
     ebay_username = fields.Char(string="eBay Username", readonly=True, copy=False)
     granted_scopes = fields.Text(readonly=True, copy=False)
     connected_since = fields.Datetime(readonly=True, copy=False)
+    # Read from the vault rows, not stored here: token refreshes commit in
+    # their own transaction and must not update (and so lock) this row.
     access_token_expires_at = fields.Datetime(
-        string="Access token expires", readonly=True, copy=False
+        string="Access token expires", compute="_compute_token_expiries"
     )
     refresh_token_expires_at = fields.Datetime(
-        string="Refresh token expires", readonly=True, copy=False
+        string="Refresh token expires", compute="_compute_token_expiries"
     )
     app_token_expires_at = fields.Datetime(
-        string="Application token expires", readonly=True, copy=False
+        string="Application token expires", compute="_compute_token_expiries"
     )
     last_error = fields.Text(readonly=True, copy=False)
 
@@ -122,6 +124,25 @@ class EbayAccount(models.Model):
         with_secret = tokens.account_id
         for account in self:
             account.has_client_secret = account in with_secret
+
+    def _compute_token_expiries(self):
+        tokens = (
+            self.env["ebay.token"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "in", self.ids),
+                    ("kind", "in", ("user_access", "user_refresh", "app_access")),
+                ]
+            )
+        )
+        expiries = {(t.account_id.id, t.kind): t.expires_at for t in tokens}
+        for account in self:
+            account.access_token_expires_at = expiries.get((account.id, "user_access"))
+            account.refresh_token_expires_at = expiries.get(
+                (account.id, "user_refresh")
+            )
+            account.app_token_expires_at = expiries.get((account.id, "app_access"))
 
     def _compute_callback_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -275,7 +296,6 @@ class EbayAccount(models.Model):
             tokens = oauth.application_token()
             expiry = _to_datetime(tokens.access_expires_at)
             Token._store(self, "app_access", tokens.access_token, expiry)
-            self.app_token_expires_at = expiry
             _logger.info("eBay application token renewed for account %s", self.id)
             return tokens.access_token
         refresh_token, _expiry = Token._read_secret(self, "user_refresh")
@@ -287,7 +307,6 @@ class EbayAccount(models.Model):
         tokens = oauth.refresh(refresh_token, self._scope_list())
         expiry = _to_datetime(tokens.access_expires_at)
         Token._store(self, "user_access", tokens.access_token, expiry)
-        self.write({"access_token_expires_at": expiry, "last_error": False})
         _logger.info("eBay user token refreshed for account %s", self.id)
         return tokens.access_token
 
@@ -382,13 +401,6 @@ class EbayAccount(models.Model):
             self.env["ebay.token"]._drop(
                 account, kinds=("user_access", "user_refresh", "app_access")
             )
-            account.write(
-                {
-                    "state": "draft",
-                    "access_token_expires_at": False,
-                    "refresh_token_expires_at": False,
-                    "app_token_expires_at": False,
-                }
-            )
+            account.write({"state": "draft"})
             account.message_post(body=self.env._("Disconnected from eBay."))
         return True

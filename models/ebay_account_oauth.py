@@ -109,8 +109,6 @@ class EbayAccount(models.Model):
                 "ebay_username": user.get("username"),
                 "granted_scopes": "\n".join(account._scope_list()),
                 "connected_since": account.connected_since or _to_datetime(time.time()),
-                "access_token_expires_at": access_expiry,
-                "refresh_token_expires_at": refresh_expiry,
                 "last_error": False,
             }
         )

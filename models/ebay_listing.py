@@ -83,7 +83,11 @@ class EbayListing(models.Model):
         "ebay.listing.aspect", "listing_id", string="Item specifics"
     )
     image_urls = fields.Text(help="HTTPS image URLs, one per line.")
-    price = fields.Float(digits="Product Price")
+    price = fields.Float(
+        string="Price override",
+        digits="Product Price",
+        help="Empty: the product's sales price (or the account's pricelist).",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     offer_id = fields.Char(
         string="eBay offer ID", readonly=True, copy=False, index=True
@@ -139,18 +143,11 @@ class EbayListing(models.Model):
             product = self.env["product.product"].browse(vals.get("product_id"))
             vals.setdefault("sku", product.default_code or "")
             vals.setdefault("title", (product.name or "")[: payloads.TITLE_MAX])
-            vals.setdefault("price", product.lst_price)
             if "description" not in vals and product.description_sale:
                 vals["description"] = product.description_sale
         return super().create(vals_list)
 
     # -- data --------------------------------------------------------------
-    def _quantity(self):
-        product = self.product_id
-        if self.account_id.warehouse_id:
-            product = product.with_context(warehouse_id=self.account_id.warehouse_id.id)
-        return max(0, int(product.free_qty))
-
     def _aspects(self):
         """Item specifics: the variant's attribute values, then the listing's own.
 
@@ -186,8 +183,12 @@ class EbayListing(models.Model):
                 u.strip() for u in (self.image_urls or "").splitlines() if u.strip()
             ]
             or ([self.media_image_url] if self.media_image_url else []),
-            quantity=self._quantity(),
-            price=self.price,
+            # What Odoo wants eBay to show: buffer, share and cap applied,
+            # price from the account's pricelist (see ebay_stock_push).
+            quantity=account._target_quantity(self.product_id),
+            price=account._target_price(
+                self.product_id, self.price or self.product_id.lst_price
+            ),
             currency=self.currency_id.name or "USD",
             marketplace_id=account.marketplace_id,
             category_id=self.category_id or "",
@@ -461,6 +462,10 @@ class EbayListing(models.Model):
         else:
             result = api.publish_offer(offer_id)
             self.ebay_listing_id = result.get("listingId")
+        self.write(
+            {"pushed_quantity": data.quantity, "pushed_price": float(data.price)}
+        )
+
         self._done(
             self.env._("Published on eBay as listing %(id)s.", id=self.ebay_listing_id)
         )

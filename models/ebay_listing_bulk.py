@@ -121,8 +121,11 @@ class EbayListing(models.Model):
             if not listing:
                 continue
             if response.get("statusCode", 500) < 300 and response.get("listingId"):
+                quantity, price = listing._targets()
                 listing.write(
                     {
+                        "pushed_quantity": quantity,
+                        "pushed_price": price,
                         "state": "published",
                         "is_live": True,
                         "ebay_listing_id": response["listingId"],

@@ -227,6 +227,9 @@ class EbayListingGroup(models.Model):
             "last_error": False,
         }
         listings.write(values)
+        for listing in listings:
+            quantity, price = listing._targets()
+            listing.write({"pushed_quantity": quantity, "pushed_price": price})
         self.write(
             {
                 "state": "published",

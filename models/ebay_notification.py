@@ -217,7 +217,6 @@ class EbayAccount(models.Model):
         return token
 
     def action_setup_notifications(self):
-
         """Register this Odoo as the account's destination and subscribe."""
         self.ensure_one()
         token = self._ensure_verification_token()

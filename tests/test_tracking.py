@@ -52,7 +52,7 @@ class TestTracking(OrderCase):
             picking, {"MUG-1": 1, "TSHIRT-1": 1}, "9400100000000000000001"
         )
         self.assertEqual(picking.ebay_tracking_state, "queued")
-        self.assertEqual(len(trap.enqueued_jobs), 1)
+        self.assertEqual(trap.jobs_count(only=picking._job_ebay_send_tracking), 1)
         picking._job_ebay_send_tracking()
         picking._job_ebay_send_tracking()  # a second run sends nothing
         self.assertEqual(picking.ebay_tracking_state, "sent")
@@ -104,11 +104,11 @@ class TestTracking(OrderCase):
         picking = self._orders().sale_order_id.picking_ids
         other = self.carrier.copy({"name": "Local courier", "ebay_carrier_code": False})
         trap = self._ship(picking, {"MUG-1": 1}, "LOCAL-1", carrier=other)
-        self.assertFalse(trap.enqueued_jobs)
+        self.assertFalse(trap.jobs_count(only=picking._job_ebay_send_tracking))
         self.assertEqual(picking.ebay_tracking_state, "error")
         self.assertIn("no eBay carrier code", picking.ebay_tracking_error)
         self.assertFalse(self.emulator.calls(path="shipping_fulfillment"))
         other.ebay_carrier_code = "OTHER"
         with trap_jobs() as trap:
             picking.action_ebay_resend_tracking()
-            self.assertEqual(len(trap.enqueued_jobs), 1)
+            self.assertEqual(trap.jobs_count(only=picking._job_ebay_send_tracking), 1)

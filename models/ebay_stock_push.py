@@ -1,0 +1,282 @@
+"""Stock and price out to eBay: detected when they change, pushed in bulk.
+
+Changes (validated moves, reservations, price changes) mark the affected
+live listings; a job per account coalesces them into bulkUpdatePriceQuantity
+calls of 25.  A drop to zero is urgent and goes at once, even when a
+listing's daily revision budget is nearly spent (a reserve is kept for it);
+other updates wait for the next day when the budget runs low, and say so.
+Nothing is lost: a listing stays marked until eBay confirmed its values.
+"""
+
+import math
+import random
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..ebay import EbayError, EbayTransientError
+from ..ebay.endpoints import BULK_LIMIT
+from ..ebay.errors import actionable
+from ..ebay.inventory import InventoryApi
+from ..ebay.messages import actionable_message
+from .ebay_listing import REVISIONS_PER_DAY
+
+STOCK_CHANNEL = "root.ebay.stock"
+COALESCE_SECONDS = 30  # non-urgent changes gather this long before a push
+
+
+class EbayAccount(models.Model):
+    _inherit = "ebay.account"
+
+    stock_warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Stock from warehouses",
+        help="Warehouses whose free quantity (on hand minus reserved) is offered; "
+        "empty: the account's warehouse.",
+    )
+    stock_buffer = fields.Integer(help="Units held back from eBay.")
+    stock_percent = fields.Float(default=100.0, help="Share of the stock offered (%).")
+    stock_max = fields.Integer(help="Never show more than this (0: no maximum).")
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        help="Prices on eBay come from this pricelist (fees, margins).",
+    )
+    price_rounding = fields.Float(default=0.01)
+    revision_reserve = fields.Integer(
+        default=10, help="Revisions per listing and day kept for drops to zero."
+    )
+
+    def _target_quantity(self, product):
+        warehouses = self.stock_warehouse_ids or self.warehouse_id
+        free = (
+            sum(product.with_context(warehouse_id=w.id).free_qty for w in warehouses)
+            if warehouses
+            else product.free_qty
+        )
+        quantity = max(0, int(free) - self.stock_buffer)
+        quantity = math.floor(quantity * (self.stock_percent or 0) / 100.0)
+        if self.stock_max:
+            quantity = min(quantity, self.stock_max)
+        return max(0, quantity)
+
+    def _target_price(self, product, fallback):
+        price = fallback
+        if self.pricelist_id and fallback == product.lst_price:
+            price = self.pricelist_id._get_product_price(product, 1.0)
+        step = self.price_rounding or 0.01
+        return round(round(price / step) * step, 2)
+
+    def _enqueue_stock_push(self, urgent=False):
+        kind = "urgent" if urgent else "batch"
+        for account in self:
+            account.with_delay(
+                channel=STOCK_CHANNEL,
+                eta=None if urgent else COALESCE_SECONDS,
+                identity_key=f"ebay.stock.push.{kind}:{account.id}",
+                description=f"eBay stock push {account.name}",
+                priority=5 if urgent else 10,
+            )._job_push_stock()
+
+    @api.model
+    def _cron_push_stock_safety(self):
+        """Safety net: mark any live listing whose values drifted from Odoo."""
+        listings = self.env["ebay.listing"].search(
+            [("is_live", "=", True), ("account_id.state", "=", "connected")]
+        )
+        listings._mark_push()
+
+    def _job_push_stock(self):
+        """Queue job: push every marked listing of the account, 25 per call."""
+        self.ensure_one()
+        Listing = self.env["ebay.listing"]
+        pending = Listing.search(
+            [
+                ("account_id", "=", self.id),
+                ("push_pending", "=", True),
+                ("is_live", "=", True),
+            ],
+            order="push_urgent desc, id",
+        )
+        if not pending:
+            return "nothing to push"
+        ready = pending._filter_budget()
+        calls = []
+        pushed = 0
+        try:
+            api_ = InventoryApi(self._ebay_client(on_call=calls.append))
+            for start in range(0, len(ready), BULK_LIMIT):
+                pushed += ready[start : start + BULK_LIMIT]._push_batch(api_)
+        except EbayTransientError as err:
+            # Still marked: a later job pushes them.  Back off with jitter.
+            delay = (err.retry_after or 60) + random.uniform(0, 10)
+            self.with_delay(
+                channel=STOCK_CHANNEL,
+                eta=int(delay),
+                identity_key=f"ebay.stock.push.retry:{self.id}",
+                description=f"eBay stock push {self.name} (retry)",
+            )._job_push_stock()
+            pending.filtered("push_pending").write({"push_error": err.user_message})
+        except EbayError as err:
+            pending.filtered("push_pending").write({"push_error": actionable(err)})
+        finally:
+            Attempt = self.env["ebay.publish.attempt"].sudo()
+            Attempt.create([Attempt._values_from_call(c, self) for c in calls])
+        return f"{pushed} listing(s) pushed, {len(pending) - len(ready)} deferred"
+
+
+class EbayListing(models.Model):
+    _inherit = "ebay.listing"
+
+    push_pending = fields.Boolean(index=True, copy=False, readonly=True)
+    push_urgent = fields.Boolean(copy=False, readonly=True)
+    pushed_quantity = fields.Integer(readonly=True, copy=False)
+    pushed_price = fields.Float(readonly=True, copy=False)
+    pushed_at = fields.Datetime(readonly=True, copy=False)
+    push_error = fields.Text(readonly=True, copy=False)
+
+    def _targets(self):
+        self.ensure_one()
+        account = self.account_id
+        return (
+            account._target_quantity(self.product_id),
+            account._target_price(
+                self.product_id, self.price or self.product_id.lst_price
+            ),
+        )
+
+    def _mark_push(self):
+        """Mark live listings whose Odoo values differ from what eBay has."""
+        urgent_accounts = self.env["ebay.account"]
+        accounts = self.env["ebay.account"]
+        for listing in self.filtered("is_live"):
+            quantity, price = listing._targets()
+            if quantity == listing.pushed_quantity and price == listing.pushed_price:
+                continue
+            urgent = quantity == 0 and listing.pushed_quantity > 0
+            listing.write(
+                {"push_pending": True, "push_urgent": urgent or listing.push_urgent}
+            )
+            if urgent:
+                urgent_accounts |= listing.account_id
+            else:
+                accounts |= listing.account_id
+        urgent_accounts._enqueue_stock_push(urgent=True)
+        (accounts - urgent_accounts)._enqueue_stock_push()
+
+    def _filter_budget(self):
+        """Urgent drops always go; others wait when the budget runs low."""
+        ready = self.browse()
+        for listing in self:
+            left = listing._revisions_left()
+            reserve = listing.account_id.revision_reserve
+            if (listing.push_urgent and left > 0) or left > reserve:
+                ready |= listing
+            else:
+                listing.push_error = self.env._(
+                    "eBay's %(max)s revisions for today are nearly used; this update "
+                    "waits for tomorrow (a reserve is kept for drops to zero).",
+                    max=REVISIONS_PER_DAY,
+                )
+        return ready
+
+    def _push_batch(self, api_):
+        requests_, targets = [], {}
+        for listing in self:
+            quantity, price = listing._targets()
+            targets[listing.sku] = (listing, quantity, price)
+            requests_.append(
+                {
+                    "sku": listing.sku,
+                    "shipToLocationAvailability": {"quantity": quantity},
+                    "offers": [
+                        {
+                            "offerId": listing.offer_id,
+                            "availableQuantity": quantity,
+                            "price": {
+                                "value": f"{price:.2f}",
+                                "currency": listing.currency_id.name or "USD",
+                            },
+                        }
+                    ],
+                }
+            )
+        data = api_.bulk_update_price_quantity(requests_)
+        pushed = 0
+        now = fields.Datetime.now()
+        for response in data.get("responses", []):
+            listing, quantity, price = targets.get(response.get("sku"), (None, 0, 0))
+            if not listing:
+                continue
+            if response.get("statusCode", 500) < 300:
+                listing.write(
+                    {
+                        "pushed_quantity": quantity,
+                        "pushed_price": price,
+                        "pushed_at": now,
+                        "push_pending": False,
+                        "push_urgent": False,
+                        "push_error": False,
+                    }
+                )
+                listing._count_revisions(1)
+                pushed += 1
+            else:
+                listing.push_error = actionable_message(response.get("errors"))
+        return pushed
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _ebay_mark(self):
+        products = self.product_id
+        if products:
+            self.env["ebay.listing"].sudo().search(
+                [("product_id", "in", products.ids), ("is_live", "=", True)]
+            )._mark_push()
+
+    def _action_done(self, cancel_backorder=False):
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        moves._ebay_mark()
+        return moves
+
+    def _action_assign(self, force_qty=False):
+        result = super()._action_assign(force_qty=force_qty)
+        self._ebay_mark()
+        return result
+
+    def _do_unreserve(self):
+        result = super()._do_unreserve()
+        self._ebay_mark()
+        return result
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "lst_price" in vals or "list_price" in vals:
+            self.env["ebay.listing"].sudo().search(
+                [("product_id", "in", self.ids), ("is_live", "=", True)]
+            )._mark_push()
+        return result
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "list_price" in vals:
+            self.product_variant_ids.env["ebay.listing"].sudo().search(
+                [
+                    ("product_id", "in", self.product_variant_ids.ids),
+                    ("is_live", "=", True),
+                ]
+            )._mark_push()
+        return result
+
+
+def _tomorrow():
+    return fields.Date.today() + timedelta(days=1)

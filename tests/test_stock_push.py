@@ -1,0 +1,157 @@
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.job import Job
+
+from ..models.ebay_listing import REVISIONS_PER_DAY
+from .test_listing import ListingCase
+
+PUSH = "bulk_update_price_quantity"
+
+
+@tagged("post_install", "-at_install")
+class TestStockPush(ListingCase):
+    def _published(self, product=None, **values):
+        listing = self._listing(product, **values)
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(listing.state, "published", listing.last_error)
+        return listing
+
+    def _push_jobs(self):
+        return self.env["queue.job"].search(
+            [("state", "=", "pending"), ("method_name", "=", "_job_push_stock")]
+        )
+
+    def _perform_pushes(self):
+        jobs = self._push_jobs()
+        for record in jobs:
+            record.state = "started"  # as the runner does, before performing
+            Job.load(self.env, record.uuid).perform()
+            record.state = "done"
+        return jobs
+
+    def _offer(self, listing):
+        return self._api().get_offer(listing.offer_id)
+
+    def _set_stock(self, product, quantity):
+        quant = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", product.id),
+                ("location_id", "=", self.env.ref("stock.stock_location_stock").id),
+            ],
+            limit=1,
+        )
+        quant.inventory_quantity = quantity
+        quant.action_apply_inventory()
+
+    def test_buffer_percentage_and_maximum(self):
+        self.account.write({"stock_buffer": 2, "stock_percent": 50, "stock_max": 3})
+        listing = self._published()
+        self.assertEqual(listing._targets()[0], 3)  # (12 - 2) * 50% = 5, capped at 3
+        self.assertEqual(self._offer(listing)["availableQuantity"], 3)
+        self.account.stock_max = 0
+        self.assertEqual(listing._targets()[0], 5)
+        self.account.write({"stock_buffer": 20})
+        self.assertEqual(listing._targets()[0], 0, "never negative")
+
+    def test_reservation_and_delivery_push_the_new_quantity(self):
+        listing = self._published()
+        self.assertEqual(listing.pushed_quantity, 12)
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.env.ref("stock.picking_type_out").id,
+                "location_id": self.env.ref("stock.stock_location_stock").id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "out",
+                            "product_id": self.product.id,
+                            "product_uom_qty": 5,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.env.ref(
+                                "stock.stock_location_stock"
+                            ).id,
+                            "location_dest_id": self.env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                        },
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()  # reserved: promised elsewhere, not for eBay
+        self.assertTrue(listing.push_pending)
+        self.assertEqual(len(self._push_jobs()), 1)
+        self._perform_pushes()
+        self.assertEqual(self._offer(listing)["availableQuantity"], 7)
+        self.assertFalse(listing.push_pending)
+        picking.move_ids.quantity = 5
+        picking.move_ids.picked = True
+        picking._action_done()
+        self.assertFalse(listing.push_pending, "on hand 7, reserved 0: nothing changed")
+
+    def test_many_changes_coalesce_into_few_calls(self):
+        products = self.env["product.product"]
+        for i in range(30):
+            products |= self._product(f"CO-{i:02d}", f"Coalesce {i}", 4)
+        listings = products._ebay_listings_for(self.account)
+        listings.write(
+            {"image_urls": "https://i.example.com/c.jpg", "category_id": "88433"}
+        )
+        from odoo.addons.queue_job.tests.common import trap_jobs
+
+        with trap_jobs() as trap:
+            listings.action_publish()
+            for job in trap.enqueued_jobs:
+                job.perform()
+        self.assertEqual(set(listings.mapped("state")), {"published"})
+        for product in products:
+            self._set_stock(product, 9)
+        self.assertEqual(len(self._push_jobs()), 1, "30 changes, one pending push job")
+        self._perform_pushes()
+        calls = self.emulator.calls(path=PUSH)
+        self.assertEqual(len(calls), 2, "25 + 5 listings per bulk call")
+        for listing in listings:
+            self.assertEqual(self._offer(listing)["availableQuantity"], 9)
+        self.assertFalse(any(listings.mapped("push_pending")))
+
+    def test_drop_to_zero_goes_even_on_a_spent_budget_price_waits(self):
+        listing = self._published()
+        listing.write(
+            {
+                "revision_day": fields.Date.context_today(listing),
+                "revisions_today": REVISIONS_PER_DAY - 5,  # below the reserve of 10
+            }
+        )
+        self.product.lst_price = 25
+        self._perform_pushes()
+        self.assertTrue(listing.push_pending, "a price change waits")
+        self.assertIn("waits for tomorrow", listing.push_error)
+        self.assertFalse(self.emulator.calls(path=PUSH))
+        self._set_stock(self.product, 0)
+        self.assertTrue(listing.push_urgent)
+        self._perform_pushes()
+        offer = self._offer(listing)
+        self.assertEqual(offer["availableQuantity"], 0, "no overselling")
+        self.assertEqual(offer["pricingSummary"]["price"]["value"], "25.00")
+        self.assertFalse(listing.push_pending)
+
+    def test_429_storm_and_5xx_lose_nothing(self):
+        listing = self._published()
+        self.emulator.fault(PUSH, "429", times=-1, retry_after=3)
+        self._set_stock(self.product, 4)
+        self._perform_pushes()
+        self.assertTrue(listing.push_pending)
+        self.assertEqual(len(self._push_jobs()), 1, "a retry is queued")
+        self.emulator.clear_faults()
+        self.emulator.fault(PUSH, "500")
+        self._perform_pushes()
+        self.assertTrue(listing.push_pending)
+        self._perform_pushes()
+        self.assertFalse(listing.push_pending)
+        self.assertEqual(self._offer(listing)["availableQuantity"], 4)
