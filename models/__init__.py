@@ -18,3 +18,4 @@ from . import ebay_notification
 from . import stock_picking
 from . import ebay_category
 from . import ebay_stock_push
+from . import ebay_drift

@@ -10,7 +10,7 @@ PUSH = "bulk_update_price_quantity"
 
 
 @tagged("post_install", "-at_install")
-class TestStockPush(ListingCase):
+class StockPushCase(ListingCase):
     def _published(self, product=None, **values):
         listing = self._listing(product, **values)
         listing.action_publish()
@@ -45,6 +45,8 @@ class TestStockPush(ListingCase):
         quant.inventory_quantity = quantity
         quant.action_apply_inventory()
 
+
+class TestStockPush(StockPushCase):
     def test_buffer_percentage_and_maximum(self):
         self.account.write({"stock_buffer": 2, "stock_percent": 50, "stock_max": 3})
         listing = self._published()
@@ -155,3 +157,44 @@ class TestStockPush(ListingCase):
         self._perform_pushes()
         self.assertFalse(listing.push_pending)
         self.assertEqual(self._offer(listing)["availableQuantity"], 4)
+
+
+@tagged("post_install", "-at_install")
+class TestReconciliation(StockPushCase):
+    def test_drift_is_found_and_repaired(self):
+        listing = self._published()
+        # Someone changed the quantity and price on eBay's site.
+        self._api().bulk_update_price_quantity(
+            [
+                {
+                    "sku": listing.sku,
+                    "shipToLocationAvailability": {"quantity": 3},
+                    "offers": [
+                        {
+                            "offerId": listing.offer_id,
+                            "availableQuantity": 3,
+                            "price": {"value": "5.00", "currency": "USD"},
+                        }
+                    ],
+                }
+            ]
+        )
+        self.account._job_reconcile()
+        drifts = self.account.drift_ids.filtered(lambda d: d.state == "open")
+        self.assertEqual(
+            sorted((d.field, d.odoo_value, d.ebay_value) for d in drifts),
+            [("price", 19.9, 5.0), ("quantity", 12.0, 3.0)],
+        )
+        since = drifts.mapped("since")
+        self.account._job_reconcile()  # still drifting: same lines, same since
+        self.assertEqual(
+            self.account.drift_ids.filtered(lambda d: d.state == "open").mapped(
+                "since"
+            ),
+            since,
+        )
+        drifts[0].action_repair()
+        self._perform_pushes()
+        self.assertEqual(self._offer(listing)["availableQuantity"], 12)
+        self.account._job_reconcile()
+        self.assertEqual(set(self.account.drift_ids.mapped("state")), {"resolved"})
