@@ -22,7 +22,7 @@ from ..ebay.messages import actionable_message
 from .ebay_listing import REVISIONS_PER_DAY
 
 STOCK_CHANNEL = "root.ebay.stock"
-COALESCE_SECONDS = 30  # non-urgent changes gather this long before a push
+COALESCE_SECONDS = 10  # non-urgent changes gather this long before a push
 
 
 class EbayAccount(models.Model):

@@ -1,0 +1,132 @@
+"""Stock push benchmark: a stock change on N live listings pushed to eBay.
+
+The connector coalesces the changes into bulkUpdatePriceQuantity calls of
+25; the naive baseline sends one updateOffer per listing, as per-item
+connectors do.  Both run in this process against the emulator with the
+same injected latency; the baseline runs on --baseline-listings of them
+(default 1,000) and its figures are scaled to N for the ratios.
+Targets (issue #5): <= 400 calls and <= 10 SQL queries per 25-listing batch
+for 10,000 listings, <= 60 s wall, >= 20x fewer calls, >= 10x faster.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from benchlib import Emulator, connected_account, environment, open_registry
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--emulator", required=True)
+    parser.add_argument("--listings", type=int, default=10000)
+    parser.add_argument("--baseline-listings", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    args = parser.parse_args()
+
+    registry = open_registry(args.config, args.database)
+    emulator = Emulator(args.emulator)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        account = connected_account(env, emulator)
+        started = time.perf_counter()
+        products = env["product.product"].create(
+            [
+                {
+                    "name": f"Stock bench {i}",
+                    "default_code": f"SB-{i:05d}",
+                    "is_storable": True,
+                    "list_price": 10,
+                }
+                for i in range(args.listings)
+            ]
+        )
+        stock = env.ref("stock.stock_location_stock")
+        Quant = env["stock.quant"]
+        for product in products:
+            Quant._update_available_quantity(product, stock, 5)
+        listings = products._ebay_listings_for(account)
+        listings.write(
+            {"image_urls": "https://i.example.com/s.jpg", "category_id": "88433"}
+        )
+        for start in range(0, len(listings), 25):
+            chunk = listings[start : start + 25]
+            chunk.write({"state": "queued", "pending_operation": "publish"})
+            chunk._job_bulk_publish()
+        cr.commit()
+        print(
+            f"set-up: {len(listings)} listings published in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+
+        # The stock of every product changes (5 -> 8): Odoo marks them all.
+        for product in products:
+            Quant._update_available_quantity(product, stock, 3)
+        listings._mark_push()
+        env["queue.job"].search([("method_name", "=", "_job_push_stock")]).unlink()
+        cr.commit()
+
+        emulator.control("POST", "config", json={"latency_ms": args.latency_ms})
+        calls_before = emulator.call_count()
+        queries_before = cr.sql_log_count
+        started = time.perf_counter()
+        account._job_push_stock()
+        wall = time.perf_counter() - started
+        calls = emulator.call_count() - calls_before
+        queries = cr.sql_log_count - queries_before
+        pushed = len(listings.filtered(lambda l: not l.push_pending))
+
+        # Naive baseline: one updateOffer per listing.
+        from odoo.addons.marketplace_connector.ebay import payloads
+        from odoo.addons.marketplace_connector.ebay.inventory import InventoryApi
+
+        baseline = listings[: args.baseline_listings]
+        api = InventoryApi(account._ebay_client())
+        calls_b = emulator.call_count()
+        queries_b = cr.sql_log_count
+        started = time.perf_counter()
+        for listing in baseline:
+            data = listing._listing_data()
+            api.update_offer(listing.offer_id, payloads.offer(data))
+            listing.write({"pushed_quantity": data.quantity})
+        wall_b = time.perf_counter() - started
+        calls_b = emulator.call_count() - calls_b
+        queries_b = cr.sql_log_count - queries_b
+        emulator.control("POST", "config", json={"latency_ms": 0})
+        violations = emulator.control("GET", "violations")["count"]
+        cr.rollback()
+
+    batches = max(1, -(-args.listings // 25))
+    scale = args.listings / max(len(baseline), 1)
+    print(
+        f"\nStock push benchmark: {args.listings} listings, "
+        f"{args.latency_ms} ms injected latency per eBay call"
+    )
+    print(f"{'':30}{'connector':>14}{'naive baseline':>18}")
+    print(f"{'listings pushed':30}{pushed:>14}{len(baseline):>18}")
+    print(f"{'eBay API calls':30}{calls:>14}{calls_b:>18}")
+    print(f"{'SQL queries':30}{queries:>14}{queries_b:>18}")
+    print(
+        f"{'SQL queries per 25 listings':30}{queries / batches:>14.1f}"
+        f"{queries_b / max(len(baseline) / 25, 1):>18.1f}"
+    )
+    print(f"{'wall time (s)':30}{wall:>14.1f}{wall_b:>18.1f}")
+    print(
+        f"\nbaseline scaled to {args.listings} listings: {calls_b * scale:.0f} calls, "
+        f"{wall_b * scale:.0f} s"
+    )
+    print(
+        f"ratios: {calls_b * scale / max(calls, 1):.1f}x fewer calls, "
+        f"{wall_b * scale / max(wall, 1e-9):.1f}x faster; "
+        f"contract violations: {violations}"
+
+    )
+
+
+if __name__ == "__main__":
+    main()
