@@ -266,7 +266,9 @@ class EbayOrder(models.Model):
         currency = Currency.search([("name", "=", currency_code or "USD")], limit=1)
         if not currency:
             raise UserError(self.env._("Unknown currency %(c)s.", c=currency_code))
-        currency.active = True
+        if not currency.active:  # write only when needed: a shared, hot row
+            currency.active = True
+
         Pricelist = self.env["product.pricelist"]
         return Pricelist.search(
             [
