@@ -98,3 +98,24 @@ class TestBulkPublish(ListingCase):
         self.assertEqual(set(listings.mapped("state")), {"published"})
         for listing in listings:
             self.assertEqual(len(api.get_offers(listing.sku)["offers"]), 1)
+
+    def test_5xx_and_dropped_connection_mid_bulk_lose_nothing(self):
+        listings = self._listings(4)
+        # The items went through; then eBay fails on the offers, then the
+        # connection drops while publishing.
+        self.emulator.fault("bulk_create_offer", "503", retry_after=2)
+        self.emulator.fault("bulk_publish_offer", "drop")
+        with trap_jobs() as trap:
+            listings.action_publish()
+            self._run_all(trap)
+            for _round in range(3):
+                retries = [j for j in trap.enqueued_jobs if j.eta and not j.result]
+                for job in retries:
+                    job.result = job.perform() or "done"
+        self.assertEqual(set(listings.mapped("state")), {"published"})
+        api = self._api()
+        for listing in listings:
+            self.assertEqual(len(api.get_offers(listing.sku)["offers"]), 1)
+        statuses = [c["status"] for c in self.emulator.calls(path=BULK)]
+        self.assertIn(503, statuses)
+        self.assertIn(0, statuses, "the dropped call is in the log")
