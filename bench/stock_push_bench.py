@@ -11,6 +11,7 @@ for 10,000 listings, <= 60 s wall, >= 20x fewer calls, >= 10x faster.
 
 import argparse
 import os
+import statistics
 import sys
 import time
 
@@ -27,6 +28,7 @@ def main():
     parser.add_argument("--listings", type=int, default=10000)
     parser.add_argument("--baseline-listings", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--latency-moves", type=int, default=200)
     args = parser.parse_args()
 
     registry = open_registry(args.config, args.database)
@@ -97,10 +99,13 @@ def main():
         wall_b = time.perf_counter() - started
         calls_b = emulator.call_count() - calls_b
         queries_b = cr.sql_log_count - queries_b
-        emulator.control("POST", "config", json={"latency_ms": 0})
         violations = emulator.control("GET", "violations")["count"]
-        cr.rollback()
+        cr.commit()
+        account_id = account.id
+        move_skus = listings[: args.latency_moves].mapped("sku")
 
+    latencies = move_latency(args, registry, emulator, account_id, move_skus)
+    emulator.control("POST", "config", json={"latency_ms": 0})
     batches = max(1, -(-args.listings // 25))
     scale = args.listings / max(len(baseline), 1)
     print(
@@ -124,8 +129,84 @@ def main():
         f"ratios: {calls_b * scale / max(calls, 1):.1f}x fewer calls, "
         f"{wall_b * scale / max(wall, 1e-9):.1f}x faster; "
         f"contract violations: {violations}"
-
     )
+    if latencies:
+        print(
+            f"validated move -> quantity on eBay ({len(latencies)}/"
+            f"{args.latency_moves} moves, job runner running): "
+            f"p50 {statistics.median(latencies):.1f} s, "
+
+            f"p95 {percentile(latencies, 95):.1f} s"
+        )
+
+
+def move_latency(args, registry, emulator, account_id, skus):
+    """Validate one delivery per SKU, ~10 per second, with Odoo's HTTP server
+    and job runner up; time until eBay (the emulator) shows each quantity."""
+    if not skus:
+        return []
+    from order_bench import free_port, start_odoo
+
+    from odoo.addons.marketplace_connector.ebay.inventory import InventoryApi
+
+    port = free_port()
+    server = start_odoo(args.config, args.database, port, "/tmp/stock-bench-odoo.log")
+    expected, started = {}, {}
+    try:
+        for sku in skus:
+            with registry.cursor() as cr:
+                env = environment(cr)
+                product = env["product.product"].search([("default_code", "=", sku)])
+                stock = env.ref("stock.stock_location_stock")
+                customers = env.ref("stock.stock_location_customers")
+                move = env["stock.move"].create(
+                    {
+                        "name": "bench",
+                        "product_id": product.id,
+                        "product_uom_qty": 1,
+                        "product_uom": product.uom_id.id,
+                        "location_id": stock.id,
+                        "location_dest_id": customers.id,
+                    }
+                )
+                move._action_confirm()
+                move._action_assign()
+                move.quantity = 1
+                move.picked = True
+                move._action_done()
+                listing = env["ebay.listing"].search([("sku", "=", sku)])
+                expected[sku] = listing._targets()[0]
+            started[sku] = time.monotonic()
+            time.sleep(0.1)
+        seen = {}
+        deadline = time.monotonic() + 300
+        with registry.cursor() as cr:
+            env = environment(cr)
+            api = InventoryApi(env["ebay.account"].browse(account_id)._ebay_client())
+            while len(seen) < len(skus) and time.monotonic() < deadline:
+                todo = [s for s in skus if s not in seen]
+                for start in range(0, len(todo), 25):
+                    data = api.bulk_get_inventory_item(todo[start : start + 25])
+                    now = time.monotonic()
+                    for response in data.get("responses", []):
+                        item = response.get("inventoryItem") or {}
+                        quantity = (
+                            (item.get("availability") or {})
+                            .get("shipToLocationAvailability", {})
+                            .get("quantity")
+                        )
+                        if quantity == expected.get(response.get("sku")):
+                            seen[response["sku"]] = now
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return [seen[s] - started[s] for s in seen]
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered)) - 1))]
 
 
 if __name__ == "__main__":

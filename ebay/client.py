@@ -135,11 +135,14 @@ class EbayClient:
         operation=None,
         request_id=None,
         files=None,
+        data=None,
     ):
         """Send one call; return :class:`EbayResponse` or raise an EbayError.
 
         A 401 for an invalid token is retried once with a freshly refreshed
         token: eBay may revoke an access token before its announced expiry.
+        ``files``/``data`` go to ``requests`` as they are (multipart uploads);
+        Content-Type and Content-Language are only set for ``json`` bodies.
         """
         url = getattr(self.endpoints, host) + path
         request_id = request_id or new_request_id()
@@ -152,7 +155,7 @@ class EbayClient:
             "error_ids": [],
             "duration_ms": 0,
         }
-        args = (method, url, json, params, headers, call, files)
+        args = (method, url, json, params, headers, call, files, data)
         try:
             try:
                 return self._send(*args, force_refresh=False)
@@ -168,7 +171,9 @@ class EbayClient:
             if self.on_call is not None:
                 self.on_call(call)
 
-    def _send(self, method, url, json, params, headers, call, files, force_refresh):
+    def _send(
+        self, method, url, json, params, headers, call, files, data, force_refresh
+    ):
         request_id = call["request_id"]
         token = self.token_provider(force_refresh=force_refresh)
         all_headers = {
@@ -190,6 +195,7 @@ class EbayClient:
                 json=json,
                 params=params,
                 files=files,
+                data=data,
                 headers=all_headers,
                 timeout=self.timeout,
             )

@@ -1,4 +1,8 @@
-"""Taxonomy API (application token): category tree, suggestions, aspects."""
+"""Taxonomy API v1: category tree, suggestions, item aspects.
+
+Taxonomy takes an application token (client credentials): the caller builds
+the client with one; this module only calls ``client.request``.
+"""
 
 from urllib.parse import quote
 
@@ -9,71 +13,94 @@ def _tree(tree_id):
     return f"/category_tree/{quote(str(tree_id), safe='')}"
 
 
+def simple_aspects(data):
+    """[{name, required, mode, variations}] from getItemAspectsForCategory."""
+    aspects = []
+    for aspect in (data or {}).get("aspects", []):
+        constraint = aspect.get("aspectConstraint") or {}
+        aspects.append(
+            {
+                "name": aspect.get("localizedAspectName"),
+                "required": bool(constraint.get("aspectRequired")),
+                "mode": constraint.get("aspectMode"),
+                "variations": bool(constraint.get("aspectEnabledForVariations")),
+            }
+        )
+    return aspects
+
+
+def simple_suggestions(data):
+    """[{category_id, name, path, level}] best first; ``path`` root first."""
+    found = []
+    for suggestion in (data or {}).get("categorySuggestions", []):
+        category = suggestion.get("category") or {}
+        ancestors = suggestion.get("categoryTreeNodeAncestors") or []
+        found.append(
+            {
+                "category_id": category.get("categoryId"),
+                "name": category.get("categoryName"),
+                "path": [a.get("categoryName") for a in reversed(ancestors)],
+                "level": suggestion.get("categoryTreeNodeLevel"),
+            }
+        )
+    return found
+
+
 class TaxonomyApi:
     def __init__(self, client):
         self.client = client
 
-    def _get(self, path, operation, params):
+    def _get(self, path, operation, params=None):
         return self.client.request(
             "GET", BASE + path, operation=operation, params=params
-        )
+        ).data
 
-    def default_tree_id(self, marketplace_id):
+    # -- operations --------------------------------------------------------
+    def get_default_category_tree_id(self, marketplace_id):
+        """The marketplace's default category tree id (EBAY_US -> "0")."""
         data = self._get(
             "/get_default_category_tree_id",
             "getDefaultCategoryTreeId",
             {"marketplace_id": marketplace_id},
-        ).data
-        return data["categoryTreeId"]
-
-    def suggestions(self, tree_id, query):
-        """[(category id, name, path names)] best first; [] when none."""
-        data = (
-            self._get(
-                _tree(tree_id) + "/get_category_suggestions",
-                "getCategorySuggestions",
-                {"q": query},
-            ).data
-            or {}
         )
-        found = []
-        for suggestion in data.get("categorySuggestions", []):
-            category = suggestion.get("category") or {}
-            ancestors = [
-                a.get("categoryName")
-                for a in suggestion.get("categoryTreeNodeAncestors", [])
-            ]
-            found.append(
-                (
-                    category.get("categoryId"),
-                    category.get("categoryName"),
-                    list(reversed(ancestors)),
-                )
-            )
-        return found
+        return (data or {})["categoryTreeId"]
 
-    def item_aspects(self, tree_id, category_id):
-        """[{name, required, variations, mode}] for a leaf category."""
+    def get_category_tree(self, tree_id):
+        """The whole tree as eBay sends it (rootCategoryNode, recursive)."""
+        return self._get(_tree(tree_id), "getCategoryTree") or {}
+
+    def get_category_suggestions(self, tree_id, q):
+        """Suggested leaf categories (see :func:`simple_suggestions`)."""
+        data = self._get(
+            _tree(tree_id) + "/get_category_suggestions",
+            "getCategorySuggestions",
+            {"q": q},
+        )
+        return simple_suggestions(data)  # eBay answers 204 when nothing fits
+
+    def get_item_aspects_for_category(self, tree_id, category_id):
+        """``(aspects, raw)``: :func:`simple_aspects` and eBay's own data."""
         data = (
             self._get(
                 _tree(tree_id) + "/get_item_aspects_for_category",
                 "getItemAspectsForCategory",
                 {"category_id": category_id},
-            ).data
+            )
             or {}
         )
+        return simple_aspects(data), data
+
+    # -- shorter forms used by the Odoo models ---------------------------------
+    def default_tree_id(self, marketplace_id):
+        return self.get_default_category_tree_id(marketplace_id)
+
+    def suggestions(self, tree_id, query):
+        """[(category id, name, path names root first)] best first."""
         return [
-            {
-                "name": aspect.get("localizedAspectName"),
-                "required": bool(
-                    (aspect.get("aspectConstraint") or {}).get("aspectRequired")
-                ),
-                "variations": bool(
-                    (aspect.get("aspectConstraint") or {}).get(
-                        "aspectEnabledForVariations"
-                    )
-                ),
-                "mode": (aspect.get("aspectConstraint") or {}).get("aspectMode"),
-            }
-            for aspect in data.get("aspects", [])
+            (s["category_id"], s["name"], s["path"])
+            for s in self.get_category_suggestions(tree_id, query)
         ]
+
+    def item_aspects(self, tree_id, category_id):
+        """[{name, required, mode, variations}] for a leaf category."""
+        return self.get_item_aspects_for_category(tree_id, category_id)[0]
