@@ -47,7 +47,10 @@ def start_odoo(config, database, port, log_path):
         "--log-level",
         "warn",
     ]
-    env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS="root:2,root.ebay.notification:2")
+    env = dict(
+        os.environ,
+        ODOO_QUEUE_JOB_CHANNELS="root:2,root.ebay.notification:2,root.ebay.stock:1",
+    )
     log = open(log_path, "w")  # noqa: SIM115 (kept open for the server's life)
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     for _i in range(120):

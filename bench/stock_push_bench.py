@@ -135,7 +135,6 @@ def main():
             f"validated move -> quantity on eBay ({len(latencies)}/"
             f"{args.latency_moves} moves, job runner running): "
             f"p50 {statistics.median(latencies):.1f} s, "
-
             f"p95 {percentile(latencies, 95):.1f} s"
         )
 

@@ -4,10 +4,18 @@ Media lives on its own host (``apim``) and takes the seller's user token
 (scope ``sell.inventory``).
 """
 
+from typing import NamedTuple
 from urllib.parse import quote
 
 BASE = "/commerce/media/v1_beta"
 HOST = "apim"
+
+
+class UploadedImage(NamedTuple):
+    """What an upload gave: eBay's image id and the picture URL to list."""
+
+    image_id: str | None
+    image_url: str | None
 
 
 def image_id_from_location(location):
@@ -20,8 +28,10 @@ class MediaApi:
         self.client = client
 
     def _created(self, response):
-        image_id = image_id_from_location(response.headers.get("Location"))
-        return image_id, (response.data or {}).get("imageUrl")
+        return UploadedImage(
+            image_id_from_location(response.headers.get("Location")),
+            (response.data or {}).get("imageUrl"),
+        )
 
     def upload_image(self, filename, content_bytes, content_type="image/jpeg"):
         """Upload a picture file; return ``(image_id, image_url)``."""

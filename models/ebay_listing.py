@@ -236,7 +236,10 @@ class EbayListing(models.Model):
         checksum = hashlib.sha256(content).hexdigest()
         if self.media_image_url and self.media_image_checksum == checksum:
             return
-        url = MediaApi(client).upload_image(f"{self.sku}.png", content, "image/png")
+        _image_id, url = MediaApi(client).upload_image(
+            f"{self.sku}.png", content, "image/png"
+        )
+
         self.write({"media_image_url": url, "media_image_checksum": checksum})
 
     def action_suggest_category(self):

@@ -1,8 +1,13 @@
 """Stock and price out to eBay: detected when they change, pushed in bulk.
 
 Changes (validated moves, reservations, price changes) mark the affected
-live listings; a job per account coalesces them into bulkUpdatePriceQuantity
-calls of 25.  A drop to zero is urgent and goes at once, even when a
+live listings and enqueue a push job per account at once.  Coalescing comes
+from the identity key: while a push job waits or runs, further changes only
+mark listings, and the next job sends them all in bulkUpdatePriceQuantity
+calls of 25.  (No eta-based window: queue_job's runner may pick an eta job
+up only at its next wake-up, up to a minute late.)  Run the channel
+``root.ebay.stock`` with capacity 1 so pushes of an account never overlap.
+  A drop to zero is urgent and goes at once, even when a
 listing's daily revision budget is nearly spent (a reserve is kept for it);
 other updates wait for the next day when the budget runs low, and say so.
 Nothing is lost: a listing stays marked until eBay confirmed its values.
@@ -22,7 +27,6 @@ from ..ebay.messages import actionable_message
 from .ebay_listing import REVISIONS_PER_DAY
 
 STOCK_CHANNEL = "root.ebay.stock"
-COALESCE_SECONDS = 10  # non-urgent changes gather this long before a push
 
 
 class EbayAccount(models.Model):
@@ -71,7 +75,6 @@ class EbayAccount(models.Model):
         for account in self:
             account.with_delay(
                 channel=STOCK_CHANNEL,
-                eta=None if urgent else COALESCE_SECONDS,
                 identity_key=f"ebay.stock.push.{kind}:{account.id}",
                 description=f"eBay stock push {account.name}",
                 priority=5 if urgent else 10,
@@ -280,3 +283,38 @@ class ProductTemplate(models.Model):
 
 def _tomorrow():
     return fields.Date.today() + timedelta(days=1)
+
+
+class ProductPricelistItem(models.Model):
+    _inherit = "product.pricelist.item"
+
+    def _ebay_mark(self):
+        self._ebay_mark_pricelists(self.pricelist_id)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        items._ebay_mark()
+        return items
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._ebay_mark()
+        return result
+
+    def unlink(self):
+        pricelists = self.pricelist_id
+        result = super().unlink()
+        self.browse()._ebay_mark_pricelists(pricelists)
+        return result
+
+    def _ebay_mark_pricelists(self, pricelists):
+        accounts = (
+            self.env["ebay.account"]
+            .sudo()
+            .search([("pricelist_id", "in", pricelists.ids)])
+        )
+        if accounts:
+            self.env["ebay.listing"].sudo().search(
+                [("account_id", "in", accounts.ids), ("is_live", "=", True)]
+            )._mark_push()

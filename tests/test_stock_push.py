@@ -198,3 +198,24 @@ class TestReconciliation(StockPushCase):
         self.assertEqual(self._offer(listing)["availableQuantity"], 12)
         self.account._job_reconcile()
         self.assertEqual(set(self.account.drift_ids.mapped("state")), {"resolved"})
+
+
+class TestPricelist(StockPushCase):
+    def test_pricelist_change_is_pushed(self):
+
+        pricelist = self.env["product.pricelist"].create({"name": "eBay +10%"})
+        self.account.pricelist_id = pricelist
+        listing = self._published()
+        self.env["product.pricelist.item"].create(
+            {
+                "pricelist_id": pricelist.id,
+                "applied_on": "3_global",
+                "compute_price": "percentage",
+                "percent_price": -10,  # a 10% surcharge for eBay's fees
+            }
+        )
+        self.assertTrue(listing.push_pending)
+        self._perform_pushes()
+        self.assertEqual(
+            self._offer(listing)["pricingSummary"]["price"]["value"], "21.89"
+        )

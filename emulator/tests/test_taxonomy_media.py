@@ -346,7 +346,10 @@ def test_image_from_url(emu, user):
 def test_media_client(emu, user):
     url, session = emu
     api = MediaApi(client_for(url, user))
-    image_id, image_url = api.upload_image("p.png", PNG, "image/png")
+    uploaded = api.upload_image("p.png", PNG, "image/png")
+    image_id, image_url = uploaded
+    assert uploaded.image_url == image_url
+
     assert image_id and image_url.endswith(f"/{image_id}/s-l1600.jpg")
     assert api.get_image(image_id)["imageUrl"] == image_url
     other_id, _url = api.upload_image_from_url("https://example.com/b.png")
