@@ -146,8 +146,6 @@ def move_latency(args, registry, emulator, account_id, skus):
         return []
     from order_bench import free_port, start_odoo
 
-    from odoo.addons.marketplace_connector.ebay.inventory import InventoryApi
-
     port = free_port()
     server = start_odoo(args.config, args.database, port, "/tmp/stock-bench-odoo.log")
     expected, started = {}, {}
@@ -175,28 +173,29 @@ def move_latency(args, registry, emulator, account_id, skus):
                 move._action_done()
                 listing = env["ebay.listing"].search([("sku", "=", sku)])
                 expected[sku] = listing._targets()[0]
-            started[sku] = time.monotonic()
+            started[sku] = time.time()  # committed: the change exists now
             time.sleep(0.1)
+        # When did eBay receive each new quantity?  The emulator's call log
+        # has every push with its arrival time (same clock, same machine).
         seen = {}
-        deadline = time.monotonic() + 300
-        with registry.cursor() as cr:
-            env = environment(cr)
-            api = InventoryApi(env["ebay.account"].browse(account_id)._ebay_client())
-            while len(seen) < len(skus) and time.monotonic() < deadline:
-                todo = [s for s in skus if s not in seen]
-                for start in range(0, len(todo), 25):
-                    data = api.bulk_get_inventory_item(todo[start : start + 25])
-                    now = time.monotonic()
-                    for response in data.get("responses", []):
-                        item = response.get("inventoryItem") or {}
-                        quantity = (
-                            (item.get("availability") or {})
-                            .get("shipToLocationAvailability", {})
-                            .get("quantity")
-                        )
-                        if quantity == expected.get(response.get("sku")):
-                            seen[response["sku"]] = now
-                time.sleep(0.2)
+        deadline = time.monotonic() + 180
+        while len(seen) < len(skus) and time.monotonic() < deadline:
+            for call in emulator.control(
+                "GET", "calls?path=bulk_update_price_quantity"
+            )["calls"]:
+                for entry in (call.get("body") or {}).get("requests", []):
+                    sku = entry.get("sku")
+                    quantity = (entry.get("shipToLocationAvailability") or {}).get(
+                        "quantity"
+                    )
+                    if (
+                        sku in expected
+                        and sku not in seen
+                        and quantity == expected[sku]
+                        and call["at"] >= started.get(sku, float("inf"))
+                    ):
+                        seen[sku] = call["at"]
+            time.sleep(0.5)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -55,6 +55,27 @@ CALLS_PER_REVISION = 2
 JOB_CHANNEL = "root.ebay.listing"
 
 
+def retry_delay(err, tries):
+    """Seconds before the next try: eBay's Retry-After when it sent one, else
+    the backoff step for this try; plus up to 25 % jitter so retries of many
+    records do not hit eBay at the same moment."""
+    base = err.retry_after or BACKOFF_SECONDS[min(tries, len(BACKOFF_SECONDS)) - 1]
+    return int(base + random.uniform(0, base * 0.25))
+
+
+def gave_up_values(env, tries, err):
+    """Values of a record that stops retrying: the visible dead-letter state."""
+    return {
+        "state": "failed",
+        "retry_count": tries,
+        "last_error": env._(
+            "Gave up after %(tries)s tries: %(reason)s Use Requeue to try again.",
+            tries=tries,
+            reason=actionable(err),
+        ),
+    }
+
+
 def _normalise(text):
     return " ".join((text or "").split())
 
@@ -561,16 +582,11 @@ class EbayListing(models.Model):
     def _retry_later(self, operation, err):
         tries = self.retry_count + 1
         if tries >= MAX_TRIES:
-            message = self.env._(
-                "Gave up after %(tries)s tries: %(reason)s Use Requeue to try again.",
-                tries=tries,
-                reason=actionable(err),
-            )
-            self.write({"state": "failed", "retry_count": tries, "last_error": message})
-            self.message_post(body=message)
+            values = gave_up_values(self.env, tries, err)
+            self.write(values)
+            self.message_post(body=values["last_error"])
             return
-        base = err.retry_after or BACKOFF_SECONDS[min(tries, len(BACKOFF_SECONDS)) - 1]
-        delay = base + random.uniform(0, base * 0.25)  # jitter spreads retries
+        delay = retry_delay(err, tries)
         self.write(
             {
                 "retry_count": tries,

@@ -7,7 +7,6 @@ outcome, so one bad SKU never holds back the 24 others.
 """
 
 import hashlib
-import random
 
 from odoo import models
 
@@ -16,7 +15,7 @@ from ..ebay.endpoints import BULK_LIMIT
 from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.messages import actionable_message
-from .ebay_listing import BACKOFF_SECONDS, JOB_CHANNEL, MAX_TRIES
+from .ebay_listing import JOB_CHANNEL, MAX_TRIES, gave_up_values, retry_delay
 
 
 class EbayListing(models.Model):
@@ -147,21 +146,9 @@ class EbayListing(models.Model):
     def _bulk_retry_later(self, err):
         tries = max(self.mapped("retry_count") or [0]) + 1
         if tries >= MAX_TRIES:
-            self.write(
-                {
-                    "state": "failed",
-                    "retry_count": tries,
-                    "last_error": self.env._(
-                        "Gave up after %(tries)s tries: %(reason)s Use Requeue to "
-                        "try again.",
-                        tries=tries,
-                        reason=actionable(err),
-                    ),
-                }
-            )
+            self.write(gave_up_values(self.env, tries, err))
             return
-        base = err.retry_after or BACKOFF_SECONDS[min(tries, len(BACKOFF_SECONDS)) - 1]
-        delay = int(base + random.uniform(0, base * 0.25))
+        delay = retry_delay(err, tries)
         self.write(
             {
                 "retry_count": tries,

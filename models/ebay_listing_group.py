@@ -7,7 +7,6 @@ the whole group.  Adding or removing variants and publishing again extends
 or shrinks the live listing.
 """
 
-import random
 
 from odoo import api, fields, models
 
@@ -16,7 +15,13 @@ from ..ebay.endpoints import BULK_LIMIT
 from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.messages import actionable_message
-from .ebay_listing import BACKOFF_SECONDS, JOB_CHANNEL, LISTING_STATES, MAX_TRIES
+from .ebay_listing import (
+    JOB_CHANNEL,
+    LISTING_STATES,
+    MAX_TRIES,
+    gave_up_values,
+    retry_delay,
+)
 
 
 class EbayListingGroup(models.Model):
@@ -258,21 +263,9 @@ class EbayListingGroup(models.Model):
     def _group_retry_later(self, operation, err):
         tries = self.retry_count + 1
         if tries >= MAX_TRIES:
-            self.write(
-                {
-                    "state": "failed",
-                    "retry_count": tries,
-                    "last_error": self.env._(
-                        "Gave up after %(tries)s tries: %(reason)s Use Requeue to "
-                        "try again.",
-                        tries=tries,
-                        reason=actionable(err),
-                    ),
-                }
-            )
+            self.write(gave_up_values(self.env, tries, err))
             return
-        base = err.retry_after or BACKOFF_SECONDS[min(tries, len(BACKOFF_SECONDS)) - 1]
-        delay = int(base + random.uniform(0, base * 0.25))
+        delay = retry_delay(err, tries)
         self.write({"retry_count": tries, "last_error": err.user_message})
         self._queue(operation, eta=delay, attempt=tries)
 
