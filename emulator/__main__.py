@@ -1,34 +1,75 @@
-"""``python3 -m emulator``: run the eBay emulator in the foreground."""
+"""``python3 -m emulator``: run the eBay emulator in the foreground.
+
+Prints one line, ``eBay emulator listening on http://HOST:PORT``, once it
+accepts connections; with ``--port 0`` a free port is chosen and, with
+``--port-file``, written to that file (atomically, so a reader never sees a
+partial number).
+"""
 
 import argparse
 import logging
+import os
+import re
 import sys
+import tempfile
 
 from . import build_server
 
 
 def parse_app(value):
+    """``CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL[:DECLINE_URL]``.
+
+    The URLs hold colons themselves, so the decline URL is told apart by its
+    scheme: the first ``:http://`` or ``:https://`` after the accept URL.
+    """
     parts = value.split(":", 3)
-    if len(parts) < 4:
+    if len(parts) < 4 or not all(parts):
         raise argparse.ArgumentTypeError(
-            "--app needs CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL"
+            "--app needs CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL[:DECLINE_URL]"
         )
-    return {
-        "client_id": parts[0],
-        "client_secret": parts[1],
-        "ru_name": parts[2],
-        "accept_url": parts[3],
+    client_id, secret, ru_name, urls = parts
+    accept, *decline = re.split(r":(?=https?://)", urls, maxsplit=1)
+    app = {
+        "client_id": client_id,
+        "client_secret": secret,
+        "ru_name": ru_name,
+        "accept_url": accept,
     }
+    if decline:
+        app["decline_url"] = decline[0]
+    return app
+
+
+def write_port_file(path, port):
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".emulator-port-")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(f"{port}\n")
+    os.replace(temporary, path)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m emulator")
+    parser = argparse.ArgumentParser(
+        prog="python3 -m emulator", description="A loopback eBay REST API emulator."
+    )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8099)
-    parser.add_argument("--contracts", default=None)
-    parser.add_argument("--app", action="append", type=parse_app, default=[])
-    parser.add_argument("--port-file", default=None)
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--port", type=int, default=8099, help="0: a free port")
+    parser.add_argument(
+        "--contracts",
+        default=None,
+        help="eBay's OpenAPI contracts folder (default: $EBAY_CONTRACTS_DIR, "
+        "else ../shared/ebay-contracts beside the repository)",
+    )
+    parser.add_argument(
+        "--app",
+        action="append",
+        type=parse_app,
+        default=[],
+        metavar="CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL[:DECLINE_URL]",
+        help="an application registered at start and after every reset",
+    )
+    parser.add_argument("--port-file", default=None, help="write the port here")
+    parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -37,8 +78,7 @@ def main(argv=None):
     server = build_server(args.host, args.port, args.contracts, args.app)
     host, port = server.server_address[:2]
     if args.port_file:
-        with open(args.port_file, "w") as handle:
-            handle.write(str(port))
+        write_port_file(args.port_file, port)
     print(f"eBay emulator listening on http://{host}:{port}", flush=True)
     try:
         server.serve_forever()

@@ -1,11 +1,44 @@
-"""The control API: tests and benchmarks steer the emulator here."""
+"""The control API under ``/_emulator/``: tests and benchmarks steer the
+emulator here.  JSON in and out; never faulted, delayed or logged as calls.
+
+==========================================  ==========================================
+``GET /_emulator/health``                   ``{"ok": true, "contracts": <operations>}``
+``POST /_emulator/reset``                   forget everything (CLI ``--app`` apps stay)
+``POST /_emulator/apps``                    ``{client_id, client_secret, ru_name,
+                                            accept_url, decline_url?}``
+``POST /_emulator/config``                  ``{access_token_ttl?, code_ttl?,
+                                            latency_ms?}``
+``GET|POST|DELETE /_emulator/faults``       ``{path (regex, searched), method?, kind:
+                                            "429"|"500"|"503"|"slow"|"drop",
+                                            times? (1; -1 = until cleared),
+                                            retry_after?, delay?}``
+``GET /_emulator/clock``                    ``{"now": iso, "offset": seconds}``
+``POST /_emulator/clock/advance``           ``{seconds}``
+``POST /_emulator/tokens/revoke``           ``{refresh_token?}`` | ``{user?}`` | ``{}``
+``GET|DELETE /_emulator/calls``             ``?path=regex&method=GET``
+``GET|DELETE /_emulator/violations``
+==========================================  ==========================================
+"""
 
 import datetime
 import re
 
 from .routes import route
+from .state import DEFAULT_CONFIG
 
-VALID_FAULTS = {"429", "500", "503", "slow", "drop"}
+FAULT_KINDS = {"429", "500", "503", "slow", "drop"}
+
+
+def _bad(message):
+    return 400, {"error": message}, {}
+
+
+def _number(value, minimum=0):
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and value >= minimum
+    )
 
 
 @route("GET", "/_emulator/health", auth=None)
@@ -22,24 +55,28 @@ def reset(req):
 
 @route("POST", "/_emulator/apps", auth=None)
 def register_app(req):
-    app = req.json or {}
+    app = req.json if isinstance(req.json, dict) else {}
     missing = [
         k
         for k in ("client_id", "client_secret", "ru_name", "accept_url")
-        if not app.get(k)
+        if not isinstance(app.get(k), str) or not app.get(k)
     ]
     if missing:
-        return 400, {"error": f"missing {', '.join(missing)}"}, {}
-    req.state.register_app(app)
+        return _bad(f"missing {', '.join(missing)}")
+    fields = ("client_id", "client_secret", "ru_name", "accept_url", "decline_url")
+    req.state.register_app({k: app[k] for k in fields if app.get(k)})
     return 200, {"ok": True}, {}
 
 
 @route("POST", "/_emulator/config", auth=None)
 def config(req):
-    values = req.json or {}
-    unknown = set(values) - set(req.state.config)
+    values = req.json if isinstance(req.json, dict) else {}
+    unknown = set(values) - set(DEFAULT_CONFIG)
     if unknown:
-        return 400, {"error": f"unknown settings {sorted(unknown)}"}, {}
+        return _bad(f"unknown settings {sorted(unknown)}")
+    for key, value in values.items():
+        if not _number(value, 0 if key == "latency_ms" else 1):
+            return _bad(f"{key} must be a number")
     with req.state.lock:
         req.state.config.update(values)
         return 200, dict(req.state.config), {}
@@ -47,17 +84,31 @@ def config(req):
 
 @route("POST", "/_emulator/faults", auth=None)
 def add_fault(req):
-    fault = req.json or {}
-    if fault.get("kind") not in VALID_FAULTS or not fault.get("path"):
-        return 400, {"error": f"need path and kind in {sorted(VALID_FAULTS)}"}, {}
+    fault = dict(req.json) if isinstance(req.json, dict) else {}
+    fault["kind"] = str(fault.get("kind", ""))
+    if fault["kind"] not in FAULT_KINDS or not isinstance(fault.get("path"), str):
+        return _bad(f"need a path regex and a kind in {sorted(FAULT_KINDS)}")
     try:
         re.compile(fault["path"])
     except re.error as exc:
-        return 400, {"error": f"bad path regex: {exc}"}, {}
+        return _bad(f"bad path regex: {exc}")
     fault.setdefault("times", 1)
-    with req.state.lock:
-        req.state.faults.append(fault)
-    return 200, {"ok": True}, {}
+    if not isinstance(fault["times"], int) or fault["times"] == 0:
+        return _bad("times must be a positive integer or -1")
+    if fault["times"] < -1:
+        return _bad("times must be a positive integer or -1")
+    for key in ("retry_after", "delay"):
+        if key in fault and not _number(fault[key]):
+            return _bad(f"{key} must be a number of seconds")
+    if fault.get("method"):
+        fault["method"] = str(fault["method"]).upper()
+    return 200, {"ok": True, "fault": req.state.add_fault(fault)}, {}
+
+
+@route("GET", "/_emulator/faults", auth=None)
+def list_faults(req):
+    faults = req.state.list_faults()
+    return 200, {"count": len(faults), "faults": faults}, {}
 
 
 @route("DELETE", "/_emulator/faults", auth=None)
@@ -69,8 +120,11 @@ def clear_faults(req):
 
 @route("POST", "/_emulator/clock/advance", auth=None)
 def advance(req):
+    seconds = (req.json or {}).get("seconds", 0) if isinstance(req.json, dict) else 0
+    if not _number(seconds, float("-inf")):
+        return _bad("seconds must be a number")
     with req.state.lock:
-        req.state.clock_offset += float((req.json or {}).get("seconds", 0))
+        req.state.clock_offset += float(seconds)
     return clock(req)
 
 
@@ -82,29 +136,35 @@ def clock(req):
 
 @route("POST", "/_emulator/tokens/revoke", auth=None)
 def revoke(req):
-    which = req.json or {}
+    """Revoke one refresh token, a user's (userId or username), or all."""
+    which = req.json if isinstance(req.json, dict) else {}
     state = req.state
-    count = 0
     with state.lock:
-        for token, info in state.refresh_tokens.items():
-            if which.get("refresh_token") and token != which["refresh_token"]:
-                continue
-            if which.get("user") and info.get("user") != which["user"]:
-                continue
-            info["revoked"] = True
-            count += 1
-            for access in state.access_tokens.values():
-                if access["refresh"] == token:
-                    access["expires"] = 0
-    return 200, {"revoked": count}, {}
+        users = {which["user"]} if which.get("user") else None
+        if users and which["user"] == state.user["username"]:
+            users.add(state.user["userId"])
+        chosen = [
+            token
+            for token, grant in state.refresh_tokens.items()
+            if (not which.get("refresh_token") or token == which["refresh_token"])
+            and (users is None or grant.get("user") in users)
+            and not grant["revoked"]
+        ]
+        for token in chosen:
+            state.revoke_refresh_token(token)
+    return 200, {"revoked": len(chosen)}, {}
 
 
 @route("GET", "/_emulator/calls", auth=None)
 def calls(req):
     with req.state.lock:
         found = list(req.state.calls)
-    if req.query.get("path"):
-        found = [c for c in found if re.search(req.query["path"], c["path"])]
+    try:
+        if req.query.get("path"):
+            pattern = re.compile(req.query["path"])
+            found = [c for c in found if pattern.search(c["path"])]
+    except re.error as exc:
+        return _bad(f"bad path regex: {exc}")
     if req.query.get("method"):
         found = [c for c in found if c["method"] == req.query["method"].upper()]
     return 200, {"count": len(found), "calls": found}, {}

@@ -1,48 +1,112 @@
 """The emulator's routing table: eBay operations and their handlers.
 
-Handlers take a :class:`Request` and return ``(status, body, headers)``;
-``body`` is a dict (sent as JSON), a str (sent as HTML) or None.
-Later APIs register more handlers with :func:`route`.
+A handler takes a :class:`Request` and returns ``(status, body, headers)``;
+``body`` is a dict or list (sent as JSON), a str (sent as HTML) or None.
+Each eBay API module registers its handlers with :func:`route`, e.g.::
+
+    @route("GET", "/sell/inventory/v1/inventory_item/{sku}")
+    def get_item(req):
+        ...
+
+The server imports those modules once (see ``server.py``), so registering is
+all a new operation needs; the contract check, authentication, faults and the
+call log apply to it without further work.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
+# (specificity key, method, regex, parameter names, auth, handler), most
+# specific first: literal segments win over templated ones, so
+# ``/offer/get_listing_fees`` is never taken for ``/offer/{offerId}``.
 ROUTES = []
+_order = itertools.count()
+
+AUTH_KINDS = ("user", "app", "any", None)
+
+
+class Headers(dict):
+    """Request headers whose lookups ignore case, as HTTP's do.
+
+    It is a plain dict of the names as the client sent them (so it prints and
+    serialises as such); ``get``, ``[]`` and ``in`` ignore case.
+    """
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._lower = {key.lower(): value for key, value in self.items()}
+
+    def __getitem__(self, key):
+        return self._lower[key.lower()]
+
+    def __contains__(self, key):
+        return isinstance(key, str) and key.lower() in self._lower
+
+    def get(self, key, default=None):
+        return self._lower.get(key.lower(), default)
 
 
 @dataclass
 class Request:
+    """One HTTP request as handlers see it."""
+
     method: str
     path: str
     query: dict
-    headers: dict
+    headers: Headers
     raw_body: bytes
     state: object
-    params: dict = field(default_factory=dict)
-    token: dict = None
-    json: object = None
-    form: dict = None
-    base_url: str = ""
+    params: dict = field(default_factory=dict)  # path parameters, URL-decoded
+    token: dict = None  # the access token's record once authenticated
+    json: object = None  # parsed JSON body (None if absent or not JSON)
+    form: dict = None  # parsed form body (x-www-form-urlencoded only)
+    base_url: str = ""  # http://host:port of this emulator
+    request_id: str = ""  # the caller's X-EBAY-C-REQUEST-ID
+    operation: object = None  # the contract operation, when one matched
+
+
+def compile_template(template):
+    """A regex for an OpenAPI-style path template and its parameter names.
+
+    A parameter matches one path segment (``[^/]+``); the match is exact, so
+    a template ending in ``/`` (identity's ``/user/``) needs that slash.
+    """
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(template))
+    return re.compile(f"^{pattern}$"), re.findall(r"\{([^}]+)\}", template)
 
 
 def route(method, template, auth="user"):
-    """Register a handler; ``auth`` is "user", "app", "any" or None."""
-    pattern = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(template))
-    names = re.findall(r"\{([^}]+)\}", template)
+    """Register a handler for ``method`` on ``template``.
+
+    ``auth``: "user" (a user access token), "app" (an application token),
+    "any" (either) or None (no token: control API, consent page, OAuth).
+    """
+    if auth not in AUTH_KINDS:
+        raise ValueError(f"auth must be one of {AUTH_KINDS}")
+    regex, names = compile_template(template)
 
     def decorator(func):
-        ROUTES.append((method.upper(), re.compile(f"^{pattern}$"), names, auth, func))
+        key = (len(names), next(_order))
+        ROUTES.append((key, method.upper(), regex, names, auth, func))
+        ROUTES.sort(key=lambda entry: entry[0])
         return func
 
     return decorator
 
 
 def resolve(method, path):
-    for route_method, regex, names, auth, func in ROUTES:
+    """``(handler, auth, path params)`` or ``(None, None, None)``.
+
+    Path parameters are URL-decoded: clients quote SKUs and keys
+    (``quote(sku, safe="")``) and eBay stores the decoded value.
+    """
+    for _key, route_method, regex, names, auth, func in ROUTES:
         if route_method != method:
             continue
         match = regex.match(path)
         if match:
-            return func, auth, dict(zip(names, match.groups(), strict=True))
+            values = (unquote(value) for value in match.groups())
+            return func, auth, dict(zip(names, values, strict=True))
     return None, None, None

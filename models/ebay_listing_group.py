@@ -7,7 +7,6 @@ the whole group.  Adding or removing variants and publishing again extends
 or shrinks the live listing.
 """
 
-
 from odoo import api, fields, models
 
 from ..ebay import EbayError, EbayTransientError, payloads

@@ -58,7 +58,11 @@ fi
 say "Running the tests"
 cd "$RUN_DIR"
 # One pytest session: the Odoo tests and the emulator's own (pure Python).
-ODOO_QUEUE_JOB_CHANNELS=root:0 exec "$PYTHON" -m pytest -p no:cacheprovider -q \
+# Not exec: the EXIT trap must still stop PostgreSQL and the emulator.
+status=0
+ODOO_QUEUE_JOB_CHANNELS=root:0 "$PYTHON" -m pytest -p no:cacheprovider -q \
     -o addopts= --odoo-config="$RUN_DIR/odoo.conf" --odoo-database="$DB" \
     --odoo-http --odoo-log-level=warn \
-    "$RUN_DIR/addons/$ADDON_NAME/tests" "$RUN_DIR/addons/$ADDON_NAME/emulator/tests" "$@"
+    "$RUN_DIR/addons/$ADDON_NAME/tests" "$RUN_DIR/addons/$ADDON_NAME/emulator/tests" "$@" || status=$?
+cd /
+exit "$status"

@@ -1,4 +1,8 @@
-"""Start one emulator for the emulator's own tests (real HTTP on loopback)."""
+"""One emulator for the emulator's own tests (real HTTP on loopback).
+
+Run from the repository root: ``python3 -m pytest emulator/tests -q``
+(``pytest.ini`` beside this file keeps pytest from importing the Odoo addon).
+"""
 
 import os
 import sys
@@ -9,35 +13,46 @@ import requests
 
 # The repository root holds the Odoo addon's __init__ (which imports odoo):
 # put it on sys.path so `emulator` imports as a top-level package instead.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+REPO_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_DIR))
+
+from emu_client import APP, EmuClient
 
 from emulator import start_emulator
 
 CONTRACTS = os.environ.get("EBAY_CONTRACTS_DIR") or str(
-    Path(__file__).resolve().parents[3] / "shared" / "ebay-contracts"
+    REPO_DIR.parent / "shared" / "ebay-contracts"
 )
 
 
 @pytest.fixture(scope="session")
-def emulator():
-    handle = start_emulator(contracts_dir=CONTRACTS)
+def contracts_dir():
+    if not Path(CONTRACTS, "sell_inventory_v1_oas3.json").is_file():
+        pytest.fail(f"eBay's contracts are needed at {CONTRACTS} (EBAY_CONTRACTS_DIR)")
+    return CONTRACTS
+
+
+@pytest.fixture(scope="session")
+def emulator(contracts_dir):
+    handle = start_emulator(contracts_dir=contracts_dir)
     yield handle
     handle.stop()
 
 
 @pytest.fixture
 def emu(emulator):
+    """``(url, session)`` of a freshly reset emulator with one app."""
     session = requests.Session()
     session.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
     session.post(
-        f"{emulator.url}/_emulator/apps",
-        json={
-            "client_id": "app",
-            "client_secret": "s3cret",
-            "ru_name": "ru",
-            "accept_url": "http://127.0.0.1:1/accept",
-            "decline_url": "http://127.0.0.1:1/decline",
-        },
-        timeout=5,
+        f"{emulator.url}/_emulator/apps", json=APP, timeout=5
     ).raise_for_status()
-    return emulator.url, session
+    yield emulator.url, session
+    session.close()
+
+
+@pytest.fixture
+def client(emu):
+    """An :class:`EmuClient` on the reset emulator."""
+    url, session = emu
+    return EmuClient(url, session)

@@ -1,0 +1,101 @@
+"""``python3 -m emulator``: arguments, the start line, the port file."""
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from emu_client import query_of
+
+from emulator.__main__ import parse_app
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_parse_app():
+    assert parse_app("id:secret:ru:https://odoo.example/cb") == {
+        "client_id": "id",
+        "client_secret": "secret",
+        "ru_name": "ru",
+        "accept_url": "https://odoo.example/cb",
+    }
+    app = parse_app("id:s:ru:http://127.0.0.1:8069/cb?x=1:http://127.0.0.1:8069/no")
+    assert app["accept_url"] == "http://127.0.0.1:8069/cb?x=1"
+    assert app["decline_url"] == "http://127.0.0.1:8069/no"
+    for bad in ("id:secret:ru", "id::ru:http://x", ""):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_app(bad)
+
+
+def test_command_line(tmp_path, contracts_dir):
+    port_file = tmp_path / "port"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--contracts",
+            contracts_dir,
+            "--app",
+            "cid:csecret:cru:http://127.0.0.1:1/yes:http://127.0.0.1:1/no",
+        ],
+        cwd=REPO_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline().strip()
+        port = port_file.read_text().strip()
+        assert line == f"eBay emulator listening on http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        assert requests.get(f"{url}/_emulator/health", timeout=5).json()["ok"]
+        session = requests.Session()
+        query = urlencode(
+            {
+                "client_id": "cid",
+                "redirect_uri": "cru",
+                "response_type": "code",
+                "scope": "https://api.ebay.com/oauth/api_scope",
+                "state": "s",
+            }
+        )
+        page = session.get(f"{url}/oauth2/authorize?{query}", timeout=5)
+        ticket = page.text.split("name='ticket' value='")[1].split("'")[0]
+        declined = session.post(
+            f"{url}/oauth2/authorize/decide",
+            data={"ticket": ticket, "decision": "decline"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert declined.headers["Location"].startswith("http://127.0.0.1:1/no?")
+        assert query_of(declined.headers["Location"])["error"] == "access_denied"
+    finally:
+        process.terminate()
+        _out, err = process.communicate(timeout=10)
+    assert "GET /oauth2/authorize 200" in err
+    assert "csecret" not in err and ticket not in err
+
+
+def test_command_line_refuses_a_bad_app():
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator", "--port", "0", "--app", "nope"],
+        cwd=REPO_DIR,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2 and "--app needs" in done.stderr
+    assert time.monotonic() - started < 30

@@ -1,0 +1,129 @@
+"""Faults and latency: what tests and benchmarks inject into eBay calls."""
+
+import time
+
+import pytest
+import requests
+from emu_client import API_SCOPE, TOKEN_PATH, USER_PATH
+
+
+@pytest.fixture
+def user_token(client):
+    return client.user_tokens()["access_token"]
+
+
+def test_429_answers_ebays_body_with_retry_after(client, user_token):
+    client.fault(path="^/commerce/identity/", kind="429", retry_after=3)
+    faulted = client.call("GET", USER_PATH, user_token, request_id="r-429")
+    assert faulted.status_code == 429
+    assert faulted.headers["Retry-After"] == "3"
+    assert faulted.headers["X-EBAY-C-REQUEST-ID"] == "r-429"
+    assert faulted.json() == {
+        "errors": [
+            {
+                "errorId": 2001,
+                "domain": "ACCESS",
+                "category": "REQUEST",
+                "message": "Too many requests.",
+                "longMessage": "The request limit has been reached for the resource.",
+            }
+        ]
+    }
+    # times defaults to 1: the next call goes through.
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+    assert [c["status"] for c in client.calls(path="/user/$")] == [429, 200]
+
+
+@pytest.mark.parametrize(
+    "path,error_id,domain",
+    [
+        (USER_PATH, 2003, "ACCESS"),
+        ("/sell/inventory/v1/inventory_item/A", 25001, "API_INVENTORY"),
+    ],
+)
+def test_500_answers_a_system_error(client, user_token, path, error_id, domain):
+    client.fault(path=path, kind="500")
+    faulted = client.call("GET", path, user_token)
+    assert faulted.status_code == 500
+    error = faulted.json()["errors"][0]
+    assert (error["errorId"], error["domain"]) == (error_id, domain)
+    assert error["category"] == "APPLICATION"
+    assert "Retry-After" not in faulted.headers
+
+
+def test_503_with_retry_after_until_cleared(client, user_token):
+    client.fault(path="/user/", kind="503", retry_after=7, times=-1)
+    for _ in range(3):
+        faulted = client.call("GET", USER_PATH, user_token)
+        assert faulted.status_code == 503 and faulted.headers["Retry-After"] == "7"
+    assert client.control("GET", "faults")["count"] == 1
+    client.control("DELETE", "faults")
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+
+
+def test_fault_times_and_method(client, user_token):
+    client.fault(path="/user/", kind="500", times=2, method="post")
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+    client.fault(path="/user/", kind="500", times=2)
+    assert client.call("GET", USER_PATH, user_token).status_code == 500
+    assert client.call("GET", USER_PATH, user_token).status_code == 500
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+    # Only the POST fault, never used, is left.
+    [left] = client.control("GET", "faults")["faults"]
+    assert left["method"] == "POST" and left["times"] == 2
+
+
+def test_faults_apply_to_the_token_endpoint(client):
+    client.fault(path=f"^{TOKEN_PATH}$", kind="503", retry_after=1)
+    answer = client.token(grant_type="client_credentials", scope=API_SCOPE)
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+    assert client.token(grant_type="client_credentials", scope=API_SCOPE).ok
+
+
+def test_slow_delays_then_answers(client, user_token):
+    client.fault(path="/user/", kind="slow", delay=0.6)
+    with pytest.raises(requests.Timeout):
+        client.call("GET", USER_PATH, user_token, timeout=0.2)
+    client.fault(path="/user/", kind="slow", delay=0.3)
+    started = time.monotonic()
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+    assert time.monotonic() - started >= 0.3
+    # The abandoned first call still finishes (and is logged) on the server.
+    deadline = time.monotonic() + 5
+    while len(client.calls(path="/user/$")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(c["status"] for c in client.calls(path="/user/$")) == [200, 200]
+
+
+def test_drop_closes_the_connection_without_an_answer(client, user_token):
+    client.fault(path="/user/", kind="drop")
+    with pytest.raises(requests.ConnectionError):
+        client.call("GET", USER_PATH, user_token)
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+    statuses = [c["status"] for c in client.calls(path="/user/$")]
+    assert statuses == [0, 200]
+
+
+def test_latency_is_added_to_ebay_calls_only(client, user_token):
+    client.control("POST", "config", json={"latency_ms": 200})
+    started = time.monotonic()
+    assert client.call("GET", USER_PATH, user_token).status_code == 200
+    assert time.monotonic() - started >= 0.2
+    started = time.monotonic()
+    client.control("GET", "health")
+    assert time.monotonic() - started < 0.2
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"path": "/x", "kind": "418"},
+        {"kind": "500"},
+        {"path": "(", "kind": "500"},
+        {"path": "/x", "kind": "500", "times": 0},
+        {"path": "/x", "kind": "slow", "delay": "long"},
+    ],
+)
+def test_bad_faults_are_refused(client, fault):
+    answer = client.session.post(f"{client.url}/_emulator/faults", json=fault)
+    assert answer.status_code == 400 and answer.json()["error"]
