@@ -51,3 +51,23 @@ OAUTH_CALLBACK_PATH = "/ebay/oauth/callback"
 TOKEN_LOCK_NAMESPACE = 0x4542  # "EB"
 
 JOB_CHANNEL_ROOT = "root.ebay"
+
+# Operations settings (Settings > eBay), stored as ir.config_parameter
+# "marketplace_connector.<name>"; read them with models.res_config_settings
+# .get_setting(env, name), which falls back to these defaults.
+SETTING_DEFAULTS = {
+    # Publish attempts and processed notifications older than this are vacuumed.
+    "retention_days": 90,
+    # Rows deleted per batch (and per commit) by the vacuum.
+    "vacuum_batch_size": 1000,
+    # Warn this many days before the refresh token (the consent) expires.
+    "token_warning_days": 14,
+    # Order import is late when no poll succeeded for this long.
+    "order_late_minutes": 60,
+    # Stock push is late when a listing waits longer than this to be pushed.
+    "stock_late_minutes": 30,
+    # A listing "keeps failing" after this many failed runs in a row.
+    "listing_failure_alert_count": 3,
+    # The anonymous health check names accounts only when this is set.
+    "health_show_names": False,
+}

@@ -19,3 +19,4 @@ from . import stock_picking
 from . import ebay_category
 from . import ebay_stock_push
 from . import ebay_drift
+from . import res_config_settings
