@@ -20,3 +20,6 @@ from . import ebay_category
 from . import ebay_stock_push
 from . import ebay_drift
 from . import res_config_settings
+from . import ebay_dead_letter
+from . import ebay_dead_letter_sources
+from . import ebay_alert

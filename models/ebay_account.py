@@ -315,43 +315,19 @@ class EbayAccount(models.Model):
         self.ensure_one()
         self.env["ebay.token"]._drop(self, kinds=("user_access",))
         self.write({"state": "reauth", "last_error": reason})
-        self.message_post(
-            body=self.env._(
-                "eBay refused to renew the access of this account (%(reason)s). "
-                "Nothing is sent to eBay until a manager connects it again.",
-                reason=reason,
-            )
-        )
-        self._schedule_manager_activity(
+        # One open alert per cause: a second refusal adds nothing.
+        self._alert(
+            "token_revoked",
+            True,
             self.env._("Reconnect eBay account %(name)s", name=self.name),
             self.env._(
-                "eBay no longer accepts this account's authorisation. Open the "
-                "account and click Connect to grant access again."
+                "eBay refused to renew the access of this account (%(reason)s). "
+                "Nothing is sent to eBay until a manager opens the account and "
+                "clicks Connect to grant access again.",
+                reason=reason,
             ),
         )
         _logger.warning("eBay account %s needs re-authorisation", self.id)
-
-    def _schedule_manager_activity(self, summary, note):
-        """One open 'needs attention' activity per manager, never a pile."""
-        self.ensure_one()
-        activity_type = self.env.ref(
-            "marketplace_connector.mail_activity_type_ebay_attention"
-        )
-        managers = self.env.ref(
-            "marketplace_connector.group_marketplace_manager"
-        ).users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
-        )
-        open_for = self.activity_ids.filtered(
-            lambda a: a.activity_type_id == activity_type
-        ).user_id
-        for user in managers - open_for:
-            self.activity_schedule(
-                "marketplace_connector.mail_activity_type_ebay_attention",
-                summary=summary,
-                note=note,
-                user_id=user.id,
-            )
 
     # -- buttons -------------------------------------------------------------
     def action_open_connect_wizard(self):

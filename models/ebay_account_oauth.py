@@ -112,14 +112,10 @@ class EbayAccount(models.Model):
                 "last_error": False,
             }
         )
-        account.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id
-                == self.env.ref(
-                    "marketplace_connector.mail_activity_type_ebay_attention"
-                )
-            )
-        ).action_feedback(feedback=self.env._("Account reconnected."))
+        reconnected = self.env._("the account is connected again")
+        account._alert("token_revoked", False, reason=reconnected)
+        account._alert("token_expiring", False, reason=reconnected)
+
         account.message_post(
             body=self.env._("Connected to eBay as %(user)s.", user=user.get("username"))
         )

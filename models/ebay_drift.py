@@ -130,4 +130,6 @@ class EbayAccount(models.Model):
                         )
                     )
         self.last_reconciled_at = fields.Datetime.now()
+        self._check_drift_alert()
+
         return f"{found} drift(s) in {len(listings)} listing(s)"

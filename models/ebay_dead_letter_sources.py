@@ -1,0 +1,106 @@
+"""What can give up, and how each kind is tried again from the inbox."""
+
+from odoo import models
+
+from .. import const
+
+
+class EbayListing(models.Model):
+    _name = "ebay.listing"
+    _inherit = ["ebay.listing", "ebay.dead.letter.source"]
+
+    _dead_letter_kind = "listing"
+    _dead_letter_ok_states = ("published", "ended")
+    _dead_letter_attempts_field = "retry_count"
+
+    def _dead_letter_requeue(self):
+        self.action_requeue()
+
+
+class EbayListingGroup(models.Model):
+    _name = "ebay.listing.group"
+    _inherit = ["ebay.listing.group", "ebay.dead.letter.source"]
+
+    _dead_letter_kind = "listing_group"
+    _dead_letter_ok_states = ("published", "ended")
+    _dead_letter_attempts_field = "retry_count"
+
+    def _dead_letter_requeue(self):
+        self.action_requeue()
+
+
+class EbayOrder(models.Model):
+    _name = "ebay.order"
+    _inherit = ["ebay.order", "ebay.dead.letter.source"]
+
+    _dead_letter_kind = "order"
+    _dead_letter_failed_states = ("flagged",)
+    _dead_letter_ok_states = ("imported", "cancelled")
+    _dead_letter_error_field = "flag_reason"
+
+    def _dead_letter_requeue(self):
+        self.action_retry()
+
+
+class StockPicking(models.Model):
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "ebay.dead.letter.source"]
+
+    _dead_letter_kind = "tracking"
+    _dead_letter_state_field = "ebay_tracking_state"
+    _dead_letter_failed_states = ("error",)
+    _dead_letter_ok_states = ("sent",)
+    _dead_letter_error_field = "ebay_tracking_error"
+
+    def _dead_letter_account(self):
+        return self._ebay_order().account_id
+
+    def _dead_letter_requeue(self):
+        self.action_ebay_resend_tracking()
+
+
+class QueueJob(models.Model):
+    """eBay jobs that failed for good (an unexpected error, or out of tries).
+
+    Notification processing ends here, for one: its job raises so that its
+    transaction rolls back, and queue_job marks it failed.
+    """
+
+    _inherit = "queue.job"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") in ("failed", "done"):
+            jobs = self.filtered(
+                lambda j: (j.channel or "").startswith(const.JOB_CHANNEL_ROOT)
+            )
+            if vals["state"] == "done":
+                self.env["ebay.dead.letter"]._report_recoveries(jobs)
+            else:
+                self.env["ebay.dead.letter"]._report_failures(
+                    [failure for job in jobs if (failure := job._ebay_failure())]
+                )
+        return result
+
+    def _ebay_failure(self):
+        records = self.sudo().records.exists()
+        account = self.env["ebay.account"]
+        if records._name == "ebay.account":
+            account = records[:1]
+        elif "account_id" in records._fields:
+            account = records[:1].account_id
+        elif records._name == "stock.picking":
+            account = records[:1]._ebay_order().account_id
+        if not account:
+            return None
+        return {
+            "record": self,
+            "account": account,
+            "kind": "job",
+            "name": self.name or self.func_string,
+            "error": self.exc_message or self.exc_name or False,
+            "attempts": self.retry or 1,
+        }
+
+    def _dead_letter_requeue(self):
+        self.requeue()

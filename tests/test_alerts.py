@@ -1,0 +1,167 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from ..ebay import EbayAuthError
+from .test_stock_push import StockPushCase
+
+ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
+
+
+@tagged("post_install", "-at_install")
+class TestAlerts(StockPushCase):
+    def setUp(self):
+        super().setUp()
+        self.manager = self.env["res.users"].create(
+            {
+                "name": "Shop manager",
+                "login": "shop_manager_alerts",
+                "email": "manager@example.com",
+                "groups_id": [
+                    fields.Command.link(
+                        self.env.ref(
+                            "marketplace_connector.group_marketplace_manager"
+                        ).id
+                    )
+                ],
+            }
+        )
+        self.managers = self.account._alert_managers()
+        self.assertIn(self.manager, self.managers)
+
+    # -- helpers --------------------------------------------------------------------
+    def _alerts(self, cause, state=None):
+        domain = [("account_id", "=", self.account.id), ("cause", "=", cause)]
+        if state:
+            domain.append(("state", "=", state))
+        return self.env["ebay.alert"].search(domain)
+
+    def _open_activities(self):
+        activity_type = self.env.ref(ACTIVITY_TYPE)
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "ebay.account"),
+                ("res_id", "=", self.account.id),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+
+    def _assert_fired_once(self, cause, messages_before):
+        alert = self._alerts(cause)
+        self.assertEqual(len(alert), 1, "one alert per cause")
+        self.assertEqual(alert.state, "open")
+        self.assertEqual(alert.activity_ids.user_id, self.managers)
+        self.assertEqual(
+            len(self._open_activities().filtered(lambda a: a in alert.activity_ids)),
+            len(self.managers),
+            "one activity per manager",
+        )
+        new = self.account.message_ids.filtered(
+            lambda m: m.id not in messages_before.ids and alert.name in (m.body or "")
+        )
+        self.assertEqual(len(new), 1, "one chatter message")
+        self.assertEqual(new.partner_ids, self.managers.partner_id)
+        return alert
+
+    def _assert_cleared(self, alert):
+        self.assertEqual(alert.state, "cleared")
+        self.assertTrue(alert.cleared_at)
+        self.assertFalse(
+            self._open_activities() & alert.activity_ids, "activities marked done"
+        )
+        self.assertIn(
+            "Cleared", " ".join(self.account.message_ids.mapped("body")) or ""
+        )
+
+    # -- causes --------------------------------------------------------------------
+    def test_listing_that_keeps_failing_alerts_once_and_clears(self):
+        listing = self._listing()
+        good_policy = self.account.fulfillment_policy_id.policy_id
+        self.account.fulfillment_policy_id.policy_id = "999999"
+        before = self.account.message_ids
+        listing.action_publish()
+        for run in range(1, 5):
+            self._run(listing)
+            self.assertEqual(listing.state, "error")
+            expected = 0 if run < 3 else 1  # setting: alert after 3 in a row
+            self.assertEqual(len(self._alerts("listing_failing")), expected)
+            listing.action_requeue()
+        alert = self._assert_fired_once("listing_failing", before)
+        self.assertEqual((alert.res_model, alert.res_id), ("ebay.listing", listing.id))
+        self.assertIn(listing.sku, alert.name)
+        self.assertIn("25007", alert.note)
+        # Fixed: the next run publishes, the alert clears by itself.
+        self.account.fulfillment_policy_id.policy_id = good_policy
+        self._run(listing)
+        self.assertEqual(listing.state, "published", listing.last_error)
+        self._assert_cleared(alert)
+        # Failing again later is a new alert, counted from zero.
+        self.assertEqual(len(self._alerts("listing_failing", "open")), 0)
+
+    def test_ignoring_the_letter_clears_the_listing_alert(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_connector.listing_failure_alert_count", "1"
+        )
+        listing = self._listing()
+        self.account.fulfillment_policy_id.policy_id = "999999"
+        listing.action_publish()
+        self._run(listing)
+        alert = self._alerts("listing_failing", "open")
+        self.assertEqual(len(alert), 1)
+        letter = self.env["ebay.dead.letter"].search(
+            [("res_model", "=", "ebay.listing"), ("res_id", "=", listing.id)]
+        )
+        letter.action_ignore()
+        self._assert_cleared(alert)
+        self.assertIn("ignored by", alert.clear_reason)
+
+    def test_revoked_authorisation_alerts_once_and_clears_on_reconnect(self):
+        before = self.account.message_ids
+        self.emulator.revoke()
+        self.Token = self.env["ebay.token"]
+        self.Token._store(
+            self.account,
+            "user_access",
+            "expired-token",
+            fields.Datetime.now() - timedelta(seconds=1),
+        )
+        for _i in range(2):
+            try:
+                self.account._get_user_access_token(force_refresh=True)
+            except EbayAuthError:
+                pass
+            self.account.state = "connected"  # let the second try reach eBay
+        self.account.state = "reauth"
+        self.account._check_alerts()  # the cron agrees: still the same alert
+        alert = self._assert_fired_once("token_revoked", before)
+        # No token text in what managers read.
+        refresh = self.Token._read_secret(self.account, "user_refresh")[0]
+        self.assertNotIn(
+            refresh, alert.note + " ".join(alert.activity_ids.mapped("note"))
+        )
+        self._connect(self.account)
+
+        self.assertEqual(self.account.state, "connected")
+        self._assert_cleared(alert)
+
+    def test_drift_alerts_once_and_clears_when_repaired(self):
+        listing = self._published()
+        self._api().bulk_update_price_quantity(
+            [
+                {
+                    "sku": listing.sku,
+                    "shipToLocationAvailability": {"quantity": 3},
+                    "offers": [{"offerId": listing.offer_id, "availableQuantity": 3}],
+                }
+            ]
+        )
+        before = self.account.message_ids
+        self.account._job_reconcile()
+        self.account._job_reconcile()
+        alert = self._assert_fired_once("drift_found", before)
+        self.assertIn("1 quantity or price", alert.note)
+        self.account.drift_ids.action_repair()
+        self._perform_pushes()
+        self.account._job_reconcile()
+        self._assert_cleared(alert)
