@@ -146,6 +146,26 @@ class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
     alert_ids = fields.One2many("ebay.alert", "account_id", string="Alerts")
+    alert_count = fields.Integer(string="Open alerts", compute="_compute_alert_count")
+
+    def _compute_alert_count(self):
+        counts = dict(
+            self.env["ebay.alert"]._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "open")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.alert_count = counts.get(account, 0)
+
+    def action_open_alerts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_connector.ebay_alert_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
 
     def _alert_managers(self):
         """The eBay managers of the account's company."""

@@ -294,3 +294,28 @@ class EbayDeadLetterSource(models.AbstractModel):
         # A fresh record has no letter to resolve.
         if not created and recovered:
             Letter._report_recoveries(recovered)
+
+
+class EbayAccount(models.Model):
+    _inherit = "ebay.account"
+
+    dead_letter_count = fields.Integer(compute="_compute_dead_letter_count")
+
+    def _compute_dead_letter_count(self):
+        counts = dict(
+            self.env["ebay.dead.letter"]._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "open")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.dead_letter_count = counts.get(account, 0)
+
+    def action_open_dead_letters(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_connector.ebay_dead_letter_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action

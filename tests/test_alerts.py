@@ -51,6 +51,9 @@ class TestAlerts(StockPushCase):
         alert = self._alerts(cause)
         self.assertEqual(len(alert), 1, "one alert per cause")
         self.assertEqual(alert.state, "open")
+        self.account.invalidate_recordset(["alert_count"])
+        self.assertEqual(self.account.alert_count, 1)
+
         self.assertEqual(alert.activity_ids.user_id, self.managers)
         self.assertEqual(
             len(self._open_activities().filtered(lambda a: a in alert.activity_ids)),

@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.controllers.main import RunJobController
@@ -34,6 +36,11 @@ class TestListingDeadLetters(ListingCase):
         letters = _letters(self.env, listings)
         self.assertEqual(len(letters), 2, "one letter per listing")
         self.assertEqual(set(letters.mapped("state")), {"open"})
+        self.assertEqual(self.account.dead_letter_count, 2)
+        action = self.account.action_open_dead_letters()
+        self.assertEqual(
+            self.env["ebay.dead.letter"].search(action["domain"]), letters
+        )
         self.assertEqual(set(letters.mapped("kind")), {"listing"})
         self.assertEqual(set(letters.mapped("attempts")), {MAX_TRIES})
         for letter in letters:
@@ -44,6 +51,9 @@ class TestListingDeadLetters(ListingCase):
             letters.action_requeue()
             trap.assert_jobs_count(2)
         self.assertEqual(set(letters.mapped("state")), {"requeued"})
+        self.account.invalidate_recordset(["dead_letter_count"])
+        self.assertEqual(self.account.dead_letter_count, 0)
+
         self.assertEqual(letters.handled_by, self.env.user)
         self.assertEqual(set(listings.mapped("state")), {"queued"})
         self.assertEqual(set(listings.mapped("retry_count")), {0})
@@ -126,7 +136,7 @@ class TestOrderAndJobDeadLetters(OrderCase):
                 "account_id": self.account.id,
                 "notification_id": "n-dead-letter-1",
                 "topic": "ORDER_CONFIRMATION",
-                "data": '{"orderId": "%s"}' % order["orderId"],
+                "data": json.dumps({"orderId": order["orderId"]}),
             }
         )
         notification._enqueue()
