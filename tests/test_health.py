@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models.res_config_settings import PARAM_PREFIX
 from .common import AccountMixin, EmulatorMixin
@@ -9,6 +10,10 @@ from .test_stock_push import StockPushCase
 
 GET_ORDERS = "^/sell/fulfillment/v1/order$"
 PUSH = "bulk_update_price_quantity"
+# Expected warnings: failed calls, refused refreshes.
+CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
+AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
+ACCOUNT_LOGGER = "odoo.addons.marketplace_connector.models.ebay_account"
 
 
 def _set(env, name, value):
@@ -49,6 +54,7 @@ class TestHealthReport(StockPushCase):
             report["stock_push"], {"status": "ok", "waiting": 0, "oldest_wait": False}
         )
 
+    @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER)
     def test_token_statuses(self):
         _set(self.env, "token_warning_days", 600)  # the consent lasts 18 months
         self.assertEqual(self._report()["tokens"]["status"], "expiring")
@@ -67,6 +73,7 @@ class TestHealthReport(StockPushCase):
         self.account.action_disconnect()
         self.assertEqual(self._report()["tokens"]["status"], "disconnected")
 
+    @mute_logger(CLIENT_LOGGER)
     def test_order_import_statuses(self):
         self.account.connected_since = ago(hours=3)
         report = self._report()
@@ -92,6 +99,7 @@ class TestHealthReport(StockPushCase):
         _set(self.env, "order_late_minutes", 120)
         self.assertEqual(self._report()["order_import"]["status"], "ok")
 
+    @mute_logger(CLIENT_LOGGER)
     def test_stock_push_statuses_and_marking_date(self):
         self.account.connected_since = ago(minutes=5)
         listing = self._published()
@@ -230,6 +238,7 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
         for secret in self._secrets():
             self.assertNotIn(secret, response.text)
 
+    @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER)
     def test_revoked_account_answers_503(self):
         self.emulator.revoke()
         try:

@@ -1,6 +1,7 @@
 import json
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -182,6 +183,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
             for value in buyer:
                 self.assertNotIn(value, attempt.message or "")
 
+    @mute_logger(CLIENT_LOGGER)
     def test_transient_poll_failure_is_recorded_and_retried(self):
         self._buy([{"sku": "MUG-1", "quantity": 1}])
         self.emulator.fault(GET_ORDERS, "503", times=1)
@@ -239,3 +241,28 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
             set(Attempt.search([("listing_id", "=", listing.id)]).mapped("request_id")),
             {c["request_id"] for c in received},
         )
+
+    def test_tracking_call_is_an_attempt(self):
+        self._buy([{"sku": "MUG-1", "quantity": 1}])
+        self._poll()
+        picking = self._orders().sale_order_id.picking_ids
+        picking.carrier_id = self.env["delivery.carrier"].create(
+            {
+                "name": "USPS Priority",
+                "delivery_type": "fixed",
+                "product_id": self.env.ref(
+                    "marketplace_connector.product_ebay_shipping"
+                ).id,
+                "ebay_carrier_code": "USPS",
+            }
+        )
+        picking.carrier_tracking_ref = "TRACK-LOG-1"
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        with trap_jobs():
+            picking.with_context(skip_backorder=True)._action_done()
+        picking._job_ebay_send_tracking()
+        self.assertEqual(picking.ebay_tracking_state, "sent")
+        [received] = self.emulator.calls(path="shipping_fulfillment$", method="POST")
+        attempt = self._attempts("createShippingFulfillment")
+        self.assertEqual(attempt.request_id, received["request_id"])
+        self.assertEqual(attempt.state, "success")
