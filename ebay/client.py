@@ -185,11 +185,13 @@ class EbayClient:
         """
         url = getattr(self.endpoints, host) + path
         request_id = request_id or new_request_id()
+        # Query strings (filters, ids) stay out of logs and attempt rows.
+        clean_path = path.split("?", 1)[0]
         call = {
-            "operation": operation or path,
+            "operation": operation or clean_path,
             "method": method,
             "url": url,
-            "path": path.split("?", 1)[0],
+            "path": clean_path,
             "request_id": request_id,
             "status": 0,
             "error_ids": [],
