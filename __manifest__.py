@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/ebay_order_data.xml",
         "data/ebay_cockpit_data.xml",
+        "data/ebay_vacuum_data.xml",
         "views/ebay_oauth_templates.xml",
         "views/ebay_account_views.xml",
         "views/ebay_listing_views.xml",

@@ -57,7 +57,7 @@ class EbayOAuthController(http.Controller):
             )
         try:
             with request.env.cr.savepoint():
-                user = account._oauth_complete(code)
+                account._oauth_complete(code)
         except (EbayError, UserError) as exc:
             reason = exc.user_message if isinstance(exc, EbayError) else exc.args[0]
             if isinstance(exc, EbayAuthError):
@@ -73,9 +73,8 @@ class EbayOAuthController(http.Controller):
                 + request.env._("Nothing was stored; click Connect to try again."),
                 account,
             )
-        _logger.info(
-            "eBay account %s connected as %s", account.id, user.get("username")
-        )
+        # The eBay username is personal data: the log names the account only.
+        _logger.info("eBay account %s connected", account.id)
         return request.redirect(
             f"/odoo/action-marketplace_connector.ebay_account_action/{account.id}"
         )

@@ -10,13 +10,13 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from .client import DEFAULT_TIMEOUT, REQUEST_ID_HEADER, parse_retry_after
+from .client import DEFAULT_TIMEOUT, REQUEST_ID_HEADER, log_call, parse_retry_after
 from .endpoints import APP_SCOPE, Endpoints
-from .errors import EbayAuthError, EbayRateLimited, EbayTransientError
+from .errors import EbayAuthError, EbayError, EbayRateLimited, EbayTransientError
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ class OAuthClient:
         ru_name=None,
         session=None,
         timeout=DEFAULT_TIMEOUT,
+        on_call=None,
+        log_fields=None,
     ):
         self.endpoints = endpoints
         self.client_id = client_id
@@ -55,6 +57,9 @@ class OAuthClient:
         self.ru_name = ru_name
         self.session = session or requests.Session()
         self.timeout = timeout
+        # Same contract as EbayClient's: one dict per finished token call.
+        self.on_call = on_call
+        self.log_fields = dict(log_fields or {})
 
     def __repr__(self):
         return f"OAuthClient(client_id={self.client_id!r})"
@@ -101,6 +106,36 @@ class OAuthClient:
     def _token_call(self, form):
         request_id = str(uuid.uuid4())
         grant = form["grant_type"]
+        call = {
+            "operation": f"oauthToken:{grant}",
+            "method": "POST",
+            "path": urlsplit(self.endpoints.token_url).path,
+            "request_id": request_id,
+            "status": 0,
+            "error_ids": [],
+            "duration_ms": 0,
+            "attempt": 1,
+        }
+        started = time.monotonic()
+        try:
+            return self._token_request(form, grant, call)
+        except EbayError as err:
+            call["message"] = err.user_message
+            if getattr(err, "oauth_error", None):
+                call["oauth_error"] = err.oauth_error
+            raise
+        finally:
+            call["duration_ms"] = int((time.monotonic() - started) * 1000)
+            extra = dict(self.log_fields)
+            if call.get("oauth_error"):
+                # An OAuth error code (invalid_grant...), never its description.
+                extra["oauth_error"] = call["oauth_error"]
+            log_call(_logger, "ebay_token_call", call, extra)
+            if self.on_call is not None:
+                self.on_call(call)
+
+    def _token_request(self, form, grant, call):
+        request_id = call["request_id"]
         now = time.time()
         try:
             response = self.session.post(
@@ -121,9 +156,7 @@ class OAuthClient:
             raise EbayTransientError(
                 "Could not reach eBay's token service", request_id=request_id
             ) from exc
-        _logger.info(
-            "eBay token call (%s) -> %s [%s]", grant, response.status_code, request_id
-        )
+        call["status"] = response.status_code
         try:
             body = response.json()
         except ValueError:

@@ -1,6 +1,7 @@
 """The one door every eBay REST call goes through."""
 
 import email.utils
+import json as jsonlib
 import logging
 import time
 import uuid
@@ -90,6 +91,39 @@ def error_from_response(response, request_id):
     return EbayValidationError(message, **kwargs)
 
 
+# What a log line of a call may carry: identifiers and measures, never the
+# URL's query string, headers, bodies or eBay's error texts (which may quote
+# what was sent).
+LOGGED_CALL_KEYS = (
+    "operation",
+    "method",
+    "path",
+    "status",
+    "request_id",
+    "duration_ms",
+    "error_ids",
+    "attempt",
+)
+
+
+def log_call(logger, event, call, extra=None):
+    """Log one finished call as ``<event> {json}`` on ``logger``.
+
+    INFO when the call succeeded; WARNING for an error status, for no answer
+    (status 0) or for an answer the client refused (``message`` set).
+    ``attempt`` is how many times the request was sent (2 after a token
+    refresh; 0 when it could not be sent at all).
+    """
+    status = call.get("status") or 0
+    failed = not 0 < status < 400 or bool(call.get("message"))
+    level = logging.WARNING if failed else logging.INFO
+    if not logger.isEnabledFor(level):
+        return
+    record = {key: call[key] for key in LOGGED_CALL_KEYS if key in call}
+    record.update(extra or {})
+    logger.log(level, "%s %s", event, jsonlib.dumps(record, default=str))
+
+
 class EbayClient:
     """eBay REST client bound to one seller's token.
 
@@ -102,6 +136,9 @@ class EbayClient:
     :param on_call: optional callable receiving a dict per finished call
         (operation, method, path, status, request id, duration, error ids),
         used by the Odoo side to log publish attempts
+    :param log_fields: extra fields for the structured log line of every
+        call (e.g. ``{"account": 7}``); plain identifiers only, never
+        secrets or buyer data
     """
 
     def __init__(
@@ -113,6 +150,7 @@ class EbayClient:
         marketplace_id=None,
         content_language="en-US",
         on_call=None,
+        log_fields=None,
     ):
         self.endpoints = endpoints
         self.token_provider = token_provider
@@ -121,6 +159,7 @@ class EbayClient:
         self.marketplace_id = marketplace_id
         self.content_language = content_language
         self.on_call = on_call
+        self.log_fields = dict(log_fields or {})
 
     # -- the door ---------------------------------------------------------
     def request(
@@ -146,14 +185,18 @@ class EbayClient:
         """
         url = getattr(self.endpoints, host) + path
         request_id = request_id or new_request_id()
+        # Query strings (filters, ids) stay out of logs and attempt rows.
+        clean_path = path.split("?", 1)[0]
         call = {
-            "operation": operation or path,
+            "operation": operation or clean_path,
             "method": method,
             "url": url,
+            "path": clean_path,
             "request_id": request_id,
             "status": 0,
             "error_ids": [],
             "duration_ms": 0,
+            "attempt": 0,
         }
         args = (method, url, json, params, headers, call, files, data)
         try:
@@ -168,6 +211,7 @@ class EbayClient:
             call["error_ids"] = err.error_ids
             raise
         finally:
+            log_call(_logger, "ebay_call", call, self.log_fields)
             if self.on_call is not None:
                 self.on_call(call)
 
@@ -176,6 +220,8 @@ class EbayClient:
     ):
         request_id = call["request_id"]
         token = self.token_provider(force_refresh=force_refresh)
+        call["attempt"] += 1
+        call["status"] = 0
         all_headers = {
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
@@ -210,9 +256,6 @@ class EbayClient:
         finally:
             call["duration_ms"] = int((time.monotonic() - started) * 1000)
         call["status"] = response.status_code
-        _logger.debug(
-            "eBay %s %s -> %s [%s]", method, url, response.status_code, request_id
-        )
         if response.status_code >= 400:
             raise error_from_response(response, request_id)
         data = _json_or_none(response) if response.content else None

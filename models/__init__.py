@@ -23,3 +23,5 @@ from . import res_config_settings
 from . import ebay_dead_letter
 from . import ebay_dead_letter_sources
 from . import ebay_alert
+from . import ebay_vacuum
+from . import ebay_account_health

@@ -189,13 +189,15 @@ class EbayAccount(models.Model):
             secret,
             ru_name=account.ru_name,
             session=_http_session(),
+            **self._ebay_call_hooks(),
         )
 
     def _ebay_client(self, on_call=None):
         """The REST client every eBay call of this account goes through.
 
-        :param on_call: called with a dict per finished call (for the
-            publish-attempt log)
+        :param on_call: called with a dict per finished call; callers that
+            batch their publish-attempt rows pass their own.  Without it,
+            each call is recorded as an ``ebay.publish.attempt`` at once.
         """
         self.ensure_one()
         self._check_can_call()
@@ -204,8 +206,38 @@ class EbayAccount(models.Model):
             token_provider=self._get_user_access_token,
             session=_http_session(),
             marketplace_id=self.marketplace_id,
-            on_call=on_call,
+            **self._ebay_call_hooks(on_call),
         )
+
+    def _ebay_call_hooks(self, on_call=None):
+        """``on_call`` and ``log_fields`` for a client of this account.
+
+        Every call gets the account id in its log line and, unless the
+        caller records calls itself, a publish-attempt row.
+        """
+        self.ensure_one()
+        return {
+            "on_call": on_call or self._attempt_recorder(),
+            "log_fields": {"account": self.id},
+        }
+
+    def _attempt_recorder(self, listing=None):
+        """An ``on_call`` hook writing one publish attempt per finished call.
+
+        The row is written in the transaction of this recordset's
+        environment, like the rest of the caller's work: a job that fails
+        and rolls back loses its attempt rows with everything else (the
+        structured log line of the call stays).  Token calls made while
+        refreshing run in the refresh's own transaction, which commits.
+        """
+        self.ensure_one()
+        account = self
+        Attempt = self.env["ebay.publish.attempt"].sudo()
+
+        def record(call):
+            Attempt.create(Attempt._values_from_call(call, account, listing))
+
+        return record
 
     def _check_can_call(self):
         """Stop every call of an account that is not (or no longer) connected."""

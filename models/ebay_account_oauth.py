@@ -128,6 +128,7 @@ class EbayAccount(models.Model):
             token_provider=lambda force_refresh=False: access_token,
             session=_http_session(),
             marketplace_id=self.marketplace_id,
+            **self._ebay_call_hooks(),
         )
 
     def _oauth_record_failure(self, reason):

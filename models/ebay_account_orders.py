@@ -1,10 +1,9 @@
 """Order polling per account: getOrders since a watermark, pages of 200."""
 
+import random
 from datetime import timedelta
 
 from odoo import api, fields, models
-
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..ebay import EbayError, EbayTransientError
 from ..ebay.fulfillment import PAGE_LIMIT, FulfillmentApi
@@ -24,7 +23,15 @@ class EbayAccount(models.Model):
         readonly=True, copy=False, help="Orders modified up to here are imported."
     )
     order_ids = fields.One2many("ebay.order", "account_id", string="eBay orders")
-    last_order_poll = fields.Datetime(readonly=True, copy=False)
+    # When the last *successful* poll started (a failed poll leaves it as it
+    # was): the health report measures lateness from it.
+    last_order_poll = fields.Datetime(
+        string="Last successful order poll",
+        readonly=True,
+        copy=False,
+        help="When the last poll that completed without error started.",
+    )
+    # Why the last poll failed; cleared by the next successful poll.
     order_poll_error = fields.Text(readonly=True, copy=False)
 
     @api.model
@@ -49,10 +56,17 @@ class EbayAccount(models.Model):
                 page = api.get_orders_page(since, offset=offset, limit=PAGE_LIMIT)
 
             except EbayTransientError as err:
-                # Nothing stored is lost on rollback: the import is idempotent.
-                raise RetryableJobError(
-                    str(err), seconds=err.retry_after or 60
-                ) from err
+                # Not raised as RetryableJobError: its rollback would lose the
+                # error shown on the account and the calls' attempt rows.
+                # Pages already stored stay (the import is idempotent).
+                self.order_poll_error = err.user_message
+                self.with_delay(
+                    channel=ORDER_CHANNEL,
+                    eta=int(err.retry_after or 60) + random.randint(0, 10),
+                    identity_key=f"ebay.orders.poll.retry:{self.id}",
+                    description=f"eBay order poll {self.name} (retry)",
+                )._job_poll_orders()
+                return f"poll failed, retried later: {err.user_message}"
             except EbayError as err:
                 self.order_poll_error = err.user_message
                 return f"poll failed: {err.user_message}"

@@ -192,6 +192,7 @@ class EbayAccount(models.Model):
             token_provider=self._get_app_access_token,
             session=_http_session(),
             marketplace_id=self.marketplace_id,
+            **self._ebay_call_hooks(),
         )
 
     def _verification_token(self):

@@ -25,7 +25,11 @@ class EbayPublishAttempt(models.Model):
 
     @api.model
     def _values_from_call(self, call, account, listing=None):
-        ok = 200 <= call.get("status", 0) < 300 and not call.get("error_ids")
+        ok = (
+            200 <= call.get("status", 0) < 300
+            and not call.get("error_ids")
+            and not call.get("message")
+        )
         return {
             "account_id": account.id,
             "listing_id": listing.id if listing else False,

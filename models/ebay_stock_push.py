@@ -136,6 +136,27 @@ class EbayListing(models.Model):
     pushed_price = fields.Float(readonly=True, copy=False)
     pushed_at = fields.Datetime(readonly=True, copy=False)
     push_error = fields.Text(readonly=True, copy=False)
+    # When the listing became pending: kept while it stays pending (more
+    # changes do not move it forward), cleared once pushed.  The health
+    # report measures how long stock waits from it.
+    push_marked_at = fields.Datetime(
+        string="Waiting for push since", readonly=True, copy=False
+    )
+
+    def write(self, vals):
+        if "push_pending" in vals and "push_marked_at" not in vals:
+            if not vals["push_pending"]:
+                vals = dict(vals, push_marked_at=False)
+            else:
+                result = super().write(vals)
+                # Only listings without a date: one already pending keeps it.
+                newly = self.filtered(lambda listing: not listing.push_marked_at)
+                if newly:
+                    super(EbayListing, newly).write(
+                        {"push_marked_at": fields.Datetime.now()}
+                    )
+                return result
+        return super().write(vals)
 
     def _targets(self):
         self.ensure_one()

@@ -1,0 +1,149 @@
+"""Per-account health: tokens, order import and stock push at a glance.
+
+Read-only: the report is built from what the jobs recorded (token expiries,
+last successful poll, pending listings), so it can run on a read-only
+cursor (the health check URL) and never calls eBay.
+"""
+
+from datetime import timedelta
+
+from odoo import fields, models
+
+from .res_config_settings import get_setting
+
+# An expiring consent still works: the account is healthy, the status warns.
+HEALTHY_TOKEN_STATUSES = ("ok", "expiring")
+
+
+class EbayAccount(models.Model):
+    _inherit = "ebay.account"
+
+    def _health_report(self):
+        """The health of each account in ``self``, as a list of dicts.
+
+        One dict per account, in the order of ``self``::
+
+            {
+                "account": <ebay.account record>,
+                "healthy": bool,
+                "tokens": {
+                    "status": "ok" | "expiring" | "revoked" | "disconnected",
+                    "refresh_expires_at": datetime or False,
+                },
+                "order_import": {
+                    "status": "ok" | "late" | "failing" | "never",
+                    "last_poll": datetime or False,
+                    "error": str or False,
+                },
+                "stock_push": {
+                    "status": "ok" | "late" | "failing",
+                    "waiting": int,
+                    "oldest_wait": datetime or False,
+                },
+            }
+
+        Datetimes are naive UTC, like Odoo's.  Rules (thresholds from
+        Settings > eBay, see ``get_setting``):
+
+        - tokens: ``revoked`` when eBay refused the refresh token (state
+          ``reauth``), ``disconnected`` when not connected (``draft`` or
+          ``error``), ``expiring`` when the refresh token (the seller's
+          consent) expires within ``token_warning_days``, else ``ok``.
+        - order_import: ``failing`` when the last poll ended in an error,
+          ``never`` when no poll ever succeeded (``ok`` during the first
+          ``order_late_minutes`` after connecting), ``late`` when the last
+          successful poll is older than ``order_late_minutes``, else ``ok``.
+        - stock_push (live listings marked for a push): ``failing`` when one
+          of them carries a push error, ``late`` when one waits longer than
+          ``stock_late_minutes``, else ``ok``; ``waiting`` counts them and
+          ``oldest_wait`` is when the longest-waiting one was marked.
+        - healthy: tokens ``ok`` or ``expiring`` (a warning: the consent
+          still works), order import and stock push ``ok``.
+        """
+        env = self.env
+        now = fields.Datetime.now()
+        warn_before = timedelta(days=get_setting(env, "token_warning_days"))
+        order_late = timedelta(minutes=get_setting(env, "order_late_minutes"))
+        stock_late = timedelta(minutes=get_setting(env, "stock_late_minutes"))
+        stock = self._health_stock_summary()
+        reports = []
+        for account in self:
+            tokens = account._health_tokens(now, warn_before)
+            orders = account._health_orders(now, order_late)
+            waiting, oldest, failing = stock.get(account.id, (0, False, False))
+            if failing:
+                push_status = "failing"
+            elif oldest and oldest < now - stock_late:
+                push_status = "late"
+            else:
+                push_status = "ok"
+            reports.append(
+                {
+                    "account": account,
+                    "healthy": tokens["status"] in HEALTHY_TOKEN_STATUSES
+                    and orders["status"] == "ok"
+                    and push_status == "ok",
+                    "tokens": tokens,
+                    "order_import": orders,
+                    "stock_push": {
+                        "status": push_status,
+                        "waiting": waiting,
+                        "oldest_wait": oldest,
+                    },
+                }
+            )
+        return reports
+
+    def _health_tokens(self, now, warn_before):
+        self.ensure_one()
+        expires_at = self.refresh_token_expires_at or False
+        if self.state == "reauth":
+            status = "revoked"
+        elif self.state != "connected":
+            status = "disconnected"
+        elif expires_at and expires_at <= now + warn_before:
+            status = "expiring"
+        else:
+            status = "ok"
+        return {"status": status, "refresh_expires_at": expires_at}
+
+    def _health_orders(self, now, late_after):
+        self.ensure_one()
+        last_poll = self.last_order_poll or False
+        if self.order_poll_error:
+            status = "failing"
+        elif not last_poll:
+            # A freshly connected account has not had its first poll yet.
+            since = self.connected_since
+            status = "ok" if since and since >= now - late_after else "never"
+        elif last_poll < now - late_after:
+            status = "late"
+        else:
+            status = "ok"
+        return {
+            "status": status,
+            "last_poll": last_poll,
+            "error": self.order_poll_error or False,
+        }
+
+    def _health_stock_summary(self):
+        """{account id: (waiting, oldest mark, any push error)} in one query."""
+        if not self.ids:
+            return {}
+        groups = (
+            self.env["ebay.listing"]
+            .sudo()
+            ._read_group(
+                [
+                    ("account_id", "in", self.ids),
+                    ("push_pending", "=", True),
+                    ("is_live", "=", True),
+                ],
+                ["account_id"],
+                ["__count", "push_marked_at:min", "push_error:count"],
+            )
+        )
+        return {
+            account.id: (count, oldest or False, bool(errors))
+            for account, count, oldest, errors in groups
+        }

@@ -1,0 +1,1 @@
+Operations: structured log line with correlation id for every eBay call, every call recorded in eBay Calls, daily vacuum of old call logs and processed notifications, per-account health report and a /ebay/health check URL.
