@@ -9,6 +9,8 @@ others (revoked authorisation, a listing that keeps failing, drift) are
 raised and cleared where they happen.
 """
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from .res_config_settings import get_setting
@@ -219,8 +221,7 @@ class EbayAccount(models.Model):
             orders = report["order_import"]
             account._alert(
                 "order_import_late",
-                account.state == "connected"
-                and orders["status"] in ("late", "failing"),
+                account._orders_late(orders),
                 self.env._("eBay orders of %(name)s are late", name=account.name),
                 self.env._(
                     "No order import succeeded for more than %(m)s minutes "
@@ -233,7 +234,19 @@ class EbayAccount(models.Model):
             )
             account._check_drift_alert()
 
+    def _orders_late(self, orders):
+        """Late for longer than the threshold: one failed poll is not enough,
+        the next poll may well succeed."""
+        if self.state != "connected" or orders["status"] == "ok":
+            return False
+        if orders["status"] == "late":
+            return True
+        since = orders.get("last_poll") or self.connected_since
+        late_after = timedelta(minutes=get_setting(self.env, "order_late_minutes"))
+        return not since or since < fields.Datetime.now() - late_after
+
     def _check_drift_alert(self):
+
         self.ensure_one()
         drifts = self.env["ebay.drift"].search_count(
             [("account_id", "=", self.id), ("state", "=", "open")]

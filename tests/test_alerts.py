@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..ebay import EbayAuthError
+from .test_health import CLIENT_LOGGER, GET_ORDERS, _set, ago
 from .test_stock_push import StockPushCase
 
 ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
@@ -167,4 +169,36 @@ class TestAlerts(StockPushCase):
         self.account.drift_ids.action_repair()
         self._perform_pushes()
         self.account._job_reconcile()
+        self._assert_cleared(alert)
+
+    def test_consent_about_to_expire_alerts_once_and_clears(self):
+        _set(self.env, "token_warning_days", 600)  # the consent lasts 18 months
+        before = self.account.message_ids
+        self.account._check_alerts()
+        self.account._check_alerts()
+        alert = self._assert_fired_once("token_expiring", before)
+        expires = self.account.refresh_token_expires_at
+        self.assertIn(fields.Datetime.to_string(expires), alert.note)
+        _set(self.env, "token_warning_days", 14)
+        self.account._check_alerts()
+        self._assert_cleared(alert)
+
+    @mute_logger(CLIENT_LOGGER)
+    def test_late_order_import_alerts_once_and_clears(self):
+        self.account.connected_since = ago(hours=3)
+        self.account._job_poll_orders()
+        # One failed poll is not late yet: the next one may succeed.
+        self.emulator.fault(GET_ORDERS, "503", times=1)
+        self.account._job_poll_orders()
+        self.account._check_alerts()
+        self.assertFalse(self._alerts("order_import_late"))
+        # Still failing an hour later: that is late.
+        self.account.last_order_poll = ago(minutes=61)
+        before = self.account.message_ids
+        self.account._check_alerts()
+        self.account._check_alerts()
+        alert = self._assert_fired_once("order_import_late", before)
+        self.assertIn("30500", alert.note)
+        self.account._job_poll_orders()
+        self.account._check_alerts()
         self._assert_cleared(alert)

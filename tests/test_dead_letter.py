@@ -38,9 +38,7 @@ class TestListingDeadLetters(ListingCase):
         self.assertEqual(set(letters.mapped("state")), {"open"})
         self.assertEqual(self.account.dead_letter_count, 2)
         action = self.account.action_open_dead_letters()
-        self.assertEqual(
-            self.env["ebay.dead.letter"].search(action["domain"]), letters
-        )
+        self.assertEqual(self.env["ebay.dead.letter"].search(action["domain"]), letters)
         self.assertEqual(set(letters.mapped("kind")), {"listing"})
         self.assertEqual(set(letters.mapped("attempts")), {MAX_TRIES})
         for letter in letters:
