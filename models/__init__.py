@@ -20,3 +20,5 @@ from . import ebay_category
 from . import ebay_stock_push
 from . import ebay_drift
 from . import res_config_settings
+from . import ebay_dashboard_fields
+from . import ebay_account_dashboard
