@@ -1,0 +1,1 @@
+An operations dashboard per eBay account (listings by state, call success rate, throttled and failed calls, orders imported and their delay from the sale, stock pushes waiting, revisions against the daily budget, token expiry), each figure opening the records behind it.
