@@ -4,6 +4,7 @@ Kept apart from the models they extend so the dashboard stays one concern.
 """
 
 from odoo import api, fields, models
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 
 class EbayPublishAttempt(models.Model):
@@ -18,6 +19,20 @@ class EbayPublishAttempt(models.Model):
         index=True,
         help="eBay answered 429 Too Many Requests.",
     )
+
+    def _auto_init(self):
+        # Filled in SQL on upgrade: the ORM would recompute the whole call
+        # log in Python, row by row.
+        cr = self.env.cr
+        if table_exists(cr, "ebay_publish_attempt") and not column_exists(
+            cr, "ebay_publish_attempt", "is_throttled"
+        ):
+            create_column(cr, "ebay_publish_attempt", "is_throttled", "boolean")
+            cr.execute(
+                "UPDATE ebay_publish_attempt"
+                "   SET is_throttled = coalesce(http_status, 0) = 429"
+            )
+        return super()._auto_init()
 
     @api.depends("http_status")
     def _compute_is_throttled(self):
@@ -47,6 +62,37 @@ class EbayOrder(models.Model):
         digits=(16, 1),
         help="Minutes from the sale on eBay to the sale order in Odoo.",
     )
+
+    def _auto_init(self):
+        # Orders imported before these fields existed: their sale order was
+        # made in the transaction that imported them, so its creation time is
+        # the import time (the ORM would say "now" for all of them).
+        cr = self.env.cr
+        if table_exists(cr, "ebay_order") and not column_exists(
+            cr, "ebay_order", "imported_at"
+        ):
+            create_column(cr, "ebay_order", "imported_at", "timestamp")
+            create_column(cr, "ebay_order", "import_delay_minutes", "numeric")
+            cr.execute(
+                """
+                UPDATE ebay_order o
+                   SET imported_at = so.create_date
+                  FROM sale_order so
+                 WHERE so.id = o.sale_order_id
+                """
+            )
+            cr.execute(
+                """
+                UPDATE ebay_order
+                   SET import_delay_minutes = CASE
+                       WHEN imported_at IS NULL OR ebay_created_at IS NULL THEN 0
+                       ELSE greatest(
+                           0, extract(epoch FROM imported_at - ebay_created_at) / 60
+                       )
+                   END
+                """
+            )
+        return super()._auto_init()
 
     @api.depends("sale_order_id")
     def _compute_imported_at(self):
