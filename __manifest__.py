@@ -28,6 +28,7 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/ebay_dead_letter_views.xml",
+        "views/ebay_dashboard_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "views/ebay_menus.xml",

@@ -25,3 +25,5 @@ from . import ebay_dead_letter_sources
 from . import ebay_alert
 from . import ebay_vacuum
 from . import ebay_account_health
+from . import ebay_dashboard_fields
+from . import ebay_account_dashboard

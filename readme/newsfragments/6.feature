@@ -1,1 +1,3 @@
 Operations: structured log line with correlation id for every eBay call, every call recorded in eBay Calls, daily vacuum of old call logs and processed notifications, per-account health report and a /ebay/health check URL.
+An operations dashboard per eBay account (listings by state, call success rate, throttled and failed calls, orders imported and their delay from the sale, stock pushes waiting, revisions against the daily budget, token expiry), each figure opening the records behind it.
+A dead-letter inbox (listings, variation listings, orders, tracking and eBay jobs that gave up) with bulk requeue and ignore, and alerts for the account's managers (revoked or expiring consent, late order import, drift, a listing that keeps failing), one open alert per cause.

@@ -1,0 +1,129 @@
+"""Staff read the dashboard in Chromium after eBay throttled and failed calls.
+
+Real listing jobs run against the emulator with injected faults: one SKU is
+throttled (429) until it gives up, another meets a 500 on publish and goes
+live on its retry, and a buyer's order is imported.  The tour then reads the
+account's card and follows two figures to the records behind them.
+"""
+
+from odoo import http
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..models.ebay_listing import MAX_TRIES
+from .common import AccountMixin, EmulatorMixin
+from .test_listing import IMAGE
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(AccountMixin, EmulatorMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        assert http.root.statics  # see test_connect_tour: CPython 3.11 ast race
+
+    def setUp(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", self.base_url()
+        )
+        super().setUp()
+        warehouse = self.env.ref("stock.warehouse0")
+        warehouse.partner_id.write(
+            {"zip": "95125", "country_id": self.env.ref("base.us").id}
+        )
+        account = self._connect(
+            self._new_account(name="Dash seller", warehouse_id=warehouse.id)
+        )
+        account.action_opt_in_business_policies()
+        for kind in ("fulfillment", "payment", "return"):
+            self.env["ebay.policy"].create(
+                {"account_id": account.id, "kind": kind, "name": f"Dash {kind}"}
+            ).action_create_on_ebay()
+        account.action_sync_policies()
+        account.action_create_location()
+        self.account = account
+
+    def _listing(self, sku):
+        product = self.env["product.product"].create(
+            {"name": f"Dash {sku}", "default_code": sku, "is_storable": True}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            product, self.env.ref("stock.stock_location_stock"), 5
+        )
+        listing = product._ebay_listings_for(self.account)
+        listing.write({"image_urls": IMAGE, "category_id": "88433"})
+        with trap_jobs():
+            listing.action_publish()
+        return listing
+
+    def _run(self, listing):
+        # Retries are trapped: the test runs each try itself, at once.
+        with trap_jobs():
+            listing._job_run("publish")
+
+    def test_dashboard_shows_throttled_and_failed_work(self):
+        failing = self._listing("DASH-FAIL")
+        self.emulator.fault(
+            "^/sell/inventory/v1/inventory_item/DASH-FAIL$",
+            "429",
+            times=-1,
+            retry_after=1,
+        )
+        for _try in range(MAX_TRIES):
+            self._run(failing)
+        self.assertEqual(failing.state, "failed")
+        self.emulator.clear_faults()
+
+        selling = self._listing("DASH-OK")
+        self.emulator.fault("/publish$", "500")
+        self._run(selling)
+        self.assertEqual(selling.state, "queued", "a 500 is retried")
+        self._run(selling)
+        self.assertEqual(selling.state, "published", selling.last_error)
+        self.emulator._call(
+            "POST",
+            "purchase",
+            json={
+                "lines": [{"sku": "DASH-OK", "quantity": 1}],
+                "buyer": {"username": "dash_buyer"},
+            },
+        )
+        self.account._job_poll_orders()
+
+        # What the card must show, read from the records themselves.
+        Attempt = self.env["ebay.publish.attempt"]
+        throttled = Attempt.search(
+            [("account_id", "=", self.account.id), ("http_status", "=", 429)]
+        )
+        self.assertEqual(len(throttled), MAX_TRIES)
+        self.assertEqual(throttled.listing_id, failing)
+        failed_calls = Attempt.search(
+            [
+                ("account_id", "=", self.account.id),
+                ("state", "=", "failed"),
+                ("http_status", "!=", 429),
+            ]
+        )
+        self.assertIn(500, failed_calls.mapped("http_status"))
+        account = self.account
+        self.assertEqual(account.dashboard_throttled_count, MAX_TRIES)
+        self.assertEqual(account.dashboard_failed_call_count, len(failed_calls))
+        self.assertEqual(account.dashboard_problem_count, 1)
+        self.assertEqual(account.dashboard_live_count, 1)
+        self.assertEqual(account.dashboard_order_count, 1)
+        self.assertLess(account.dashboard_success_rate, 100.0)
+        self.assertGreater(account.dashboard_success_rate, 0.0)
+
+        self.start_tour(
+            "/odoo/action-sale.action_quotations_with_onboarding",
+            "marketplace_connector_dashboard_tour",
+            login="admin",
+        )
+        # The tour only reads: nothing it clicked changed the records.
+        failing.invalidate_recordset()
+        self.assertEqual(failing.state, "failed")
+        self.assertEqual(
+            Attempt.search_count([("account_id", "=", account.id)]),
+            account.dashboard_call_count,
+        )
