@@ -42,6 +42,12 @@ class TestDashboard(EbayCase):
         self.account = self._connect(self._new_account(name="Dash seller"))
         # Another account's records must never leak into this one's figures.
         self.other = self._new_account(name="Other seller")
+        # Connecting made calls (token, getUser), logged like any other: the
+        # figures below count only the calls this fixture makes.
+        self.env["ebay.publish.attempt"].search(
+            [("account_id", "in", (self.account | self.other).ids)]
+        ).unlink()
+
         self.now = fields.Datetime.now()
         self.today = self.account._dashboard_since(0)
         self.listings = {}

@@ -26,7 +26,12 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
             trigger: `${CARD} .o_ebay_dash_problem .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
+            content: "The listing that gave up waits in the dead-letter inbox",
+            trigger: `${CARD} .o_ebay_dash_dead_letters .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
+        },
+        {
             content: "One listing is live",
+
             trigger: `${CARD} .o_ebay_dash_live .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
