@@ -111,7 +111,17 @@ class EbayNotification(models.Model):
             # poll would catch up anyway.
             self.write({"state": "error", "result": actionable(err)})
             raise
-        self.write({"state": "done", "result": result})
+        # Once processed, a notification keeps no buyer data: an order's
+        # stays only as its id (the order itself holds what the sale needs),
+        # and an account deletion forgets the very username it names.
+        kept = {"orderId": data["orderId"]} if data.get("orderId") else None
+        self.write(
+            {
+                "state": "done",
+                "result": result,
+                "data": json.dumps(kept) if kept else False,
+            }
+        )
         return result
 
     def _process_order(self, data):

@@ -230,6 +230,11 @@ class TestNotifications(SellerMixin, AccountMixin, EmulatorMixin, HttpCase):
         )
         self.assertFalse(staged.buyer_username)
         self.assertTrue(staged.sale_order_id, "the sale itself is kept")
+        # The processed notifications themselves forget the buyer too.
+        stored = " ".join(self._inbox().mapped(lambda n: n.sudo().data or ""))
+        self.assertNotIn("jo_buyer", stored)
+        self.assertNotIn("u1", stored)
+        self.assertIn(order["orderId"], stored, "an order notification keeps its id")
 
 
 def _now_iso():
