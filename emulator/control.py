@@ -11,6 +11,8 @@ emulator here.  JSON in and out; never faulted, delayed or logged as calls.
 ``GET|POST|DELETE /_emulator/faults``       ``{path (regex, searched), method?, kind:
                                             "429"|"500"|"503"|"slow"|"drop",
                                             times? (1; -1 = until cleared),
+                                            skip? (0: matching requests let
+                                            through first),
                                             retry_after?, delay?}``
 ``GET /_emulator/clock``                    ``{"now": iso, "offset": seconds}``
 ``POST /_emulator/clock/advance``           ``{seconds}``
@@ -97,6 +99,9 @@ def add_fault(req):
         return _bad("times must be a positive integer or -1")
     if fault["times"] < -1:
         return _bad("times must be a positive integer or -1")
+    fault.setdefault("skip", 0)
+    if not isinstance(fault["skip"], int) or fault["skip"] < 0:
+        return _bad("skip must be a non-negative integer")
     for key in ("retry_after", "delay"):
         if key in fault and not _number(fault[key]):
             return _bad(f"{key} must be a number of seconds")

@@ -123,6 +123,11 @@ class State:
                     continue
                 if not fault["_regex"].search(path):
                     continue
+                if fault.get("skip"):
+                    # Let this one through: the fault hits a later request
+                    # (e.g. the second page of a listing).
+                    fault["skip"] -= 1
+                    return None
                 if fault["times"] > 0:
                     fault["times"] -= 1
                     if fault["times"] == 0:

@@ -51,6 +51,9 @@ class EbayAccount(models.Model):
         api = FulfillmentApi(self._ebay_client())
         Order = self.env["ebay.order"]
         offset, imported = 0, 0
+        # The watermark moves only after the last page: a poll that fails on
+        # page 2 must not skip the orders of the pages it never read.
+        watermark = self.order_watermark
         while True:
             try:
                 page = api.get_orders_page(since, offset=offset, limit=PAGE_LIMIT)
@@ -76,12 +79,18 @@ class EbayAccount(models.Model):
                 imported += 1
             if orders:
                 newest = max(_parse(o.get("lastModifiedDate")) for o in orders)
-                # Moved only once the page is stored (same transaction).
-                self.order_watermark = max(self.order_watermark or newest, newest)
+                watermark = max(watermark or newest, newest)
             if not page.get("next") or not orders:
                 break
             offset += len(orders)
-        self.write({"last_order_poll": until, "order_poll_error": False})
+        self.write(
+            {
+                "last_order_poll": until,
+                "order_poll_error": False,
+                "order_watermark": watermark,
+            }
+        )
+
         if not self.order_watermark or self.order_watermark < until - OVERLAP:
             # Quiet period: move on so the window does not keep growing.
             self.order_watermark = until - OVERLAP

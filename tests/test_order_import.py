@@ -96,7 +96,29 @@ class TestOrderImport(OrderCase):
         self.assertIn("lastmodifieddate:[", calls[0]["query"]["filter"])
         self.assertTrue(self.account.order_watermark)
 
+    def test_poll_failing_on_a_later_page_keeps_the_watermark(self):
+        self._poll()  # the watermark now stands before the orders below
+        watermark = self.account.order_watermark
+        for _i in range(3):
+            self._buy([{"sku": "MUG-1", "quantity": 1}])
+        newest = self._buy([{"sku": "MUG-1", "quantity": 1}])
+        # Pages of 2: page 1 is read, page 2 meets a 503.
+        self.emulator.fault("^/sell/fulfillment/v1/order$", "503", skip=1)
+        with mock.patch.object(ebay_account_orders, "PAGE_LIMIT", 2):
+            self._poll()
+        self.assertTrue(self.account.order_poll_error)
+        self.assertEqual(
+            self.account.order_watermark,
+            watermark,
+            "a poll that did not read every page must not move the watermark",
+        )
+        self._poll()
+        self.assertFalse(self.account.order_poll_error)
+        self.assertEqual(len(self._orders()), 4, "no order skipped")
+        self.assertIn(newest["orderId"], self._orders().mapped("ebay_order_id"))
+
     def test_unknown_sku_keeps_the_order_flagged_until_fixed(self):
+
         from ..ebay import payloads
 
         # A listing made outside Odoo sells an item Odoo does not know.

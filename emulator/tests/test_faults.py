@@ -73,6 +73,12 @@ def test_fault_times_and_method(client, user_token):
     assert left["method"] == "POST" and left["times"] == 2
 
 
+def test_skip_lets_the_first_matching_calls_through(client, user_token):
+    client.fault(path="/user/", kind="503", skip=2)
+    statuses = [client.call("GET", USER_PATH, user_token).status_code for _ in range(4)]
+    assert statuses == [200, 200, 503, 200]
+
+
 def test_faults_apply_to_the_token_endpoint(client):
     client.fault(path=f"^{TOKEN_PATH}$", kind="503", retry_after=1)
     answer = client.token(grant_type="client_credentials", scope=API_SCOPE)
@@ -121,6 +127,7 @@ def test_latency_is_added_to_ebay_calls_only(client, user_token):
         {"kind": "500"},
         {"path": "(", "kind": "500"},
         {"path": "/x", "kind": "500", "times": 0},
+        {"path": "/x", "kind": "500", "skip": -1},
         {"path": "/x", "kind": "slow", "delay": "long"},
     ],
 )
