@@ -110,7 +110,11 @@ class EbayAccount(models.Model):
     def _health_orders(self, now, late_after):
         self.ensure_one()
         last_poll = self.last_order_poll or False
-        if self.order_poll_error:
+        since = last_poll or self.connected_since
+        if self.order_poll_error and (not since or since < now - late_after):
+            # Failing for longer than the threshold.  One throttled poll,
+            # already retried, is no outage: a monitor must not flap on it
+            # (the error still shows in the details).
             status = "failing"
         elif not last_poll:
             # A freshly connected account has not had its first poll yet.

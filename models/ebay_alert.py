@@ -11,6 +11,8 @@ raised and cleared where they happen.
 
 from datetime import timedelta
 
+from psycopg2.errors import UniqueViolation
+
 from odoo import api, fields, models
 
 from .res_config_settings import get_setting
@@ -85,16 +87,22 @@ class EbayAlert(models.Model):
         alert = Alert._open_for(account, cause, record)
         if alert:
             return alert
-        alert = Alert.create(
-            {
-                "name": summary,
-                "account_id": account.id,
-                "cause": cause,
-                "res_model": record._name,
-                "res_id": record.id,
-                "note": note,
-            }
-        )
+        try:
+            # Another worker may raise the same cause at the same moment: the
+            # unique index lets one win, the other is not an error.
+            with self.env.cr.savepoint():
+                alert = Alert.create(
+                    {
+                        "name": summary,
+                        "account_id": account.id,
+                        "cause": cause,
+                        "res_model": record._name,
+                        "res_id": record.id,
+                        "note": note,
+                    }
+                )
+        except UniqueViolation:
+            return Alert._open_for(account, cause, record)
         managers = account._alert_managers()
         account = account.sudo()
         account.message_post(
@@ -193,8 +201,18 @@ class EbayAccount(models.Model):
 
     def _check_alerts(self):
         """Alerts whose cause is a condition over time, not an event."""
+        states = dict(self._fields["state"].selection)
         for account, report in zip(self, self._health_report(), strict=True):
             tokens = report["tokens"]["status"]
+            # A cause that ends because the account is switched off did not
+            # get fixed: the chatter must not say it did.
+            gone = (
+                None
+                if account.state == "connected"
+                else self.env._(
+                    "the account is now %(state)s", state=states[account.state]
+                )
+            )
             account._alert(
                 "token_revoked",
                 tokens == "revoked",
@@ -203,7 +221,7 @@ class EbayAccount(models.Model):
                     "eBay no longer accepts this account's authorisation. Open "
                     "the account and click Connect to grant access again."
                 ),
-                reason=self.env._("the account is connected again"),
+                reason=gone or self.env._("the account is connected again"),
             )
             expires = report["tokens"].get("refresh_expires_at")
             account._alert(
@@ -216,7 +234,7 @@ class EbayAccount(models.Model):
                     "on the account to renew it.",
                     date=expires and fields.Datetime.to_string(expires),
                 ),
-                reason=self.env._("the consent was renewed"),
+                reason=gone or self.env._("the consent was renewed"),
             )
             orders = report["order_import"]
             account._alert(
@@ -230,7 +248,7 @@ class EbayAccount(models.Model):
                     last=orders.get("last_poll") or self.env._("never"),
                     error=orders.get("error") or "",
                 ),
-                reason=self.env._("orders are imported again"),
+                reason=gone or self.env._("orders are imported again"),
             )
             account._check_drift_alert()
 
@@ -278,7 +296,7 @@ class EbayDeadLetter(models.Model):
         for letter in self._listing_letters():
             if letter.failure_count < threshold:
                 continue
-            record = letter._source()
+            record = letter._source_ref()
             letter.account_id._alert(
                 "listing_failing",
                 True,
@@ -293,12 +311,17 @@ class EbayDeadLetter(models.Model):
 
     def _after_recovery(self):
         super()._after_recovery()
+        reason = (
+            self.env._("the listing was deleted")
+            if self.env.context.get("ebay_source_deleted")
+            else self.env._("the listing works again")
+        )
         for letter in self._listing_letters():
             letter.account_id._alert(
                 "listing_failing",
                 False,
-                record=letter._source(),
-                reason=self.env._("the listing works again"),
+                record=letter._source_ref(),
+                reason=reason,
             )
 
     def _after_ignore(self):
@@ -307,6 +330,6 @@ class EbayDeadLetter(models.Model):
             letter.account_id._alert(
                 "listing_failing",
                 False,
-                record=letter._source(),
+                record=letter._source_ref(),
                 reason=self.env._("ignored by %(user)s", user=self.env.user.name),
             )

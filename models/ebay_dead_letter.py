@@ -7,6 +7,8 @@ recoveries through :class:`EbayDeadLetterSource`; staff requeue or ignore
 letters in bulk from the inbox.
 """
 
+from psycopg2.errors import UniqueViolation
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -75,10 +77,15 @@ class EbayDeadLetter(models.Model):
         :param failures: list of dicts with keys record, account, kind, error,
             attempts
         """
+        # Bookkeeping of the system: whoever's write made the record fail
+        # (a stock user validating a delivery) need not read letters.
+        return self.sudo()._report_failures_as_system(failures)
+
+    def _report_failures_as_system(self, failures):
         if not failures:
             return self.browse()
         now = fields.Datetime.now()
-        letters = self.sudo()._letters_of(
+        letters = self._letters_of(
             [(f["record"]._name, f["record"].id) for f in failures]
         )
         by_key = {(letter.res_model, letter.res_id): letter for letter in letters}
@@ -117,9 +124,26 @@ class EbayDeadLetter(models.Model):
                         "last_failed_at": now,
                     }
                 )
-        touched |= self.sudo().create(to_create)
+        touched |= self._create_once(to_create)
         touched._after_failure()
         return touched
+
+    def _create_once(self, vals_list):
+        """Create letters; one that another transaction created meanwhile is
+        updated instead (the unique key), not a failure of the caller's work."""
+        created = self.browse()
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    created |= self.create([vals])
+            except UniqueViolation:
+                letter = self._letters_of([(vals["res_model"], vals["res_id"])])
+                letter.write(
+                    {key: vals[key] for key in ("error", "attempts", "last_failed_at")}
+                    | {"state": "open"}
+                )
+                created |= letter
+        return created
 
     @api.model
     def _report_recoveries(self, records):
@@ -152,12 +176,21 @@ class EbayDeadLetter(models.Model):
 
     # -- actions (bulk) -----------------------------------------------------------
     def _source(self):
+        """The record, or an empty recordset when it was deleted."""
         self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id).exists()
+        return self._source_ref().exists()
+
+    def _source_ref(self):
+        """The record's reference, even when deleted (alerts key on it)."""
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id)
 
     def action_requeue(self):
         """Run what gave up again, with its retries reset."""
+        self.check_access("read")
         done = self.filtered(lambda x: x.state in ("open", "ignored") and x._source())
+        # Letters are read-only for users: the inbox actions write them.
+        done = done.sudo()
         # Marked first: a source that runs at once (an order retry) resolves
         # or reopens its letter itself.
         done.write(
@@ -177,7 +210,8 @@ class EbayDeadLetter(models.Model):
 
     def action_ignore(self):
         """Acknowledge: the record stays as it is and leaves the inbox."""
-        letters = self.filtered(lambda x: x.state == "open")
+        self.check_access("read")
+        letters = self.filtered(lambda x: x.state == "open").sudo()
         letters.write(
             {
                 "state": "ignored",
@@ -266,6 +300,14 @@ class EbayDeadLetterSource(models.AbstractModel):
             self._dead_letter_sync()
         return result
 
+    def unlink(self):
+        # A deleted record cannot fail any more: its letter (and the alert
+        # about it) must not stay open for ever.
+        self.env["ebay.dead.letter"].with_context(
+            ebay_source_deleted=True
+        )._report_recoveries(self)
+        return super().unlink()
+
     def _dead_letter_sync(self, created=False):
         state_field = self._dead_letter_state_field
         failed = self.filtered(
@@ -276,7 +318,12 @@ class EbayDeadLetterSource(models.AbstractModel):
             account = record._dead_letter_account()
             if not account:
                 continue
-            attempts_field = record._dead_letter_attempts_field
+            # A refusal is one failure; a give-up counts the tries it made.
+            attempts_field = (
+                record._dead_letter_attempts_field
+                if record[state_field] == "failed"
+                else None
+            )
             failures.append(
                 {
                     "record": record,

@@ -1,8 +1,12 @@
 """What can give up, and how each kind is tried again from the inbox."""
 
+import logging
+
 from odoo import models
 
 from .. import const
+
+_logger = logging.getLogger(__name__)
 
 
 class EbayListing(models.Model):
@@ -53,7 +57,8 @@ class StockPicking(models.Model):
     _dead_letter_error_field = "ebay_tracking_error"
 
     def _dead_letter_account(self):
-        return self._ebay_order().account_id
+        # The user validating the delivery may not read eBay orders.
+        return self.sudo()._ebay_order().account_id
 
     def _dead_letter_requeue(self):
         self.action_ebay_resend_tracking()
@@ -74,13 +79,24 @@ class QueueJob(models.Model):
             jobs = self.filtered(
                 lambda j: (j.channel or "").startswith(const.JOB_CHANNEL_ROOT)
             )
-            if vals["state"] == "done":
-                self.env["ebay.dead.letter"]._report_recoveries(jobs)
-            else:
-                self.env["ebay.dead.letter"]._report_failures(
-                    [failure for job in jobs if (failure := job._ebay_failure())]
-                )
+            if jobs:
+                jobs._ebay_dead_letter_update(vals["state"])
         return result
+
+    def _ebay_dead_letter_update(self, state):
+        """The letter is secondary, the job's own state is not: a problem
+        here must never keep queue_job from recording the outcome."""
+        Letter = self.env["ebay.dead.letter"]
+        try:
+            with self.env.cr.savepoint():
+                if state == "done":
+                    Letter._report_recoveries(self)
+                else:
+                    Letter._report_failures(
+                        [failure for job in self if (failure := job._ebay_failure())]
+                    )
+        except Exception:
+            _logger.exception("Could not update the dead letters of jobs %s", self.ids)
 
     def _ebay_failure(self):
         records = self.sudo().records.exists()
@@ -103,4 +119,6 @@ class QueueJob(models.Model):
         }
 
     def _dead_letter_requeue(self):
-        self.requeue()
+        # Marketplace staff requeue eBay jobs from the inbox without being
+        # queue_job managers; access to the letter was checked.
+        self.sudo().requeue()

@@ -5,7 +5,9 @@ than ``retention_days`` (Settings > eBay), ``vacuum_batch_size`` rows per
 batch.  Each run of the cron's code deletes one batch per table and reports
 its progress to ir.cron, which commits and runs it again at once while rows
 remain: no commit in this code, and a failure loses one batch at most.
-Notifications that are new or in error are never deleted, whatever their age.
+Notifications that are new or in error are never deleted, whatever their age;
+past the retention their data (which may name a buyer) is blanked.
+
 """
 
 from datetime import timedelta
@@ -70,6 +72,22 @@ class EbayNotification(models.Model):
         # Only processed ones: new or failed notifications wait for a person.
         return super()._vacuum_domain(cutoff) + [("state", "=", "done")]
 
+    @api.model
+    def _vacuum_scrub(self, cutoff, batch_size):
+        """Old notifications that never got processed keep their row for a
+        person to look at, but not their data (a buyer's username, for an
+        account deletion): past the retention, nobody replays them."""
+        Model = self.sudo()
+        domain = [
+            ("create_date", "<", cutoff),
+            ("state", "!=", "done"),
+            ("data", "!=", False),
+        ]
+        batch = Model.search(domain, order="id", limit=batch_size)
+        batch.write({"data": False})
+        left = Model.search_count(domain) if len(batch) == batch_size else 0
+        return len(batch), left
+
 
 class EbayAccount(models.Model):
     _inherit = "ebay.account"
@@ -89,5 +107,9 @@ class EbayAccount(models.Model):
             deleted, remaining = self.env[model]._vacuum_batch(cutoff, size)
             done += deleted
             left += remaining
+        scrubbed, remaining = self.env["ebay.notification"]._vacuum_scrub(cutoff, size)
+        done += scrubbed
+        left += remaining
+
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
         return done

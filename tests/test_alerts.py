@@ -202,3 +202,19 @@ class TestAlerts(StockPushCase):
         self.account._job_poll_orders()
         self.account._check_alerts()
         self._assert_cleared(alert)
+
+    def test_deleting_a_failing_listing_clears_its_letter_and_alert(self):
+        _set(self.env, "listing_failure_alert_count", 1)
+        listing = self._listing()
+        self.account.fulfillment_policy_id.policy_id = "999999"
+        listing.action_publish()
+        self._run(listing)
+        alert = self._alerts("listing_failing", "open")
+        letter = self.env["ebay.dead.letter"].search(
+            [("res_model", "=", "ebay.listing"), ("res_id", "=", listing.id)]
+        )
+        self.assertEqual((len(alert), letter.state), (1, "open"))
+        listing.unlink()
+        self.assertEqual(letter.state, "resolved")
+        self._assert_cleared(alert)
+        self.assertIn("deleted", alert.clear_reason)

@@ -1,5 +1,6 @@
 import json
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.controllers.main import RunJobController
@@ -158,8 +159,30 @@ class TestOrderAndJobDeadLetters(OrderCase):
         self.assertEqual(letter.account_id, self.account)
         self.assertTrue(letter.error)
         self.assertNotIn("Traceback", letter.error)
-        letter.action_requeue()
+        # A marketplace user (not a queue_job manager) requeues it.
+        staff = self.env["res.users"].create(
+            {
+                "name": "Shop staff",
+                "login": "shop_staff_letters",
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref(
+                                "marketplace_connector.group_marketplace_user"
+                            ).id
+                        ],
+                    )
+                ],
+            }
+        )
+        with self.assertRaises(AccessError):
+            letter.with_user(staff).write({"state": "ignored"})
+        letter.with_user(staff).action_requeue()
+        self.env.invalidate_all()
         self.assertEqual(job.state, "pending")
+
         self.assertEqual(letter.state, "requeued")
         self._run_job(job)
         self.assertEqual(job.state, "done")

@@ -87,11 +87,18 @@ class TestHealthReport(StockPushCase):
         self.emulator.fault(GET_ORDERS, "503", times=1)
         self.account._job_poll_orders()
         report = self._report()
-        self.assertEqual(report["order_import"]["status"], "failing")
+        # One failed poll, retried already: reported, but not an outage.
+        self.assertEqual(report["order_import"]["status"], "ok")
         self.assertIn("30500", report["order_import"]["error"])
         self.assertEqual(
             report["order_import"]["last_poll"], last_poll, "last *successful* poll"
         )
+        # Still failing past the threshold: now it is.
+        self.account.last_order_poll = ago(minutes=61)
+        report = self._report()
+        self.assertEqual(report["order_import"]["status"], "failing")
+        self.assertFalse(report["healthy"])
+
         self.account._job_poll_orders()
         self.assertEqual(self._report()["order_import"]["status"], "ok")
         self.account.last_order_poll = ago(minutes=61)
@@ -215,8 +222,15 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
 
     def test_manager_sees_names_and_details(self):
         self.account._job_poll_orders()
-        self.account.order_poll_error = "eBay answered HTTP 503"
+        # Failing for two hours: past the threshold.
+        self.account.write(
+            {
+                "order_poll_error": "eBay answered HTTP 503",
+                "last_order_poll": ago(hours=2),
+            }
+        )
         self.authenticate("admin", "admin")
+
         response = self._get()
         self.assertEqual(response.status_code, 503)
         [entry] = response.json()["accounts"]

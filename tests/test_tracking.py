@@ -112,3 +112,26 @@ class TestTracking(OrderCase):
         with trap_jobs() as trap:
             picking.action_ebay_resend_tracking()
             self.assertEqual(trap.jobs_count(only=picking._job_ebay_send_tracking), 1)
+
+    def test_stock_user_without_ebay_rights_validates_an_unmapped_delivery(self):
+        self._buy([{"sku": "MUG-1", "quantity": 1}])
+        self._poll()
+        picking = self._orders().sale_order_id.picking_ids
+        other = self.carrier.copy({"name": "Courier", "ebay_carrier_code": False})
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Warehouse clerk",
+                "login": "clerk_tracking",
+                "email": "clerk@example.com",
+                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        self._ship(picking.with_user(clerk), {"MUG-1": 1}, "LOCAL-2", carrier=other)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.ebay_tracking_state, "error")
+        letter = self.env["ebay.dead.letter"].search(
+            [("res_model", "=", "stock.picking"), ("res_id", "=", picking.id)]
+        )
+        self.assertEqual(letter.kind, "tracking")
+        self.assertEqual(letter.account_id, self.account)
+        self.assertIn("no eBay carrier code", letter.error)

@@ -106,6 +106,9 @@ class TestVacuum(TransactionCase):
         self.assertFalse(old_done.exists())
         kept = old_new | old_error | recent_done
         self.assertEqual(kept.exists(), kept, "pending, failed and recent stay")
+        # ... but the old ones keep no data (it may name a buyer).
+        self.assertEqual((old_new | old_error).mapped("data"), [False, False])
+        self.assertTrue(recent_done.data)
 
     def test_small_batches_still_delete_every_old_row(self):
         self._set("vacuum_batch_size", 2)
