@@ -142,6 +142,9 @@ class EbayAccount(models.Model):
                     ("account_id", "in", self.ids),
                     ("push_pending", "=", True),
                     ("is_live", "=", True),
+                    # Deferred to tomorrow by the revision budget: waiting by
+                    # design, neither late nor failing.
+                    ("push_deferred", "=", False),
                 ],
                 ["account_id"],
                 ["__count", "push_marked_at:min", "push_error:count"],

@@ -136,6 +136,11 @@ class EbayListing(models.Model):
     pushed_price = fields.Float(readonly=True, copy=False)
     pushed_at = fields.Datetime(readonly=True, copy=False)
     push_error = fields.Text(readonly=True, copy=False)
+    push_deferred = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Waits for tomorrow: today's revisions are kept for drops to zero.",
+    )
     # When the listing became pending: kept while it stays pending (more
     # changes do not move it forward), cleared once pushed.  The health
     # report measures how long stock waits from it.
@@ -196,6 +201,7 @@ class EbayListing(models.Model):
             if (listing.push_urgent and left > 0) or left > reserve:
                 ready |= listing
             else:
+                listing.push_deferred = True
                 listing.push_error = self.env._(
                     "eBay's %(max)s revisions for today are nearly used; this update "
                     "waits for tomorrow (a reserve is kept for drops to zero).",
@@ -240,6 +246,7 @@ class EbayListing(models.Model):
                         "push_pending": False,
                         "push_urgent": False,
                         "push_error": False,
+                        "push_deferred": False,
                     }
                 )
                 listing._count_revisions(1)

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.ebay_listing import REVISIONS_PER_DAY
 from ..models.res_config_settings import PARAM_PREFIX
 from .common import AccountMixin, EmulatorMixin
 from .test_stock_push import StockPushCase
@@ -140,6 +141,23 @@ class TestHealthReport(StockPushCase):
             self._report()["stock_push"],
             {"status": "ok", "waiting": 0, "oldest_wait": False},
         )
+
+    def test_update_deferred_by_the_revision_budget_is_not_an_outage(self):
+        listing = self._published()
+        listing.write(
+            {
+                "revision_day": fields.Date.context_today(listing),
+                "revisions_today": REVISIONS_PER_DAY - 5,  # below the reserve
+            }
+        )
+        self.product.lst_price = 25
+        listing.push_marked_at = ago(hours=2)
+        self._perform_pushes()
+        self.assertTrue(listing.push_pending and listing.push_deferred)
+        self.assertIn("waits for tomorrow", listing.push_error)
+        report = self._report()
+        self.assertEqual(report["stock_push"]["status"], "ok", "waiting by design")
+        self.assertTrue(report["healthy"])
 
 
 @tagged("post_install", "-at_install")
