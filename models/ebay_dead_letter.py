@@ -125,6 +125,7 @@ class EbayDeadLetter(models.Model):
                     }
                 )
         touched |= self._create_once(to_create)
+        touched._flag_sources(True)
         touched._after_failure()
         return touched
 
@@ -154,7 +155,19 @@ class EbayDeadLetter(models.Model):
         letters = letters.filtered(lambda letter: letter.state != "resolved")
         if letters:
             letters.write({"state": "resolved", "failure_count": 0})
+            letters._flag_sources(False)
             letters._after_recovery()
+
+    def _flag_sources(self, is_open):
+        """Keep the sources' ``dead_letter_open`` in step with their letters."""
+        for model in set(self.mapped("res_model")):
+            Source = self.env[model].sudo()
+            if "dead_letter_open" not in Source._fields:
+                continue
+            ids = self.filtered(lambda x, m=model: x.res_model == m).mapped("res_id")
+            Source.browse(ids).exists().filtered(
+                lambda r: r.dead_letter_open != is_open
+            ).write({"dead_letter_open": is_open})
 
     def _letters_of(self, keys):
         if not keys:
@@ -274,6 +287,9 @@ class EbayDeadLetterSource(models.AbstractModel):
     _description = "Record that can give up (eBay dead letters)"
 
     _dead_letter_kind = None
+    # Set while the record has a letter that is not resolved: the hot paths
+    # (a bulk publish writes a thousand listings) check recovery for free.
+    dead_letter_open = fields.Boolean(readonly=True, copy=False)
     _dead_letter_state_field = "state"
     _dead_letter_failed_states = ("failed", "error")
     # States that prove the record works again (queued or draft prove nothing).
@@ -291,7 +307,7 @@ class EbayDeadLetterSource(models.AbstractModel):
     def create(self, vals_list):
         records = super().create(vals_list)
         if any(self._dead_letter_state_field in vals for vals in vals_list):
-            records._dead_letter_sync(created=True)
+            records._dead_letter_sync()
         return records
 
     def write(self, vals):
@@ -305,10 +321,10 @@ class EbayDeadLetterSource(models.AbstractModel):
         # about it) must not stay open for ever.
         self.env["ebay.dead.letter"].with_context(
             ebay_source_deleted=True
-        )._report_recoveries(self)
+        )._report_recoveries(self.filtered("dead_letter_open"))
         return super().unlink()
 
-    def _dead_letter_sync(self, created=False):
+    def _dead_letter_sync(self):
         state_field = self._dead_letter_state_field
         failed = self.filtered(
             lambda r: r[state_field] in self._dead_letter_failed_states
@@ -336,10 +352,11 @@ class EbayDeadLetterSource(models.AbstractModel):
         Letter = self.env["ebay.dead.letter"]
         Letter._report_failures(failures)
         recovered = self.filtered(
-            lambda r: r[state_field] in self._dead_letter_ok_states
+            lambda r: (
+                r.dead_letter_open and r[state_field] in self._dead_letter_ok_states
+            )
         )
-        # A fresh record has no letter to resolve.
-        if not created and recovered:
+        if recovered:
             Letter._report_recoveries(recovered)
 
 
