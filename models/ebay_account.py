@@ -361,6 +361,24 @@ class EbayAccount(models.Model):
         )
         _logger.warning("eBay account %s needs re-authorisation", self.id)
 
+    # -- per-account records (form buttons, dashboard) -------------------------
+    def _open_counts(self, model):
+        """{account: open rows of ``model``} for these accounts, one query."""
+        return dict(
+            self.env[model]._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "open")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+
+    def _action_for_account(self, xmlid):
+        """The window action ``xmlid``, narrowed to this account's records."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
     # -- buttons -------------------------------------------------------------
     def action_open_connect_wizard(self):
         self.ensure_one()

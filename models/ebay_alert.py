@@ -9,8 +9,6 @@ others (revoked authorisation, a listing that keeps failing, drift) are
 raised and cleared where they happen.
 """
 
-from datetime import timedelta
-
 from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
@@ -159,23 +157,12 @@ class EbayAccount(models.Model):
     alert_count = fields.Integer(string="Open alerts", compute="_compute_alert_count")
 
     def _compute_alert_count(self):
-        counts = dict(
-            self.env["ebay.alert"]._read_group(
-                [("account_id", "in", self.ids), ("state", "=", "open")],
-                ["account_id"],
-                ["__count"],
-            )
-        )
+        counts = self._open_counts("ebay.alert")
         for account in self:
             account.alert_count = counts.get(account, 0)
 
     def action_open_alerts(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "marketplace_connector.ebay_alert_action"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return self._action_for_account("marketplace_connector.ebay_alert_action")
 
     def _alert_managers(self):
         """The eBay managers of the account's company."""
@@ -239,7 +226,9 @@ class EbayAccount(models.Model):
             orders = report["order_import"]
             account._alert(
                 "order_import_late",
-                account._orders_late(orders),
+                # The health report says "late", "failing" or "never" only
+                # past the threshold: one failed poll is not enough.
+                account.state == "connected" and orders["status"] != "ok",
                 self.env._("eBay orders of %(name)s are late", name=account.name),
                 self.env._(
                     "No order import succeeded for more than %(m)s minutes "
@@ -252,19 +241,7 @@ class EbayAccount(models.Model):
             )
             account._check_drift_alert()
 
-    def _orders_late(self, orders):
-        """Late for longer than the threshold: one failed poll is not enough,
-        the next poll may well succeed."""
-        if self.state != "connected" or orders["status"] == "ok":
-            return False
-        if orders["status"] == "late":
-            return True
-        since = orders.get("last_poll") or self.connected_since
-        late_after = timedelta(minutes=get_setting(self.env, "order_late_minutes"))
-        return not since or since < fields.Datetime.now() - late_after
-
     def _check_drift_alert(self):
-
         self.ensure_one()
         drifts = self.env["ebay.drift"].search_count(
             [("account_id", "=", self.id), ("state", "=", "open")]

@@ -366,20 +366,9 @@ class EbayAccount(models.Model):
     dead_letter_count = fields.Integer(compute="_compute_dead_letter_count")
 
     def _compute_dead_letter_count(self):
-        counts = dict(
-            self.env["ebay.dead.letter"]._read_group(
-                [("account_id", "in", self.ids), ("state", "=", "open")],
-                ["account_id"],
-                ["__count"],
-            )
-        )
+        counts = self._open_counts("ebay.dead.letter")
         for account in self:
             account.dead_letter_count = counts.get(account, 0)
 
     def action_open_dead_letters(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "marketplace_connector.ebay_dead_letter_action"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return self._action_for_account("marketplace_connector.ebay_dead_letter_action")

@@ -149,6 +149,10 @@ class EbayListing(models.Model):
     )
 
     def write(self, vals):
+        if "push_error" in vals and "push_deferred" not in vals:
+            # Any other outcome replaces a deferral: the flag must not hide
+            # a real error from the health report.
+            vals = dict(vals, push_deferred=False)
         if "push_pending" in vals and "push_marked_at" not in vals:
             if not vals["push_pending"]:
                 vals = dict(vals, push_marked_at=False)
@@ -201,11 +205,16 @@ class EbayListing(models.Model):
             if (listing.push_urgent and left > 0) or left > reserve:
                 ready |= listing
             else:
-                listing.push_deferred = True
-                listing.push_error = self.env._(
-                    "eBay's %(max)s revisions for today are nearly used; this update "
-                    "waits for tomorrow (a reserve is kept for drops to zero).",
-                    max=REVISIONS_PER_DAY,
+                listing.write(
+                    {
+                        "push_deferred": True,
+                        "push_error": self.env._(
+                            "eBay's %(max)s revisions for today are nearly used; "
+                            "this update waits for tomorrow (a reserve is kept "
+                            "for drops to zero).",
+                            max=REVISIONS_PER_DAY,
+                        ),
+                    }
                 )
         return ready
 
@@ -246,7 +255,6 @@ class EbayListing(models.Model):
                         "push_pending": False,
                         "push_urgent": False,
                         "push_error": False,
-                        "push_deferred": False,
                     }
                 )
                 listing._count_revisions(1)
