@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, urlparse
 import requests
 from cryptography.fernet import Fernet
 
-from odoo.tests.common import TransactionCase
+from odoo import http
+from odoo.tests.common import HttpCase, TransactionCase
 
 from ..const import OAUTH_CALLBACK_PATH, VAULT_KEYS_ENV
 
@@ -245,3 +246,23 @@ class EbayCase(AccountMixin, EmulatorMixin, TransactionCase):
         cls.addClassCleanup(cls.registry.leave_test_mode)
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         assert os.environ.get(VAULT_KEYS_ENV), "the test command sets vault keys"
+
+
+class EbayHttpCase(AccountMixin, EmulatorMixin, HttpCase):
+    """Real HTTP to this Odoo (controllers, Chromium tours) and the emulator."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Parse every manifest once, here, before Chromium's parallel requests
+        # do it in several server threads at once: CPython 3.11's ast is not
+        # thread-safe ("AST constructor recursion depth mismatch").
+        assert http.root.statics
+
+    def setUp(self):
+        # Links Odoo builds (OAuth callback, notification endpoint) must point
+        # at this test server.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", self.base_url()
+        )
+        super().setUp()

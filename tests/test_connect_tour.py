@@ -4,11 +4,10 @@ import threading
 import time
 from unittest import mock
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
 from odoo.tests import common as odoo_test_common
+from odoo.tests import tagged
 
-from .common import AccountMixin, EmulatorMixin
+from .common import EbayHttpCase
 
 
 class _ConsentAgreeingBrowser(odoo_test_common.ChromeBrowser):
@@ -57,22 +56,11 @@ class _ConsentAgreeingBrowser(odoo_test_common.ChromeBrowser):
 
 
 @tagged("post_install", "-at_install")
-class TestConnectTour(AccountMixin, EmulatorMixin, HttpCase):
+class TestConnectTour(EbayHttpCase):
     CLIENT_ID = "tour-app"
     RU_NAME = "tour-runame"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Parse every manifest once, here, before Chromium's parallel requests
-        # do it in several server threads at once: CPython 3.11's ast is not
-        # thread-safe ("AST constructor recursion depth mismatch").
-        assert http.root.statics
-
     def setUp(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "web.base.url", self.base_url()
-        )
         super().setUp()
         # The tour types this secret; it exists for this test only.
         self.emulator.register_app(

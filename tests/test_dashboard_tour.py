@@ -6,64 +6,30 @@ live on its retry, and a buyer's order is imported.  The tour then reads the
 account's card and follows two figures to the records behind them.
 """
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models.ebay_listing import MAX_TRIES
-from .common import AccountMixin, EmulatorMixin
-from .test_listing import IMAGE
+from .common import EbayHttpCase
+from .test_listing import SellerMixin
 
 
 @tagged("post_install", "-at_install")
-class TestDashboardTour(AccountMixin, EmulatorMixin, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        assert http.root.statics  # see test_connect_tour: CPython 3.11 ast race
-
+class TestDashboardTour(SellerMixin, EbayHttpCase):
     def setUp(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "web.base.url", self.base_url()
-        )
         super().setUp()
-        warehouse = self.env.ref("stock.warehouse0")
-        warehouse.partner_id.write(
-            {"zip": "95125", "country_id": self.env.ref("base.us").id}
-        )
-        account = self._connect(
-            self._new_account(name="Dash seller", warehouse_id=warehouse.id)
-        )
-        account.action_opt_in_business_policies()
-        for kind in ("fulfillment", "payment", "return"):
-            self.env["ebay.policy"].create(
-                {"account_id": account.id, "kind": kind, "name": f"Dash {kind}"}
-            ).action_create_on_ebay()
-        account.action_sync_policies()
-        account.action_create_location()
-        self.account = account
+        self.account = self._seller_account(name="Dash seller")
 
-    def _listing(self, sku):
-        product = self.env["product.product"].create(
-            {"name": f"Dash {sku}", "default_code": sku, "is_storable": True}
-        )
-        self.env["stock.quant"]._update_available_quantity(
-            product, self.env.ref("stock.stock_location_stock"), 5
-        )
-        listing = product._ebay_listings_for(self.account)
-        listing.write({"image_urls": IMAGE, "category_id": "88433"})
+    def _queued(self, sku):
+        """A listing of a new product, queued for publishing (job trapped)."""
+        listing = self._listing(self._product(sku, f"Dash {sku}", 5))
         with trap_jobs():
             listing.action_publish()
         return listing
 
-    def _run(self, listing):
-        # Retries are trapped: the test runs each try itself, at once.
-        with trap_jobs():
-            listing._job_run("publish")
-
     def test_dashboard_shows_throttled_and_failed_work(self):
-        failing = self._listing("DASH-FAIL")
+        failing = self._queued("DASH-FAIL")
         self.emulator.fault(
             "^/sell/inventory/v1/inventory_item/DASH-FAIL$",
             "429",
@@ -75,7 +41,7 @@ class TestDashboardTour(AccountMixin, EmulatorMixin, HttpCase):
         self.assertEqual(failing.state, "failed")
         self.emulator.clear_faults()
 
-        selling = self._listing("DASH-OK")
+        selling = self._queued("DASH-OK")
         self.emulator.fault("/publish$", "500")
         self._run(selling)
         self.assertEqual(selling.state, "queued", "a 500 is retried")

@@ -1,23 +1,17 @@
 """Staff requeue and ignore dead letters in bulk, in Chromium."""
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models.ebay_listing import MAX_TRIES
-from .common import AccountMixin, EmulatorMixin
+from .common import EbayHttpCase
 from .test_listing import INVENTORY, SellerMixin
 
 
 @tagged("post_install", "-at_install")
-class TestInboxTour(SellerMixin, AccountMixin, EmulatorMixin, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        assert http.root.statics  # see test_connect_tour: CPython 3.11 ast race
-
+class TestInboxTour(SellerMixin, EbayHttpCase):
     def setUp(self):
         super().setUp()
         self._setup_seller()

@@ -15,7 +15,8 @@ INVENTORY = "^/sell/inventory/v1/"
 class SellerMixin:
     """A connected account set up to list: policies, location, a product."""
 
-    def _setup_seller(self):
+    def _seller_account(self, **values):
+        """A connected account with its policies and location on eBay."""
         warehouse = self.env.ref("stock.warehouse0")
         warehouse.partner_id.write(
             {
@@ -24,14 +25,18 @@ class SellerMixin:
                 "city": "San Jose",
             }
         )
-        self.account = self._connect(self._new_account(warehouse_id=warehouse.id))
-        self.account.action_opt_in_business_policies()
+        account = self._connect(self._new_account(warehouse_id=warehouse.id, **values))
+        account.action_opt_in_business_policies()
         for kind in ("fulfillment", "payment", "return"):
             self.env["ebay.policy"].create(
-                {"account_id": self.account.id, "kind": kind, "name": f"Odoo {kind}"}
+                {"account_id": account.id, "kind": kind, "name": f"Odoo {kind}"}
             ).action_create_on_ebay()
-        self.account.action_sync_policies()
-        self.account.action_create_location()
+        account.action_sync_policies()
+        account.action_create_location()
+        return account
+
+    def _setup_seller(self):
+        self.account = self._seller_account()
         self.product = self._product("TSHIRT-1", "Organic cotton T-shirt", 12)
         self.emulator._call("DELETE", "calls")
 

@@ -6,29 +6,20 @@ import uuid
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.job import Job
 
-from .common import AccountMixin, EmulatorMixin
+from .common import EbayHttpCase
 from .test_listing import SellerMixin
 
 CONTROLLER_LOGGER = "odoo.addons.marketplace_connector.controllers.notification"
 
 
 @tagged("post_install", "-at_install")
-class TestNotifications(SellerMixin, AccountMixin, EmulatorMixin, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        assert http.root.statics  # see test_connect_tour: CPython 3.11 ast race
-
+class TestNotifications(SellerMixin, EbayHttpCase):
     def setUp(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "web.base.url", self.base_url()
-        )
         super().setUp()
         self._setup_seller()
         self.mug = self._product("MUG-1", "Mug", 10)

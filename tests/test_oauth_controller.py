@@ -3,20 +3,17 @@ import json
 import time
 from urllib.parse import urlencode, urlparse
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import AccountMixin, EmulatorMixin, query_of
+from .common import EbayHttpCase, query_of
 
 CALLBACK_LOGGER = "odoo.addons.marketplace_connector.controllers.oauth"
 
 
 @tagged("post_install", "-at_install")
-class TestOAuthCallback(AccountMixin, EmulatorMixin, HttpCase):
+class TestOAuthCallback(EbayHttpCase):
     def setUp(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "web.base.url", self.base_url()
-        )
         super().setUp()
         self.admin = self.env.ref("base.user_admin")
         self.account = self._new_account().with_user(self.admin)

@@ -1,38 +1,18 @@
 """A seller publishes a product and a product with variants, in Chromium."""
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.queue_job.job import Job
 
-from .common import AccountMixin, EmulatorMixin
-from .test_listing import IMAGE
+from .common import EbayHttpCase
+from .test_listing import IMAGE, SellerMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPublishTour(AccountMixin, EmulatorMixin, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        assert http.root.statics  # see test_connect_tour: CPython 3.11 ast race
-
+class TestPublishTour(SellerMixin, EbayHttpCase):
     def setUp(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "web.base.url", self.base_url()
-        )
         super().setUp()
-        warehouse = self.env.ref("stock.warehouse0")
-        warehouse.partner_id.write(
-            {"zip": "95125", "country_id": self.env.ref("base.us").id}
-        )
-        account = self._connect(self._new_account(warehouse_id=warehouse.id))
-        account.action_opt_in_business_policies()
-        for kind in ("fulfillment", "payment", "return"):
-            self.env["ebay.policy"].create(
-                {"account_id": account.id, "kind": kind, "name": f"Tour {kind}"}
-            ).action_create_on_ebay()
-        account.action_sync_policies()
-        account.action_create_location()
+        account = self._seller_account()
         product = self.env["product.product"].create(
             {"name": "Tour mug", "default_code": "TOUR-1", "list_price": 9}
         )
