@@ -2,8 +2,12 @@
 
 It answers as eBay's REST APIs do (OAuth consent page and token endpoint,
 Identity, Inventory, Account, Fulfillment, ...), on eBay's own paths, and
-checks every request to an eBay path against eBay's OpenAPI contracts
-(``../shared/ebay-contracts`` beside the repository, or ``EBAY_CONTRACTS_DIR``).
+checks every request to an eBay path, and every answer it gives there,
+against eBay's OpenAPI contracts (``../shared/ebay-contracts`` beside the
+repository, or ``EBAY_CONTRACTS_DIR``); the OAuth endpoints, which have no
+contract, against the form eBay documents (``oauth_contract.py``).  Without
+contracts it refuses to start, unless ``--no-contracts`` asks for an
+unchecked emulator.
 It is pure Python (stdlib HTTP server + jsonschema), never imports odoo, and
 the Odoo addon never imports it.
 
@@ -20,7 +24,7 @@ On the command line (from the repository root)::
     python3 -m emulator --host 127.0.0.1 --port 8099 \\
         --contracts ../shared/ebay-contracts \\
         --app CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL[:DECLINE_URL] \\
-        [--port-file FILE]
+        [--port-file FILE] [--no-contracts]
 
 The control API (``/_emulator/...``) is listed in ``control.py``; the request
 pipeline in ``server.py``; what the contract check checks in ``contracts.py``.
@@ -60,34 +64,51 @@ def default_contracts_dir():
     return str(candidate) if candidate.is_dir() else None
 
 
+class ContractsMissing(RuntimeError):
+    """No eBay contracts where the emulator was told to find them."""
+
+
+UNCHECKED_WARNING = (
+    "THE eBay EMULATOR RUNS WITHOUT eBay's CONTRACTS (--no-contracts): no "
+    "request and no answer is checked, and 'no contract violation' proves nothing."
+)
+
+
 def load_contracts(contracts_dir=None):
     """The :class:`ContractBook` of ``contracts_dir`` (default: see
-    :func:`default_contracts_dir`), or None, with a warning, when there is
-    none: the emulator then answers without checking requests."""
+    :func:`default_contracts_dir`); :class:`ContractsMissing` when there is
+    none: the emulator does not run unchecked by accident."""
     contracts_dir = contracts_dir or default_contracts_dir()
     if not contracts_dir or not Path(contracts_dir).is_dir():
-        _logger.warning(
-            "No eBay contracts found (%s): requests are NOT checked against them",
-            contracts_dir or "set EBAY_CONTRACTS_DIR or --contracts",
+        raise ContractsMissing(
+            f"No eBay contracts found ({contracts_dir or 'none given'}): give their "
+            "folder with --contracts or EBAY_CONTRACTS_DIR, or run unchecked with "
+            "--no-contracts"
         )
-        return None
     book = ContractBook(contracts_dir)
     if not book.operations:
-        _logger.warning("No operations in %s: requests are NOT checked", contracts_dir)
-        return None
+        raise ContractsMissing(f"No eBay operations in the contracts: {contracts_dir}")
     for operation in book.operations:  # compile now, not on the first call
         operation.body_validator()
     return book
 
 
-def build_server(host="127.0.0.1", port=0, contracts_dir=None, apps=()):
+def build_server(
+    host="127.0.0.1", port=0, contracts_dir=None, apps=(), no_contracts=False
+):
     """An :class:`EmulatorServer` bound to ``host:port``, not yet serving.
 
     ``apps``: dicts ``{client_id, client_secret, ru_name, accept_url,
-    decline_url?}`` registered now and again after every reset.
+    decline_url?}`` registered now and again after every reset.  Without
+    contracts it raises :class:`ContractsMissing`, unless ``no_contracts``
+    asks for an unchecked emulator (then nothing is checked, loudly).
     """
     state = State(cli_apps=apps)
-    state.contracts = load_contracts(contracts_dir)
+    if no_contracts:
+        _logger.warning(UNCHECKED_WARNING)
+        state.contracts = None
+    else:
+        state.contracts = load_contracts(contracts_dir)
     return EmulatorServer((host, port), state)
 
 
@@ -114,13 +135,16 @@ class EmulatorHandle:
         self.stop()
 
 
-def start_emulator(host="127.0.0.1", port=0, contracts_dir=None, apps=()):
+def start_emulator(
+    host="127.0.0.1", port=0, contracts_dir=None, apps=(), no_contracts=False
+):
     """Serve in a background (daemon) thread; return an :class:`EmulatorHandle`.
 
     ``port=0`` picks a free port (see ``handle.url``).  ``contracts_dir``
-    defaults as in :func:`default_contracts_dir`.
+    defaults as in :func:`default_contracts_dir`; see :func:`build_server`
+    for ``no_contracts``.
     """
-    server = build_server(host, port, contracts_dir, apps)
+    server = build_server(host, port, contracts_dir, apps, no_contracts)
     thread = threading.Thread(
         target=server.serve_forever, name="ebay-emulator", daemon=True
     )

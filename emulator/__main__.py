@@ -13,7 +13,7 @@ import re
 import sys
 import tempfile
 
-from . import build_server
+from . import UNCHECKED_WARNING, ContractsMissing, build_server
 
 
 def parse_app(value):
@@ -68,6 +68,12 @@ def main(argv=None):
         metavar="CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL[:DECLINE_URL]",
         help="an application registered at start and after every reset",
     )
+    parser.add_argument(
+        "--no-contracts",
+        action="store_true",
+        help="run WITHOUT checking requests and answers against eBay's contracts "
+        "(without this flag the emulator refuses to start when none are found)",
+    )
     parser.add_argument("--port-file", default=None, help="write the port here")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -75,7 +81,18 @@ def main(argv=None):
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    server = build_server(args.host, args.port, args.contracts, args.app)
+    if args.no_contracts and args.contracts:
+        parser.error("--no-contracts and --contracts exclude each other")
+    try:
+        server = build_server(
+            args.host, args.port, args.contracts, args.app, args.no_contracts
+        )
+    except ContractsMissing as exc:
+        print(f"ERROR: {exc}", file=sys.stderr, flush=True)
+        return 2
+    if args.no_contracts:
+        banner = "!" * 78
+        print(f"{banner}\n{UNCHECKED_WARNING}\n{banner}", file=sys.stderr, flush=True)
     host, port = server.server_address[:2]
     if args.port_file:
         write_port_file(args.port_file, port)

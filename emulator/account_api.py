@@ -3,6 +3,7 @@
 import itertools
 
 from . import errors
+from .contracts import accepted_body
 from .routes import route
 
 BASE = "/sell/account/v1"
@@ -67,7 +68,7 @@ def _policy_routes(kind):
 
     @route("POST", f"{BASE}{create_path}")
     def create_policy(req):
-        body = dict(req.json or {})
+        body = accepted_body(req)
         with req.state.lock:
             data = account_data(req.state)
             if "SELLING_POLICY_MANAGEMENT" not in data["programs"]:
@@ -103,7 +104,25 @@ def _policy_routes(kind):
             return _error(20404, "The policy was not found.", 404)
         return 200, policy, {}
 
-    return list_policies, create_policy, get_policy
+    @route("GET", f"{BASE}/{kind}/get_by_policy_name")
+    def get_policy_by_name(req):
+        """``?marketplace_id&name``; the contract declares no 404: an unknown
+        name is its 400 with error 20404 ("{fieldName} not found.")."""
+        marketplace, name = req.query.get("marketplace_id"), req.query.get("name")
+        with req.state.lock:
+            policy = next(
+                (
+                    p
+                    for p in account_data(req.state)["policies"][kind].values()
+                    if p["marketplaceId"] == marketplace and p["name"] == name
+                ),
+                None,
+            )
+        if not policy:
+            return _error(20404, "name not found.")
+        return 200, policy, {}
+
+    return list_policies, create_policy, get_policy, get_policy_by_name
 
 
 for _kind in POLICY_KINDS:

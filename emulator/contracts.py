@@ -1,4 +1,4 @@
-"""Checks requests against eBay's OpenAPI contracts.
+"""Checks requests and answers against eBay's OpenAPI contracts.
 
 Every ``*.json`` at the top of the contracts folder is loaded once at start
 (the portal downloads, OpenAPI 3.1, one 3.0; see its SOURCES.md).  The host
@@ -16,16 +16,47 @@ What is checked, per operation (method + exact path template):
   enums, ``int32``/``int64`` formats and ``additionalProperties`` where the
   schema declares it (extra properties are otherwise allowed, as eBay does).
 
-The portal files' ``required`` arrays are sometimes wrong (e.g.
-``EbayOfferDetailsWithKeys.required = [includeCatalogProductDetails]``,
-``Address.required = [country, stateOrProvince]``), so body ``required`` is
-ignored except for :data:`REQUIRED_ALLOW_LIST`, where eBay's own field texts
-agree.  The files also type their enum schemas as ``object`` while listing
-string values; those become strings with the listed values.
+What is checked in every answer the emulator gives to an eBay operation
+(:meth:`ContractBook.check_response`):
+
+* the status is one the operation declares (``responses``), or one eBay's
+  gateway answers for any operation (:data:`PLATFORM_STATUSES`);
+* a 2xx declared with an ``application/json`` schema carries a JSON body that
+  matches it, a 2xx declared without content (204) carries none;
+* an error (4xx, 5xx) carries eBay's error body (:data:`ERROR_BODY`);
+* answers are checked *closed*: an object may hold only the properties its
+  schema declares (``additionalProperties: false`` wherever the contract
+  lists properties and says nothing else), so an internal or echoed field,
+  or a ``null`` where a string is declared, is a mismatch.  Requests stay
+  open (eBay ignores fields it does not know).
+
+Where eBay's contract is known to be wrong, the emulator corrects it here,
+each with its source:
+
+1. ``required`` arrays: the portal files' are sometimes wrong
+   (``EbayOfferDetailsWithKeys.required = [includeCatalogProductDetails]``
+   although the field "defaults to true"; ``Address.required = [country,
+   stateOrProvince]`` although a warehouse needs only postalCode and country;
+   ebay-contracts/SOURCES.md, "Caution"), so ``required`` is ignored except
+   for :data:`REQUIRED_ALLOW_LIST`, where eBay's own field texts agree;
+2. enum types: the portal files type them as ``object`` and list their
+   string values in the description; the classic files
+   (``oas3.0-master/``) declare the same fields as ``string``, and every
+   eBay sample sends strings: they become strings with the listed values
+   (:func:`_normalise`);
+3. ``aspects`` (Product, InventoryItemGroup): declared a string, a JSON map of
+   name to list of values in every eBay sample (:data:`CORRECTIONS`);
+4. error answers: declared as one ``Error`` entry, or with no content; eBay
+   sends ``{"errors": [...]}`` (:data:`ERROR_BODY`);
+5. statuses eBay's gateway answers for every operation, declared or not
+   (:data:`PLATFORM_STATUSES`);
+6. a 204 that declares a JSON ``Error`` body (Notification's updateConfig,
+   Account's deletes...) has no body: HTTP forbids one (RFC 9110 15.3.5).
 
 Each operation's body schema is compiled once, on first use, into a
 self-contained JSON Schema (``$ref`` inlined, descriptions dropped) for a
-jsonschema validator: about 1-2 ms for a 25-entry bulk body.
+jsonschema validator: about 1-2 ms for a 25-entry bulk body.  Answer
+schemas are compiled the same way, one per declared status.
 """
 
 import json
@@ -72,7 +103,8 @@ REQUIRED_ALLOW_LIST = {
 
 # Fields whose declared type contradicts eBay's own examples and live
 # behaviour: ``aspects`` is documented as a string but is a JSON map of
-# aspect name to list of values ({"Brand": ["GoPro"]}) in every eBay sample.
+# aspect name to list of values ({"Brand": ["GoPro"]}) in eBay's samples; the
+# field's own text says "a collection of item specifics ... name-value pairs".
 _ASPECTS = {
     "type": "object",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
@@ -80,6 +112,34 @@ _ASPECTS = {
 CORRECTIONS = {
     ("Product", "aspects"): _ASPECTS,
     ("InventoryItemGroup", "aspects"): _ASPECTS,
+}
+
+# Statuses eBay's gateway answers for any operation, whether or not the
+# operation's ``responses`` list them: 401 (errorId 1001, invalid token) and
+# 403 (1100, insufficient scope) come from the OAuth layer before the API
+# sees the call (developer.ebay.com/api-docs/static/handling-error-messages.html,
+# errors.py); 429 (2001) is declared in no contract (EBAY_FACTS.md section 8);
+# 500 and 503 are the outages every client must take as transient (STYLE.md
+# rule 5).  Their bodies are still checked (eBay's error body).
+PLATFORM_STATUSES = frozenset({401, 403, 429, 500, 503})
+
+# eBay's error body.  The contracts declare every error answer's schema as
+# ``Error``, which is ONE entry (errorId, domain, category, message...), or
+# declare no content at all (Fulfillment, Taxonomy, Identity); eBay sends
+# ``{"errors": [Error, ...]}`` (EBAY_FACTS.md section 8 [C]: the ``Error`` /
+# ``ErrorDetailV3`` schema of every contract and
+# developer.ebay.com/api-docs/static/handling-error-messages.html), which is
+# what eBay's own bulk answers nest per entry (``InventoryItemResponse.errors``).
+# ``{"$ref": "Error"}`` below is the contract's own entry schema.
+ERROR_BODY = {
+    "type": "object",
+    "properties": {
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}},
+        "warnings": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Error"},
+        },
+    },
 }
 
 # JSON Schema keywords that constrain an instance; all others (description,
@@ -166,6 +226,15 @@ class Operation:
         )
         self._validator = None
         self._lock = threading.Lock()
+        # status text ("200", "default") -> (media types, JSON schema or None)
+        self.responses = {}
+        for status, answer in (op.get("responses") or {}).items():
+            answer = contract.resolve(answer)
+            content = answer.get("content") or {}
+            schema = (content.get("application/json") or {}).get("schema")
+            self.responses[str(status)] = (list(content), schema)
+        self._answer_validators = {}
+        self._schemas = {}  # "request" or a status -> self-contained schema
 
     def __repr__(self):
         return f"<Operation {self.operation_id} {self.method} {self.full_template}>"
@@ -195,6 +264,52 @@ class Operation:
                         schema, format_checker=FORMATS
                     )
             return self._validator
+
+    def declared_answer(self, status):
+        """``(media types, schema)`` the contract gives ``status``, or None."""
+        found = self.responses.get(str(status))
+        if found is None:
+            found = self.responses.get(f"{status // 100}XX")
+        if found is None:
+            found = self.responses.get("default")
+        return found
+
+    def answer_validator(self, status):
+        """The compiled, closed validator of a JSON answer with ``status``
+        (:data:`ERROR_BODY` for errors); False when no JSON body is declared."""
+        with self._lock:
+            if status not in self._answer_validators:
+                if status >= 400:
+                    schema = ERROR_BODY
+                else:
+                    declared = self.declared_answer(status)
+                    schema = declared[1] if declared else None
+                if schema is None:
+                    self._answer_validators[status] = False
+                else:
+                    closed = closed_schema(self.contract.self_contained(schema))
+                    Draft202012Validator.check_schema(closed)
+                    self._answer_validators[status] = Draft202012Validator(
+                        closed, format_checker=FORMATS
+                    )
+            return self._answer_validators[status]
+
+    def request_schema(self):
+        """The self-contained JSON schema of the request body, or None."""
+        return self._schema_once("request", self._json_schema)
+
+    def answer_schema(self, status):
+        """The self-contained JSON schema of a ``status`` answer, or None."""
+        declared = self.declared_answer(status)
+        return self._schema_once(status, declared[1] if declared else None)
+
+    def _schema_once(self, key, schema):
+        with self._lock:
+            if key not in self._schemas:
+                self._schemas[key] = (
+                    None if schema is None else self.contract.self_contained(schema)
+                )
+            return self._schemas[key]
 
 
 class _ParamCheck:
@@ -384,6 +499,115 @@ class ContractBook:
             if len(reasons) >= 10:
                 break
         return reasons
+
+    def check_response(self, operation, status, body):
+        """The ways an answer breaks the operation's contract (empty if none).
+
+        ``body`` is what the handler returned: None (no body), a dict or list
+        (sent as JSON) or a str (sent as HTML).
+        """
+        reasons = []
+        label = f"answer HTTP {status}"
+        declared = operation.declared_answer(status)
+        if declared is None and status not in PLATFORM_STATUSES:
+            reasons.append(
+                f"{label} is not declared for {operation.operation_id} "
+                f"(declared: {', '.join(sorted(operation.responses))})"
+            )
+        if isinstance(body, str):
+            reasons.append(f"{label} is HTML, not JSON")
+            return reasons
+        if status >= 400:
+            if body is None:
+                reasons.append(f"{label} has no body; eBay sends its error body")
+                return reasons
+        elif declared is not None:
+            media_types, schema = declared
+            if status == 204 or not media_types:
+                # A 204 has no content (RFC 9110 section 15.3.5), whatever the
+                # contract lists for it (some declare the Error schema).
+                if body is not None:
+                    reasons.append(f"{label} declares no body, but one was sent")
+                return reasons
+            if schema is None:
+                return reasons  # not JSON (files, PDF): not checked here
+            if body is None:
+                reasons.append(
+                    f"{label} declares an application/json body, but none was sent"
+                )
+                return reasons
+        if body is None:
+            return reasons
+        validator = operation.answer_validator(status)
+        if not validator:
+            return reasons
+        for error in validator.iter_errors(body):
+            where = _where(error.absolute_path).replace("body", "answer", 1)
+            reasons.append(f"{label} {where}: {error.message[:200]}")
+            if len(reasons) >= 10:
+                break
+        return reasons
+
+
+def accepted_body(req):
+    """The request's JSON body as eBay keeps it: without the fields the
+    operation's request schema does not declare (eBay ignores those, so they
+    are never answered back).  As sent when no contract is loaded."""
+    body = req.json if isinstance(req.json, dict) else {}
+    schema = req.operation.request_schema() if req.operation is not None else None
+    return prune(body, schema) if schema else dict(body)
+
+
+def closed_schema(schema):
+    """``schema`` with ``additionalProperties: false`` on every object that
+    lists its properties and says nothing else: an answer holds only what
+    the contract declares."""
+    if isinstance(schema, list):
+        return [closed_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "properties" or key == "$defs":
+            out[key] = {name: closed_schema(s) for name, s in value.items()}
+        elif key == "enum":
+            out[key] = value
+        else:
+            out[key] = closed_schema(value)
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+def prune(value, schema):
+    """``value`` without the object properties ``schema`` does not declare
+    (recursively): what eBay keeps of a body it accepted, as it ignores
+    fields it does not know.  ``schema`` is self-contained
+    (:meth:`Contract.self_contained`)."""
+    defs = (schema or {}).get("$defs") or {}
+
+    def walk(node, part):
+        while isinstance(part, dict) and "$ref" in part:
+            part = defs.get(part["$ref"].rsplit("/", 1)[-1]) or {}
+        if not isinstance(part, dict):
+            return node
+        if isinstance(node, dict):
+            properties = part.get("properties")
+            extra = part.get("additionalProperties")
+            if properties is None:
+                if isinstance(extra, dict):
+                    return {k: walk(v, extra) for k, v in node.items()}
+                return node
+            return {
+                key: walk(item, properties[key])
+                for key, item in node.items()
+                if key in properties
+            }
+        if isinstance(node, list) and isinstance(part.get("items"), dict):
+            return [walk(item, part["items"]) for item in node]
+        return node
+
+    return walk(value, schema or {})
 
 
 def _base_path(spec):

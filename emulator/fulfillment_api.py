@@ -157,7 +157,9 @@ def purchase(req):
             "ebayCollectAndRemitTax": bool(tax),
             "totalFeeBasisAmount": money(subtotal + shipping),
             "salesRecordReference": str(len(orders(state)) + 1),
+            # The emulator's own bookkeeping, never answered (see _public):
             "_fulfillments": [],
+            "_shipped": {},  # lineItemId -> quantity shipped so far
         }
         orders(state)[order_id] = order
         public = _public(order)
@@ -215,6 +217,7 @@ def pay(req):
 
 
 def _public(order):
+    """The order as eBay answers it: without the emulator's bookkeeping."""
     return {k: v for k, v in order.items() if not k.startswith("_")}
 
 
@@ -299,7 +302,9 @@ def create_fulfillment(req):
     with req.state.lock:
         order = orders(req.state).get(req.params["orderId"])
         if not order:
-            return _err(32100, "Invalid order ID.", 404)
+            # A 400: the operation declares no 404 (32100 is among its 400s).
+            return _err(32100, "Invalid order ID.")
+        shipped = order["_shipped"]
         if bool(body.get("trackingNumber")) != bool(body.get("shippingCarrierCode")):
             return _err(32300, "Carrier and tracking number must be given together.")
         by_id = {li["lineItemId"]: li for li in order["lineItems"]}
@@ -310,23 +315,28 @@ def create_fulfillment(req):
             line = by_id.get(entry.get("lineItemId"))
             if not line:
                 return _err(32200, f"Invalid line item {entry.get('lineItemId')}.")
-            shipped = line.get("_shipped", 0) + int(
+            total = shipped.get(line["lineItemId"], 0) + int(
                 entry.get("quantity", line["quantity"])
             )
-            if shipped > line["quantity"]:
+            if total > line["quantity"]:
                 return _err(
                     32210, f"Line item {line['lineItemId']} is already shipped."
                 )
         for entry in requested:
             line = by_id[entry["lineItemId"]]
-            line["_shipped"] = line.get("_shipped", 0) + int(
+            line_id = line["lineItemId"]
+            shipped[line_id] = shipped.get(line_id, 0) + int(
                 entry.get("quantity", line["quantity"])
             )
             line["lineItemFulfillmentStatus"] = (
-                "FULFILLED" if line["_shipped"] >= line["quantity"] else "IN_PROGRESS"
+                "FULFILLED" if shipped[line_id] >= line["quantity"] else "IN_PROGRESS"
             )
         fulfillment_id = body.get("trackingNumber") or "999"
-        order["_fulfillments"].append(dict(body, fulfillmentId=fulfillment_id))
+        # eBay: shippedDate "defaults to the current date and time".
+        shipped_date = body.get("shippedDate") or iso(req.state.now())
+        order["_fulfillments"].append(
+            dict(body, fulfillmentId=fulfillment_id, shippedDate=shipped_date)
+        )
         statuses = {li["lineItemFulfillmentStatus"] for li in order["lineItems"]}
         order["orderFulfillmentStatus"] = (
             "FULFILLED" if statuses == {"FULFILLED"} else "IN_PROGRESS"
@@ -336,7 +346,8 @@ def create_fulfillment(req):
         f"{req.base_url}{BASE}/order/{order['orderId']}"
         f"/shipping_fulfillment/{fulfillment_id}"
     )
-    return 201, None, {"Location": location}
+    # The id is in Location; the contract declares a JSON object as the body.
+    return 201, {}, {"Location": location}
 
 
 @route("GET", f"{BASE}/order/{{orderId}}/shipping_fulfillment")
@@ -344,14 +355,18 @@ def get_fulfillments(req):
     with req.state.lock:
         order = orders(req.state).get(req.params["orderId"])
         if not order:
-            return _err(32100, "Invalid order ID.", 404)
+            return _err(32100, "Invalid order ID.")  # declared: 400, not 404
         found = [
             {
-                "fulfillmentId": f["fulfillmentId"],
-                "lineItems": f.get("lineItems", []),
-                "shipmentTrackingNumber": f.get("trackingNumber"),
-                "shippingCarrierCode": f.get("shippingCarrierCode"),
-                "shippedDate": f.get("shippedDate"),
+                key: value
+                for key, value in (
+                    ("fulfillmentId", f["fulfillmentId"]),
+                    ("lineItems", f.get("lineItems", [])),
+                    ("shipmentTrackingNumber", f.get("trackingNumber")),
+                    ("shippingCarrierCode", f.get("shippingCarrierCode")),
+                    ("shippedDate", f.get("shippedDate")),
+                )
+                if value is not None  # absent, never null
             }
             for f in order["_fulfillments"]
         ]

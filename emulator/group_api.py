@@ -2,6 +2,7 @@
 
 from . import errors
 from .catalog import CATEGORIES
+from .contracts import accepted_body
 from .inventory_api import (
     BASE,
     DOMAIN,
@@ -25,7 +26,7 @@ def _err(error_id, message, status=400):
 @route("PUT", f"{BASE}/inventory_item_group/{{inventoryItemGroupKey}}")
 def put_group(req):
     key = req.params["inventoryItemGroupKey"]
-    body = dict(req.json or {})
+    body = accepted_body(req)
     if len(key) > 50:
         return _err(25016, "Invalid inventoryItemGroupKey: at most 50 characters.")
     if len(body.get("title") or "") > TITLE_MAX:
@@ -38,7 +39,6 @@ def put_group(req):
         missing = [sku for sku in variants if sku not in items]
         if missing:
             return _err(25702, f"SKU {missing[0]} is not available.")
-        existed = key in groups(req.state)
         for offer in _group_offers(req.state, key):
             problem = count_revision(req.state, offer)
             if problem:
@@ -46,7 +46,8 @@ def put_group(req):
         for sku in variants:
             items[sku]["groupIds"] = [key]
         groups(req.state)[key] = dict(body, inventoryItemGroupKey=key)
-    return (200 if existed else 201), None, {}
+    # 204 as for createOrReplaceInventoryItem: a payload only with warnings.
+    return 204, None, {}
 
 
 @route("GET", f"{BASE}/inventory_item_group/{{inventoryItemGroupKey}}")
@@ -84,9 +85,8 @@ def publish_group(req):
     with req.state.lock:
         group = groups(req.state).get(key)
         if not group:
-            return _err(
-                25705, "The Inventory Item Group named could not be found.", 404
-            )
+            # A 400: the operation declares no 404 (25705 is among its 400s).
+            return _err(25705, "The Inventory Item Group named could not be found.")
         offers = _group_offers(req.state, key, marketplace)
         skus = set(group.get("variantSKUs") or [])
         if {o["sku"] for o in offers} != skus:
@@ -136,17 +136,14 @@ def withdraw_group(req):
     body = req.json or {}
     key, marketplace = body.get("inventoryItemGroupKey"), body.get("marketplaceId")
     with req.state.lock:
-        if key not in groups(req.state):
-            return _err(
-                25705, "The Inventory Item Group named could not be found.", 404
-            )
         offers = [
             o
             for o in _group_offers(req.state, key, marketplace)
             if o["status"] == "PUBLISHED"
         ]
-        if not offers:
-            return _err(25002, "The group has no published offers to withdraw.")
+        if key not in groups(req.state) or not offers:
+            # The operation's one 400 error: 25725 "No offer found".
+            return _err(25725, "No offer found.")
         for offer in offers:
             offer.update(status="UNPUBLISHED", listingStatus="ENDED")
     return 204, None, {}

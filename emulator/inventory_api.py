@@ -13,6 +13,7 @@ import time
 from . import errors
 from .account_api import policy_exists
 from .catalog import CATEGORIES, REFUSED_CONDITIONS
+from .contracts import accepted_body
 from .routes import route
 
 BASE = "/sell/inventory/v1"
@@ -84,11 +85,13 @@ def _put_item(state, sku, body):
 @route("PUT", f"{BASE}/inventory_item/{{sku}}")
 def create_or_replace_item(req):
     with req.state.lock:
-        existed = req.params["sku"] in inv(req.state)["items"]
-        problem = _put_item(req.state, req.params["sku"], req.json or {})
+        problem = _put_item(req.state, req.params["sku"], accepted_body(req))
     if problem:
         return 400, errors.body(problem), {}
-    return (200 if existed else 201), None, {}
+    # 204: "A response payload will only be returned ... if one or more errors
+    # or warnings occur" (the contract's BaseResponse); the 200/201 it
+    # declares carry that payload, and the emulator has no warnings to give.
+    return 204, None, {}
 
 
 @route("GET", f"{BASE}/inventory_item/{{sku}}")
@@ -115,7 +118,7 @@ def delete_item(req):
 
 @route("POST", f"{BASE}/bulk_create_or_replace_inventory_item")
 def bulk_items(req):
-    requests_ = (req.json or {}).get("requests") or []
+    requests_ = accepted_body(req).get("requests") or []
     if len(requests_) > BULK_MAX:
         return _err(25727, f"At most {BULK_MAX} inventory items per request.")
     responses = []
@@ -128,7 +131,7 @@ def bulk_items(req):
             if not entry.get("locale"):
                 problem = _entry_error(25733, "locale is required for each item.")
             problem = problem or _put_item(req.state, sku, item)
-            response = {"sku": sku, "locale": entry.get("locale")}
+            response = _present(sku=sku, locale=entry.get("locale"))
             if problem:
                 response.update(statusCode=400, errors=[problem])
             else:
@@ -151,13 +154,19 @@ def bulk_get_items(req):
                 responses.append({"statusCode": 200, "sku": sku, "inventoryItem": item})
             else:
                 responses.append(
-                    {
-                        "statusCode": 404,
-                        "sku": sku,
-                        "errors": [_entry_error(25702, f"SKU {sku} is not available.")],
-                    }
+                    _present(
+                        statusCode=404,
+                        sku=sku,
+                        errors=[_entry_error(25702, f"SKU {sku} is not available.")],
+                    )
                 )
     return _multi(responses)
+
+
+def _present(**fields):
+    """The fields that have a value: an answer never says ``null`` where the
+    contract declares a string (an entry without a locale has none)."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def _multi(responses):
@@ -191,7 +200,7 @@ def _create_offer(state, body):
 @route("POST", f"{BASE}/offer")
 def create_offer(req):
     with req.state.lock:
-        offer, problem = _create_offer(req.state, req.json or {})
+        offer, problem = _create_offer(req.state, accepted_body(req))
     if problem:
         return 400, errors.body(problem), {}
     return 201, {"offerId": offer["offerId"]}, {}
@@ -199,18 +208,18 @@ def create_offer(req):
 
 @route("POST", f"{BASE}/bulk_create_offer")
 def bulk_create_offer(req):
-    requests_ = (req.json or {}).get("requests") or []
+    requests_ = accepted_body(req).get("requests") or []
     if len(requests_) > BULK_MAX:
         return _err(25730, f"At most {BULK_MAX} offers per request.")
     responses = []
     with req.state.lock:
         for body in requests_:
             offer, problem = _create_offer(req.state, body)
-            response = {
-                "sku": body.get("sku"),
-                "marketplaceId": body.get("marketplaceId"),
-                "format": body.get("format"),
-            }
+            response = _present(
+                sku=body.get("sku"),
+                marketplaceId=body.get("marketplaceId"),
+                format=body.get("format"),
+            )
             if problem:
                 response.update(statusCode=400, errors=[problem])
             else:
@@ -219,8 +228,13 @@ def bulk_create_offer(req):
     return _multi(responses)
 
 
+# What the emulator keeps on an offer that getOffer does not show as such:
+# the listing's id and status are answered inside ``listing``.
+_OFFER_STATE = ("status", "listingId", "listingStatus")
+
+
 def _public(offer):
-    public = {k: v for k, v in offer.items() if k not in ("status", "listingId")}
+    public = {k: v for k, v in offer.items() if k not in _OFFER_STATE}
     public["status"] = offer["status"]
     if offer.get("listingId"):
         public["listing"] = {
@@ -271,6 +285,7 @@ def update_offer(req):
                 "offerId",
                 "status",
                 "listingId",
+                "listingStatus",
                 "sku",
                 "marketplaceId",
                 "format",
@@ -278,7 +293,7 @@ def update_offer(req):
             if k in offer
         }
         offer.clear()
-        offer.update(req.json or {})
+        offer.update(accepted_body(req))
         offer.update(keep)
     return 200, {}, {}
 
@@ -407,7 +422,7 @@ def bulk_publish_offer(req):
     with req.state.lock:
         for entry in requests_:
             listing_id, problems = _publish(req.state, entry.get("offerId"))
-            response = {"offerId": entry.get("offerId")}
+            response = _present(offerId=entry.get("offerId"))
             if problems:
                 response.update(statusCode=400, errors=problems)
             else:
@@ -458,7 +473,7 @@ def listing_fees(req):
 @route("POST", f"{BASE}/location/{{merchantLocationKey}}")
 def create_location(req):
     key = req.params["merchantLocationKey"]
-    body = req.json or {}
+    body = accepted_body(req)
     address = ((body.get("location") or {}).get("address")) or {}
     if len(key) > 36:
         return _err(25802, "Invalid merchantLocationKey: at most 36 characters.")
@@ -504,11 +519,11 @@ def bulk_update_price_quantity(req):
             item = data["items"].get(sku)
             if not item:
                 responses.append(
-                    {
-                        "statusCode": 404,
-                        "sku": sku,
-                        "errors": [_entry_error(25702, f"SKU {sku} is not available.")],
-                    }
+                    _present(
+                        statusCode=404,
+                        sku=sku,
+                        errors=[_entry_error(25702, f"SKU {sku} is not available.")],
+                    )
                 )
                 continue
             offers = entry.get("offers") or []
@@ -522,7 +537,7 @@ def bulk_update_price_quantity(req):
                 if problem:
                     break
             if problem:
-                responses.append({"statusCode": 400, "sku": sku, "errors": [problem]})
+                responses.append(_present(statusCode=400, sku=sku, errors=[problem]))
                 continue
             availability = entry.get("shipToLocationAvailability")
             if availability and "quantity" in availability:

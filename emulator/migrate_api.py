@@ -79,7 +79,7 @@ def _migrate(state, listing_id):
         }
 
         offer_id = str(next(_offer_ids))
-        data["offers"][offer_id] = {
+        offer = {
             "offerId": offer_id,
             "sku": sku,
             "marketplaceId": listing.get("marketplaceId", "EBAY_US"),
@@ -95,6 +95,8 @@ def _migrate(state, listing_id):
             "listingPolicies": listing.get("policies", {}),
             "merchantLocationKey": listing.get("merchantLocationKey"),
         }
+        # What the legacy listing does not say is absent, never null.
+        data["offers"][offer_id] = {k: v for k, v in offer.items() if v is not None}
         items.append({"sku": sku, "offerId": offer_id})
     listing["migrated"] = True
     response = dict(

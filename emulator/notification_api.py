@@ -119,7 +119,8 @@ def create_destination(req):
         notif(req.state)["destinations"][destination_id] = dict(
             body, destinationId=destination_id, status=body.get("status", "ENABLED")
         )
-    return 201, None, {"Location": f"{req.base_url}{BASE}/destination/{destination_id}"}
+    # The id is in Location; the contract declares a JSON object as the body.
+    return 201, {}, {"Location": f"{req.base_url}{BASE}/destination/{destination_id}"}
 
 
 @route("POST", f"{BASE}/subscription", auth="any")
@@ -143,7 +144,7 @@ def create_subscription(req):
         )
     return (
         201,
-        None,
+        {},  # as for createDestination: the id is in Location
         {"Location": f"{req.base_url}{BASE}/subscription/{subscription_id}"},
     )
 

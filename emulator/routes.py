@@ -18,9 +18,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-# (specificity key, method, regex, parameter names, auth, handler), most
-# specific first: literal segments win over templated ones, so
+# (specificity key, method, regex, parameter names, auth, handler, shape),
+# most specific first: literal segments win over templated ones, so
 # ``/offer/get_listing_fees`` is never taken for ``/offer/{offerId}``.
+# ``shape`` is the template with its parameter names blanked
+# (``/offer/{}``): how a contract operation finds its handler.
 ROUTES = []
 _order = itertools.count()
 
@@ -65,6 +67,7 @@ class Request:
     base_url: str = ""  # http://host:port of this emulator
     request_id: str = ""  # the caller's X-EBAY-C-REQUEST-ID
     operation: object = None  # the contract operation, when one matched
+    refused_request: bool = False  # the request broke the contract (recorded)
 
 
 def compile_template(template):
@@ -75,6 +78,12 @@ def compile_template(template):
     """
     pattern = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(template))
     return re.compile(f"^{pattern}$"), re.findall(r"\{([^}]+)\}", template)
+
+
+def template_shape(template):
+    """``/policy/{policy_id}`` -> ``/policy/{}``: templates that differ only
+    in their parameter names name the same operation."""
+    return re.sub(r"\{[^/]+?\}", "{}", template)
 
 
 def route(method, template, auth="user"):
@@ -89,7 +98,8 @@ def route(method, template, auth="user"):
 
     def decorator(func):
         key = (len(names), next(_order))
-        ROUTES.append((key, method.upper(), regex, names, auth, func))
+        shape = template_shape(template)
+        ROUTES.append((key, method.upper(), regex, names, auth, func, shape))
         ROUTES.sort(key=lambda entry: entry[0])
         return func
 
@@ -102,11 +112,26 @@ def resolve(method, path):
     Path parameters are URL-decoded: clients quote SKUs and keys
     (``quote(sku, safe="")``) and eBay stores the decoded value.
     """
-    for _key, route_method, regex, names, auth, func in ROUTES:
+    for _key, route_method, regex, names, auth, func, _shape in ROUTES:
         if route_method != method:
             continue
         match = regex.match(path)
         if match:
             values = (unquote(value) for value in match.groups())
             return func, auth, dict(zip(names, values, strict=True))
+    return None, None, None
+
+
+def resolve_operation(method, template, path):
+    """Like :func:`resolve`, for the handler registered for exactly this
+    contract operation (``template``, its full path template): a path the
+    contract routes to ``/fulfillment_policy/get_by_policy_name`` never
+    reaches the ``/fulfillment_policy/{id}`` handler."""
+    shape = template_shape(template)
+    for _key, route_method, regex, names, auth, func, route_shape in ROUTES:
+        if route_method == method and route_shape == shape:
+            match = regex.match(path)
+            if match:
+                values = (unquote(value) for value in match.groups())
+                return func, auth, dict(zip(names, values, strict=True))
     return None, None, None

@@ -12,7 +12,15 @@ One request goes through, in order:
 4. the bearer token is checked (401 code 1001) and, against the operation's
    ``security`` scopes, its scopes (403 code 1100);
 5. the request is checked against the contract (400 and a recorded violation);
-6. only then the handler runs; an operation without one answers 501.
+6. only then the handler runs; an operation without one answers 501;
+7. the answer (the handler's, a fault's or an authentication refusal) is
+   checked against the operation's declared answers and any mismatch is
+   recorded as a violation too (``contracts.ContractBook.check_response``).
+
+The OAuth consent page and token endpoint have no OpenAPI contract: steps 5
+and 7 use the form eBay documents for them instead (``oauth_contract.py``).
+Without contracts (only with ``--no-contracts``) steps 3, 5 and 7 are
+skipped and ``/_emulator/health`` says ``"checked": false``.
 
 Every eBay call is appended to the call log with secrets redacted.  Logging
 shows the method, path and status only: never a query string, body or token.
@@ -38,9 +46,10 @@ from . import (  # noqa: F401  (importing registers the routes)
     migrate_api,
     notification_api,
     oauth,
+    oauth_contract,
     taxonomy_api,
 )
-from .routes import Headers, Request, resolve
+from .routes import Headers, Request, resolve, resolve_operation
 
 _logger = logging.getLogger("emulator")
 
@@ -53,8 +62,6 @@ REDACTED_KEYS = {
     "verificationToken",
 }
 CONTROL_PREFIX = "/_emulator/"
-# eBay paths checked by hand (oauth.py): the token endpoint has no contract.
-UNCHECKED_PATHS = ("/oauth2/authorize", "/identity/v1/oauth2/token")
 # A path under these that no contract covers and no handler serves is a call
 # to an eBay API the contracts do not know: a violation, not just a 404.
 EBAY_API_ROOTS = ("/sell/", "/commerce/", "/buy/", "/developer/", "/post-order/")
@@ -169,12 +176,36 @@ class Handler(BaseHTTPRequestHandler):
                 extra["Retry-After"] = str(int(fault["retry_after"]))
             entry.update(status=status, duration_ms=_ms_since(started))
             state.record_call(entry)
+            req.operation = self._operation_of(req)
+            self._check_answer(req, status, body)
             self._send(status, body, extra, request_id, api=True)
             return
         status, body, extra = self._dispatch(req)
         entry.update(status=status, duration_ms=_ms_since(started))
         state.record_call(entry)
+        self._check_answer(req, status, body)
         self._send(status, body, extra, request_id, api=True)
+
+    def _operation_of(self, req):
+        """The contract operation of an eBay call, or None."""
+        book = req.state.contracts
+        if book is None or not book.covers(req.path):
+            return None
+        return book.find(req.method, req.path)[0]
+
+    def _check_answer(self, req, status, body):
+        """Step 7: record how the answer breaks the contract, if it does."""
+        book = req.state.contracts
+        if book is None or req.refused_request:
+            return  # unchecked, or already recorded as the request's violation
+        if oauth_contract.covers(req.path):
+            reasons = oauth_contract.check_answer(req, status, body)
+        elif req.operation is not None:
+            reasons = book.check_response(req.operation, status, body)
+        else:
+            return
+        if reasons:
+            self._violation(req, "; ".join(reasons), req.operation, side="answer")
 
     def _dispatch(self, req):
         """Steps 3 to 6 of the module docstring, for one eBay call."""
@@ -183,17 +214,26 @@ class Handler(BaseHTTPRequestHandler):
         book = state.contracts
         handler, auth, params = resolve(req.method, path)
         operation = None
-        checked = (
-            book is not None
-            and not path.startswith(UNCHECKED_PATHS)
-            and book.covers(path)
-        )
-        if checked:
+        if book is not None and oauth_contract.covers(path):
+            reasons = oauth_contract.check_request(req)
+            if reasons:
+                # eBay answers these with its OAuth error (the handler's).
+                self._violation(req, "; ".join(reasons))
+                req.refused_request = True
+            if handler is None:
+                return 404, errors.not_found(path), {}
+        elif book is not None and book.covers(path):
             operation, contract_params = book.find(req.method, path)
             if operation is None:
                 self._violation(req, "no such operation in eBay's contract")
+                req.refused_request = True
                 return 404, errors.not_found(path), {}
             req.operation = operation
+            # The handler of exactly this operation: the contract, not the
+            # emulator's own routing, decides which operation a path is.
+            handler, auth, params = resolve_operation(
+                req.method, operation.full_template, path
+            )
             params = params if handler else contract_params
         elif handler is None:
             if book is not None and path.startswith(EBAY_API_ROOTS):
@@ -211,6 +251,7 @@ class Handler(BaseHTTPRequestHandler):
             )
             if reasons:
                 self._violation(req, "; ".join(reasons), operation)
+                req.refused_request = True
                 return 400, errors.contract_violation(path, reasons), {}
         if handler is None:
             _logger.warning("no emulator handler for %s", operation.operation_id)
@@ -228,6 +269,12 @@ class Handler(BaseHTTPRequestHandler):
             return handler(req)
         except Exception:  # an emulator bug must not look like eBay's 200
             _logger.exception("emulator handler failed for %s %s", req.method, req.path)
+            if not req.path.startswith(CONTROL_PREFIX):
+                # eBay may answer 500, but this one is the emulator's bug: no
+                # test may pass over it as a transient outage.
+                self._violation(
+                    req, "the emulator's handler failed", req.operation, "answer"
+                )
             return 500, errors.system_error(req.path), {}
 
     def _authenticate(self, req, auth, operation):
@@ -249,9 +296,12 @@ class Handler(BaseHTTPRequestHandler):
         req.token = info
         return None
 
-    def _violation(self, req, reason, operation=None):
+    def _violation(self, req, reason, operation=None, side="request"):
+        """Record a mismatch; ``side`` says whose: the caller's request or
+        the emulator's own answer."""
         self.server.state.record_violation(
             {
+                "side": side,
                 "method": req.method,
                 "path": req.path,
                 "operation": operation.operation_id if operation else None,
@@ -262,7 +312,8 @@ class Handler(BaseHTTPRequestHandler):
         )
         # The reason may quote body values: the control API has it, not the log.
         _logger.warning(
-            "contract violation: %s %s (%s)",
+            "contract violation (%s): %s %s (%s)",
+            side,
             req.method,
             req.path,
             operation.operation_id if operation else "unknown operation",

@@ -128,12 +128,24 @@ find_contracts() {
 }
 
 # Start the emulator on 127.0.0.1:$1 (extra CLI arguments follow); log to $2.
+# It checks every request and answer against eBay's contracts, so they must
+# be found; EBAY_EMULATOR_NO_CONTRACTS=1 runs it unchecked, and says so.
 start_emulator() {
     local port=$1 log=$2
     shift 2
     find_contracts
     local contracts=()
-    [ -n "$EBAY_CONTRACTS_DIR" ] && contracts=(--contracts "$EBAY_CONTRACTS_DIR")
+    if [ -n "$EBAY_CONTRACTS_DIR" ]; then
+        contracts=(--contracts "$EBAY_CONTRACTS_DIR")
+    elif [ "${EBAY_EMULATOR_NO_CONTRACTS:-}" = "1" ]; then
+        say "WARNING: the eBay emulator runs WITHOUT eBay's contracts: nothing it receives or answers is checked."
+        contracts=(--no-contracts)
+    else
+        die "eBay's contracts were not found beside the repository \
+(../shared/ebay-contracts): the emulator checks every request and answer \
+against them. Set EBAY_CONTRACTS_DIR to their folder (or, knowingly, \
+EBAY_EMULATOR_NO_CONTRACTS=1 to run it unchecked)."
+    fi
     (cd "$REPO_DIR" && exec "$PYTHON" -m emulator --host 127.0.0.1 --port "$port" \
         "${contracts[@]}" "$@" >"$log" 2>&1) &
     EMULATOR_PID=$!

@@ -28,7 +28,13 @@ REPO_DIR = Path(__file__).resolve().parents[1]
 _started = {}
 
 
-def _start_own_emulator():
+def start_emulator_process(options=None):
+    """``(url, process)`` of an emulator started for these tests.
+
+    ``options``: its contract options, by default ``--contracts`` with
+    ``EBAY_CONTRACTS_DIR`` or ``../shared/ebay-contracts``; without contracts
+    the emulator refuses to start (it never runs unchecked for these tests).
+    """
     port_file = tempfile.NamedTemporaryFile(delete=False)
     port_file.close()
     os.unlink(port_file.name)
@@ -41,27 +47,51 @@ def _start_own_emulator():
         "--port-file",
         port_file.name,
     ]
-    contracts = (
-        os.environ.get("EBAY_CONTRACTS_DIR")
-        or REPO_DIR.parent / "shared" / "ebay-contracts"
-    )
-    if Path(contracts).is_dir():
-        cmd += ["--contracts", str(contracts)]
-    proc = subprocess.Popen(cmd, cwd=REPO_DIR, stdout=subprocess.DEVNULL)
+    if options is None:
+        contracts = (
+            os.environ.get("EBAY_CONTRACTS_DIR")
+            or REPO_DIR.parent / "shared" / "ebay-contracts"
+        )
+        options = ["--contracts", str(contracts)]
+    cmd += options
+    # Its log (a line per request) goes to a file: a pipe nobody reads
+    # would fill and stall it.
+    log = tempfile.NamedTemporaryFile(prefix="ebay-emulator-", suffix=".log")
+    proc = subprocess.Popen(cmd, cwd=REPO_DIR, stdout=subprocess.DEVNULL, stderr=log)
     atexit.register(proc.terminate)
     for _i in range(100):
         if os.path.exists(port_file.name) and Path(port_file.name).read_text().strip():
-            return f"http://127.0.0.1:{Path(port_file.name).read_text().strip()}"
+            port = Path(port_file.name).read_text().strip()
+            return f"http://127.0.0.1:{port}", proc
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"the eBay emulator did not start: {Path(log.name).read_text()}"
+            )
         time.sleep(0.1)
     raise RuntimeError("the eBay emulator did not start")
 
 
+def checked(url):
+    """``url`` once its emulator says it checks against eBay's contracts.
+
+    Every test asserts "no contract violation"; against an emulator started
+    with --no-contracts that proves nothing, so the tests refuse to run,
+    whoever started the emulator.
+    """
+    health = requests.get(f"{url}/_emulator/health", timeout=10).json()
+    if not health.get("checked") or not health.get("contracts"):
+        raise RuntimeError(
+            f"the eBay emulator at {url} does not check requests and answers "
+            f"against eBay's contracts ({health}): the tests refuse to run"
+        )
+    return url
+
+
 def emulator_url():
-    url = os.environ.get("EBAY_EMULATOR_URL")
-    if url:
-        return url.rstrip("/")
     if "url" not in _started:
-        _started["url"] = _start_own_emulator()
+        url = os.environ.get("EBAY_EMULATOR_URL")
+        url = url.rstrip("/") if url else start_emulator_process()[0]
+        _started["url"] = checked(url)
     return _started["url"]
 
 
@@ -202,7 +232,16 @@ class EmulatorMixin:
 
     def _assert_no_contract_violation(self):
         violations = self.emulator.violations()
-        self.assertEqual(violations, [], "requests broke eBay's contracts")
+        self.assertEqual(
+            violations,
+            [],
+            "requests or the emulator's answers broke eBay's contracts:\n"
+            + "\n".join(
+                f"{v['side']} {v['method']} {v['path']} ({v['operation']}): "
+                f"{v['reason']}"
+                for v in violations
+            ),
+        )
 
 
 class AccountMixin:

@@ -35,20 +35,34 @@ def contracts_dir():
 @pytest.fixture(scope="session")
 def emulator(contracts_dir):
     handle = start_emulator(contracts_dir=contracts_dir)
+    health = requests.get(f"{handle.url}/_emulator/health", timeout=5).json()
+    if not health.get("checked") or not health.get("contracts"):
+        handle.stop()
+        pytest.fail(f"the emulator runs without eBay's contracts: {health}")
     yield handle
     handle.stop()
 
 
 @pytest.fixture
 def emu(emulator):
-    """``(url, session)`` of a freshly reset emulator with one app."""
+    """``(url, session)`` of a freshly reset emulator with one app.
+
+    Every test ends with no contract violation left, by requests or by the
+    emulator's answers: a test that provokes one on purpose takes it
+    (``EmuClient.take_violations``) and asserts what it is.
+    """
     session = requests.Session()
     session.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
     session.post(
         f"{emulator.url}/_emulator/apps", json=APP, timeout=5
     ).raise_for_status()
     yield emulator.url, session
+    left = session.get(f"{emulator.url}/_emulator/violations", timeout=5).json()
     session.close()
+    assert left["violations"] == [], "eBay's contracts were broken:\n" + "\n".join(
+        f"{v['side']} {v['method']} {v['path']} ({v['operation']}): {v['reason']}"
+        for v in left["violations"]
+    )
 
 
 @pytest.fixture

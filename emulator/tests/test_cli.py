@@ -1,9 +1,9 @@
 """``python3 -m emulator``: arguments, the start line, the port file."""
 
 import argparse
+import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -88,7 +88,6 @@ def test_command_line(tmp_path, contracts_dir):
 
 
 def test_command_line_refuses_a_bad_app():
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "emulator", "--port", "0", "--app", "nope"],
         cwd=REPO_DIR,
@@ -98,4 +97,52 @@ def test_command_line_refuses_a_bad_app():
         timeout=30,
     )
     assert done.returncode == 2 and "--app needs" in done.stderr
-    assert time.monotonic() - started < 30
+
+
+def test_command_line_refuses_to_run_without_contracts(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator", "--port", "0"],
+        cwd=REPO_DIR,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+        env=_env(EBAY_CONTRACTS_DIR=str(tmp_path / "missing")),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "No eBay contracts found" in done.stderr
+    assert "--no-contracts" in done.stderr and done.stdout == ""
+
+
+def test_no_contracts_flag_runs_unchecked_loudly(tmp_path):
+    port_file = tmp_path / "port"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--no-contracts",
+        ],
+        cwd=REPO_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(EBAY_CONTRACTS_DIR=str(tmp_path / "missing")),
+    )
+    try:
+        assert process.stdout.readline().startswith("eBay emulator listening on")
+        url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+        health = requests.get(f"{url}/_emulator/health", timeout=5).json()
+        assert health["checked"] is False and health["contracts"] == 0
+    finally:
+        process.terminate()
+        _out, err = process.communicate(timeout=10)
+    assert "RUNS WITHOUT eBay's CONTRACTS (--no-contracts)" in err
+
+
+def _env(**values):
+    return dict(os.environ, **values)

@@ -6,12 +6,13 @@ import pytest
 import requests
 from emu_client import API_SCOPE, USER_PATH
 
-from emulator import start_emulator
+from emulator import ContractsMissing, start_emulator
 
 
 def test_health_counts_the_operations(client):
     health = client.control("GET", "health")
     assert health["ok"] is True and health["contracts"] > 150
+    assert health["checked"] is True
 
 
 def test_reset_forgets_apps_tokens_and_logs(client):
@@ -107,19 +108,26 @@ def test_command_line_apps_survive_a_reset(contracts_dir):
         assert answer.status_code == 200
 
 
-def test_without_contracts_nothing_is_checked(tmp_path, caplog):
+def test_without_contracts_it_refuses_to_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("EBAY_CONTRACTS_DIR", str(tmp_path / "missing"))
+    for folder in (str(tmp_path / "missing"), None, str(tmp_path)):
+        with pytest.raises(ContractsMissing):
+            start_emulator(contracts_dir=folder)
+
+
+def test_no_contracts_runs_unchecked_and_says_so(caplog):
     caplog.set_level(logging.WARNING)
-    with start_emulator(contracts_dir=str(tmp_path / "missing")) as handle:
-        assert "NOT checked" in caplog.text
+    with start_emulator(no_contracts=True) as handle:
+        assert "RUNS WITHOUT eBay's CONTRACTS" in caplog.text
         health = requests.get(f"{handle.url}/_emulator/health", timeout=5).json()
-        assert health == {"ok": True, "contracts": 0}
+        assert health == {"ok": True, "checked": False, "contracts": 0}
         unknown = requests.get(f"{handle.url}/sell/inventory/v1/nothing", timeout=5)
         assert unknown.status_code == 404
         violations = requests.get(f"{handle.url}/_emulator/violations", timeout=5)
-        assert violations.json()["count"] == 0
+        assert violations.json()["count"] == 0  # nothing is checked
 
 
-@pytest.mark.parametrize("path", ["nothing", "calls?path=("])
-def test_unknown_control_calls(client, path):
+@pytest.mark.parametrize(("path", "status"), [("nothing", 404), ("calls?path=(", 400)])
+def test_unknown_control_calls(client, path, status):
     answer = client.session.get(f"{client.url}/_emulator/{path}", timeout=5)
-    assert answer.status_code in (400, 404)
+    assert answer.status_code == status

@@ -1,6 +1,9 @@
 """OAuth over real HTTP: the consent page and the token endpoint."""
 
-from emu_client import API_SCOPE, APP, SCOPES, USER_PATH
+from emu_client import API_SCOPE, APP, SCOPES, TOKEN_PATH, USER_PATH
+
+from emulator import oauth_contract
+from emulator.routes import Headers, Request
 
 
 # -- consent page -----------------------------------------------------------------
@@ -57,7 +60,20 @@ def test_consent_page_refuses_bad_requests(client):
     assert 'id="ebay-emulator-error"' in wrong_runame.text
     unknown_scope = client.consent_page(scope=f"{API_SCOPE}/not.a.scope")
     assert unknown_scope.status_code == 400 and "not.a.scope" in unknown_scope.text
+    # Refusals of well-formed requests are eBay's answers, not violations ...
+    assert client.take_violations() == []
+    # ... a response_type eBay does not document is one.
     assert client.consent_page(response_type="token").status_code == 400
+    [violation] = client.take_violations()
+    assert violation["side"] == "request" and violation["path"] == "/oauth2/authorize"
+    assert "response_type must be one of ['code'], not 'token'" in violation["reason"]
+    missing = client.session.get(f"{client.url}/oauth2/authorize?client_id=app")
+    assert missing.status_code == 400
+    [violation] = client.take_violations()
+    assert violation["reason"] == (
+        "missing required query parameter redirect_uri; missing required query "
+        "parameter response_type; missing required query parameter scope"
+    )
     answer = client.session.post(
         f"{client.url}/oauth2/authorize/decide",
         data={"ticket": "forged", "decision": "accept"},
@@ -128,11 +144,21 @@ def test_expired_code_wrong_runame_and_other_client(client):
     )
     stolen = client.session.post(
         f"{client.url}/identity/v1/oauth2/token",
-        data={"grant_type": "authorization_code", "code": params["code"]},
+        data={
+            "grant_type": "authorization_code",
+            "code": params["code"],
+            "redirect_uri": "ru",
+        },
         auth=("other", "other-secret"),
         timeout=5,
     )
     assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+    no_runame = client.token(grant_type="authorization_code", code=params["code"])
+    assert no_runame.status_code == 400
+    [violation] = client.take_violations()
+    assert violation["reason"] == (
+        "missing required form field redirect_uri for grant_type authorization_code"
+    )
 
 
 # -- refresh token ---------------------------------------------------------------
@@ -245,6 +271,12 @@ def test_client_authentication_and_bad_requests(client):
     )
     assert garbled.status_code == 401
 
+    # A wrong secret is a refusal, no violation; a missing or garbled Basic
+    # header breaks eBay's documented form.
+    assert [v["reason"] for v in client.take_violations()] == [
+        "Authorization must be Basic base64(client_id:client_secret)"
+    ] * 2
+
     assert client.token().json()["error"] == "invalid_request"
     assert client.token(grant_type="password").json()["error"] == (
         "unsupported_grant_type"
@@ -256,6 +288,13 @@ def test_client_authentication_and_bad_requests(client):
         timeout=5,
     )
     assert as_json.status_code == 400 and as_json.json()["error"] == "invalid_request"
+    reasons = [v["reason"] for v in client.take_violations()]
+    assert "grant_type must be one of" in reasons[0]  # no form at all
+    assert reasons[1].endswith("not 'password'")
+    assert reasons[2].startswith(
+        "Content-Type 'application/json' is not application/x-www-form-urlencoded"
+    )
+    assert len(reasons) == 3
 
 
 def test_access_token_ttl_is_configurable(client):
@@ -270,3 +309,57 @@ def test_access_token_ttl_is_configurable(client):
         grant_type="refresh_token", refresh_token=tokens["refresh_token"]
     )
     assert refreshed.status_code == 200
+
+
+# -- the written-down contract of the OAuth endpoints -----------------------------
+def _token_request(grant_type):
+    return Request(
+        "POST",
+        TOKEN_PATH,
+        {},
+        Headers({"Content-Type": "application/x-www-form-urlencoded"}),
+        b"",
+        None,
+        form={"grant_type": grant_type},
+    )
+
+
+def test_token_answers_are_checked_against_ebays_documented_form():
+    req = _token_request("client_credentials")
+    good = {
+        "access_token": "v^1.1#x",
+        "expires_in": 7200,
+        "token_type": "Application Access Token",
+    }
+    assert oauth_contract.check_answer(req, 200, good) == []
+    # A user token's fields in an application token's answer, a wrong type.
+    extra = oauth_contract.check_answer(req, 200, dict(good, refresh_token="r"))
+    assert extra == [
+        (
+            "answer HTTP 200 answer: Additional properties are not allowed "
+            "('refresh_token' was unexpected)"
+        )
+    ]
+    wrong_type = dict(good, token_type="User Access Token")
+    assert oauth_contract.check_answer(req, 200, wrong_type) == [
+        "answer HTTP 200 token_type: 'Application Access Token' was expected"
+    ]
+    # Errors are RFC 6749's; the statuses the endpoint gives, and outages.
+    refusal = {"error": "invalid_scope", "error_description": "no"}
+    assert oauth_contract.check_answer(req, 400, refusal) == []
+    assert oauth_contract.check_answer(req, 400, {"errors": []}) != []
+    assert oauth_contract.check_answer(req, 404, refusal) == [
+        "answer HTTP 404 is not one the token endpoint gives"
+    ]
+    assert oauth_contract.check_answer(req, 503, {"errors": []}) == []
+
+
+def test_every_token_answer_of_a_session_matches(client):
+    """Each grant's real answers pass the check (the fixture asserts that no
+    violation was recorded), and the call log shows each grant was made."""
+    tokens = client.user_tokens()
+    client.token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    client.app_token()
+    grants = [c["body"]["grant_type"] for c in client.calls(path="oauth2/token$")]
+    assert grants == ["authorization_code", "refresh_token", "client_credentials"]
+    assert client.violations() == []

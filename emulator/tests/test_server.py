@@ -109,3 +109,19 @@ def test_many_parallel_connections(client):
 
     with ThreadPoolExecutor(40) as pool:
         assert set(pool.map(hit, range(40))) == {200}
+
+
+def test_a_handler_crash_answers_500_and_is_a_violation(client, emulator):
+    """eBay may answer 500, but the emulator's own bug must not pass for one."""
+    from emulator.inventory_api import inv
+
+    token = client.user_tokens()["access_token"]
+    with emulator.state.lock:
+        inv(emulator.state)["items"]["A"] = {"sku": "A"}
+        inv(emulator.state)["offers"]["broken"] = None  # not an offer
+    answer = client.call("GET", "/sell/inventory/v1/offer", token, params={"sku": "A"})
+    assert answer.status_code == 500
+    assert answer.json()["errors"][0]["errorId"] == 25001
+    [violation] = client.take_violations()
+    assert violation["side"] == "answer" and violation["operation"] == "getOffers"
+    assert violation["reason"] == "the emulator's handler failed"
