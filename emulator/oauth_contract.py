@@ -111,9 +111,9 @@ TOKEN_ERROR = {
     "additionalProperties": False,
 }
 TOKEN_ERROR_STATUSES = {400, 401}
-# Outages and throttling the fault injection answers with (see
-# contracts.PLATFORM_STATUSES); their bodies are the gateway's, not OAuth's.
-TOKEN_PLATFORM_STATUSES = {429, 500, 503}
+# Outages and throttling, which the fault injection answers with on either
+# endpoint (see contracts.PLATFORM_STATUSES); their bodies are the gateway's.
+PLATFORM_STATUSES = {429, 500, 503}
 
 _VALIDATORS = {
     grant: Draft202012Validator(schema) for grant, schema in TOKEN_ANSWERS.items()
@@ -191,6 +191,8 @@ def _basic_credentials(header):
 
 def check_answer(req, status, body):
     """The ways an OAuth answer breaks eBay's documented form (empty if none)."""
+    if status in PLATFORM_STATUSES:
+        return []
     if req.path == CONSENT_PATH:
         if status not in CONSENT_STATUSES:
             return [f"answer HTTP {status} is not one the consent page gives"]
@@ -198,8 +200,6 @@ def check_answer(req, status, body):
             return [f"answer HTTP {status} of the consent page is not HTML"]
         return []
     if req.path != TOKEN_PATH:
-        return []
-    if status in TOKEN_PLATFORM_STATUSES:
         return []
     label = f"answer HTTP {status}"
     if status == 200:

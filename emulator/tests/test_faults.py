@@ -139,3 +139,16 @@ def test_latency_is_added_to_ebay_calls_only(client, user_token):
 def test_bad_faults_are_refused(client, fault):
     answer = client.session.post(f"{client.url}/_emulator/faults", json=fault)
     assert answer.status_code == 400 and answer.json()["error"]
+
+
+def test_faulted_answers_are_no_violations(client, user_token):
+    """A fault the test asked for is a deliberate outage, on any eBay path."""
+    for path in ("^/oauth2/authorize$", f"^{TOKEN_PATH}$", "^/commerce/identity/"):
+        client.fault(path=path, kind="503")
+    assert client.consent_page().status_code == 503
+    assert (
+        client.token(grant_type="client_credentials", scope=API_SCOPE).status_code
+        == 503
+    )
+    assert client.call("GET", USER_PATH, user_token).status_code == 503
+    assert client.violations() == []
