@@ -1,11 +1,18 @@
-from datetime import timedelta
-
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..ebay import EbayAuthError
-from .test_health import CLIENT_LOGGER, GET_ORDERS, _set, ago
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .test_health import (
+    ACCOUNT_LOGGER,
+    AUTH_LOGGER,
+    CLIENT_LOGGER,
+    GET_ORDERS,
+    _set,
+    ago,
+)
+from .test_listing import revoke_and_poll
 from .test_stock_push import StockPushCase
 
 ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
@@ -121,27 +128,31 @@ class TestAlerts(StockPushCase):
         self._assert_cleared(alert)
         self.assertIn("ignored by", alert.clear_reason)
 
+    @mute_logger(CLIENT_LOGGER, AUTH_LOGGER, ACCOUNT_LOGGER)
     def test_revoked_authorisation_alerts_once_and_clears_on_reconnect(self):
+        listing = self._published()
         before = self.account.message_ids
-        self.emulator.revoke()
-        self.Token = self.env["ebay.token"]
-        self.Token._store(
-            self.account,
-            "user_access",
-            "expired-token",
-            fields.Datetime.now() - timedelta(seconds=1),
+        # eBay refuses the refresh token: the poll that meets it raises it.
+        revoke_and_poll(self, self.account)
+        calls = len(self.emulator.calls())
+        # Every later cron and job meets the same cause: still one alert, and
+        # nothing more reaches eBay.
+        with trap_jobs() as trap:
+            self.env["ebay.account"]._cron_poll_orders()
+        self.assertFalse(
+            [j for j in trap.enqueued_jobs if j.recordset == self.account],
+            "no poll for an account that needs re-authorisation",
         )
-        for _i in range(2):
-            try:
-                self.account._get_user_access_token(force_refresh=True)
-            except EbayAuthError:
-                pass
-            self.account.state = "connected"  # let the second try reach eBay
-        self.account.state = "reauth"
-        self.account._check_alerts()  # the cron agrees: still the same alert
+        self._set_stock(self.product, 5)
+        self.assertTrue(self._perform_pushes())
+        self.assertIn("connect it again", listing.push_error)
+        self.env["ebay.account"]._cron_check_alerts()
+        self.env["ebay.account"]._cron_check_alerts()
+        self.assertEqual(len(self.emulator.calls()), calls, "nothing sent to eBay")
         alert = self._assert_fired_once("token_revoked", before)
+        self.assertEqual(self.account.state, "reauth")
         # No token text in what managers read.
-        refresh = self.Token._read_secret(self.account, "user_refresh")[0]
+        refresh = self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0]
         self.assertNotIn(
             refresh, alert.note + " ".join(alert.activity_ids.mapped("note"))
         )

@@ -7,8 +7,10 @@ import pytz
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
+from ..ebay import payloads
 from ..models.ebay_listing import REVISIONS_PER_DAY
 from .common import EbayCase
+from .test_order_import import OrderCase
 
 FIGURE_FIELDS = {
     "live": "dashboard_live_count",
@@ -309,67 +311,49 @@ class TestDashboard(EbayCase):
 
 
 @tagged("post_install", "-at_install")
-class TestImportDelay(EbayCase):
+class TestImportDelay(OrderCase):
     """The import time is set for orders claimed by the raw INSERT too."""
 
-    def setUp(self):
-        super().setUp()
-        warehouse = self.env.ref("stock.warehouse0")
-        self.account = self._connect(self._new_account(warehouse_id=warehouse.id))
-        self.product = self.env["product.product"].create(
-            {"name": "Delay mug", "default_code": "DELAY-1", "list_price": 5}
-        )
-
-    def _payload(self, order_id, sku, sold_minutes_ago):
-        sold = fields.Datetime.now().replace(microsecond=0) - timedelta(
-            minutes=sold_minutes_ago
-        )
-        stamp = sold.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        return {
-            "orderId": order_id,
-            "creationDate": stamp,
-            "lastModifiedDate": stamp,
-            "orderPaymentStatus": "PAID",
-            "orderFulfillmentStatus": "NOT_STARTED",
-            "buyer": {"username": "delay_buyer"},
-            "pricingSummary": {"total": {"value": "5.0", "currency": "USD"}},
-            "lineItems": [
-                {
-                    "lineItemId": f"{order_id}-1",
-                    "sku": sku,
-                    "quantity": 1,
-                    "lineItemCost": {"value": "5.0", "currency": "USD"},
-                }
-            ],
-        }
+    def _sold_minutes_ago(self, minutes, sku):
+        """A buyer's order placed on eBay ``minutes`` ago (eBay's clock)."""
+        self.emulator.advance(-minutes * 60)
+        try:
+            return self._buy([{"sku": sku, "quantity": 1}])
+        finally:
+            self.emulator.advance(minutes * 60)
 
     def test_imported_order_gets_its_delay(self):
         before = fields.Datetime.now().replace(microsecond=0)
-        order = self.env["ebay.order"]._import_payload(
-            self.account, self._payload("DELAY-ORDER", "DELAY-1", 90)
-        )
+        self._sold_minutes_ago(90, "MUG-1")
+        self._poll()
+        order = self._orders()
         self.assertEqual(order.state, "imported")
         self.assertGreaterEqual(order.imported_at, before)
         self.assertAlmostEqual(order.import_delay_minutes, 90, delta=1)
         self.assertEqual(self.account.dashboard_order_count, 1)
         self.assertAlmostEqual(self.account.dashboard_order_delay, 90, delta=1)
-        # A replay applies changes but keeps the first import time.
+        # Seen again (the next poll's overlap, a refresh): the changes are
+        # applied, the first import time stays.
         first = order.imported_at
-        self.env["ebay.order"]._import_payload(
-            self.account, self._payload("DELAY-ORDER", "DELAY-1", 90)
-        )
+        self._poll()
+        order.action_refresh_from_ebay()
         self.assertEqual(order.imported_at, first)
 
     def test_flagged_order_counts_when_its_retry_imports_it(self):
-        Order = self.env["ebay.order"]
-        order = Order._import_payload(
-            self.account, self._payload("LATE-ORDER", "NOT-YET", 600)
-        )
+        # Listed on eBay outside Odoo: Odoo knows no product with this SKU.
+        api = self._api()
+        data = self.mug._ebay_listings_for(self.account)._listing_data()
+        data.sku = "NOT-YET"
+        api.create_or_replace_inventory_item("NOT-YET", payloads.inventory_item(data))
+        api.publish_offer(api.create_offer(payloads.offer(data))["offerId"])
+        self._sold_minutes_ago(600, "NOT-YET")
+        self._poll()
+        order = self._orders()
         self.assertEqual(order.state, "flagged")
         self.assertFalse(order.imported_at)
         self.assertEqual(order.import_delay_minutes, 0.0)
         self.assertEqual(self.account.dashboard_order_count, 0)
-        self.product.default_code = "NOT-YET"
+        self._product("NOT-YET", "Not yet", 1)
         order.action_retry()
         self.assertEqual(order.state, "imported")
         self.assertTrue(order.imported_at)

@@ -2,9 +2,13 @@
 
 Real listing jobs run against the emulator with injected faults: one SKU is
 throttled (429) until it gives up, another meets a 500 on publish and goes
-live on its retry, and a buyer's order is imported.  The tour then reads the
-account's card and follows two figures to the records behind them.
+live on its retry, and a buyer's order is imported 90 minutes after the sale.
+The tour then reads the account's card, follows figures to the records
+behind them and checks that the graphs show what those records say.
 """
+
+import json
+from urllib.parse import quote
 
 from odoo.tests import tagged
 
@@ -13,6 +17,8 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..models.ebay_listing import MAX_TRIES
 from .common import EbayHttpCase
 from .test_listing import SellerMixin
+
+DELAY_MINUTES = 90
 
 
 @tagged("post_install", "-at_install")
@@ -47,6 +53,8 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
         self.assertEqual(selling.state, "queued", "a 500 is retried")
         self._run(selling)
         self.assertEqual(selling.state, "published", selling.last_error)
+        # Sold on eBay 90 minutes before Odoo imports it.
+        self.emulator.advance(-DELAY_MINUTES * 60)
         self.emulator._call(
             "POST",
             "purchase",
@@ -55,7 +63,10 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
                 "buyer": {"username": "dash_buyer"},
             },
         )
+        self.emulator.advance(DELAY_MINUTES * 60)
         self.account._job_poll_orders()
+        [order] = self.account.order_ids
+        self.assertAlmostEqual(order.import_delay_minutes, DELAY_MINUTES, delta=1)
 
         # What the card must show, read from the records themselves.
         Attempt = self.env["ebay.publish.attempt"]
@@ -81,10 +92,28 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
         self.assertLess(account.dashboard_success_rate, 100.0)
         self.assertGreater(account.dashboard_success_rate, 0.0)
 
+        # The tour must find these in the card and in the graphs.
+        states = dict(Attempt._fields["state"].selection)
+        calls = Attempt.search([("account_id", "=", account.id)])
+        expected = {
+            "failed_calls": len(failed_calls),
+            # Stacked bars per outcome, and the graph's line of their sum.
+            "calls_by_state": dict(
+                {
+                    states[state]: len(calls.filtered(lambda c, s=state: c.state == s))
+                    for state in sorted(set(calls.mapped("state")))
+                },
+                Sum=len(calls),
+            ),
+            "delay_label": order._fields["import_delay_minutes"].string,
+            "delay_minutes": round(order.import_delay_minutes, 1),
+        }
+        self.assertEqual(set(expected["calls_by_state"]), {"Success", "Failed", "Sum"})
         self.start_tour(
             "/odoo/action-sale.action_quotations_with_onboarding",
             "marketplace_connector_dashboard_tour",
             login="admin",
+            cookies={"ebay_dashboard_expected": quote(json.dumps(expected))},
         )
         # The tour only reads: nothing it clicked changed the records.
         failing.invalidate_recordset()

@@ -86,14 +86,21 @@ class TestListingDeadLetters(ListingCase):
 
     def test_requeue_of_a_resolved_letter_is_refused(self):
         listing = self._listing()
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        policy = self.account.fulfillment_policy_id
+        good_policy_id = policy.policy_id
+        policy.policy_id = "999999"
         listing.action_publish()
         self._run(listing)
         letter = _letters(self.env, listing)
         letter.action_ignore()
         letter.action_ignore()  # twice in bulk: no error, no change
         self.assertEqual(letter.state, "ignored")
-        self.env["ebay.dead.letter"]._report_recoveries(listing)
+        # The seller fixes the policy and publishes again from the listing:
+        # it goes live, and that resolves the letter it had.
+        policy.policy_id = good_policy_id
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(listing.state, "published", listing.last_error)
         self.assertEqual(letter.state, "resolved")
         with self.assertRaisesRegex(Exception, "Only open or ignored"):
             letter.action_requeue()

@@ -7,6 +7,7 @@ from odoo.tools import mute_logger
 from ..models.ebay_listing import REVISIONS_PER_DAY
 from ..models.res_config_settings import PARAM_PREFIX
 from .common import AccountMixin, EmulatorMixin
+from .test_listing import revoke_and_poll
 from .test_stock_push import StockPushCase
 
 GET_ORDERS = "^/sell/fulfillment/v1/order$"
@@ -55,19 +56,15 @@ class TestHealthReport(StockPushCase):
             report["stock_push"], {"status": "ok", "waiting": 0, "oldest_wait": False}
         )
 
-    @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER)
+    @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER, CLIENT_LOGGER)
     def test_token_statuses(self):
         _set(self.env, "token_warning_days", 600)  # the consent lasts 18 months
         self.assertEqual(self._report()["tokens"]["status"], "expiring")
         self.assertTrue(self._report()["healthy"], "a warning, not an outage")
         _set(self.env, "token_warning_days", 14)
         self.assertEqual(self._report()["tokens"]["status"], "ok")
-        self.emulator.revoke()
-        # Not assertRaises: its savepoint rollback would hide the new state.
-        try:
-            self.account._get_user_access_token(force_refresh=True)
-        except Exception:
-            pass
+        # The seller withdraws the consent on eBay; the next job learns it.
+        revoke_and_poll(self, self.account)
         report = self._report()
         self.assertEqual(report["tokens"]["status"], "revoked")
         self.assertFalse(report["healthy"])
@@ -238,14 +235,15 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
         self.assertNotIn(self.NAME, response.text)
         self._assert_anonymous_view(response)
 
+    @mute_logger(CLIENT_LOGGER)
     def test_manager_sees_names_and_details(self):
         self.account._job_poll_orders()
-        # Failing for two hours: past the threshold.
-        self.account.write(
-            {
-                "order_poll_error": "eBay answered HTTP 503",
-                "last_order_poll": ago(hours=2),
-            }
+        # Two hours later (the last good poll moved back), eBay fails the poll.
+        self.account.last_order_poll = ago(hours=2)
+        self.emulator.fault(GET_ORDERS, "503", times=1)
+        self.account._job_poll_orders()
+        self.assertEqual(
+            [c["status"] for c in self.emulator.calls(path=GET_ORDERS)], [200, 503]
         )
         self.authenticate("admin", "admin")
 
@@ -258,7 +256,9 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
         )
         self.assertEqual(entry["order_import"], "failing")
         details = entry["details"]
-        self.assertEqual(details["order_error"], "eBay answered HTTP 503")
+        # What the poll made of eBay's answer: its error id, for the manager.
+        self.assertIn("eBay error 30500", details["order_error"])
+        self.assertEqual(details["order_error"], self.account.order_poll_error)
         self.assertEqual(
             details["refresh_expires_at"],
             self.account.refresh_token_expires_at.isoformat() + "Z",
@@ -270,14 +270,10 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
         for secret in self._secrets():
             self.assertNotIn(secret, response.text)
 
-    @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER)
+    @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER, CLIENT_LOGGER)
     def test_revoked_account_answers_503(self):
-        self.emulator.revoke()
-        try:
-            self.account._get_user_access_token(force_refresh=True)
-        except Exception:
-            pass
-        self.assertEqual(self.account.state, "reauth")
+        self.assertEqual(self._get().status_code, 200)
+        revoke_and_poll(self, self.account)
         response = self._get()
         self.assertEqual(response.status_code, 503)
         body = response.json()

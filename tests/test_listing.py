@@ -1,5 +1,6 @@
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -12,11 +13,24 @@ IMAGE = "https://i.example.com/shirt.jpg"
 INVENTORY = "^/sell/inventory/v1/"
 
 
+def revoke_and_poll(case, account):
+    """The seller withdraws Odoo's access on eBay; the next order poll meets
+    eBay's refusal of the refresh token.  The state comes from the code."""
+    case.emulator.revoke()
+    account._job_poll_orders()
+    refreshes = case.emulator.token_calls("refresh_token")
+    case.assertEqual(
+        [c["status"] for c in refreshes][-1:], [400], "eBay refused the refresh"
+    )
+    case.assertEqual(account.state, "reauth")
+    case.assertIn("invalid_grant", account.order_poll_error)
+
+
 class SellerMixin:
     """A connected account set up to list: policies, location, a product."""
 
-    def _seller_account(self, **values):
-        """A connected account with its policies and location on eBay."""
+    def _seller_warehouse(self):
+        """The main warehouse, with the address eBay needs for a location."""
         warehouse = self.env.ref("stock.warehouse0")
         warehouse.partner_id.write(
             {
@@ -25,7 +39,16 @@ class SellerMixin:
                 "city": "San Jose",
             }
         )
+        return warehouse
+
+    def _seller_account(self, **values):
+        """A connected account with its policies and location on eBay."""
+        warehouse = self._seller_warehouse()
         account = self._connect(self._new_account(warehouse_id=warehouse.id, **values))
+        return self._set_up_seller(account)
+
+    def _set_up_seller(self, account):
+        """Business policies, the policies themselves and the location."""
         account.action_opt_in_business_policies()
         for kind in ("fulfillment", "payment", "return"):
             self.env["ebay.policy"].create(
@@ -90,10 +113,14 @@ class TestSellerSetup(ListingCase):
         )
         self.assertEqual(location["location"]["address"]["postalCode"], "95125")
         # Opting in and creating the location again are harmless.
+        key = self.account.merchant_location_key
+        policy_ids = self.account.policy_ids.mapped("policy_id")
         self.account.action_opt_in_business_policies()
         self.account.action_create_location()
         self.account.action_sync_policies()
         self.assertEqual(len(self.account.policy_ids), 3)
+        self.assertEqual(self.account.policy_ids.mapped("policy_id"), policy_ids)
+        self.assertEqual(self.account.merchant_location_key, key)
 
 
 class TestPublish(ListingCase):
@@ -284,14 +311,21 @@ class TestPublish(ListingCase):
         self.assertEqual(listing.state, "published")
         self.assertEqual(len(self._api().get_offers(listing.sku)["offers"]), 1)
 
+    @mute_logger(
+        "odoo.addons.marketplace_connector.ebay.client",
+        "odoo.addons.marketplace_connector.ebay.auth",
+        "odoo.addons.marketplace_connector.models.ebay_account",
+    )
     def test_account_needing_reauthorisation_stops_listing_calls(self):
         listing = self._listing()
         listing.action_publish()
-        self.account.state = "reauth"
+        revoke_and_poll(self, self.account)
+        token_calls = len(self.emulator.token_calls())
         self._run(listing)
         self.assertEqual(listing.state, "error")
         self.assertIn("connect it again", listing.last_error)
         self.assertFalse(self.emulator.calls(path=INVENTORY))
+        self.assertEqual(len(self.emulator.token_calls()), token_calls)
 
 
 class TestLifecycle(ListingCase):
@@ -408,8 +442,15 @@ class TestFeesAndAspects(ListingCase):
             listing.aspect_ids.create(
                 {"listing_id": listing.id, "name": name, "value": value}
             )
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(listing.state, "published", listing.last_error)
+        # What eBay received: one value per aspect, trimmed, inner spaces
+        # collapsed ("Blue " and "blue" would be two values eBay refuses).
+        item = self._api().get_inventory_item(listing.sku)
         self.assertEqual(
-            listing._aspects(), {"Color": ["Blue"], "Material": ["Cotton blend"]}
+            item["product"]["aspects"],
+            {"Color": ["Blue"], "Material": ["Cotton blend"]},
         )
 
 

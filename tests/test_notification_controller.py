@@ -15,6 +15,7 @@ from .common import EbayHttpCase
 from .test_listing import SellerMixin
 
 CONTROLLER_LOGGER = "odoo.addons.marketplace_connector.controllers.notification"
+NOTIFICATION_API = "/commerce/notification/v1"
 
 
 @tagged("post_install", "-at_install")
@@ -101,14 +102,36 @@ class TestNotifications(SellerMixin, EbayHttpCase):
         ).encode()
 
     # -- tests ----------------------------------------------------------------------
-    def test_setup_answered_ebays_challenge(self):
-        self.assertTrue(self.account.notification_destination_id)
-        self.assertEqual(
-            self.account.notification_subscriptions,
-            "MARKETPLACE_ACCOUNT_DELETION,ORDER_CONFIRMATION",
+    def _created_on_ebay(self):
+        """(destinations, subscribed topics) that eBay created, from its log."""
+        destinations = [
+            c
+            for c in self.emulator.calls(path=f"^{NOTIFICATION_API}/destination$")
+            if c["method"] == "POST" and c["status"] == 201
+        ]
+        topics = sorted(
+            c["body"]["topicId"]
+            for c in self.emulator.calls(path=f"^{NOTIFICATION_API}/subscription$")
+            if c["method"] == "POST" and c["status"] == 201
         )
-        # Setting up again creates nothing new on eBay.
+        return len(destinations), topics
+
+    def test_setup_answered_ebays_challenge(self):
+        destination = self.account.notification_destination_id
+        self.assertTrue(destination)
+        topics = ["MARKETPLACE_ACCOUNT_DELETION", "ORDER_CONFIRMATION"]
+        self.assertEqual(self.account.notification_subscriptions, ",".join(topics))
+        self.assertEqual(self._created_on_ebay(), (1, topics))
+        # Setting up again creates nothing new, on eBay or in Odoo.
         self.account.action_setup_notifications()
+        self.assertEqual(self._created_on_ebay(), (1, topics))
+        self.assertEqual(self.account.notification_destination_id, destination)
+        self.assertEqual(self.account.notification_subscriptions, ",".join(topics))
+        # And what was set up works: eBay's push reaches this Odoo once.
+        order = self._buy()
+        inbox = self._inbox()
+        self.assertEqual(len(inbox), 1)
+        self.assertEqual(json.loads(inbox.data), {"orderId": order["orderId"]})
 
     @mute_logger(CONTROLLER_LOGGER)
     def test_duplicate_notifications_and_a_poll_give_one_sale_order(self):
@@ -122,7 +145,11 @@ class TestNotifications(SellerMixin, EbayHttpCase):
         )
         self.assertEqual(staged.state, "imported")
         self.account._job_poll_orders()
-        self.env["ebay.order"]._import_payload(self.account, order)
+        # eBay confirms the same order again later, in a new notification.
+        self.emulator._call("POST", "notify", json={"orderId": order["orderId"]})
+        self.assertEqual(len(self._inbox()), 2)
+        self._run_jobs()
+        self.assertEqual(set(self._inbox().mapped("state")), {"done"})
         sales = self.env["sale.order"].search(
             [("client_order_ref", "=", order["orderId"])]
         )

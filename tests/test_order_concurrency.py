@@ -1,124 +1,240 @@
 """A notification and a poll delivering the same order at the same moment
 give one sale order.
 
-Runs outside Odoo's test transaction, with one real connection per thread
-(as two job workers have), so the database decides; records are committed,
-then removed.
+Both are real jobs: the order poll (``_job_poll_orders``, as the cron queues
+it) and the processing of a stored ORDER_CONFIRMATION (``_job_process``),
+each run as queue_job's runner runs a job, in a thread of its own with a
+real database connection of its own, as two job workers do.  So this test
+runs outside Odoo's test transaction: what it commits is removed afterwards.
 """
 
+import json
 import threading
 import unittest
+import uuid
+from contextlib import contextmanager
 
-import psycopg2.errors
+from cryptography.fernet import Fernet
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tests.common import get_db_name
 
-from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.tests.common import trap_jobs
 
-ORDER = {
-    "orderId": "99-00001-00001",
-    "creationDate": "2026-11-20T10:00:00.000Z",
-    "lastModifiedDate": "2026-11-20T10:00:00.000Z",
-    "orderPaymentStatus": "PENDING",
-    "orderFulfillmentStatus": "NOT_STARTED",
-    "buyer": {"username": "race_buyer"},
-    "pricingSummary": {"total": {"value": "5.00", "currency": "USD"}},
-    "cancelStatus": {"cancelState": "NONE_REQUESTED"},
-    "fulfillmentStartInstructions": [
-        {
-            "shippingStep": {
-                "shipTo": {
-                    "fullName": "Race Buyer",
-                    "contactAddress": {
-                        "addressLine1": "1 Main St",
-                        "city": "Austin",
-                        "postalCode": "73301",
-                        "countryCode": "US",
-                        "stateOrProvince": "TX",
-                    },
-                }
-            }
-        }
-    ],
-    "lineItems": [
-        {
-            "lineItemId": "90000001",
-            "sku": "RACE-1",
-            "quantity": 1,
-            "lineItemCost": {"value": "5.00", "currency": "USD"},
-        }
-    ],
-}
+from .common import AccountMixin, Emulator, emulator_url
+from .test_listing import SellerMixin
+
+SKU = "RACE-1"
+GET_ORDERS = "^/sell/fulfillment/v1/order$"
+GET_ORDER = "^/sell/fulfillment/v1/order/[^/]+$"
+# eBay answers each job's read of the order this slowly: both jobs have
+# begun their transaction before either can commit, so they really meet in
+# the database instead of running one after the other.
+SLOW_SECONDS = 2
+# More runs than this and the jobs are not converging: a failure.
+MAX_RUNS = 4
 
 
-class TestConcurrentImport(unittest.TestCase):
+class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
+    CLIENT_ID = "odoo-race-app"
+    RU_NAME = "odoo-race-runame"
+
     def setUp(self):
         self.registry = Registry(get_db_name())
+        self.emulator = Emulator(emulator_url())
+        self.emulator.reset()
+        # A secret for this run only: never a fixture.
+        self.client_secret = Fernet.generate_key().decode()
+        self.emulator.register_app(
+            self.CLIENT_ID,
+            self.client_secret,
+            self.RU_NAME,
+            "http://127.0.0.1/ebay/oauth/callback",
+        )
+        self.account_id = None
+        self.job_uuids = []
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            self.account_id = (
-                env["ebay.account"]
-                .create({"name": "Race seller", "environment": "sandbox"})
-                .id
-            )
-            self.product_id = (
-                env["product.product"]
-                .create({"name": "Race item", "default_code": "RACE-1"})
-                .id
-            )
+            cr.execute("SELECT coalesce(max(id), 0) FROM queue_job")
+            self.last_job_before = cr.fetchone()[0]
         self.addCleanup(self._cleanup)
+        self.addCleanup(self._assert_no_contract_violation)
+        with self._env() as env:
+            partner = env.ref("stock.warehouse0").partner_id
+            self.warehouse_address = {
+                "zip": partner.zip,
+                "country_id": partner.country_id.id,
+                "city": partner.city,
+            }
+            # Committed before the seller set-up: the token refreshes it
+            # triggers run in transactions of their own and must see it.
+            warehouse = self._seller_warehouse()
+            self.account_id = self._new_account(
+                name="Race seller", warehouse_id=warehouse.id
+            ).id
+        with self._env() as env:
+            account = self._connect(env["ebay.account"].browse(self.account_id))
+            self._set_up_seller(account)
+            self.account = account  # SellerMixin works on self.account
+            listing = self._listing(self._product(SKU, "Race item", 5))
+            with trap_jobs():  # run below, as the job would
+                listing.action_publish()
+            self._run(listing)
+            self.assertEqual(listing.state, "published", listing.last_error)
+            del self.account
+
+    @contextmanager
+    def _env(self):
+        """A committed transaction of its own, as ``self.env``."""
+        with self.registry.cursor() as cr:
+            self.env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            try:
+                yield self.env
+            finally:
+                del self.env
+
+    def _assert_no_contract_violation(self):
+        self.assertEqual(self.emulator.violations(), [], "eBay's contracts broken")
 
     def _cleanup(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            orders = env["ebay.order"].search([("account_id", "=", self.account_id)])
+        with self._env() as env:
+            env.ref("stock.warehouse0").partner_id.write(self.warehouse_address)
+            # Whatever this test queued (committed, unlike other tests' jobs).
+            env["queue.job"].search([("id", ">", self.last_job_before)]).unlink()
+            if not self.account_id:
+                return
+            account = env["ebay.account"].browse(self.account_id)
+            orders = env["ebay.order"].search([("account_id", "=", account.id)])
             sales = orders.sale_order_id
             partners = sales.partner_id | sales.partner_shipping_id
             orders.unlink()
             sales.unlink()
             partners.unlink()
-            env["product.product"].browse(self.product_id).unlink()
-            env["ebay.account"].browse(self.account_id).unlink()
+            listings = env["ebay.listing"].search([("account_id", "=", account.id)])
+            products = listings.product_id
+            listings.unlink()
+            env["stock.quant"].sudo().search(
+                [("product_id", "in", products.ids)]
+            ).unlink()
+            products.product_tmpl_id.unlink()
+            account.unlink()
 
-    def _import(self, barrier, errors):
-        for _attempt in range(5):  # what queue_job does with RetryableJobError
-            try:
+    # -- the runner ----------------------------------------------------------------
+    def _job_state(self, job_uuid):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM queue_job WHERE uuid = %s", (job_uuid,))
+            return cr.fetchone()[0]
+
+    def _work(self, job_uuid, barrier, outcome):
+        """queue_job's runner and a worker: run the job until it is done.
+
+        A job that is postponed (a RetryableJobError, or a serialisation
+        failure queue_job turns into one) goes back to pending; the runner
+        runs it again (here without waiting for its eta).  Anything else
+        fails the job and is reported to the main thread.
+        """
+        try:
+            barrier.wait(timeout=30)
+            while outcome["runs"] < MAX_RUNS:
+                outcome["runs"] += 1
                 with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-                    account = env["ebay.account"].browse(self.account_id)
-                    cr.execute("SELECT 1")  # start the transaction (snapshot)
-                    if barrier is not None:
-                        barrier.wait(timeout=10)
-                        barrier = None
-                    env["ebay.order"]._import_payload(account, dict(ORDER))
-                return
-            except (RetryableJobError, psycopg2.errors.SerializationFailure):
-                # queue_job re-runs a job on both, in a new transaction.
-                continue
-            except Exception as exc:  # reported in the main thread
-                errors.append(exc)
-                return
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    cr.execute(
+                        "UPDATE queue_job SET state = 'enqueued' WHERE uuid = %s",
+                        (job_uuid,),
+                    )
+                    cr.commit()
+                    job = RunJobController._acquire_job(env, job_uuid)
+                    if job is None:
+                        raise AssertionError(f"job {job_uuid} could not be acquired")
+                    RunJobController._runjob(env, job)
+                outcome["state"] = self._job_state(job_uuid)
+                if outcome["state"] != "pending":
+                    return
+        except BaseException as exc:  # reported in the main thread
+            outcome["error"] = exc
 
+    # -- the test ------------------------------------------------------------------
     def test_two_workers_one_sale_order(self):
+        # Unpaid: the sale order stays a quotation (nothing to deliver).
+        order = self.emulator._call(
+            "POST",
+            "purchase",
+            json={
+                "lines": [{"sku": SKU, "quantity": 1}],
+                "buyer": {"username": "race_buyer"},
+                "paid": False,
+                "notify": False,
+            },
+        )
+        with self._env() as env:
+            account = env["ebay.account"].browse(self.account_id)
+            # The notification as the endpoint stores and queues it...
+            notification = env["ebay.notification"].create(
+                {
+                    "account_id": account.id,
+                    "notification_id": str(uuid.uuid4()),
+                    "topic": "ORDER_CONFIRMATION",
+                    "data": json.dumps({"orderId": order["orderId"]}),
+                }
+            )
+            notification._enqueue()
+            # ... and the poll as the cron queues it.
+            env["ebay.account"]._cron_poll_orders()
+            jobs = env["queue.job"].search([("state", "=", "pending")])
+            jobs = jobs.filtered(lambda job: job.records in (notification, account))
+            self.job_uuids = jobs.mapped("uuid")
+            self.assertEqual(
+                sorted(jobs.mapped("method_name")), ["_job_poll_orders", "_job_process"]
+            )
+            names = {job.uuid: job.method_name for job in jobs}
+        self.emulator.fault(GET_ORDERS, "slow", delay=SLOW_SECONDS)
+        self.emulator.fault(GET_ORDER, "slow", delay=SLOW_SECONDS)
+
         barrier = threading.Barrier(2)
-        errors = []
+        outcomes = {job_uuid: {"runs": 0} for job_uuid in self.job_uuids}
         threads = [
-            threading.Thread(target=self._import, args=(barrier, errors))
-            for _i in range(2)
+            threading.Thread(target=self._work, args=(job_uuid, barrier, outcome))
+            for job_uuid, outcome in outcomes.items()
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=60)
-        self.assertEqual(errors, [])
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            thread.join(timeout=120)
+        self.assertFalse(
+            [thread for thread in threads if thread.is_alive()], "a worker hangs"
+        )
+        for job_uuid, outcome in outcomes.items():
+            name = names[job_uuid]
+            self.assertNotIn("error", outcome, f"{name} failed")
+            self.assertEqual(outcome["state"], "done", f"{name} is not done")
+        # The jobs met: one of them found the order claimed by the other, was
+        # sent back once, and its second run took the order as it was.
+        self.assertEqual(
+            sorted(outcome["runs"] for outcome in outcomes.values()),
+            [1, 2],
+            {names[u]: o["runs"] for u, o in outcomes.items()},
+        )
+        reads = self.emulator.calls(path=f"{GET_ORDERS}|{GET_ORDER}")
+        self.assertEqual({c["status"] for c in reads}, {200})
+
+        with self._env() as env:
             orders = env["ebay.order"].search([("account_id", "=", self.account_id)])
             self.assertEqual(len(orders), 1)
+            self.assertEqual(orders.state, "imported")
             sales = env["sale.order"].search(
-                [("client_order_ref", "=", ORDER["orderId"])]
+                [("client_order_ref", "=", order["orderId"])]
             )
             self.assertEqual(len(sales), 1)
-            self.assertEqual(len(sales.order_line), 1)
+            self.assertEqual(sales, orders.sale_order_id)
+            self.assertEqual(sales.order_line.product_id.default_code, SKU)
+            self.assertEqual(sales.order_line.product_uom_qty, 1)
+            notification = env["ebay.notification"].search(
+                [("account_id", "=", self.account_id)]
+            )
+            self.assertEqual(notification.state, "done")
+            self.assertIn("imported", notification.result)
+            account = env["ebay.account"].browse(self.account_id)
+            self.assertTrue(account.last_order_poll)
+            self.assertFalse(account.order_poll_error)

@@ -1,10 +1,14 @@
-from unittest import mock
+import json
+import uuid
 
 import requests
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
-from ..models import ebay_account_orders
+from odoo.addons.queue_job.job import Job
+
+from ..ebay.fulfillment import PAGE_LIMIT
 from .test_listing import ListingCase
 
 
@@ -64,14 +68,29 @@ class TestOrderImport(OrderCase):
         self.assertEqual(shipping.state_id.code, "CA")
         self.assertTrue(sale.picking_ids, "stock is reserved for shipping")
 
+    def _notified(self, order_id):
+        """eBay's ORDER_CONFIRMATION for the order, stored and processed as the
+        notification endpoint and its job do (each delivery a new id)."""
+        notification = self.env["ebay.notification"].create(
+            {
+                "account_id": self.account.id,
+                "notification_id": str(uuid.uuid4()),
+                "topic": "ORDER_CONFIRMATION",
+                "data": json.dumps({"orderId": order_id}),
+            }
+        )
+        notification._job_process()
+        self.assertEqual(notification.state, "done", notification.result)
+        return notification
+
     def test_replays_and_overlapping_polls_give_one_sale_order(self):
         data = self._buy([{"sku": "MUG-1", "quantity": 1}])
         self._poll()
         self._poll()  # the overlap window sees it again
         order = self._orders()
-        Order = self.env["ebay.order"]
-        Order._import_payload(self.account, data)  # a notification replay
-        Order._import_payload(self.account, data)
+        # eBay confirms the order by notification too, twice.
+        self._notified(data["orderId"])
+        self._notified(data["orderId"])
         self.assertEqual(len(self._orders()), 1)
         self.assertEqual(len(order.sale_order_id.order_line), 1)
         sales = self.env["sale.order"].search(
@@ -85,28 +104,44 @@ class TestOrderImport(OrderCase):
         self.assertEqual(len(self._orders()), 2)
         self.assertEqual(len(self._orders().sale_order_id.partner_id), 1)
 
+    def _sell_many(self, count, sku="PAGE-1"):
+        """``count`` orders of one unit each: more than one page of getOrders.
+
+        Unpaid, so each becomes a draft sale order (no delivery to prepare).
+        """
+        listing = self._listing(self._product(sku, "Paged item", count))
+        listing.action_publish()
+        self._run(listing)
+        self.assertEqual(listing.state, "published", listing.last_error)
+        return [
+            self._buy([{"sku": sku, "quantity": 1}], paid=False, notify=False)
+            for _i in range(count)
+        ]
+
     def test_pages_of_orders_and_watermark(self):
-        for _i in range(5):
-            self._buy([{"sku": "MUG-1", "quantity": 1}])
-        with mock.patch.object(ebay_account_orders, "PAGE_LIMIT", 2):
-            self._poll()
-        self.assertEqual(len(self._orders()), 5)
+        # One more than eBay's largest page: the poll must read two pages.
+        self._sell_many(PAGE_LIMIT + 1)
+        self._poll()
+        self.assertEqual(len(self._orders()), PAGE_LIMIT + 1)
         calls = self.emulator.calls(path="^/sell/fulfillment/v1/order$")
-        self.assertEqual([c["query"]["offset"] for c in calls], ["0", "2", "4"])
+        self.assertEqual(
+            [(c["query"]["offset"], c["query"]["limit"]) for c in calls],
+            [("0", str(PAGE_LIMIT)), (str(PAGE_LIMIT), str(PAGE_LIMIT))],
+        )
         self.assertIn("lastmodifieddate:[", calls[0]["query"]["filter"])
         self.assertTrue(self.account.order_watermark)
 
+    @mute_logger("odoo.addons.marketplace_connector.ebay.client")
     def test_poll_failing_on_a_later_page_keeps_the_watermark(self):
         self._poll()  # the watermark now stands before the orders below
         watermark = self.account.order_watermark
-        for _i in range(3):
-            self._buy([{"sku": "MUG-1", "quantity": 1}])
-        newest = self._buy([{"sku": "MUG-1", "quantity": 1}])
-        # Pages of 2: page 1 is read, page 2 meets a 503.
+        sold = self._sell_many(PAGE_LIMIT + 2)
+        newest = sold[-1]
+        # Page 1 is read, page 2 meets a 503.
         self.emulator.fault("^/sell/fulfillment/v1/order$", "503", skip=1)
-        with mock.patch.object(ebay_account_orders, "PAGE_LIMIT", 2):
-            self._poll()
+        self._poll()
         self.assertTrue(self.account.order_poll_error)
+        self.assertEqual(len(self._orders()), PAGE_LIMIT, "page 1 was imported")
         self.assertEqual(
             self.account.order_watermark,
             watermark,
@@ -114,7 +149,7 @@ class TestOrderImport(OrderCase):
         )
         self._poll()
         self.assertFalse(self.account.order_poll_error)
-        self.assertEqual(len(self._orders()), 4, "no order skipped")
+        self.assertEqual(len(self._orders()), PAGE_LIMIT + 2, "no order skipped")
         self.assertIn(newest["orderId"], self._orders().mapped("ebay_order_id"))
 
     def test_unknown_sku_keeps_the_order_flagged_until_fixed(self):
@@ -165,7 +200,44 @@ class TestOrderImport(OrderCase):
         self.assertEqual(sale.state, "sale")
 
     def test_sold_out_listing_refuses_the_purchase(self):
+        """Odoo's stock, not eBay's own count, decides what buyers can buy."""
+        listing = self.mug._ebay_listings_for(self.account)
+        self.assertEqual(listing.pushed_quantity, 10)
+        # Three mugs broke in the warehouse: Odoo's stock says 7.
+        quant = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", self.mug.id),
+                ("location_id", "=", self.env.ref("stock.stock_location_stock").id),
+            ]
+        )
+        quant.inventory_quantity = 7
+        quant.action_apply_inventory()
+        self.assertTrue(listing.push_pending)
+        self._perform_pushes()
+        self.assertEqual((listing.pushed_quantity, listing.push_pending), (7, False))
+        # A buyer asks for more than Odoo offered: eBay has nothing to sell.
         with self.assertRaisesRegex(requests.HTTPError, "409"):
-            self._buy([{"sku": "MUG-1", "quantity": 11}])
+            self._buy([{"sku": "MUG-1", "quantity": 8}])
         self._poll()
         self.assertFalse(self._orders())
+        # The last seven sell: reserved in Odoo, and eBay is told none are left.
+        self._buy([{"sku": "MUG-1", "quantity": 7}])
+        self._poll()
+        sale = self._orders().sale_order_id
+        mugs = sale.order_line.filtered(lambda line: line.product_id == self.mug)
+        self.assertEqual(mugs.product_uom_qty, 7)
+        self.mug.invalidate_recordset()
+        self.assertEqual(self.mug.free_qty, 0)
+        self.assertTrue(listing.push_pending and listing.push_urgent)
+        self._perform_pushes()
+        self.assertEqual((listing.pushed_quantity, listing.push_pending), (0, False))
+
+    def _perform_pushes(self):
+        jobs = self.env["queue.job"].search(
+            [("state", "=", "pending"), ("method_name", "=", "_job_push_stock")]
+        )
+        self.assertTrue(jobs, "a stock push is queued")
+        for record in jobs:
+            record.state = "started"  # as the runner does, before performing
+            Job.load(self.env, record.uuid).perform()
+            record.state = "done"

@@ -4,6 +4,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.job import Job
 
+from ..ebay.inventory import InventoryApi
 from .common import EbayHttpCase
 from .test_listing import IMAGE, SellerMixin
 
@@ -72,10 +73,18 @@ class TestPublishTour(SellerMixin, EbayHttpCase):
         self.assertEqual(len(jobs), 2, "one job for the listing, one for the group")
         for record in jobs:
             Job.load(self.env, record.uuid).perform()
+        listing = self.env["ebay.listing"].search([("sku", "=", "TOUR-1")])
+        offer = InventoryApi(listing.account_id._ebay_client()).get_offer(
+            listing.offer_id
+        )
+        listing_id = offer["listing"]["listingId"]
+        self.assertTrue(listing_id.isdigit(), listing_id)
         self.start_tour(
             "/odoo/action-marketplace_connector.ebay_listing_action",
             "marketplace_connector_published_tour",
             login="admin",
+            # The tour checks the form shows this id, the one eBay gave.
+            cookies={"ebay_tour_listing_id": listing_id},
         )
         group = self.env["ebay.listing.group"].search([("group_key", "=", "TOUR-TEE")])
         self.assertEqual(group.state, "published")

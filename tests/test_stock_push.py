@@ -47,15 +47,27 @@ class StockPushCase(ListingCase):
 
 
 class TestStockPush(StockPushCase):
+    def _push_after_settings_change(self, listing, **values):
+        """Change the account's stock rules; the safety cron pushes the result."""
+        self.account.write(values)
+        self.env["ebay.account"]._cron_push_stock_safety()
+        self.assertTrue(listing.push_pending, values)
+        self._perform_pushes()
+        self.assertFalse(listing.push_pending, listing.push_error)
+        return self._offer(listing)["availableQuantity"]
+
     def test_buffer_percentage_and_maximum(self):
         self.account.write({"stock_buffer": 2, "stock_percent": 50, "stock_max": 3})
         listing = self._published()
-        self.assertEqual(listing._targets()[0], 3)  # (12 - 2) * 50% = 5, capped at 3
+        # (12 - 2) * 50% = 5, capped at 3: what eBay shows.
         self.assertEqual(self._offer(listing)["availableQuantity"], 3)
-        self.account.stock_max = 0
-        self.assertEqual(listing._targets()[0], 5)
-        self.account.write({"stock_buffer": 20})
-        self.assertEqual(listing._targets()[0], 0, "never negative")
+        self.assertEqual(self._push_after_settings_change(listing, stock_max=0), 5)
+        self.assertEqual(
+            self._push_after_settings_change(listing, stock_buffer=20),
+            0,
+            "never negative",
+        )
+        self.assertEqual(listing.pushed_quantity, 0)
 
     def test_reservation_and_delivery_push_the_new_quantity(self):
         listing = self._published()

@@ -1,4 +1,5 @@
-"""Two workers needing a token at once make one refresh call.
+"""Two workers needing a token at once make one refresh call; two workers
+refused at once raise one alert.
 
 This test runs outside Odoo's test transaction on purpose: each thread has
 its own real database connection, as two job runner workers do, so the
@@ -15,8 +16,15 @@ from cryptography.fernet import Fernet
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
+from ..ebay import EbayAuthError
 from .common import Emulator, EmulatorMixin, emulator_url, query_of
+
+TOKEN_PATH = "^/identity/v1/oauth2/token$"
+AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
+ACCOUNT_LOGGER = "odoo.addons.marketplace_connector.models.ebay_account"
+ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
 
 
 class TestConcurrentRefresh(unittest.TestCase):
@@ -87,9 +95,62 @@ class TestConcurrentRefresh(unittest.TestCase):
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
+        self.assertFalse([t for t in threads if t.is_alive()], "a worker hangs")
         self.assertEqual(errors, [])
         self.assertEqual(len(results), 2)
         self.assertEqual(results[0], results[1], "both workers got the same token")
         self.assertNotEqual(results[0], self.stale_token)
         self.assertEqual(len(self.emulator.token_calls("refresh_token")), 1)
         self.assertEqual(self.emulator.violations(), [])
+
+    def test_two_workers_refused_at_once_raise_one_alert(self):
+        """eBay refuses the refresh token of both workers: one alert."""
+        self.emulator.revoke()
+        # The first refusal is slow: the second worker has already checked
+        # that the account may call before the first one stores the refusal.
+        self.emulator.fault(TOKEN_PATH, "slow", delay=1.0, times=1)
+        barrier = threading.Barrier(2)
+        refused, errors = [], []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    account = env["ebay.account"].browse(self.account_id)
+                    env["ebay.token"]._read_secret(account, "user_access")
+                    barrier.wait(timeout=10)
+                    account._get_user_access_token()
+            except EbayAuthError as exc:
+                refused.append(exc)
+            except Exception as exc:  # reported below, in the main thread
+                errors.append(exc)
+            else:
+                errors.append(AssertionError("a revoked consent gave a token"))
+
+        threads = [threading.Thread(target=worker) for _i in range(2)]
+        with mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        self.assertFalse([t for t in threads if t.is_alive()], "a worker hangs")
+        self.assertEqual(errors, [])
+        self.assertEqual(len(refused), 2)
+        self.assertTrue(all(err.needs_reauthorisation for err in refused))
+        self.assertEqual(self.emulator.violations(), [])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = env["ebay.account"].browse(self.account_id)
+            self.assertEqual(account.state, "reauth")
+            alerts = env["ebay.alert"].search(
+                [("account_id", "=", account.id), ("cause", "=", "token_revoked")]
+            )
+            self.assertEqual(len(alerts), 1, "one alert for one cause")
+            activity_type = env.ref(ACTIVITY_TYPE)
+            activities = account.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            )
+            self.assertEqual(activities, alerts.activity_ids)
+            self.assertEqual(
+                len(activities), len(account._alert_managers()), "one per manager"
+            )

@@ -5,6 +5,45 @@ import { registry } from "@web/core/registry";
 
 const CARD = ".o_kanban_record:has(.o_ebay_dash_account:contains('Dash seller'))";
 
+// What the records say, read by the test and passed in a cookie: the figures
+// and graphs must show exactly these, not merely draw something.
+function expected() {
+    const cookie = document.cookie
+        .split("; ")
+        .find((c) => c.startsWith("ebay_dashboard_expected="));
+    if (!cookie) {
+        throw new Error("the test passes the expected figures in a cookie");
+    }
+    return JSON.parse(decodeURIComponent(cookie.split("=")[1]));
+}
+
+async function chartOf(canvas) {
+    for (let tries = 0; tries < 100; tries++) {
+        const chart = window.Chart && window.Chart.getChart(canvas);
+        if (chart) {
+            return chart;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("no chart was drawn on the graph's canvas");
+}
+
+function canonical(value) {
+    // Objects compare by their entries, whatever the order of the keys.
+    return JSON.stringify(
+        value && typeof value === "object" ? Object.entries(value).sort() : value
+    );
+}
+
+function assertEqual(actual, wanted, what) {
+    if (canonical(actual) !== canonical(wanted)) {
+        throw new Error(
+            `${what}: the graph shows ${JSON.stringify(actual)}, ` +
+                `the records say ${JSON.stringify(wanted)}`
+        );
+    }
+}
+
 registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", {
     steps: () => [
         {
@@ -39,8 +78,8 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
             trigger: `${CARD} .o_ebay_dash_orders .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
-            content: "The 500 counts as a failed call",
-            trigger: `${CARD} .o_ebay_dash_failed_calls .o_ebay_dash_value:not(:contains(/^\\s*0\\s*$/))`,
+            content: "The 500 counts as a failed call, and only the failed calls count",
+            trigger: `${CARD} .o_ebay_dash_failed_calls .o_ebay_dash_value:contains(/^\\s*${expected().failed_calls}\\s*$/)`,
         },
         {
             content: "Open the throttled calls",
@@ -92,8 +131,16 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
             run: "click",
         },
         {
-            content: "They open as a graph per day and outcome",
+            content: "They open as a graph per day and outcome, with the records' counts",
             trigger: ".o_graph_view .o_graph_renderer canvas",
+            async run() {
+                const chart = await chartOf(this.anchor);
+                assertEqual(chart.data.labels.length, 1, "days (all calls were today)");
+                const counts = Object.fromEntries(
+                    chart.data.datasets.map((set) => [set.label, set.data[0]])
+                );
+                assertEqual(counts, expected().calls_by_state, "calls per outcome");
+            },
         },
         {
             content: "Switch to the pivot",
@@ -115,8 +162,17 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
             run: "click",
         },
         {
-            content: "The delay opens as a graph per import day",
+            content: "The delay opens as a graph per import day: today's average delay",
             trigger: ".o_graph_view .o_graph_renderer canvas",
+            async run() {
+                const chart = await chartOf(this.anchor);
+                assertEqual(chart.data.labels.length, 1, "import days");
+                assertEqual(chart.data.datasets.length, 1, "measures");
+                const [delay] = chart.data.datasets;
+                assertEqual(delay.label, expected().delay_label, "measure");
+                const shown = Math.round(delay.data[0] * 10) / 10;
+                assertEqual(shown, expected().delay_minutes, "minutes from sale to Odoo");
+            },
         },
     ],
 });

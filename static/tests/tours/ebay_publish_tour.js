@@ -4,6 +4,15 @@
 // the second tour checks both are live.
 import { registry } from "@web/core/registry";
 
+// The listing id eBay gave the simple listing: the test reads it from eBay
+// and passes it in a cookie, so the form must show exactly that id.
+function listingIdFromEbay() {
+    const cookie = document.cookie
+        .split("; ")
+        .find((c) => c.startsWith("ebay_tour_listing_id="));
+    return cookie ? decodeURIComponent(cookie.split("=")[1]) : "(no cookie)";
+}
+
 registry.category("web_tour.tours").add("marketplace_connector_publish_tour", {
     steps: () => [
         {
@@ -56,8 +65,8 @@ registry.category("web_tour.tours").add("marketplace_connector_published_tour", 
             run: "click",
         },
         {
-            content: "It shows its eBay listing id",
-            trigger: ".o_form_view div[name='ebay_listing_id'] span:contains('1')",
+            content: "It shows the listing id eBay gave it",
+            trigger: `.o_form_view div[name='ebay_listing_id'] span:contains(/^\\s*${listingIdFromEbay()}\\s*$/)`,
         },
         {
             content: "Go to the variation listings",
