@@ -14,6 +14,7 @@ import sys
 import tempfile
 
 from . import build_server
+from .notification_api import start_redelivery_pump
 
 
 def parse_app(value):
@@ -69,6 +70,14 @@ def main(argv=None):
         help="an application registered at start and after every reset",
     )
     parser.add_argument("--port-file", default=None, help="write the port here")
+    parser.add_argument(
+        "--redeliver-every",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="send due notification redeliveries every SECONDS in the background "
+        "(default 0: only when POST /_emulator/notifications/redeliver asks)",
+    )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -76,6 +85,8 @@ def main(argv=None):
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     server = build_server(args.host, args.port, args.contracts, args.app)
+    if args.redeliver_every > 0:
+        start_redelivery_pump(server.state, args.redeliver_every)
     host, port = server.server_address[:2]
     if args.port_file:
         write_port_file(args.port_file, port)
