@@ -47,6 +47,13 @@ OAUTH_STATE_TTL_SECONDS = 900
 OAUTH_HMAC_SCOPE = "marketplace_connector.ebay_oauth"
 OAUTH_CALLBACK_PATH = "/ebay/oauth/callback"
 
+# eBay notifications: a publish date older than the replay window is refused
+# as a replay, one later than now plus the clock skew as forged or broken.
+# Notification ids are remembered longer than the window (retention_days has
+# a floor, see res_config_settings), so a replay inside it is always known.
+NOTIFICATION_REPLAY_WINDOW_SECONDS = 2 * 86400
+NOTIFICATION_CLOCK_SKEW_SECONDS = 300
+
 # Advisory lock namespace for token refreshes (arbitrary, fixed).
 TOKEN_LOCK_NAMESPACE = 0x4542  # "EB"
 

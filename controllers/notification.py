@@ -1,30 +1,41 @@
 """eBay's pushes: the challenge, then signed notifications.
 
-Fails closed: anything unsigned, badly signed, malformed, stale or already
-received is answered 4xx and stores nothing.  A valid notification is
-stored once and a job processes it; the answer is immediate.
+Fails closed: anything unsigned, badly signed, malformed, stale or dated in
+the future is answered 4xx and stores nothing.  A valid notification is
+stored once and a job processes it; the answer is immediate.  A notification
+already received is acknowledged (2xx) without being stored again: eBay
+redelivers what it thinks was not acknowledged, and marks a destination that
+keeps failing as down.
+
+The endpoint is public: its answers carry no text at all (no account name,
+no reason), only a status.  An account with no destination registered on
+eBay receives nothing from eBay, so a post for it is refused before any call.
 """
 
-import json
 import logging
-from datetime import datetime
 
 from werkzeug.exceptions import BadRequest, NotFound
 
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
 
-from ..ebay import EbayError
 from ..ebay.notification import (
+    EnvelopeError,
     SignatureError,
     challenge_response,
+    parse_envelope,
     parse_signature_header,
+    parse_timestamp,
     verify,
 )
-from ..models.ebay_notification import STALE_AFTER
+from ..models.ebay_notification import CLOCK_SKEW, STALE_AFTER, KeyUnavailable
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
+
+
+def _status(status):
+    return request.make_response("", status=status)
 
 
 class EbayNotificationController(http.Controller):
@@ -63,62 +74,53 @@ class EbayNotificationController(http.Controller):
     )
     def ebay_notification(self, account_id, **kwargs):
         account = self._account(account_id)
+        if not account.notification_destination_id:
+            # eBay only pushes to a registered destination: this is not eBay.
+            # Answered like an unknown account, and nothing is asked of eBay.
+            raise NotFound()
         raw = request.httprequest.get_data(cache=False)
         if not raw or len(raw) > MAX_BODY:
-            raise BadRequest()
+            return _status(400)
         try:
             header = parse_signature_header(
                 request.httprequest.headers.get("X-EBAY-SIGNATURE")
             )
-            key_text, digest = request.env(user=SUPERUSER_ID)[
-                "ebay.notification"
-            ]._public_key(account, header["kid"])
+        except SignatureError as exc:
+            return self._refused(account, exc, 412)
+        try:
+            message = parse_envelope(raw)
+        except EnvelopeError as exc:
+            return self._refused(account, exc, 400)
+        # Checked before the key lookup: an old or future message costs no
+        # call to eBay.
+        published = parse_timestamp(message["notification"]["publishDate"])
+        now = fields.Datetime.now()
+        if published - now > CLOCK_SKEW:
+            return self._refused(account, "published in the future", 400)
+        if now - published > STALE_AFTER:
+            return self._refused(account, "published too long ago", 409)
+        Notification = request.env(user=SUPERUSER_ID)["ebay.notification"]
+        try:
+            key_text, digest = Notification._public_key(account, header["kid"])
             verify(raw, header, key_text, digest)
         except SignatureError as exc:
-            _logger.warning(
-                "Refused an eBay notification for account %s: %s", account_id, exc
-            )
-            return request.make_response("", status=412)
-        except EbayError as exc:
-            # Unknown key id (404) or eBay unreachable: not verifiable now.
-            _logger.warning("Could not verify an eBay notification: %s", exc)
-            return request.make_response("", status=412 if exc.status == 404 else 503)
-        message = _parse_message(raw)
-        if message is None:
-            return request.make_response("", status=400)
-        published = message["notification"].get("publishDate") or ""
-        try:
-            when = datetime.strptime(published[:19], "%Y-%m-%dT%H:%M:%S")
-        except ValueError:
-            return request.make_response("", status=400)
-        if fields.Datetime.now() - when > STALE_AFTER:
-            return request.make_response("", status=409)
-        Notification = request.env(user=SUPERUSER_ID)["ebay.notification"].with_company(
-            account.company_id
+            return self._refused(account, exc, 412)
+        except KeyUnavailable as exc:
+            # Not verifiable now.  eBay redelivers on any non-2xx answer.
+            return self._refused(account, exc, 503 if exc.transient else 412)
+        stored = Notification.with_company(account.company_id)._store_once(
+            account, message
         )
-        stored = Notification._store_once(account, message)
-        if stored is None:
-            return request.make_response("", status=409)  # replay of a known id
-        stored._enqueue()
-        return request.make_response("", status=204)
+        if stored is not None:
+            stored._enqueue()
+        # A known id was received before: acknowledged, so eBay stops.
+        return _status(204)
 
-
-def _parse_message(raw):
-    """The envelope eBay sends, or None when it is not one."""
-    try:
-        message = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(message, dict):
-        return None
-    metadata, body = message.get("metadata"), message.get("notification")
-    if not isinstance(metadata, dict) or not isinstance(body, dict):
-        return None
-    if not isinstance(metadata.get("topic"), str) or not metadata["topic"]:
-        return None
-    notification_id = body.get("notificationId")
-    if not isinstance(notification_id, str) or not 0 < len(notification_id) <= 100:
-        return None
-    if not isinstance(body.get("data", {}), dict):
-        return None
-    return message
+    def _refused(self, account, reason, status):
+        _logger.warning(
+            "Refused an eBay notification for account %s (%s): %s",
+            account.id,
+            status,
+            reason,
+        )
+        return _status(status)

@@ -1,6 +1,6 @@
 """Sell Account API v1: business policies and program opt-in."""
 
-from urllib.parse import quote
+from .paths import path_segment
 
 BASE = "/sell/account/v1"
 # kind -> (resource, collection key, id key, create path).  eBay's contract
@@ -67,5 +67,5 @@ class AccountApi:
     def get_policy(self, kind, policy_id):
         path, _collection, _id_key, _create = POLICY_KINDS[kind]
         return self._call(
-            "GET", f"/{path}/{quote(str(policy_id), safe='')}", f"get_{path}"
+            "GET", f"/{path}/{path_segment(policy_id, 'policy id')}", f"get_{path}"
         ).data

@@ -1,6 +1,6 @@
 """Sell Fulfillment API: orders (paged) and shipping fulfillments."""
 
-from urllib.parse import quote
+from .paths import path_segment
 
 BASE = "/sell/fulfillment/v1"
 PAGE_LIMIT = 200  # eBay's maximum page size for getOrders
@@ -31,13 +31,23 @@ class FulfillmentApi:
 
     def get_order(self, order_id):
         return self._call(
-            "GET", f"/order/{quote(str(order_id), safe='')}", "getOrder"
+            "GET", f"/order/{path_segment(order_id, 'order id')}", "getOrder"
         ).data
+
+    def get_shipping_fulfillments(self, order_id):
+        return (
+            self._call(
+                "GET",
+                f"/order/{path_segment(order_id, 'order id')}/shipping_fulfillment",
+                "getShippingFulfillments",
+            ).data
+            or {}
+        )
 
     def create_shipping_fulfillment(self, order_id, body):
         response = self._call(
             "POST",
-            f"/order/{quote(str(order_id), safe='')}/shipping_fulfillment",
+            f"/order/{path_segment(order_id, 'order id')}/shipping_fulfillment",
             "createShippingFulfillment",
             json=body,
         )

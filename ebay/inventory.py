@@ -1,15 +1,14 @@
 """Sell Inventory API v1: inventory items, groups, offers, locations, bulk."""
 
-from urllib.parse import quote
-
 from .endpoints import BULK_LIMIT
+from .paths import path_segment
 
 BASE = "/sell/inventory/v1"
 
 
-def _key(value):
+def _key(value, what="SKU"):
     """Path-quote a SKU or key (SKUs may hold characters URLs reserve)."""
-    return quote(str(value), safe="")
+    return path_segment(value, what)
 
 
 def chunks(items, size=BULK_LIMIT):
@@ -74,19 +73,23 @@ class InventoryApi:
     def create_or_replace_inventory_item_group(self, key, group):
         return self._call(
             "PUT",
-            f"/inventory_item_group/{_key(key)}",
+            f"/inventory_item_group/{_key(key, 'group key')}",
             "createOrReplaceInventoryItemGroup",
             json=group,
         )
 
     def get_inventory_item_group(self, key):
         return self._call(
-            "GET", f"/inventory_item_group/{_key(key)}", "getInventoryItemGroup"
+            "GET",
+            f"/inventory_item_group/{_key(key, 'group key')}",
+            "getInventoryItemGroup",
         ).data
 
     def delete_inventory_item_group(self, key):
         return self._call(
-            "DELETE", f"/inventory_item_group/{_key(key)}", "deleteInventoryItemGroup"
+            "DELETE",
+            f"/inventory_item_group/{_key(key, 'group key')}",
+            "deleteInventoryItemGroup",
         )
 
     # -- offers ------------------------------------------------------------------
@@ -95,11 +98,13 @@ class InventoryApi:
 
     def update_offer(self, offer_id, offer):
         return self._call(
-            "PUT", f"/offer/{_key(offer_id)}", "updateOffer", json=offer
+            "PUT", f"/offer/{_key(offer_id, 'offer id')}", "updateOffer", json=offer
         ).data
 
     def get_offer(self, offer_id):
-        return self._call("GET", f"/offer/{_key(offer_id)}", "getOffer").data
+        return self._call(
+            "GET", f"/offer/{_key(offer_id, 'offer id')}", "getOffer"
+        ).data
 
     def get_offers(self, sku, marketplace_id=None):
         params = {"sku": sku}
@@ -108,16 +113,18 @@ class InventoryApi:
         return self._call("GET", "/offer", "getOffers", params=params).data
 
     def delete_offer(self, offer_id):
-        return self._call("DELETE", f"/offer/{_key(offer_id)}", "deleteOffer")
+        return self._call(
+            "DELETE", f"/offer/{_key(offer_id, 'offer id')}", "deleteOffer"
+        )
 
     def publish_offer(self, offer_id):
         return self._call(
-            "POST", f"/offer/{_key(offer_id)}/publish", "publishOffer"
+            "POST", f"/offer/{_key(offer_id, 'offer id')}/publish", "publishOffer"
         ).data
 
     def withdraw_offer(self, offer_id):
         return self._call(
-            "POST", f"/offer/{_key(offer_id)}/withdraw", "withdrawOffer"
+            "POST", f"/offer/{_key(offer_id, 'offer id')}/withdraw", "withdrawOffer"
         ).data
 
     def bulk_create_offer(self, offers):
@@ -168,8 +175,13 @@ class InventoryApi:
     # -- locations ---------------------------------------------------------------
     def create_inventory_location(self, key, location):
         return self._call(
-            "POST", f"/location/{_key(key)}", "createInventoryLocation", json=location
+            "POST",
+            f"/location/{_key(key, 'location key')}",
+            "createInventoryLocation",
+            json=location,
         )
 
     def get_inventory_location(self, key):
-        return self._call("GET", f"/location/{_key(key)}", "getInventoryLocation").data
+        return self._call(
+            "GET", f"/location/{_key(key, 'location key')}", "getInventoryLocation"
+        ).data

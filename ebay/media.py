@@ -5,7 +5,8 @@ Media lives on its own host (``apim``) and takes the seller's user token
 """
 
 from typing import NamedTuple
-from urllib.parse import quote
+
+from .paths import path_segment
 
 BASE = "/commerce/media/v1_beta"
 HOST = "apim"
@@ -60,7 +61,7 @@ class MediaApi:
         return (
             self.client.request(
                 "GET",
-                f"{BASE}/image/{quote(str(image_id), safe='')}",
+                f"{BASE}/image/{path_segment(image_id, 'image id')}",
                 host=HOST,
                 operation="getImage",
             ).data

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .paths import DOT_SEGMENTS
+
 # Limits from eBay's field descriptions (EBAY_FACTS §2).
 SKU_MAX = 50
 TITLE_MAX = 80
@@ -127,6 +129,17 @@ def validate_sku(sku):
     elif not SKU_RE.match(sku):
         problems.append(
             ("sku", "The SKU may only hold letters, digits, spaces and . _ - /.")
+        )
+    elif sku in DOT_SEGMENTS:
+        problems.append(
+            (
+                "sku",
+                (
+                    f"The SKU {sku!r} cannot be used on eBay: in eBay's URLs '.' "
+                    "and '..' name a folder, not an item. Change the internal "
+                    "reference."
+                ),
+            )
         )
     return problems
 

@@ -4,13 +4,13 @@ Taxonomy takes an application token (client credentials): the caller builds
 the client with one; this module only calls ``client.request``.
 """
 
-from urllib.parse import quote
+from .paths import path_segment
 
 BASE = "/commerce/taxonomy/v1"
 
 
 def _tree(tree_id):
-    return f"/category_tree/{quote(str(tree_id), safe='')}"
+    return f"/category_tree/{path_segment(tree_id, 'category tree id')}"
 
 
 def simple_aspects(data):

@@ -14,6 +14,7 @@ import sys
 import tempfile
 
 from . import UNCHECKED_WARNING, ContractsMissing, build_server
+from .notification_api import start_redelivery_pump
 
 
 def parse_app(value):
@@ -75,6 +76,14 @@ def main(argv=None):
         "(without this flag the emulator refuses to start when none are found)",
     )
     parser.add_argument("--port-file", default=None, help="write the port here")
+    parser.add_argument(
+        "--redeliver-every",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="send due notification redeliveries every SECONDS in the background "
+        "(default 0: only when POST /_emulator/notifications/redeliver asks)",
+    )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -93,6 +102,8 @@ def main(argv=None):
     if args.no_contracts:
         banner = "!" * 78
         print(f"{banner}\n{UNCHECKED_WARNING}\n{banner}", file=sys.stderr, flush=True)
+    if args.redeliver_every > 0:
+        start_redelivery_pump(server.state, args.redeliver_every)
     host, port = server.server_address[:2]
     if args.port_file:
         write_port_file(args.port_file, port)

@@ -12,18 +12,38 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..ebay import EbayClient, EbayError
+from .. import const
+from ..ebay import EbayClient, EbayError, EbayNotFound
 from ..ebay.errors import actionable
 from ..ebay.fulfillment import FulfillmentApi
-from ..ebay.notification import NotificationApi
+from ..ebay.notification import NotificationApi, SignatureError, parse_timestamp
 from .ebay_account import _http_session
-from .ebay_order import _parse
+from .ebay_environment import fixed_endpoints
 
 NOTIFICATION_CHANNEL = "root.ebay.notification"
 TOPICS = ("ORDER_CONFIRMATION", "MARKETPLACE_ACCOUNT_DELETION")
 KEY_CACHE_SECONDS = 3600  # eBay recommends caching public keys for an hour
-STALE_AFTER = timedelta(days=2)  # an older publish date is a replay
-_public_keys = {}  # (db, kid) -> (expires, key text, digest)
+# A key id eBay does not know is remembered as unknown this long: a flood of
+# posts naming it makes one getPublicKey call, not one each.
+UNKNOWN_KEY_CACHE_SECONDS = 300
+STALE_AFTER = timedelta(seconds=const.NOTIFICATION_REPLAY_WINDOW_SECONDS)
+CLOCK_SKEW = timedelta(seconds=const.NOTIFICATION_CLOCK_SKEW_SECONDS)
+# (eBay's API host, kid) -> (expires, key text or None if unknown, digest).
+# Keyed by host: a key is eBay's for that environment, whichever account or
+# company asked for it, and nothing but eBay's fixed hosts fills this cache.
+_public_keys = {}
+
+
+class KeyUnavailable(Exception):
+    """eBay's key could not be had now: nothing was, or could be, asked.
+
+    ``transient``: eBay or the network failed, so eBay's redelivery may
+    succeed; otherwise the account may not call eBay at all.
+    """
+
+    def __init__(self, reason, transient=False):
+        super().__init__(reason)
+        self.transient = transient
 
 
 class EbayNotification(models.Model):
@@ -77,7 +97,7 @@ class EbayNotification(models.Model):
                 account.company_id.id,
                 body["notificationId"],
                 message["metadata"]["topic"],
-                _parse(body.get("publishDate")),
+                parse_timestamp(body["publishDate"]),
                 json.dumps(body.get("data") or {}),
                 self.env.uid,
                 self.env.uid,
@@ -164,19 +184,75 @@ class EbayNotification(models.Model):
     # -- signature keys --------------------------------------------------------
     @api.model
     def _public_key(self, account, kid):
-        """eBay's public key for ``kid`` (app token), cached for an hour."""
-        cache_key = (self.env.cr.dbname, kid)
+        """eBay's public key for ``kid``: ``(key text, digest)``.
+
+        Asked only of eBay's fixed host for the account's environment (see
+        ebay_environment), with the account's application token, and cached
+        by (host, kid): an hour when eBay knows the key, a few minutes when
+        it does not.  Raises SignatureError for a key eBay does not know and
+        KeyUnavailable when it cannot be asked: an account that may not call
+        eBay (not connected, or not bound to eBay's host) makes no call and
+        mints no token; a key already cached still verifies for it.
+
+        The lookup answers an anonymous request, so it writes no call-log
+        row (the structured log line stays): posts cannot fill the table.
+        """
+        endpoints = fixed_endpoints(account.environment)
+        if endpoints is None:
+            raise KeyUnavailable("the account's eBay environment is not enabled")
+        cache_key = (endpoints.api, kid)
         cached = _public_keys.get(cache_key)
         if cached and cached[0] > time.time():
+            if cached[1] is None:
+                raise SignatureError("unknown key id")
             return cached[1], cached[2]
-        client = account._ebay_app_client()
-        data = NotificationApi(client).get_public_key(kid)
-        _public_keys[cache_key] = (
-            time.time() + KEY_CACHE_SECONDS,
-            data["key"],
-            data.get("digest"),
+        self._check_may_fetch_key(account, endpoints)
+        client = EbayClient(
+            endpoints,
+            token_provider=account._get_app_access_token,
+            session=_http_session(),
+            marketplace_id=account.marketplace_id,
+            log_fields={"account": account.id},
         )
-        return data["key"], data.get("digest")
+        try:
+            data = NotificationApi(client).get_public_key(kid)
+        except EbayNotFound as err:
+            expires = time.time() + UNKNOWN_KEY_CACHE_SECONDS
+            _public_keys[cache_key] = (expires, None, None)
+            raise SignatureError("unknown key id") from err
+        except EbayError as err:
+            reason = f"eBay could not be asked (HTTP {err.status})"
+            raise KeyUnavailable(reason, transient=err.retryable) from err
+        except UserError as err:  # e.g. no app credentials in the vault
+            raise KeyUnavailable("the account cannot ask eBay") from err
+        key, digest = _key_fields(data)
+        _public_keys[cache_key] = (time.time() + KEY_CACHE_SECONDS, key, digest)
+        return key, digest
+
+    @api.model
+    def _check_may_fetch_key(self, account, endpoints):
+        """KeyUnavailable unless ``account`` may ask ``endpoints`` for a key."""
+        try:
+            account._check_can_call()
+        except EbayError as err:
+            raise KeyUnavailable("the account may not call eBay") from err
+        # The app token is minted at the account's own endpoints: they must
+        # be eBay's, or its client secret and token would go elsewhere.
+        try:
+            bound = account._ebay_endpoints() == endpoints
+        except ValueError:
+            bound = False
+        if not bound:
+            raise KeyUnavailable("the account is not bound to eBay's host")
+
+
+def _key_fields(data):
+    """``(key, digest)`` of a getPublicKey answer; SignatureError if odd."""
+    key = data.get("key") if isinstance(data, dict) else None
+    digest = data.get("digest") if isinstance(data, dict) else None
+    if not isinstance(key, str) or not key or not isinstance(digest, str | None):
+        raise SignatureError("eBay's public key answer is not usable")
+    return key, digest
 
 
 class EbayAccount(models.Model):

@@ -5,8 +5,10 @@ than ``retention_days`` (Settings > eBay), ``vacuum_batch_size`` rows per
 batch.  Each run of the cron's code deletes one batch per table and reports
 its progress to ir.cron, which commits and runs it again at once while rows
 remain: no commit in this code, and a failure loses one batch at most.
-Notifications that are new or in error are never deleted, whatever their age;
-past the retention their data (which may name a buyer) is blanked.
+Notifications that are new or in error keep their row, whatever their age,
+but past the retention their data (which may name a buyer) is blanked.
+The retention has a floor above the notifications' replay window (see
+res_config_settings.SETTING_MINIMUMS).
 
 """
 

@@ -1,10 +1,26 @@
 """Settings > eBay: retention, alert thresholds, health check disclosure."""
 
-from odoo import fields, models
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .. import const
 
 PARAM_PREFIX = "marketplace_connector."
+# Processed notifications are deleted after retention_days, yet a replayed
+# notification is refused as stale only once older than the replay window
+# (plus the clock skew allowed): the retention must outlast both, or a replay
+# would find its id forgotten and be processed again.
+SETTING_MINIMUMS = {
+    "retention_days": math.ceil(
+        (
+            const.NOTIFICATION_REPLAY_WINDOW_SECONDS
+            + const.NOTIFICATION_CLOCK_SKEW_SECONDS
+        )
+        / 86400
+    ),
+}
 
 
 def get_setting(env, name):
@@ -20,7 +36,8 @@ def get_setting(env, name):
     except ValueError:
         return default
     # A zero or negative age or threshold would vacuum or alert on everything.
-    return value if value > 0 else default
+    value = value if value > 0 else default
+    return max(value, SETTING_MINIMUMS.get(name, value))
 
 
 class ResConfigSettings(models.TransientModel):
@@ -30,6 +47,9 @@ class ResConfigSettings(models.TransientModel):
         string="Keep eBay call logs (days)",
         config_parameter=PARAM_PREFIX + "retention_days",
         default=const.SETTING_DEFAULTS["retention_days"],
+        help="eBay calls and processed notifications older than this are "
+        "deleted; notifications never processed keep their line but lose their "
+        "data (which may name a buyer).",
     )
     ebay_vacuum_batch_size = fields.Integer(
         string="Vacuum batch size",
@@ -62,3 +82,17 @@ class ResConfigSettings(models.TransientModel):
         help="Let the anonymous health check URL show account names. Off: it "
         "shows account numbers only.",
     )
+
+    @api.constrains("ebay_retention_days")
+    def _check_ebay_retention_days(self):
+        minimum = SETTING_MINIMUMS["retention_days"]
+        for settings in self:
+            if settings.ebay_retention_days < minimum:
+                raise ValidationError(
+                    self.env._(
+                        "Keep eBay call logs and notifications at least %(days)s "
+                        "days: a notification eBay sends again within that time "
+                        "must still be recognised.",
+                        days=minimum,
+                    )
+                )

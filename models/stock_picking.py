@@ -126,14 +126,7 @@ class StockPicking(models.Model):
         return f"tracking sent: {fulfillment_id}"
 
     def _ebay_existing_fulfillment(self, api, order):
-        data = (
-            api.client.request(
-                "GET",
-                f"/sell/fulfillment/v1/order/{order.ebay_order_id}/shipping_fulfillment",
-                operation="getShippingFulfillments",
-            ).data
-            or {}
-        )
+        data = api.get_shipping_fulfillments(order.ebay_order_id)
         for fulfillment in data.get("fulfillments", []):
             if fulfillment.get("shipmentTrackingNumber") == self.carrier_tracking_ref:
                 return fulfillment.get("fulfillmentId")
