@@ -10,6 +10,7 @@ database dump, the settings form and the logs never show it.
 """
 
 import hashlib
+import re
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -23,6 +24,7 @@ HEALTHY_TOKEN_STATUSES = ("ok", "expiring")
 HEALTH_TOKEN_PARAM = PARAM_PREFIX + "health_token_sha256"
 # A token people choose must still be too long to guess.
 HEALTH_TOKEN_MIN_LENGTH = 32
+TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 
 
 def _digest(token):
@@ -35,17 +37,23 @@ class EbayAccount(models.Model):
     # -- monitoring token ---------------------------------------------------------
     @api.model
     def _health_token_configured(self):
-        return bool(self.env["ir.config_parameter"].sudo().get_param(HEALTH_TOKEN_PARAM))
+        return bool(
+            self.env["ir.config_parameter"].sudo().get_param(HEALTH_TOKEN_PARAM)
+        )
 
     @api.model
     def _health_token_set(self, token):
         """Keep the digest of ``token`` (False: remove the token)."""
         token = (token or "").strip()
-        if token and (len(token) < HEALTH_TOKEN_MIN_LENGTH or not token.isascii()):
+        if token and (
+            len(token) < HEALTH_TOKEN_MIN_LENGTH
+            or not TOKEN_CHARACTERS.fullmatch(token)
+        ):
             raise ValidationError(
                 self.env._(
-                    "The monitoring token must be at least %(n)s ASCII characters "
-                    "long; generate one, for example with "
+                    "The monitoring token must be at least %(n)s characters long, "
+                    "printable ASCII without spaces (it travels in an HTTP "
+                    "header); generate one, for example with "
                     "'python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"'.",
                     n=HEALTH_TOKEN_MIN_LENGTH,
                 )

@@ -120,9 +120,11 @@ class TestHealthToken(AccountMixin, EmulatorMixin, HttpCase):
         # Saving the settings without a new token keeps the one set.
         self.env["res.config.settings"].create({}).execute()
         self.assertEqual(params.get_param(TOKEN_PARAM), digest)
-        # Too short to be a secret: refused.
-        with self.assertRaises(ValidationError):
-            self._configure("short-token")
+        # Too short to be a secret, or not fit for an HTTP header: refused.
+        for bad in ("short-token", "with spaces " * 4, "é" * 40):
+            with self.assertRaises(ValidationError, msg=bad):
+                self._configure(bad)
+        self.assertEqual(params.get_param(TOKEN_PARAM), digest)
         # Removed: the bearer is refused, anonymous callers see the status.
         fresh.action_ebay_clear_health_token()
         self.assertFalse(params.get_param(TOKEN_PARAM))
