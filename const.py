@@ -75,6 +75,4 @@ SETTING_DEFAULTS = {
     "stock_late_minutes": 30,
     # A listing "keeps failing" after this many failed runs in a row.
     "listing_failure_alert_count": 3,
-    # The anonymous health check names accounts only when this is set.
-    "health_show_names": False,
 }

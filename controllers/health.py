@@ -1,17 +1,24 @@
 """GET /ebay/health: one URL a monitor can poll.
 
 200 when every active account that was connected (connected, or needing
-re-authorisation) is healthy, 503 otherwise.  Anyone may call it, so what it
-tells an anonymous caller is minimal: account numbers (names only when the
-``health_show_names`` setting is on) and one status word per area.  eBay
-managers also get names and details: expiry dates, last poll, waiting
-counts and error texts.  Never a token, a username or a buyer's data.
+re-authorisation) is healthy, 503 otherwise.  Anyone may call it, so an
+anonymous caller learns that aggregate status and nothing else: no account
+numbers, names or per-area statuses.
+
+Details (per account: name, one status word per area, expiry dates, last
+poll, waiting counts and error texts) go to:
+
+- eBay managers, for the accounts of their companies;
+- the bearer of the monitoring token set in Settings > eBay
+  (``Authorization: Bearer <token>``), for every account.  A wrong token is
+  refused (401), never treated as anonymous, so a monitor set up wrongly
+  says so.
+
+Never a token, a username or a buyer's data.
 """
 
 from odoo import http
 from odoo.http import request
-
-from ..models.res_config_settings import get_setting
 
 MANAGER_GROUP = "marketplace_connector.group_marketplace_manager"
 # Accounts switched off on purpose (never connected, disconnected) are not
@@ -22,6 +29,15 @@ NO_STORE = [("Cache-Control", "no-store")]
 
 def _iso(moment):
     return moment.isoformat() + "Z" if moment else None
+
+
+def _bearer_token():
+    """The token of an ``Authorization: Bearer`` header; None without one."""
+    header = request.httprequest.headers.get("Authorization") or ""
+    scheme, _sep, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip()
 
 
 class EbayHealthController(http.Controller):
@@ -35,34 +51,30 @@ class EbayHealthController(http.Controller):
         save_session=False,
     )
     def ebay_health(self, **kwargs):
+        Account = request.env["ebay.account"].sudo()
+        token = _bearer_token()
+        if token is not None and not Account._health_token_matches(token):
+            return request.make_json_response(
+                {"error": "invalid monitoring token"},
+                headers=NO_STORE + [("WWW-Authenticate", 'Bearer realm="ebay"')],
+                status=401,
+            )
         user = request.env.user
         manager = not user._is_public() and user.has_group(MANAGER_GROUP)
-        accounts = (
-            request.env["ebay.account"]
-            .sudo()
-            .search([("state", "in", WATCHED_STATES)], order="id")
-        )
-        show_names = get_setting(request.env, "health_show_names")
+        accounts = Account.search([("state", "in", WATCHED_STATES)], order="id")
         reports = accounts._health_report()
-        entries = []
-        for report in reports:
-            account = report["account"]
-            if manager and account.company_id in user.company_ids:
-                entries.append(self._detailed(report))
-            else:
-                entries.append(
-                    {
-                        "account": account.name if show_names else account.id,
-                        "tokens": report["tokens"]["status"],
-                        "order_import": report["order_import"]["status"],
-                        "stock_push": report["stock_push"]["status"],
-                    }
-                )
         healthy = all(report["healthy"] for report in reports)
+        body = {"status": "ok" if healthy else "degraded"}
+        if token is not None:
+            body["accounts"] = [self._detailed(report) for report in reports]
+        elif manager:
+            body["accounts"] = [
+                self._detailed(report)
+                for report in reports
+                if report["account"].company_id in user.company_ids
+            ]
         return request.make_json_response(
-            {"status": "ok" if healthy else "degraded", "accounts": entries},
-            headers=NO_STORE,
-            status=200 if healthy else 503,
+            body, headers=NO_STORE, status=200 if healthy else 503
         )
 
     def _detailed(self, report):

@@ -1,3 +1,5 @@
 -- A copied database must never talk to eBay with production credentials.
 UPDATE ebay_account SET state = 'draft', oauth_nonce = NULL;
 DELETE FROM ebay_token;
+-- Nor accept production's monitoring token.
+DELETE FROM ir_config_parameter WHERE key = 'marketplace_connector.health_token_sha256';

@@ -10,11 +10,12 @@ emulator here.  JSON in and out; never faulted, delayed or logged as calls.
 ``POST /_emulator/config``                  ``{access_token_ttl?, code_ttl?,
                                             latency_ms?}``
 ``GET|POST|DELETE /_emulator/faults``       ``{path (regex, searched), method?, kind:
-                                            "429"|"500"|"503"|"slow"|"drop",
-                                            times? (1; -1 = until cleared),
-                                            skip? (0: matching requests let
-                                            through first),
-                                            retry_after?, delay?}``
+                                            "400"|"429"|"500"|"503"|"slow"|
+                                            "drop", times? (1; -1 = until
+                                            cleared), skip? (0: matching
+                                            requests let through first),
+                                            retry_after?, delay?, message?
+                                            (eBay's error text, 400/5xx)}``
 ``GET /_emulator/clock``                    ``{"now": iso, "offset": seconds}``
 ``POST /_emulator/clock/advance``           ``{seconds}``
 ``POST /_emulator/tokens/revoke``           ``{refresh_token?}`` | ``{user?}`` | ``{}``
@@ -29,7 +30,7 @@ import re
 from .routes import route
 from .state import DEFAULT_CONFIG
 
-FAULT_KINDS = {"429", "500", "503", "slow", "drop"}
+FAULT_KINDS = {"400", "429", "500", "503", "slow", "drop"}
 
 
 def _bad(message):
@@ -116,6 +117,8 @@ def add_fault(req):
     for key in ("retry_after", "delay"):
         if key in fault and not _number(fault[key]):
             return _bad(f"{key} must be a number of seconds")
+    if "message" in fault and not isinstance(fault["message"], str):
+        return _bad("message must be a string")
     if fault.get("method"):
         fault["method"] = str(fault["method"]).upper()
     return 200, {"ok": True, "fault": req.state.add_fault(fault)}, {}

@@ -105,19 +105,38 @@ def too_many_requests():
     )
 
 
-def system_error(path):
-    """A 500/503 body: the API's own system error, else the gateway's 2003."""
+def system_error(path, message=None):
+    """A 500/503 body: the API's own system error, else the gateway's 2003.
+
+    ``message`` replaces eBay's text (a fault that tests what Odoo makes of
+    an error text it cannot trust).
+    """
     domain = domain_for(path)
     if domain in SYSTEM_ERROR_IDS:
         return body(
             error(
                 SYSTEM_ERROR_IDS[domain],
                 domain,
-                SYSTEM_MESSAGE,
+                message or SYSTEM_MESSAGE,
                 category="APPLICATION",
             )
         )
-    return body(error(2003, "ACCESS", "Internal error", SYSTEM_MESSAGE, "APPLICATION"))
+    return body(
+        error(
+            2003,
+            "ACCESS",
+            message or "Internal error",
+            message or SYSTEM_MESSAGE,
+            "APPLICATION",
+        )
+    )
+
+
+def user_error(path, message=None):
+    """A 400 body: the domain's "any user error", else the gateway's 2004."""
+    domain = domain_for(path)
+    text = message or "Invalid request"
+    return body(error(USER_ERROR_IDS.get(domain, 2004), domain, text))
 
 
 def invalid_request(path, reason):

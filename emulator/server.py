@@ -169,8 +169,10 @@ class Handler(BaseHTTPRequestHandler):
             status = int(fault["kind"])
             if status == 429:
                 body = errors.too_many_requests()
+            elif status == 400:
+                body = errors.user_error(path, fault.get("message"))
             else:
-                body = errors.system_error(path)
+                body = errors.system_error(path, fault.get("message"))
             extra = {}
             if fault.get("retry_after") is not None:
                 extra["Retry-After"] = str(int(fault["retry_after"]))

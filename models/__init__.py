@@ -1,3 +1,4 @@
+from . import ebay_protected_fields_mixin
 from . import ebay_token
 from . import ebay_account
 from . import ebay_account_oauth

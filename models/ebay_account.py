@@ -44,17 +44,23 @@ def _to_datetime(epoch):
 class EbayAccount(models.Model):
     _name = "ebay.account"
     _description = "eBay Seller Account"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ebay.protected.fields.mixin"]
     _order = "name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
+    # An account's listings, orders and calls belong to its company: the
+    # account never moves to another one (create a new account instead).
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        set_once=True,
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
-        domain="[('company_id', '=', company_id)]",
+        check_company=True,
         help="Warehouse whose address becomes the eBay inventory location.",
     )
     environment = fields.Selection(
@@ -68,12 +74,22 @@ class EbayAccount(models.Model):
         const.MARKETPLACES, string="Marketplace", required=True, default="EBAY_US"
     )
     state = fields.Selection(
-        const.ACCOUNT_STATES, required=True, default="draft", tracking=True, copy=False
+        const.ACCOUNT_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        readonly=True,
+        system_field=True,
     )
-    ebay_user_id = fields.Char(string="eBay User ID", readonly=True, copy=False)
-    ebay_username = fields.Char(string="eBay Username", readonly=True, copy=False)
-    granted_scopes = fields.Text(readonly=True, copy=False)
-    connected_since = fields.Datetime(readonly=True, copy=False)
+    ebay_user_id = fields.Char(
+        string="eBay User ID", readonly=True, copy=False, system_field=True
+    )
+    ebay_username = fields.Char(
+        string="eBay Username", readonly=True, copy=False, system_field=True
+    )
+    granted_scopes = fields.Text(readonly=True, copy=False, system_field=True)
+    connected_since = fields.Datetime(readonly=True, copy=False, system_field=True)
     # Read from the vault rows, not stored here: token refreshes commit in
     # their own transaction and must not update (and so lock) this row.
     access_token_expires_at = fields.Datetime(
@@ -85,7 +101,7 @@ class EbayAccount(models.Model):
     app_token_expires_at = fields.Datetime(
         string="Application token expires", compute="_compute_token_expiries"
     )
-    last_error = fields.Text(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False, system_field=True)
 
     # App credentials: managers only.  The client secret lives in the vault.
     client_id = fields.Char(
@@ -313,7 +329,7 @@ class EbayAccount(models.Model):
                         ):
                             account._set_needs_reauthorisation(err.user_message)
                         else:
-                            account.last_error = err.user_message
+                            account._write_system({"last_error": err.user_message})
         # What the other transaction wrote must not be shadowed by our cache.
         self.env.invalidate_all()
         if failure is not None:
@@ -346,7 +362,7 @@ class EbayAccount(models.Model):
         """eBay refused our refresh token: stop calls and ask a manager."""
         self.ensure_one()
         self.env["ebay.token"]._drop(self, kinds=("user_access",))
-        self.write({"state": "reauth", "last_error": reason})
+        self._write_system({"state": "reauth", "last_error": reason})
         # One open alert per cause: a second refusal adds nothing.
         self._alert(
             "token_revoked",
@@ -394,6 +410,8 @@ class EbayAccount(models.Model):
     def action_test_connection(self):
         """Ask eBay who we are; refreshes the username shown."""
         self.ensure_one()
+        # Managers only (write access), before the first call.
+        self.check_access("write")
         try:
             user = self._ebay_client().get_user()
         except EbayError as err:
@@ -404,7 +422,7 @@ class EbayAccount(models.Model):
                     reason=err.user_message,
                 )
             ) from err
-        self.write(
+        self._write_system(
             {
                 "ebay_user_id": user.get("userId"),
                 "ebay_username": user.get("username"),
@@ -423,10 +441,11 @@ class EbayAccount(models.Model):
         }
 
     def action_disconnect(self):
+        self.check_access("write")  # before the vault loses anything
         for account in self:
             self.env["ebay.token"]._drop(
                 account, kinds=("user_access", "user_refresh", "app_access")
             )
-            account.write({"state": "draft"})
+            account._write_system({"state": "draft"})
             account.message_post(body=self.env._("Disconnected from eBay."))
         return True

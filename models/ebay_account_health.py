@@ -3,20 +3,72 @@
 Read-only: the report is built from what the jobs recorded (token expiries,
 last successful poll, pending listings), so it can run on a read-only
 cursor (the health check URL) and never calls eBay.
+
+The monitoring token (Settings > eBay) opens the report's details to a
+monitor that is not an Odoo user.  Only its SHA-256 digest is stored: a
+database dump, the settings form and the logs never show it.
 """
 
+import hashlib
+import re
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import consteq
 
-from .res_config_settings import get_setting
+from .res_config_settings import PARAM_PREFIX, get_setting
 
 # An expiring consent still works: the account is healthy, the status warns.
 HEALTHY_TOKEN_STATUSES = ("ok", "expiring")
+HEALTH_TOKEN_PARAM = PARAM_PREFIX + "health_token_sha256"
+# A token people choose must still be too long to guess.
+HEALTH_TOKEN_MIN_LENGTH = 32
+TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class EbayAccount(models.Model):
     _inherit = "ebay.account"
+
+    # -- monitoring token ---------------------------------------------------------
+    @api.model
+    def _health_token_configured(self):
+        return bool(
+            self.env["ir.config_parameter"].sudo().get_param(HEALTH_TOKEN_PARAM)
+        )
+
+    @api.model
+    def _health_token_set(self, token):
+        """Keep the digest of ``token`` (False: remove the token)."""
+        token = (token or "").strip()
+        if token and (
+            len(token) < HEALTH_TOKEN_MIN_LENGTH
+            or not TOKEN_CHARACTERS.fullmatch(token)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The monitoring token must be at least %(n)s characters long, "
+                    "printable ASCII without spaces (it travels in an HTTP "
+                    "header); generate one, for example with "
+                    "'python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"'.",
+                    n=HEALTH_TOKEN_MIN_LENGTH,
+                )
+            )
+        self.env["ir.config_parameter"].sudo().set_param(
+            HEALTH_TOKEN_PARAM, _digest(token) if token else False
+        )
+
+    @api.model
+    def _health_token_matches(self, presented):
+        """Whether ``presented`` is the monitoring token (constant time)."""
+        expected = self.env["ir.config_parameter"].sudo().get_param(HEALTH_TOKEN_PARAM)
+        if not expected or not presented or not presented.isascii():
+            return False
+        return consteq(_digest(presented), expected)
 
     def _health_report(self):
         """The health of each account in ``self``, as a list of dicts.

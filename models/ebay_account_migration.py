@@ -20,7 +20,7 @@ MIGRATE_BATCH = 5  # eBay's limit for bulkMigrateListing
 class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
-    migration_report = fields.Text(readonly=True, copy=False)
+    migration_report = fields.Text(readonly=True, copy=False, system_field=True)
     listings_to_migrate = fields.Char(
         string="eBay listing IDs to migrate",
         copy=False,
@@ -29,6 +29,7 @@ class EbayAccount(models.Model):
 
     def action_migrate_from_form(self):
         self.ensure_one()
+        self.check_access("write")  # managers only, before anything is queued
         ids = (self.listings_to_migrate or "").replace(",", " ").split()
         self.action_migrate_listings(ids)
         self.listings_to_migrate = False
@@ -37,12 +38,14 @@ class EbayAccount(models.Model):
     def action_migrate_listings(self, listing_ids):
         """Queue the migration of these eBay listing ids, 5 per job."""
         self.ensure_one()
+        self.check_access("write")  # managers only, before anything is queued
         ids = [str(i).strip() for i in listing_ids if str(i).strip()]
         if not ids:
             raise UserError(self.env._("Give at least one eBay listing ID."))
         for start in range(0, len(ids), MIGRATE_BATCH):
             batch = ids[start : start + MIGRATE_BATCH]
-            self.with_delay(
+            # As the system: the job links listings and writes their eBay ids.
+            self.sudo().with_delay(
                 channel=JOB_CHANNEL,
                 identity_key=f"ebay.migrate:{self.id}:{','.join(batch)}",
                 description=f"eBay migrate listings {', '.join(batch)}",

@@ -27,7 +27,7 @@ class OAuthStateError(Exception):
 class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
-    oauth_nonce = fields.Char(copy=False, groups="base.group_system")
+    oauth_nonce = fields.Char(copy=False, groups="base.group_system", system_field=True)
 
     # -- state -----------------------------------------------------------------
     def _oauth_sign(self, payload):

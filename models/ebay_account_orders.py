@@ -20,7 +20,10 @@ class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
     order_watermark = fields.Datetime(
-        readonly=True, copy=False, help="Orders modified up to here are imported."
+        readonly=True,
+        copy=False,
+        system_field=True,
+        help="Orders modified up to here are imported.",
     )
     order_ids = fields.One2many("ebay.order", "account_id", string="eBay orders")
     # When the last *successful* poll started (a failed poll leaves it as it
@@ -29,10 +32,11 @@ class EbayAccount(models.Model):
         string="Last successful order poll",
         readonly=True,
         copy=False,
+        system_field=True,
         help="When the last poll that completed without error started.",
     )
     # Why the last poll failed; cleared by the next successful poll.
-    order_poll_error = fields.Text(readonly=True, copy=False)
+    order_poll_error = fields.Text(readonly=True, copy=False, system_field=True)
 
     @api.model
     def _cron_poll_orders(self):

@@ -14,27 +14,32 @@ from ..ebay.inventory import InventoryApi
 class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
-    business_policies_opted_in = fields.Boolean(readonly=True, copy=False)
+    business_policies_opted_in = fields.Boolean(
+        readonly=True, copy=False, system_field=True
+    )
     policy_ids = fields.One2many("ebay.policy", "account_id", string="Policies")
     fulfillment_policy_id = fields.Many2one(
         "ebay.policy",
         string="Default fulfillment policy",
+        check_company=True,
         domain="[('account_id', '=', id), ('kind', '=', 'fulfillment'), "
         "('policy_id', '!=', False)]",
     )
     payment_policy_id = fields.Many2one(
         "ebay.policy",
         string="Default payment policy",
+        check_company=True,
         domain="[('account_id', '=', id), ('kind', '=', 'payment'), "
         "('policy_id', '!=', False)]",
     )
     return_policy_id = fields.Many2one(
         "ebay.policy",
         string="Default return policy",
+        check_company=True,
         domain="[('account_id', '=', id), ('kind', '=', 'return'), "
         "('policy_id', '!=', False)]",
     )
-    merchant_location_key = fields.Char(readonly=True, copy=False)
+    merchant_location_key = fields.Char(readonly=True, copy=False, system_field=True)
 
     def _raise_setup_error(self, what, err):
         raise UserError(
@@ -48,6 +53,7 @@ class EbayAccount(models.Model):
 
     def action_opt_in_business_policies(self):
         self.ensure_one()
+        self.check_access("write")  # managers only, before any call
         api = AccountApi(self._ebay_client())
         try:
             programs = api.get_opted_in_programs()
@@ -55,12 +61,13 @@ class EbayAccount(models.Model):
                 api.opt_in_to_program(BUSINESS_POLICIES_PROGRAM)
         except EbayError as err:
             self._raise_setup_error(self.env._("opt in to business policies"), err)
-        self.business_policies_opted_in = True
+        self._write_system({"business_policies_opted_in": True})
         return True
 
     def action_sync_policies(self):
         """Read the account's policies from eBay; keep defaults if still there."""
         self.ensure_one()
+        self.check_access("write")  # managers only, before any call
         api = AccountApi(self._ebay_client())
         Policy = self.env["ebay.policy"]
         for kind, (_path, _collection, id_key, _create) in POLICY_KINDS.items():
@@ -74,7 +81,7 @@ class EbayAccount(models.Model):
                 if data[id_key] in known:
                     known[data[id_key]].write(values)
                 else:
-                    Policy.create(
+                    Policy._create_system(
                         dict(
                             values,
                             account_id=self.id,
@@ -101,6 +108,7 @@ class EbayAccount(models.Model):
     def action_create_location(self):
         """Create (or link) the merchant location from the warehouse address."""
         self.ensure_one()
+        self.check_access("write")  # managers only, before any call
         partner = self.warehouse_id.partner_id
         if not self.warehouse_id or not partner:
             raise UserError(self.env._("Choose a warehouse with an address first."))
@@ -134,5 +142,5 @@ class EbayAccount(models.Model):
                 self._raise_setup_error(
                     self.env._("create the inventory location"), err
                 )
-        self.merchant_location_key = key
+        self._write_system({"merchant_location_key": key})
         return True

@@ -9,6 +9,7 @@ others (revoked authorisation, a listing that keeps failing, drift) are
 raised and cleared where they happen.
 """
 
+from markupsafe import Markup, escape
 from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
@@ -25,33 +26,65 @@ ALERT_CAUSES = [
 ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
 
 
+def text_to_html(text):
+    """Plain text as HTML that shows it and never runs it.
+
+    Notes carry eBay's error texts and buyers' data: every character is
+    escaped (an ``<a href>`` or ``<img>`` shows as text), line breaks are
+    kept, and nothing becomes a link (``plaintext2html`` would link URLs).
+    """
+    return Markup("<br/>").join(escape(line) for line in (text or "").splitlines())
+
+
 class EbayAlert(models.Model):
     _name = "ebay.alert"
     _description = "eBay Alert"
     _order = "state, raised_at desc, id desc"
+    _inherit = ["ebay.protected.fields.mixin"]
+    _check_company_auto = True
 
-    name = fields.Char(required=True, readonly=True)
+    # Raised and cleared by the connector (as the system), never by hand.
+    name = fields.Char(required=True, readonly=True, system_field=True)
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="cascade", index=True, readonly=True
+        "ebay.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
+        system_field=True,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
-    cause = fields.Selection(ALERT_CAUSES, required=True, readonly=True)
-    res_model = fields.Char(string="About model", required=True, readonly=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, system_field=True
+    )
+    cause = fields.Selection(
+        ALERT_CAUSES, required=True, readonly=True, system_field=True
+    )
+    res_model = fields.Char(
+        string="About model", required=True, readonly=True, system_field=True
+    )
     res_id = fields.Many2oneReference(
-        string="About", model_field="res_model", required=True, readonly=True
+        string="About",
+        model_field="res_model",
+        required=True,
+        readonly=True,
+        system_field=True,
     )
-    note = fields.Text(readonly=True)
+    note = fields.Text(readonly=True, system_field=True)
     state = fields.Selection(
         [("open", "Open"), ("cleared", "Cleared")],
         required=True,
         default="open",
         index=True,
         readonly=True,
+        system_field=True,
     )
-    raised_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    cleared_at = fields.Datetime(readonly=True)
-    clear_reason = fields.Char(readonly=True)
-    activity_ids = fields.Many2many("mail.activity", readonly=True)
+    raised_at = fields.Datetime(
+        readonly=True, default=fields.Datetime.now, system_field=True
+    )
+    cleared_at = fields.Datetime(readonly=True, system_field=True)
+    clear_reason = fields.Char(readonly=True, system_field=True)
+    activity_ids = fields.Many2many("mail.activity", readonly=True, system_field=True)
 
     def init(self):
         # The database holds the "one open alert per cause" rule, so two
@@ -104,14 +137,17 @@ class EbayAlert(models.Model):
         managers = account._alert_managers()
         account = account.sudo()
         account.message_post(
-            body=self.env._("%(summary)s. %(note)s", summary=summary, note=note),
+            body=text_to_html(
+                self.env._("%(summary)s. %(note)s", summary=summary, note=note)
+            ),
             partner_ids=managers.partner_id.ids,
             subtype_xmlid="mail.mt_note",
         )
         activities = self.env["mail.activity"]
         for user in managers:
+            # The activity's note is HTML: escaped here, not merely sanitised.
             activities |= account.activity_schedule(
-                ACTIVITY_TYPE, summary=summary, note=note, user_id=user.id
+                ACTIVITY_TYPE, summary=summary, note=text_to_html(note), user_id=user.id
             )
         alert.activity_ids = activities
         return alert
@@ -132,8 +168,10 @@ class EbayAlert(models.Model):
         )
         alert.activity_ids.exists().action_feedback(feedback=reason)
         account.sudo().message_post(
-            body=self.env._(
-                "Cleared: %(name)s (%(reason)s).", name=alert.name, reason=reason
+            body=text_to_html(
+                self.env._(
+                    "Cleared: %(name)s (%(reason)s).", name=alert.name, reason=reason
+                )
             ),
             subtype_xmlid="mail.mt_note",
         )

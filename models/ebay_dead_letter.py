@@ -33,33 +33,63 @@ class EbayDeadLetter(models.Model):
     _name = "ebay.dead.letter"
     _description = "eBay Dead Letter"
     _order = "last_failed_at desc, id desc"
+    _inherit = ["ebay.protected.fields.mixin"]
+    _check_company_auto = True
 
-    name = fields.Char(required=True, readonly=True)
+    # Written by the sources and the inbox actions (as the system), never by
+    # hand: a letter edited over RPC could point at any record.
+    name = fields.Char(required=True, readonly=True, system_field=True)
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="cascade", index=True, readonly=True
+        "ebay.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
+        system_field=True,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
-    kind = fields.Selection(LETTER_KINDS, required=True, readonly=True)
-    res_model = fields.Char(string="Model", required=True, readonly=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, system_field=True
+    )
+    kind = fields.Selection(
+        LETTER_KINDS, required=True, readonly=True, system_field=True
+    )
+    res_model = fields.Char(
+        string="Model", required=True, readonly=True, system_field=True
+    )
     res_id = fields.Many2oneReference(
-        string="Record", model_field="res_model", required=True, readonly=True
+        string="Record",
+        model_field="res_model",
+        required=True,
+        readonly=True,
+        system_field=True,
     )
     state = fields.Selection(
-        LETTER_STATES, required=True, default="open", index=True, readonly=True
+        LETTER_STATES,
+        required=True,
+        default="open",
+        index=True,
+        readonly=True,
+        system_field=True,
     )
-    error = fields.Text(readonly=True, help="eBay's error, normalised.")
+    error = fields.Text(
+        readonly=True, system_field=True, help="eBay's error, normalised."
+    )
     attempts = fields.Integer(
-        readonly=True, help="Tries of the last run before it gave up."
+        readonly=True,
+        system_field=True,
+        help="Tries of the last run before it gave up.",
     )
     failure_count = fields.Integer(
         string="Failures",
         readonly=True,
+        system_field=True,
         help="Tries that failed since the record last succeeded.",
     )
-    first_failed_at = fields.Datetime(readonly=True)
-    last_failed_at = fields.Datetime(readonly=True, index=True)
-    handled_by = fields.Many2one("res.users", readonly=True)
-    handled_at = fields.Datetime(readonly=True)
+    first_failed_at = fields.Datetime(readonly=True, system_field=True)
+    last_failed_at = fields.Datetime(readonly=True, index=True, system_field=True)
+    handled_by = fields.Many2one("res.users", readonly=True, system_field=True)
+    handled_at = fields.Datetime(readonly=True, system_field=True)
 
     _sql_constraints = [
         (
@@ -289,7 +319,7 @@ class EbayDeadLetterSource(models.AbstractModel):
     _dead_letter_kind = None
     # Set while the record has a letter that is not resolved: the hot paths
     # (a bulk publish writes a thousand listings) check recovery for free.
-    dead_letter_open = fields.Boolean(readonly=True, copy=False)
+    dead_letter_open = fields.Boolean(readonly=True, copy=False, system_field=True)
     _dead_letter_state_field = "state"
     _dead_letter_failed_states = ("failed", "error")
     # States that prove the record works again (queued or draft prove nothing).

@@ -19,34 +19,57 @@ class EbayDrift(models.Model):
     _name = "ebay.drift"
     _description = "eBay Drift"
     _order = "since desc"
+    _inherit = ["ebay.protected.fields.mixin"]
+    _check_company_auto = True
 
+    # Found by the reconciliation: every field is the connector's.
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="cascade", index=True
+        "ebay.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        system_field=True,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, system_field=True
+    )
     listing_id = fields.Many2one(
-        "ebay.listing", required=True, ondelete="cascade", index=True
+        "ebay.listing",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        system_field=True,
     )
     sku = fields.Char(related="listing_id.sku", store=True)
     field = fields.Selection(
-        [("quantity", "Quantity"), ("price", "Price")], required=True
+        [("quantity", "Quantity"), ("price", "Price")],
+        required=True,
+        readonly=True,
+        system_field=True,
     )
-    odoo_value = fields.Float(string="Odoo value")
-    ebay_value = fields.Float(string="eBay value")
-    since = fields.Datetime(required=True, default=fields.Datetime.now)
+    odoo_value = fields.Float(string="Odoo value", readonly=True, system_field=True)
+    ebay_value = fields.Float(string="eBay value", readonly=True, system_field=True)
+    since = fields.Datetime(
+        required=True, default=fields.Datetime.now, readonly=True, system_field=True
+    )
     state = fields.Selection(
         [("open", "Open"), ("repairing", "Repair queued"), ("resolved", "Resolved")],
         default="open",
         required=True,
         index=True,
+        readonly=True,
+        system_field=True,
     )
 
     def action_repair(self):
         """Push Odoo's values for the drifting listings."""
-        listings = self.filtered(lambda d: d.state == "open").listing_id
-        listings.write({"push_pending": True})
-        listings.account_id._enqueue_stock_push(urgent=True)
-        self.filtered(lambda d: d.state == "open").state = "repairing"
+        self.check_access("write")
+        drifts = self.filtered(lambda d: d.state == "open").sudo()
+        drifts.listing_id.write({"push_pending": True})
+        drifts.account_id._enqueue_stock_push(urgent=True)
+        drifts.state = "repairing"
         return True
 
 
@@ -54,7 +77,7 @@ class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
     drift_ids = fields.One2many("ebay.drift", "account_id")
-    last_reconciled_at = fields.Datetime(readonly=True, copy=False)
+    last_reconciled_at = fields.Datetime(readonly=True, copy=False, system_field=True)
 
     @api.model
     def _cron_reconcile(self):

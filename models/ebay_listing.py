@@ -83,16 +83,35 @@ def _normalise(text):
 class EbayListing(models.Model):
     _name = "ebay.listing"
     _description = "eBay Listing"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "ebay.protected.fields.mixin"]
     _order = "id desc"
     _rec_name = "sku"
+    _check_company_auto = True
+    _company_from_field = "account_id"
 
+    # The offer lives in that eBay account: a listing never moves to another.
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="restrict", index=True
+        "ebay.account",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+        set_once=True,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        set_once=True,
+    )
     product_id = fields.Many2one(
-        "product.product", required=True, ondelete="restrict", index=True
+        "product.product",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
     )
     sku = fields.Char(string="SKU", required=True, index=True, tracking=True)
     marketplace_id = fields.Selection(related="account_id.marketplace_id", store=True)
@@ -110,35 +129,57 @@ class EbayListing(models.Model):
         help="Empty: the product's sales price (or the account's pricelist).",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # What the connector records of eBay's side: written by the system only.
     offer_id = fields.Char(
-        string="eBay offer ID", readonly=True, copy=False, index=True
+        string="eBay offer ID",
+        readonly=True,
+        copy=False,
+        index=True,
+        system_field=True,
     )
     ebay_listing_id = fields.Char(
-        string="eBay listing ID", readonly=True, copy=False, index=True
+        string="eBay listing ID",
+        readonly=True,
+        copy=False,
+        index=True,
+        system_field=True,
     )
     state = fields.Selection(
-        LISTING_STATES, required=True, default="draft", tracking=True, copy=False
+        LISTING_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        readonly=True,
+        system_field=True,
     )
-    pending_operation = fields.Selection(OPERATIONS, readonly=True, copy=False)
+    pending_operation = fields.Selection(
+        OPERATIONS, readonly=True, copy=False, system_field=True
+    )
     is_live = fields.Boolean(
         readonly=True,
         copy=False,
+        system_field=True,
         help="The listing is live on eBay (published, not ended).",
     )
-    last_error = fields.Text(readonly=True, copy=False)
-    retry_count = fields.Integer(readonly=True, copy=False)
-    revision_day = fields.Date(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False, system_field=True)
+    retry_count = fields.Integer(readonly=True, copy=False, system_field=True)
+    revision_day = fields.Date(readonly=True, copy=False, system_field=True)
     revisions_today = fields.Integer(
         readonly=True,
         copy=False,
+        system_field=True,
         help="Revisions sent today (eBay allows 250 per day).",
     )
     attempt_ids = fields.One2many("ebay.publish.attempt", "listing_id", string="Calls")
-    fee_preview = fields.Text(readonly=True, copy=False)
+    fee_preview = fields.Text(readonly=True, copy=False, system_field=True)
     media_image_url = fields.Char(
-        readonly=True, copy=False, help="The product image on eBay."
+        readonly=True,
+        copy=False,
+        system_field=True,
+        help="The product image on eBay.",
     )
-    media_image_checksum = fields.Char(readonly=True, copy=False)
+    media_image_checksum = fields.Char(readonly=True, copy=False, system_field=True)
     attempt_count = fields.Integer(compute="_compute_attempt_count")
 
     _sql_constraints = [
@@ -265,6 +306,7 @@ class EbayListing(models.Model):
 
     def action_suggest_category(self):
         self.ensure_one()
+        self.check_access("write")  # before eBay is asked
         found = self.env["ebay.category"]._suggest(self.account_id, self.title or "")
         if not found:
             raise UserError(self.env._("eBay suggests no category for this title."))
@@ -279,13 +321,16 @@ class EbayListing(models.Model):
         return True
 
     # -- actions (UI) --------------------------------------------------------
+    # Each action checks the caller's rights on the listings first; then the
+    # connector's own work (states, queued jobs) is done as the system.
     def action_publish(self):
         """Validate, then queue publish (or revise, for a live listing)."""
+        self.check_access("write")
         queued = self.env["ebay.listing"]
         for listing in self:
             problems = listing._problems()
             if problems:
-                listing.write(
+                listing._write_system(
                     {
                         "state": "error",
                         "pending_operation": False,
@@ -294,7 +339,7 @@ class EbayListing(models.Model):
                 )
                 continue
             queued |= listing
-        queued._queue_publish()
+        queued.sudo()._queue_publish()
         return self._notify_queued(queued, len(self) - len(queued))
 
     def _queue_publish(self):
@@ -302,20 +347,24 @@ class EbayListing(models.Model):
         return True
 
     def action_end(self):
-        self.filtered(lambda l: l.offer_id)._queue("end")
+        self.check_access("write")
+        self.filtered(lambda l: l.offer_id).sudo()._queue("end")
         return True
 
     def action_delete_offer(self):
-        self.filtered(lambda l: l.offer_id)._queue("delete")
+        self.check_access("write")
+        self.filtered(lambda l: l.offer_id).sudo()._queue("delete")
         return True
 
     def action_retrieve(self):
-        self.filtered(lambda l: l.offer_id)._queue("retrieve")
+        self.check_access("write")
+        self.filtered(lambda l: l.offer_id).sudo()._queue("retrieve")
         return True
 
     def action_requeue(self):
         """Try again a listing that failed or was refused (dead-letter)."""
-        for listing in self.filtered(lambda l: l.state in ("failed", "error")):
+        self.check_access("write")
+        for listing in self.filtered(lambda l: l.state in ("failed", "error")).sudo():
             listing.retry_count = 0
             listing._queue(listing.pending_operation or "publish")
         return True
@@ -328,6 +377,7 @@ class EbayListing(models.Model):
         seller waits for the answer; the calls are logged like any other.
         """
         self.ensure_one()
+        self.check_access("write")  # before eBay is asked
         problems = self._problems()
         if problems:
             raise UserError("\n".join(message for _f, message in problems))
@@ -347,10 +397,10 @@ class EbayListing(models.Model):
                 api.update_offer(offer_id, payloads.offer(data))
             else:
                 offer_id = self._create_offer(api, payloads.offer(data))
-            self.offer_id = offer_id
+            self._write_system({"offer_id": offer_id})
             fees = api.get_listing_fees([offer_id])
         except EbayError as err:
-            self.last_error = actionable(err)
+            self._write_system({"last_error": actionable(err)})
             fees = None
         finally:
             Attempt = self.env["ebay.publish.attempt"].sudo()
@@ -367,7 +417,7 @@ class EbayListing(models.Model):
                     f"{summary.get('marketplaceId')}: {fee.get('feeType')} "
                     f"{amount.get('value')} {amount.get('currency')}"
                 )
-        self.fee_preview = "\n".join(lines) or self.env._("No fees.")
+        self._write_system({"fee_preview": "\n".join(lines) or self.env._("No fees.")})
         return True
 
     def action_open_attempts(self):

@@ -26,13 +26,28 @@ from .ebay_listing import (
 class EbayListingGroup(models.Model):
     _name = "ebay.listing.group"
     _description = "eBay Multi-variation Listing"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "ebay.protected.fields.mixin"]
     _rec_name = "group_key"
+    _check_company_auto = True
+    _company_from_field = "account_id"
 
-    account_id = fields.Many2one("ebay.account", required=True, ondelete="restrict")
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    account_id = fields.Many2one(
+        "ebay.account",
+        required=True,
+        ondelete="restrict",
+        check_company=True,
+        set_once=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        set_once=True,
+    )
     product_tmpl_id = fields.Many2one(
-        "product.template", required=True, ondelete="restrict"
+        "product.template", required=True, ondelete="restrict", check_company=True
     )
     group_key = fields.Char(required=True, copy=False)
     title = fields.Char(required=True)
@@ -49,16 +64,25 @@ class EbayListingGroup(models.Model):
     )
     listing_ids = fields.One2many("ebay.listing", "group_id", string="Variants")
     state = fields.Selection(
-        LISTING_STATES, required=True, default="draft", tracking=True, copy=False
+        LISTING_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        readonly=True,
+        system_field=True,
     )
     pending_operation = fields.Selection(
         [("publish", "Publish / revise"), ("end", "End (withdraw)")],
         readonly=True,
         copy=False,
+        system_field=True,
     )
-    ebay_listing_id = fields.Char(string="eBay listing ID", readonly=True, copy=False)
-    last_error = fields.Text(readonly=True, copy=False)
-    retry_count = fields.Integer(readonly=True, copy=False)
+    ebay_listing_id = fields.Char(
+        string="eBay listing ID", readonly=True, copy=False, system_field=True
+    )
+    last_error = fields.Text(readonly=True, copy=False, system_field=True)
+    retry_count = fields.Integer(readonly=True, copy=False, system_field=True)
 
     _sql_constraints = [
         (
@@ -125,22 +149,28 @@ class EbayListingGroup(models.Model):
         return problems
 
     # -- actions ------------------------------------------------------------------
+    # Rights on the groups first; then the connector's work runs as the system.
     def action_publish(self):
+        self.check_access("write")
         for group in self:
             listings = group._sync_variants()
             problems = group._problems(listings)
             if problems:
-                group.write({"state": "error", "last_error": "\n".join(problems)})
+                group._write_system(
+                    {"state": "error", "last_error": "\n".join(problems)}
+                )
                 continue
-            group._queue("publish")
+            group.sudo()._queue("publish")
         return True
 
     def action_end(self):
-        self.filtered("ebay_listing_id")._queue("end")
+        self.check_access("write")
+        self.filtered("ebay_listing_id").sudo()._queue("end")
         return True
 
     def action_requeue(self):
-        for group in self.filtered(lambda g: g.state in ("failed", "error")):
+        self.check_access("write")
+        for group in self.filtered(lambda g: g.state in ("failed", "error")).sudo():
             group.retry_count = 0
             group._queue(group.pending_operation or "publish")
         return True
@@ -285,8 +315,19 @@ class _BulkRefused(EbayError):
 class EbayListingGroupAspect(models.Model):
     _name = "ebay.listing.group.aspect"
     _description = "eBay Shared Item Specific"
+    _inherit = ["ebay.protected.fields.mixin"]
 
-    group_id = fields.Many2one("ebay.listing.group", required=True, ondelete="cascade")
+    # Set when the line is created on its group; never moved to another one.
+    group_id = fields.Many2one(
+        "ebay.listing.group",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        set_once=True,
+    )
+    company_id = fields.Many2one(
+        related="group_id.company_id", store=True, index=True, system_field=True
+    )
     name = fields.Char(required=True, size=40)
     value = fields.Char(required=True, size=50)
 
@@ -295,5 +336,9 @@ class EbayListing(models.Model):
     _inherit = "ebay.listing"
 
     group_id = fields.Many2one(
-        "ebay.listing.group", string="Variation group", index=True, ondelete="set null"
+        "ebay.listing.group",
+        string="Variation group",
+        index=True,
+        ondelete="set null",
+        check_company=True,
     )

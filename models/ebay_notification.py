@@ -51,23 +51,37 @@ class EbayNotification(models.Model):
     _description = "eBay Notification"
     _order = "id desc"
     _rec_name = "notification_id"
+    _inherit = ["ebay.protected.fields.mixin"]
+    _check_company_auto = True
 
+    # What eBay sent and what became of it: the connector's only.
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="cascade", index=True
+        "ebay.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        system_field=True,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
-    notification_id = fields.Char(required=True, readonly=True)
-    topic = fields.Char(required=True, readonly=True, index=True)
-    published_at = fields.Datetime(readonly=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, system_field=True
+    )
+    notification_id = fields.Char(required=True, readonly=True, system_field=True)
+    topic = fields.Char(required=True, readonly=True, index=True, system_field=True)
+    published_at = fields.Datetime(readonly=True, system_field=True)
     state = fields.Selection(
         [("new", "New"), ("done", "Processed"), ("error", "Error")],
         default="new",
         required=True,
         index=True,
+        readonly=True,
+        system_field=True,
     )
-    result = fields.Text(readonly=True)
+    result = fields.Text(readonly=True, system_field=True)
     data = fields.Text(
-        readonly=True, help="The notification's data (order id, username)."
+        readonly=True,
+        system_field=True,
+        help="The notification's data (order id, username).",
     )
 
     _sql_constraints = [
@@ -258,8 +272,12 @@ def _key_fields(data):
 class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
-    notification_destination_id = fields.Char(readonly=True, copy=False)
-    notification_subscriptions = fields.Char(readonly=True, copy=False)
+    notification_destination_id = fields.Char(
+        readonly=True, copy=False, system_field=True
+    )
+    notification_subscriptions = fields.Char(
+        readonly=True, copy=False, system_field=True
+    )
     notification_url = fields.Char(compute="_compute_notification_url")
     notification_ids = fields.One2many("ebay.notification", "account_id")
 
@@ -306,6 +324,9 @@ class EbayAccount(models.Model):
     def action_setup_notifications(self):
         """Register this Odoo as the account's destination and subscribe."""
         self.ensure_one()
+        # Managers only: checked before the vault row is committed and before
+        # eBay is called.
+        self.check_access("write")
         token = self._ensure_verification_token()
 
         app_api = NotificationApi(self._ebay_app_client())
@@ -313,9 +334,10 @@ class EbayAccount(models.Model):
         try:
             app_api.update_config(self.company_id.email or "seller@example.com")
             if not self.notification_destination_id:
-                self.notification_destination_id = app_api.create_destination(
+                destination = app_api.create_destination(
                     f"Odoo {self.env.cr.dbname} {self.id}", self.notification_url, token
                 )
+                self._write_system({"notification_destination_id": destination})
             subscribed = set(
                 filter(None, (self.notification_subscriptions or "").split(","))
             )
@@ -325,7 +347,9 @@ class EbayAccount(models.Model):
                         topic, self.notification_destination_id
                     )
                     subscribed.add(topic)
-            self.notification_subscriptions = ",".join(sorted(subscribed))
+            self._write_system(
+                {"notification_subscriptions": ",".join(sorted(subscribed))}
+            )
         except EbayError as err:
             raise UserError(
                 self.env._(

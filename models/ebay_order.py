@@ -36,31 +36,60 @@ def _amount(money):
 class EbayOrder(models.Model):
     _name = "ebay.order"
     _description = "eBay Order"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "ebay.protected.fields.mixin"]
     _order = "ebay_modified_at desc, id desc"
     _rec_name = "ebay_order_id"
+    _check_company_auto = True
 
+    # eBay's order and the buyer's data as eBay sent them: the connector's.
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="restrict", index=True
+        "ebay.account",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+        system_field=True,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
-    ebay_order_id = fields.Char(string="eBay order", required=True, readonly=True)
-    sale_order_id = fields.Many2one("sale.order", readonly=True, copy=False, index=True)
-    state = fields.Selection(ORDER_STATES, required=True, default="new", tracking=True)
-    flag_reason = fields.Text(readonly=True)
-    payment_status = fields.Char(readonly=True)
-    fulfillment_status = fields.Char(readonly=True)
-    cancel_state = fields.Char(readonly=True)
-    buyer_username = fields.Char(readonly=True)
-    ebay_created_at = fields.Datetime(readonly=True)
-    ebay_modified_at = fields.Datetime(readonly=True, index=True)
-    currency_code = fields.Char(readonly=True)
-    total = fields.Float(readonly=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, system_field=True
+    )
+    ebay_order_id = fields.Char(
+        string="eBay order", required=True, readonly=True, system_field=True
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        readonly=True,
+        copy=False,
+        index=True,
+        check_company=True,
+        system_field=True,
+    )
+    state = fields.Selection(
+        ORDER_STATES,
+        required=True,
+        default="new",
+        tracking=True,
+        readonly=True,
+        system_field=True,
+    )
+    flag_reason = fields.Text(readonly=True, system_field=True)
+    payment_status = fields.Char(readonly=True, system_field=True)
+    fulfillment_status = fields.Char(readonly=True, system_field=True)
+    cancel_state = fields.Char(readonly=True, system_field=True)
+    buyer_username = fields.Char(readonly=True, system_field=True)
+    ebay_created_at = fields.Datetime(readonly=True, system_field=True)
+    ebay_modified_at = fields.Datetime(readonly=True, index=True, system_field=True)
+    currency_code = fields.Char(readonly=True, system_field=True)
+    total = fields.Float(readonly=True, system_field=True)
     ebay_collected_tax = fields.Float(
-        readonly=True, help="Sales tax eBay collected and remits itself."
+        readonly=True,
+        system_field=True,
+        help="Sales tax eBay collected and remits itself.",
     )
     payload = fields.Text(
-        readonly=True, groups="marketplace_connector.group_marketplace_manager"
+        readonly=True,
+        groups="marketplace_connector.group_marketplace_manager",
+        system_field=True,
     )
 
     _sql_constraints = [
@@ -339,23 +368,25 @@ class EbayOrder(models.Model):
         return partner, shipping
 
     # -- actions --------------------------------------------------------------------
+    # The caller's rights on the orders first; the import itself is the
+    # connector's work and runs as the system (it writes eBay's data).
     def action_retry(self):
         """Import a flagged order again (after its products were fixed)."""
-        for order in self.filtered(lambda o: o.state in ("flagged", "new")):
+        self.check_access("write")
+        for order in self.filtered(lambda o: o.state in ("flagged", "new")).sudo():
             with self.env.cr.savepoint():
-                order.with_company(order.company_id)._apply(
-                    json.loads(order.sudo().payload)
-                )
+                order.with_company(order.company_id)._apply(json.loads(order.payload))
         return True
 
     def action_refresh_from_ebay(self):
-        for order in self:
+        self.check_access("write")  # before eBay is asked
+        for order in self.sudo():
             api = FulfillmentApi(order.account_id._ebay_client())
             try:
                 data = api.get_order(order.ebay_order_id)
             except EbayError as err:
                 raise UserError(actionable(err)) from err
-            order._apply(data)
+            order.with_company(order.company_id)._apply(data)
         return True
 
 

@@ -19,12 +19,30 @@ class EbayPolicy(models.Model):
     _name = "ebay.policy"
     _description = "eBay Business Policy"
     _order = "account_id, kind, name"
+    _inherit = ["ebay.protected.fields.mixin"]
+    _check_company_auto = True
+    _company_from_field = "account_id"
 
-    account_id = fields.Many2one("ebay.account", required=True, ondelete="cascade")
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    account_id = fields.Many2one(
+        "ebay.account",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
+        set_once=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        set_once=True,
+    )
     kind = fields.Selection(POLICY_KINDS, required=True)
     name = fields.Char(required=True)
-    policy_id = fields.Char(string="eBay Policy ID", readonly=True, copy=False)
+    policy_id = fields.Char(
+        string="eBay Policy ID", readonly=True, copy=False, system_field=True
+    )
     marketplace_id = fields.Selection(related="account_id.marketplace_id", store=True)
     # What a new policy needs (used when it is created from Odoo).
     handling_time_days = fields.Integer(default=1)
@@ -79,6 +97,7 @@ class EbayPolicy(models.Model):
 
     def action_create_on_ebay(self):
         """Create this policy on eBay and remember its id."""
+        self.check_access("write")  # managers only, before any call
         for policy in self.filtered(lambda p: not p.policy_id):
             api = AccountApi(policy.account_id._ebay_client())
             try:
@@ -93,5 +112,5 @@ class EbayPolicy(models.Model):
                     )
                 ) from err
             id_key = f"{policy.kind}PolicyId"
-            policy.policy_id = data.get(id_key)
+            policy._write_system({"policy_id": data.get(id_key)})
         return True

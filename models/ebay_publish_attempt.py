@@ -7,12 +7,20 @@ class EbayPublishAttempt(models.Model):
     _name = "ebay.publish.attempt"
     _description = "eBay Call (Publish Attempt)"
     _order = "id desc"
+    _check_company_auto = True
 
+    # Written by the system only (no group may write the call log).
     account_id = fields.Many2one(
-        "ebay.account", required=True, ondelete="cascade", index=True
+        "ebay.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True)
-    listing_id = fields.Many2one("ebay.listing", ondelete="cascade", index=True)
+    listing_id = fields.Many2one(
+        "ebay.listing", ondelete="cascade", index=True, check_company=True
+    )
     operation = fields.Char(required=True, index=True)
     request_id = fields.Char(string="Correlation ID", index=True)
     http_status = fields.Integer(string="HTTP status")

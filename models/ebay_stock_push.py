@@ -35,6 +35,7 @@ class EbayAccount(models.Model):
     stock_warehouse_ids = fields.Many2many(
         "stock.warehouse",
         string="Stock from warehouses",
+        check_company=True,
         help="Warehouses whose free quantity (on hand minus reserved) is offered; "
         "empty: the account's warehouse.",
     )
@@ -43,6 +44,7 @@ class EbayAccount(models.Model):
     stock_max = fields.Integer(help="Never show more than this (0: no maximum).")
     pricelist_id = fields.Many2one(
         "product.pricelist",
+        check_company=True,
         help="Prices on eBay come from this pricelist (fees, margins).",
     )
     price_rounding = fields.Float(default=0.01)
@@ -95,6 +97,7 @@ class EbayAccount(models.Model):
         pending = Listing.search(
             [
                 ("account_id", "=", self.id),
+                ("company_id", "=", self.company_id.id),
                 ("push_pending", "=", True),
                 ("is_live", "=", True),
             ],
@@ -130,22 +133,26 @@ class EbayAccount(models.Model):
 class EbayListing(models.Model):
     _inherit = "ebay.listing"
 
-    push_pending = fields.Boolean(index=True, copy=False, readonly=True)
-    push_urgent = fields.Boolean(copy=False, readonly=True)
-    pushed_quantity = fields.Integer(readonly=True, copy=False)
-    pushed_price = fields.Float(readonly=True, copy=False)
-    pushed_at = fields.Datetime(readonly=True, copy=False)
-    push_error = fields.Text(readonly=True, copy=False)
+    # What was pushed and what waits: the connector's bookkeeping only.
+    push_pending = fields.Boolean(
+        index=True, copy=False, readonly=True, system_field=True
+    )
+    push_urgent = fields.Boolean(copy=False, readonly=True, system_field=True)
+    pushed_quantity = fields.Integer(readonly=True, copy=False, system_field=True)
+    pushed_price = fields.Float(readonly=True, copy=False, system_field=True)
+    pushed_at = fields.Datetime(readonly=True, copy=False, system_field=True)
+    push_error = fields.Text(readonly=True, copy=False, system_field=True)
     push_deferred = fields.Boolean(
         readonly=True,
         copy=False,
+        system_field=True,
         help="Waits for tomorrow: today's revisions are kept for drops to zero.",
     )
     # When the listing became pending: kept while it stays pending (more
     # changes do not move it forward), cleared once pushed.  The health
     # report measures how long stock waits from it.
     push_marked_at = fields.Datetime(
-        string="Waiting for push since", readonly=True, copy=False
+        string="Waiting for push since", readonly=True, copy=False, system_field=True
     )
 
     def write(self, vals):

@@ -1,4 +1,4 @@
-"""Settings > eBay: retention, alert thresholds, health check disclosure."""
+"""Settings > eBay: retention, alert thresholds, health check token."""
 
 import math
 
@@ -76,11 +76,16 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_PREFIX + "listing_failure_alert_count",
         default=const.SETTING_DEFAULTS["listing_failure_alert_count"],
     )
-    ebay_health_show_names = fields.Boolean(
-        string="Health check names accounts",
-        config_parameter=PARAM_PREFIX + "health_show_names",
-        help="Let the anonymous health check URL show account names. Off: it "
-        "shows account numbers only.",
+    # Never stored in clear, never read back: the inverse keeps its digest
+    # only, and the field always reads empty (not even the settings table,
+    # which keeps its rows for a while, holds the value).
+    ebay_health_token = fields.Char(
+        string="Monitoring token",
+        compute="_compute_ebay_health_token",
+        inverse="_inverse_ebay_health_token",
+        help="A monitor that sends 'Authorization: Bearer <token>' to "
+        "/ebay/health gets each account's details. Leave empty to keep the "
+        "current token.",
     )
 
     @api.constrains("ebay_retention_days")
@@ -96,3 +101,24 @@ class ResConfigSettings(models.TransientModel):
                         days=minimum,
                     )
                 )
+
+    ebay_health_token_configured = fields.Boolean(
+        string="Monitoring token set", compute="_compute_ebay_health_token"
+    )
+
+    def _compute_ebay_health_token(self):
+        configured = self.env["ebay.account"]._health_token_configured()
+        for settings in self:
+            settings.ebay_health_token = False
+            settings.ebay_health_token_configured = configured
+
+    def _inverse_ebay_health_token(self):
+        for settings in self:
+            if settings.ebay_health_token:
+                settings.env["ebay.account"]._health_token_set(
+                    settings.ebay_health_token
+                )
+
+    def action_ebay_clear_health_token(self):
+        self.env["ebay.account"]._health_token_set(False)
+        return True

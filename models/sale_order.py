@@ -4,10 +4,19 @@ from odoo import fields, models
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "ebay.protected.fields.mixin"]
 
+    # Which eBay order this sale came from: set by the import, never by hand
+    # (tracking of its deliveries goes to that eBay order).
     ebay_order_id = fields.Many2one(
-        "ebay.order", string="eBay order", readonly=True, copy=False, index=True
+        "ebay.order",
+        string="eBay order",
+        readonly=True,
+        copy=False,
+        index=True,
+        check_company=True,
+        system_field=True,
     )
     ebay_state = fields.Selection(related="ebay_order_id.state", string="eBay status")
 
@@ -22,10 +31,15 @@ class SaleOrder(models.Model):
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "ebay.protected.fields.mixin"]
 
     ebay_line_item_id = fields.Char(
-        string="eBay line item", readonly=True, copy=False, index=True
+        string="eBay line item",
+        readonly=True,
+        copy=False,
+        index=True,
+        system_field=True,
     )
 
 

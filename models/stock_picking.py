@@ -22,16 +22,20 @@ class DeliveryCarrier(models.Model):
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "ebay.protected.fields.mixin"]
 
+    # Where the tracking is with eBay: the connector's, never set by hand
+    # (a delivery marked "sent" would never reach eBay).
     ebay_tracking_state = fields.Selection(
         [("queued", "Queued"), ("sent", "Sent to eBay"), ("error", "Error")],
         string="eBay tracking",
         readonly=True,
         copy=False,
+        system_field=True,
     )
-    ebay_fulfillment_id = fields.Char(readonly=True, copy=False)
-    ebay_tracking_error = fields.Text(readonly=True, copy=False)
+    ebay_fulfillment_id = fields.Char(readonly=True, copy=False, system_field=True)
+    ebay_tracking_error = fields.Text(readonly=True, copy=False, system_field=True)
 
     def _ebay_order(self):
         return self.sale_id.ebay_order_id
@@ -62,15 +66,17 @@ class StockPicking(models.Model):
                     "carrier, then add the tracking number again.",
                     carrier=picking.carrier_id.name or self.env._("(none)"),
                 )
-                picking.write(
+                picking._write_system(
                     {"ebay_tracking_state": "error", "ebay_tracking_error": message}
                 )
                 picking.message_post(body=message)
                 continue
-            picking.write(
+            picking._write_system(
                 {"ebay_tracking_state": "queued", "ebay_tracking_error": False}
             )
-            picking.with_delay(
+            # As the system: the person who validated the delivery may have no
+            # eBay rights at all, and the job writes the tracking state.
+            picking.sudo().with_delay(
                 channel=ORDER_CHANNEL,
                 identity_key=f"ebay.tracking:{picking.id}",
                 description=f"eBay tracking {picking.name}",
@@ -140,7 +146,8 @@ class StockPicking(models.Model):
         return f"tracking refused: {message}"
 
     def action_ebay_resend_tracking(self):
-        self.filtered(lambda p: p.ebay_tracking_state == "error").write(
+        self.check_access("write")
+        self.filtered(lambda p: p.ebay_tracking_state == "error")._write_system(
             {"ebay_tracking_state": False}
         )
         self._ebay_queue_tracking()
