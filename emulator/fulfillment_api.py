@@ -134,10 +134,12 @@ def purchase(req):
             "sellerId": state.user["username"],
             "buyer": {
                 "username": buyer.get("username"),
+                # A purchase may leave out the email: eBay's schema has no
+                # null strings, so a missing value is left out, not null.
                 "buyerRegistrationAddress": {
-                    "fullName": ship_to.get("fullName"),
-                    "email": ship_to.get("email"),
-                    "contactAddress": ship_to.get("contactAddress"),
+                    key: ship_to[key]
+                    for key in ("fullName", "email", "contactAddress")
+                    if ship_to.get(key) is not None
                 },
             },
             "pricingSummary": {

@@ -682,6 +682,8 @@ def test_every_served_operation_answers_in_ebays_shapes(
         expect=201,
     )
     destination_id = created.headers["Location"].rsplit("/", 1)[1]
+    ebay.call("getDestination", path={"destination_id": destination_id}, expect=200)
+    ebay.call("getDestination", path={"destination_id": "nope"}, expect=404)
     subscription = {
         "topicId": "ORDER_CONFIRMATION",
         "status": "ENABLED",
