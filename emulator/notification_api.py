@@ -8,19 +8,22 @@ Redelivery.  A push not acknowledged with a 2xx (any other status, a
 timeout, a refused connection) is sent again later, the same notification
 id with ``publishAttemptCount`` one higher, and a destination whose pushes
 keep failing is marked down: its status becomes MARKED_DOWN and nothing more
-is sent to it.  eBay documents both facts, not their numbers: the contract's
+is sent to it.  eBay documents both facts, not their numbers: the envelope
+counts tries in ``publishAttemptCount`` (EBAY_FACTS §5); the contract's
 DestinationStatusEnum says MARKED_DOWN is set "automatically ... by eBay
-systems (e.g., due to failures)"; eBay's Trading API documents retries with
-a next retry time and an expiry (KB 407, GetNotificationsUsage).  How often
-and how many times the Notification API retries, whether the publish date
-moves on a retry and how a marked-down destination comes back are
-UNCONFIRMED: the schedule below is the emulator's own, the publish date is
-kept, and a marked-down destination stays down until a reset.
+systems (e.g., due to failures)"; eBay's platform notifications (Trading
+API, KB 407 and GetNotificationsUsage) retry with a next retry time until
+an expiry.  How often and how many times the Notification API retries,
+whether the publish date moves on a retry and how a marked-down destination
+comes back are UNCONFIRMED: the schedule below is the emulator's own, the
+publish date is kept, and a marked-down destination stays down until a
+reset.
 
 Redeliveries fall due on the emulator clock.  They are sent when the control
-API asks (``POST /_emulator/notifications/redeliver``, after ``clock/
-advance`` in tests) and, with ``--redeliver-every SECONDS`` on the command
-line, by a background thread as well.
+API asks (``POST /_emulator/notifications/redeliver``; tests advance the
+clock first) and, with ``--redeliver-every SECONDS`` on the command line,
+by a background thread as well.  ``GET /_emulator/notifications`` shows the
+destinations, the redeliveries pending and every try.
 """
 
 import base64

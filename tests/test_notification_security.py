@@ -105,6 +105,13 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
             company_ids=[(6, 0, [self.company_b.id])],
             groups="marketplace_connector.group_marketplace_manager,base.group_user",
         )
+        self.user_b = new_test_user(
+            self.env,
+            login="b_user",
+            company_id=self.company_b.id,
+            company_ids=[(6, 0, [self.company_b.id])],
+            groups="marketplace_connector.group_marketplace_user,base.group_user",
+        )
         self.attacker_key = ec.generate_private_key(ec.SECP256R1())
         self.attacker = AttackerHost(f"attacker-{uuid.uuid4().hex}", self.attacker_key)
         self.addCleanup(self.attacker.stop)
@@ -169,6 +176,9 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         self.assertTrue(400 <= answer_b.status_code < 500, answer_b.status_code)
         answer_a = self._post(raw, signature)
         self.assertEqual(answer_a.status_code, 412)
+        # Logged in as B's user, the same post is refused the same way.
+        self.authenticate("b_user", "b_user")
+        self.assertEqual(self._post(raw, signature).status_code, 412)
         self.assertEqual(self.attacker.requests, [], "his host was never asked")
         self.assertFalse(self._inbox() | self._inbox(account_b))
         self._assert_partner_a_untouched()
