@@ -40,6 +40,20 @@ def parse_app(value):
     return app
 
 
+def read_app_file(path):
+    """The apps of ``path``: one ``--app`` value per line (# comments).
+
+    Lets a script keep an app's client secret off the command line, where
+    every user of the machine could read it.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle]
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"--app-file: {exc.strerror}") from exc
+    return [parse_app(line) for line in lines if line and not line.startswith("#")]
+
+
 def write_port_file(path, port):
     folder = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".emulator-port-")
@@ -68,6 +82,14 @@ def main(argv=None):
         metavar="CLIENT_ID:CLIENT_SECRET:RUNAME:ACCEPT_URL[:DECLINE_URL]",
         help="an application registered at start and after every reset",
     )
+    parser.add_argument(
+        "--app-file",
+        action="append",
+        type=read_app_file,
+        default=[],
+        metavar="PATH",
+        help="a file of --app values, one per line (keeps secrets off argv)",
+    )
     parser.add_argument("--port-file", default=None, help="write the port here")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -75,7 +97,8 @@ def main(argv=None):
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    server = build_server(args.host, args.port, args.contracts, args.app)
+    apps = args.app + [app for apps in args.app_file for app in apps]
+    server = build_server(args.host, args.port, args.contracts, apps)
     host, port = server.server_address[:2]
     if args.port_file:
         write_port_file(args.port_file, port)
