@@ -38,6 +38,12 @@ TOKEN_KINDS = [
 VAULT_KEYS_ENV = "MARKETPLACE_VAULT_KEYS"
 VAULT_KEYS_CONFIG = "marketplace_vault_keys"
 
+# The emulator environment exists only when the server's own configuration
+# names the emulator (environment variable first, then the configuration
+# file), and only at a loopback address: see models/ebay_environment.py.
+EMULATOR_URL_ENV = "EBAY_EMULATOR_URL"
+EMULATOR_URL_CONFIG = "ebay_emulator_url"
+
 # Refresh an access token this long before eBay says it expires, so a call
 # started just before expiry does not fail mid-flight.
 TOKEN_REFRESH_MARGIN_SECONDS = 300

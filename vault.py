@@ -5,9 +5,16 @@ from the environment or Odoo's configuration file, never from the database,
 so a database dump alone reveals no token.  Several keys may be configured,
 newest first: everything is encrypted with the newest, and older ones are
 kept only to read (and re-encrypt) what they encrypted.
+
+Every value is encrypted together with its *binding*, a name of the row it
+belongs to (for a token, its account and kind), and is only handed back to
+a reader that asks for that same binding: a ciphertext copied or moved to
+another row (another account, another kind) does not decrypt there.
+Rotating to a new key keeps the binding.
 """
 
 import hashlib
+import json
 import os
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -68,18 +75,43 @@ class Vault:
     def current_fingerprint(self):
         return self.fingerprints[0]
 
-    def encrypt(self, plaintext):
-        return self._fernet.encrypt(plaintext.encode()).decode()
+    def encrypt(self, plaintext, binding):
+        """Encrypt ``plaintext`` for the row named ``binding``."""
+        payload = json.dumps({"b": binding, "v": plaintext}, separators=(",", ":"))
+        return self._fernet.encrypt(payload.encode()).decode()
 
-    def decrypt(self, ciphertext):
+    def decrypt(self, ciphertext, binding):
+        """The plaintext of ``ciphertext`` if it was encrypted for ``binding``."""
+        return self._unpack(self._open(ciphertext), binding)
+
+    def _open(self, ciphertext):
         try:
-            return self._fernet.decrypt(ciphertext.encode()).decode()
+            return self._fernet.decrypt(ciphertext.encode())
         except InvalidToken as exc:
             raise VaultError(
                 "A stored secret cannot be decrypted with the configured vault "
                 "keys: the key that encrypted it is missing or wrong. Add the old "
                 "key after the new one (keys are tried in order) and rotate."
             ) from exc
+
+    @staticmethod
+    def _unpack(raw, binding):
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            payload = None
+        if (
+            not isinstance(payload, dict)
+            or payload.get("b") != binding
+            or not isinstance(payload.get("v"), str)
+        ):
+            # Never say what it was bound to: that names another record.
+            raise VaultError(
+                "A stored secret does not belong to the record it is stored on "
+                "(it was encrypted for another one, or before secrets were bound "
+                "to their records): it is refused. Enter or connect it again."
+            )
+        return payload["v"]
 
     def needs_rotation(self, ciphertext):
         """True when the ciphertext was not made with the newest key."""
@@ -89,12 +121,18 @@ class Vault:
             return True
         return False
 
-    def rotate(self, ciphertext):
-        """Re-encrypt under the newest key (raises VaultError if unreadable)."""
+    def rotate(self, ciphertext, binding):
+        """Re-encrypt under the newest key, keeping the binding.
+
+        Raises VaultError if no key reads it or it is not bound to
+        ``binding``: a moved ciphertext is not laundered by a rotation.
+        """
         try:
-            return self._fernet.rotate(ciphertext.encode()).decode()
+            raw = self._fernet.decrypt(ciphertext.encode())
         except InvalidToken as exc:
             raise VaultError(
                 "A stored secret cannot be re-encrypted: none of the configured "
                 "keys can read it."
             ) from exc
+        self._unpack(raw, binding)
+        return self._fernet.rotate(ciphertext.encode()).decode()

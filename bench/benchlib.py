@@ -52,7 +52,6 @@ def connected_account(env, emulator):
         {
             "name": "Bench seller",
             "environment": "emulator",
-            "emulator_url": emulator.url,
             "client_id": CLIENT_ID,
             "ru_name": RU_NAME,
             "warehouse_id": warehouse.id,

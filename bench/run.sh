@@ -21,6 +21,8 @@ PG_PORT=$(free_port)
 start_postgres "$RUN_DIR/pg" "$PG_PORT"
 EMULATOR_PORT=$(free_port)
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log"
+# The server's switch for the emulator environment (see readme/CONFIGURE.md).
+export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
 MARKETPLACE_VAULT_KEYS="$(new_vault_key)"
 export MARKETPLACE_VAULT_KEYS
 link_addon "$RUN_DIR/addons"

@@ -3,7 +3,9 @@
 Re-encrypts every vaulted marketplace secret under the newest key.  Rotate a
 key in three steps: put the new key first in MARKETPLACE_VAULT_KEYS (or
 ``marketplace_vault_keys`` in the configuration file) keeping the old one
-after it, run this command, then drop the old key.
+after it, run this command, then drop the old key.  Every value stays bound
+to its (account, kind); one found on a row it was not encrypted for stops
+the rotation, and nothing is changed.
 """
 
 import argparse

@@ -3,3 +3,5 @@ UPDATE ebay_account SET state = 'draft', oauth_nonce = NULL;
 DELETE FROM ebay_token;
 -- Nor accept production's monitoring token.
 DELETE FROM ir_config_parameter WHERE key = 'marketplace_connector.health_token_sha256';
+-- A wizard left behind holds a typed client secret (encrypted): drop it too.
+UPDATE ebay_connect_wizard SET client_secret_ciphertext = NULL;

@@ -41,6 +41,20 @@ def parse_app(value):
     return app
 
 
+def read_app_file(path):
+    """The apps of ``path``: one ``--app`` value per line (# comments).
+
+    Lets a script keep an app's client secret off the command line, where
+    every user of the machine could read it.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle]
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"--app-file: {exc.strerror}") from exc
+    return [parse_app(line) for line in lines if line and not line.startswith("#")]
+
+
 def write_port_file(path, port):
     folder = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".emulator-port-")
@@ -75,6 +89,14 @@ def main(argv=None):
         help="run WITHOUT checking requests and answers against eBay's contracts "
         "(without this flag the emulator refuses to start when none are found)",
     )
+    parser.add_argument(
+        "--app-file",
+        action="append",
+        type=read_app_file,
+        default=[],
+        metavar="PATH",
+        help="a file of --app values, one per line (keeps secrets off argv)",
+    )
     parser.add_argument("--port-file", default=None, help="write the port here")
     parser.add_argument(
         "--redeliver-every",
@@ -90,11 +112,12 @@ def main(argv=None):
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    apps = args.app + [app for apps in args.app_file for app in apps]
     if args.no_contracts and args.contracts:
         parser.error("--no-contracts and --contracts exclude each other")
     try:
         server = build_server(
-            args.host, args.port, args.contracts, args.app, args.no_contracts
+            args.host, args.port, args.contracts, apps, args.no_contracts
         )
     except ContractsMissing as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)

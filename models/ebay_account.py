@@ -16,8 +16,13 @@ from ..ebay import (
     EbayAuthError,
     EbayClient,
     EbayError,
-    Endpoints,
     OAuthClient,
+)
+from .ebay_environment import (
+    emulator_not_enabled_error,
+    enabled_emulator_url,
+    endpoints_for,
+    loopback_base_url,
 )
 
 _logger = logging.getLogger(__name__)
@@ -66,9 +71,14 @@ class EbayAccount(models.Model):
     environment = fields.Selection(
         const.ENVIRONMENTS, required=True, default="sandbox", tracking=True
     )
+    # Shown, never chosen: the server's configuration names the emulator.
     emulator_url = fields.Char(
         string="Emulator URL",
-        help="Base URL of the local eBay emulator (emulator environment only).",
+        compute="_compute_emulator_url",
+        inverse="_inverse_emulator_url",
+        help="The eBay emulator this server enables (emulator environment only). "
+        "Only an administrator of the server sets it, in the server's "
+        "configuration (EBAY_EMULATOR_URL or ebay_emulator_url).",
     )
     marketplace_id = fields.Selection(
         const.MARKETPLACES, string="Marketplace", required=True, default="EBAY_US"
@@ -165,16 +175,70 @@ class EbayAccount(models.Model):
         for account in self:
             account.callback_url = base.rstrip("/") + const.OAUTH_CALLBACK_PATH
 
-    @api.constrains("environment", "emulator_url")
-    def _check_emulator_url(self):
+    @api.depends("environment")
+    def _compute_emulator_url(self):
+        enabled = enabled_emulator_url()
         for account in self:
-            if account.environment == "emulator" and not account.emulator_url:
-                raise UserError(
-                    self.env._(
-                        "Account %(name)s uses the emulator: set the emulator URL.",
-                        name=account.name,
-                    )
+            account.emulator_url = (
+                enabled if account.environment == "emulator" else False
+            )
+
+    def _inverse_emulator_url(self):
+        # Writable only to refuse, with a reason, any URL but the server's own.
+        enabled = enabled_emulator_url()
+        for account in self:
+            wanted = account.emulator_url
+            if not wanted or (enabled and loopback_base_url(wanted) == enabled):
+                continue
+            if not enabled:
+                raise emulator_not_enabled_error(self.env)
+            raise UserError(
+                self.env._(
+                    "The emulator URL is not chosen per account: this server "
+                    "enables the eBay emulator at %(url)s only.",
+                    url=enabled,
                 )
+            )
+
+    @api.constrains("environment")
+    def _check_environment_enabled(self):
+        for account in self:
+            endpoints_for(self.env, account.environment)
+
+    # Tokens and the client secret belong to one app on one eBay environment:
+    # sent anywhere else they leak, so a change of either drops them.
+    _APP_FIELDS = ("environment", "client_id")
+
+    def write(self, vals):
+        changed = self.browse()
+        if any(name in vals for name in self._APP_FIELDS):
+            changed = self.filtered(
+                lambda account: any(
+                    (vals[name] or False) != (account.sudo()[name] or False)
+                    for name in self._APP_FIELDS
+                    if name in vals
+                )
+            )
+        result = super().write(vals)
+        if changed:
+            changed._forget_app_credentials()
+        return result
+
+    def _forget_app_credentials(self):
+        """Drop every vaulted secret; the account needs connecting again."""
+        self.env["ebay.token"]._drop(self)
+        self.sudo().write({"oauth_nonce": False})
+        connected = self.filtered(lambda account: account.state != "draft")
+        if connected:
+            connected.write({"state": "draft"})
+        for account in self:
+            account.message_post(
+                body=self.env._(
+                    "The eBay environment or app changed: the tokens and the "
+                    "client secret were removed. Connect the account again."
+                )
+            )
+            _logger.info("eBay account %s: app credentials dropped", account.id)
 
     # -- helpers ---------------------------------------------------------------
     def _scope_list(self):
@@ -184,7 +248,7 @@ class EbayAccount(models.Model):
 
     def _ebay_endpoints(self):
         self.ensure_one()
-        return Endpoints.for_environment(self.environment, self.emulator_url)
+        return endpoints_for(self.env, self.environment)
 
     def _oauth_client(self):
         """OAuth client with the app credentials read from the vault."""
@@ -281,6 +345,8 @@ class EbayAccount(models.Model):
     def _get_app_access_token(self, force_refresh=False):
         """The application token (client credentials), cached until it expires."""
         self.ensure_one()
+        # Minting one is a call with the app's secret: not for a stopped account.
+        self._check_can_call()
         token, expires_at = self.env["ebay.token"]._read_secret(self, "app_access")
         if token and not force_refresh and self._still_valid(expires_at):
             return token
@@ -371,7 +437,7 @@ class EbayAccount(models.Model):
             self.env._(
                 "eBay refused to renew the access of this account (%(reason)s). "
                 "Nothing is sent to eBay until a manager opens the account and "
-                "clicks Connect to grant access again.",
+                "clicks Reconnect eBay to grant access again.",
                 reason=reason,
             ),
         )
@@ -400,7 +466,11 @@ class EbayAccount(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Connect eBay"),
+            "name": (
+                self.env._("Reconnect eBay")
+                if self.state in ("connected", "reauth")
+                else self.env._("Connect eBay")
+            ),
             "res_model": "ebay.connect.wizard",
             "view_mode": "form",
             "target": "new",

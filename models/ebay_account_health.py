@@ -54,7 +54,8 @@ class EbayAccount(models.Model):
                     "The monitoring token must be at least %(n)s characters long, "
                     "printable ASCII without spaces (it travels in an HTTP "
                     "header); generate one, for example with "
-                    "'python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"'.",
+                    "'python3 -c \"import secrets; "
+                    "print(secrets.token_urlsafe(32))\"'.",
                     n=HEALTH_TOKEN_MIN_LENGTH,
                 )
             )

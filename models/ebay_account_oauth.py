@@ -3,10 +3,13 @@
 The ``state`` sent to eBay is ``base64(json).hmac``: the HMAC (keyed by the
 database secret) binds it to the account, the user who started it and an
 expiry, and a one-time nonce stored on the account makes a replayed state
-useless once it has been used.
+useless once it has been used.  The HMAC is checked before anything of the
+state is decoded: what Odoo did not sign is never parsed.
 """
 
 import base64
+import binascii
+import hmac
 import json
 import secrets
 import time
@@ -56,15 +59,15 @@ class EbayAccount(models.Model):
 
         Raises :class:`OAuthStateError` with a reason a person can read.
         """
-        try:
-            encoded, signature = (state or "").rsplit(".", 1)
-            payload = json.loads(base64.urlsafe_b64decode(encoded.encode()))
-            account_id, user_id = int(payload["a"]), int(payload["u"])
-            expires, nonce = int(payload["x"]), str(payload["n"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise OAuthStateError(self.env._("The request is malformed.")) from exc
-        if not consteq(signature, self._oauth_sign(encoded)):
+        state = state if isinstance(state, str) else ""
+        encoded, _dot, signature = state.rpartition(".")
+        # Compared as bytes: any text (non-ASCII too) is merely unequal.
+        if not encoded or not hmac.compare_digest(
+            signature.encode("utf-8", "replace"),
+            self._oauth_sign(encoded).encode(),
+        ):
             raise OAuthStateError(self.env._("The request was not issued by Odoo."))
+        account_id, user_id, expires, nonce = self._oauth_parse_state(encoded)
         if user_id != self.env.uid:
             raise OAuthStateError(
                 self.env._("The connection was started by another user.")
@@ -84,6 +87,30 @@ class EbayAccount(models.Model):
             )
         account.oauth_nonce = False
         return account.sudo(False)
+
+    @api.model
+    def _oauth_parse_state(self, encoded):
+        """``(account id, user id, expiry, nonce)`` of a signed state.
+
+        Only signed payloads get here, but a leaked database secret must not
+        turn a state into a crash: anything but the shape Odoo writes is
+        malformed.
+        """
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
+            values = (payload["a"], payload["u"], payload["x"], payload["n"])
+        except (
+            ValueError,  # bad base64, bad JSON, bad UTF-8
+            binascii.Error,
+            KeyError,
+            TypeError,
+            RecursionError,  # deeply nested JSON
+        ) as exc:
+            raise OAuthStateError(self.env._("The request is malformed.")) from exc
+        ids_ok = all(type(v) is int and 0 < v < 2**31 for v in values[:2])
+        if not ids_ok or type(values[2]) is not int or not isinstance(values[3], str):
+            raise OAuthStateError(self.env._("The request is malformed."))
+        return values
 
     # -- completion --------------------------------------------------------------
     def _oauth_complete(self, code):

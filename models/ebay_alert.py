@@ -244,7 +244,7 @@ class EbayAccount(models.Model):
                 self.env._("Reconnect eBay account %(name)s", name=account.name),
                 self.env._(
                     "eBay no longer accepts this account's authorisation. Open "
-                    "the account and click Connect to grant access again."
+                    "the account and click Reconnect eBay to grant access again."
                 ),
                 reason=gone or self.env._("the account is connected again"),
             )

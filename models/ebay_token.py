@@ -3,7 +3,8 @@
 Only code reaches this model, through ``sudo()``; no user group has access
 rights on it, so tokens and the client secret cannot be read from the UI,
 RPC or exports.  Values are encrypted with keys that never sit in the
-database (see ``vault.py``).
+database (see ``vault.py``), each bound to its (account, kind): a ciphertext
+moved to another row does not decrypt there.
 """
 
 import logging
@@ -60,11 +61,31 @@ class EbayToken(models.Model):
             ) from exc
 
     @api.model
+    def _binding(self, account_id, kind):
+        """The name a secret of this row is encrypted for."""
+        return f"{self._name}:{account_id}:{kind}"
+
+    @api.model
+    def _seal(self, binding, plaintext):
+        """Encrypt a secret held elsewhere (e.g. a wizard row) for ``binding``."""
+        return self._vault().encrypt(plaintext, binding)
+
+    @api.model
+    def _unseal(self, binding, ciphertext):
+        """The plaintext of :meth:`_seal`'s ``ciphertext``; UserError if refused."""
+        try:
+            return self._vault().decrypt(ciphertext, binding)
+        except VaultError as exc:
+            raise UserError(
+                self.env._("A secret cannot be read: %(reason)s", reason=str(exc))
+            ) from exc
+
+    @api.model
     def _store(self, account, kind, plaintext, expires_at=None):
         """Encrypt and upsert one secret of ``account``."""
         vault = self._vault()
         values = {
-            "ciphertext": vault.encrypt(plaintext),
+            "ciphertext": vault.encrypt(plaintext, self._binding(account.id, kind)),
             "key_fingerprint": vault.current_fingerprint,
             "expires_at": expires_at,
         }
@@ -86,7 +107,9 @@ class EbayToken(models.Model):
         if not record:
             return None, None
         try:
-            plaintext = self._vault().decrypt(record.ciphertext)
+            plaintext = self._vault().decrypt(
+                record.ciphertext, self._binding(record.account_id.id, record.kind)
+            )
         except VaultError as exc:
             raise UserError(
                 self.env._(
@@ -120,15 +143,17 @@ class EbayToken(models.Model):
             for record in records[start : start + batch_size]:
                 if not vault.needs_rotation(record.ciphertext):
                     continue
+                binding = self._binding(record.account_id.id, record.kind)
                 try:
-                    ciphertext = vault.rotate(record.ciphertext)
+                    ciphertext = vault.rotate(record.ciphertext, binding)
                 except VaultError as exc:
                     raise UserError(
                         self.env._(
                             "Rotation stopped: the %(kind)s of eBay account "
-                            "%(account)s cannot be read with any configured key.",
+                            "%(account)s cannot be re-encrypted: %(reason)s",
                             kind=dict(TOKEN_KINDS)[record.kind],
                             account=record.account_id.display_name,
+                            reason=str(exc),
                         )
                     ) from exc
                 record.write(

@@ -25,12 +25,20 @@ trap cleanup EXIT
 start_postgres "$RUN_DIR/pg" "$PG_PORT"
 
 # Local secrets, made once and kept out of git (.run/ is ignored): the vault
-# key and the demo app's client secret the emulator is told about.
+# key and the demo app's client secret the emulator is told about.  They go
+# to the emulator and to Odoo in files readable by this user only, never on
+# a command line (which every user of the machine can read).
 umask 077
 [ -s "$RUN_DIR/vault.key" ] || new_vault_key >"$RUN_DIR/vault.key"
 [ -s "$RUN_DIR/demo-app.secret" ] || new_vault_key >"$RUN_DIR/demo-app.secret"
+ODOO_URL="http://localhost:$ODOO_PORT"
+printf '%s:%s:%s:%s\n' marketplace-demo-app "$(cat "$RUN_DIR/demo-app.secret")" \
+    marketplace-demo-runame "$ODOO_URL/ebay/oauth/callback" >"$RUN_DIR/demo-app.emulator"
 umask 022
-DEMO_SECRET=$(cat "$RUN_DIR/demo-app.secret")
+
+# The server's own switch for the emulator environment (loopback only):
+# without it, no account can use the emulator.
+export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
 
 link_addon "$RUN_DIR/addons"
 cat >"$RUN_DIR/odoo.conf" <<CONF
@@ -48,9 +56,8 @@ marketplace_vault_keys = $(cat "$RUN_DIR/vault.key")
 CONF
 chmod 600 "$RUN_DIR/odoo.conf"
 
-ODOO_URL="http://localhost:$ODOO_PORT"
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log" \
-    --app "marketplace-demo-app:$DEMO_SECRET:marketplace-demo-runame:$ODOO_URL/ebay/oauth/callback"
+    --app-file "$RUN_DIR/demo-app.emulator"
 
 if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U odoo -d postgres -qtAc \
         "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
@@ -62,12 +69,15 @@ else
         --stop-after-init --log-level=warn
 fi
 
-# Point the demo account at this emulator and vault its app secret.
+# Move the demo account onto the emulator (once: a change of environment
+# drops its tokens) and vault its app secret, read from its file in Python.
 "$PYTHON" -m odoo shell -c "$RUN_DIR/odoo.conf" -d "$DB" --no-http --log-level=warn \
     >/dev/null <<PY
 account = env.ref("marketplace_connector.ebay_account_demo")
-account.emulator_url = "http://127.0.0.1:$EMULATOR_PORT"
-env["ebay.token"]._store(account, "client_secret", open("$RUN_DIR/demo-app.secret").read().strip())
+if account.environment != "emulator":
+    account.environment = "emulator"
+with open("$RUN_DIR/demo-app.secret") as secret_file:
+    env["ebay.token"]._store(account, "client_secret", secret_file.read().strip())
 env["ir.config_parameter"].set_param("web.base.url", "$ODOO_URL")
 env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
 env.cr.commit()

@@ -1,8 +1,9 @@
 """Test plumbing: the eBay emulator on loopback and a connected account.
 
 The test command starts one emulator for the whole run and exports
-``EBAY_EMULATOR_URL``; run alone, these tests start their own emulator
-process.  Every test begins with a reset emulator and ends by asserting that
+``EBAY_EMULATOR_URL``, the server's switch that enables the emulator
+environment; run alone, these tests start their own emulator process and
+set that switch to it.  Every test begins with a reset emulator and ends by asserting that
 no request broke eBay's contracts.
 """
 
@@ -22,7 +23,7 @@ from cryptography.fernet import Fernet
 from odoo import http
 from odoo.tests.common import HttpCase, TransactionCase
 
-from ..const import OAUTH_CALLBACK_PATH, VAULT_KEYS_ENV
+from ..const import EMULATOR_URL_ENV, OAUTH_CALLBACK_PATH, VAULT_KEYS_ENV
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 _started = {}
@@ -89,9 +90,12 @@ def checked(url):
 
 def emulator_url():
     if "url" not in _started:
-        url = os.environ.get("EBAY_EMULATOR_URL")
+        url = os.environ.get(EMULATOR_URL_ENV)
         url = url.rstrip("/") if url else start_emulator_process()[0]
         _started["url"] = checked(url)
+        # What scripts/test.sh does for a whole run: the server's own switch
+        # that enables the emulator environment at this (loopback) URL.
+        os.environ[EMULATOR_URL_ENV] = _started["url"]
     return _started["url"]
 
 
@@ -253,7 +257,6 @@ class AccountMixin:
                 {
                     "name": "Test seller",
                     "environment": "emulator",
-                    "emulator_url": self.emulator.url,
                     "client_id": self.CLIENT_ID,
                     "ru_name": self.RU_NAME,
                 },

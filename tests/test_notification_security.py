@@ -144,8 +144,17 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         return account
 
     def _point_at_attacker(self, account):
-        """B's manager points his account at his own host."""
-        account.with_user(self.manager_b).write({"emulator_url": self.attacker.url})
+        """B's manager tries to point his account at his own host.
+
+        The server's switch alone says where the emulator is, so the write is
+        refused; what follows checks that nothing else he can do makes his
+        key trusted either.
+        """
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            account.with_user(self.manager_b).write(
+                {"emulator_url": self.attacker.url}
+            )
+        self.assertNotEqual(account.emulator_url, self.attacker.url)
         self.env.flush_all()
 
     def _forged_deletion(self):

@@ -1,5 +1,6 @@
 import base64
 import json
+import logging
 import time
 from urllib.parse import urlencode, urlparse
 
@@ -27,7 +28,6 @@ class TestOAuthCallback(EbayHttpCase):
                 {
                     "account_id": self.account.id,
                     "environment": "emulator",
-                    "emulator_url": self.emulator.url,
                     "client_id": self.CLIENT_ID,
                     "client_secret": self.client_secret,
                     "ru_name": self.RU_NAME,
@@ -36,7 +36,9 @@ class TestOAuthCallback(EbayHttpCase):
         )
         action = wizard.action_connect()
         self.assertEqual(action["type"], "ir.actions.act_url")
-        self.assertFalse(wizard.client_secret, "the wizard row keeps no secret")
+        self.env.flush_all()
+        self.env.cr.execute("SELECT w::text FROM ebay_connect_wizard w")
+        self.assertNotIn(self.client_secret, repr(self.env.cr.fetchall()))
         return action["url"]
 
     def _callback(self, redirect_url):
@@ -200,3 +202,100 @@ class TestOAuthCallback(EbayHttpCase):
         )
         self.authenticate("mp_user", "mp_user")
         self.assertEqual(self._callback(redirect).status_code, 403)
+
+    # -- forged states answer 4xx, never 500 ------------------------------------
+    def _forged(self, payload_bytes, signature=None):
+        encoded = base64.urlsafe_b64encode(payload_bytes).decode()
+        if signature is None:  # as if the database secret had leaked
+            signature = self.account._oauth_sign(encoded)
+        return f"{encoded}.{signature}"
+
+    @mute_logger(CALLBACK_LOGGER)
+    def test_forged_states_are_refused_without_a_server_error(self):
+        self._start()
+        good = json.dumps(
+            {"a": self.account.id, "u": self.admin.id, "x": 2**31, "n": "n"}
+        ).encode()
+        deep = b"[" * 30000  # nesting too deep to parse, short enough for a URL
+        huge = b'{"a": 1e999, "u": 1e999, "x": 1e999, "n": "n"}'
+        unsigned = [
+            self._forged(good, signature="é" * 64),  # non-ASCII signature
+            self._forged(good, signature="\u0000"),
+            self._forged(huge, signature="0" * 64),
+            self._forged(deep, signature="0" * 64),
+            "no-dot-at-all",
+            "." + "0" * 64,
+            "é.é",
+        ]
+        for state in unsigned:
+            response = self._callback(
+                "/ebay/oauth/callback?" + urlencode({"state": state, "code": "c"})
+            )
+            self.assertEqual(response.status_code, 403, state[:40])
+            self.assertIn("not issued by Odoo", response.text)
+        # Signed junk (a leaked database secret) is malformed, still not a 500.
+        signed = [
+            self._forged(huge),
+            self._forged(deep),
+            self._forged(b"[1, 2, 3, 4]"),
+            self._forged(b'{"a": "1", "u": 2, "x": 3, "n": "n"}'),
+            self._forged(b'{"a": true, "u": 2, "x": 3, "n": "n"}'),
+            self._forged(b'{"a": 1180591620717411303424, "u": 2, "x": 3, "n": "n"}'),
+            self._forged(b"\xff\xfe not json"),
+            "é" * 10 + "." + self.account._oauth_sign("é" * 10),
+        ]
+        for state in signed:
+            response = self._callback(
+                "/ebay/oauth/callback?" + urlencode({"state": state, "code": "c"})
+            )
+            self.assertEqual(response.status_code, 403, state[:40])
+            self.assertIn("malformed", response.text, state[:40])
+        self.assertEqual(self._stored_kinds(), {"client_secret"})
+        self.assertFalse(self.emulator.token_calls("authorization_code"))
+
+    @mute_logger(CALLBACK_LOGGER)
+    def test_anonymous_callback_goes_to_the_login_page(self):
+        redirect = self.emulator.consent(self._start())
+        self.url_open("/web/session/logout", allow_redirects=False)
+        self.opener.cookies.clear()
+        response = self._callback(redirect)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+        self.assertFalse(self.emulator.token_calls("authorization_code"))
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.state, "draft")
+
+    # -- the code and the state stay out of the log -----------------------------
+    def test_code_and_state_are_not_in_the_request_log(self):
+        redirect = self.emulator.consent(self._start())
+        params = query_of(redirect)
+        with self.assertLogs("werkzeug", logging.INFO) as logs:
+            response = self._callback(redirect)
+        self.assertIn(response.status_code, (302, 303))
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.state, "connected")
+        # The line of the request is there, without its query.
+        request_lines = [line for line in logs.output if "/ebay/oauth/callback" in line]
+        self.assertTrue(request_lines, logs.output)
+        self.assertIn("/ebay/oauth/callback?[redacted]", request_lines[0])
+        self._assert_not_in_log(params, logs.output)
+
+    def _assert_not_in_log(self, params, output):
+        # Tails made of characters no URL encoding changes: found in the
+        # log whatever form (quoted or not) the request line shows.
+        text = "\n".join(output)
+        self.assertNotIn(params["code"][-40:], text)
+        self.assertNotIn(params["state"].rsplit(".", 1)[1], text)
+        self.assertNotIn(params["state"][:40], text)
+
+    @mute_logger(CALLBACK_LOGGER)
+    def test_code_is_not_logged_on_the_way_to_the_login_page(self):
+        redirect = self.emulator.consent(self._start())
+        params = query_of(redirect)
+        self.url_open("/web/session/logout", allow_redirects=False)
+        self.opener.cookies.clear()
+        with self.assertLogs("werkzeug", logging.INFO) as logs:
+            login = self._callback(redirect)
+            self.url_open(login.headers["Location"], allow_redirects=False)
+        self.assertIn("/web/login", "\n".join(logs.output))
+        self._assert_not_in_log(params, logs.output)

@@ -45,7 +45,6 @@ class TestConcurrentRefresh(unittest.TestCase):
                 {
                     "name": "Concurrency seller",
                     "environment": "emulator",
-                    "emulator_url": self.emulator.url,
                     "client_id": EmulatorMixin.CLIENT_ID,
                     "ru_name": EmulatorMixin.RU_NAME,
                 }

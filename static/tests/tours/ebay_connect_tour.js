@@ -14,7 +14,7 @@ registry.category("web_tour.tours").add("marketplace_connector_connect_tour", {
         },
         {
             content: "Start the Connect wizard",
-            trigger: ".o_form_view button[name='action_open_connect_wizard']",
+            trigger: ".o_form_view button.o_ebay_connect_button:contains('Connect eBay')",
             run: "click",
         },
         {
@@ -45,6 +45,51 @@ registry.category("web_tour.tours").add("marketplace_connector_connect_tour", {
         {
             content: "The eBay username is shown",
             trigger: ".o_form_view .o_ebay_username:contains('emulator_seller')",
+        },
+    ],
+});
+
+// An account whose consent eBay revoked: the form offers "Reconnect eBay"
+// (not "Connect eBay"); the stored app credentials are kept, so Connect goes
+// straight to eBay's consent page, and the account comes back connected.
+registry.category("web_tour.tours").add("marketplace_connector_reconnect_tour", {
+    url: "/odoo/action-marketplace_connector.ebay_account_action",
+    steps: () => [
+        {
+            content: "Open the account that needs re-authorisation",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('Revoked seller')",
+            run: "click",
+        },
+        {
+            content: "It says so",
+            trigger: ".o_form_view .ribbon:contains('Needs re-authorisation')",
+        },
+        {
+            content: "Connect eBay is not offered",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(.o_ebay_connect_button))",
+        },
+        {
+            content: "Reconnect eBay is",
+            trigger: ".o_form_view button.o_ebay_reconnect_button.btn-primary:contains('Reconnect eBay')",
+            run: "click",
+        },
+        {
+            content: "The wizard is the reconnection",
+            trigger: ".modal .modal-title:contains('Reconnect eBay')",
+        },
+        {
+            content: "The stored secret is kept: go to eBay",
+            trigger: ".modal button[name='action_connect']",
+            run: "click",
+        },
+        {
+            content: "Back from eBay: the account is connected",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Connected')",
+            timeout: 30000,
+        },
+        {
+            content: "No ribbon any more",
+            trigger: ".o_form_view:not(:has(.ribbon))",
         },
     ],
 });
