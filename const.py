@@ -70,4 +70,11 @@ SETTING_DEFAULTS = {
     "listing_failure_alert_count": 3,
     # The anonymous health check names accounts only when this is set.
     "health_show_names": False,
+    # Seconds an eBay call may take before the client gives up on it.  A
+    # write given up on may still land: its values are sent again this long
+    # after the failure (see models/job_edge.py).
+    "call_timeout_seconds": 30,
+    # Drift the reconciliation finds on a listing with no pending change is
+    # repaired at once (Odoo's values pushed); off: it waits for staff.
+    "drift_auto_repair": True,
 }

@@ -1,3 +1,4 @@
+from . import queue_job_function
 from . import ebay_token
 from . import ebay_account
 from . import ebay_account_oauth
