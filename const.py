@@ -81,4 +81,11 @@ SETTING_DEFAULTS = {
     "stock_late_minutes": 30,
     # A listing "keeps failing" after this many failed runs in a row.
     "listing_failure_alert_count": 3,
+    # Seconds an eBay call may take before the client gives up on it.  A
+    # write given up on may still land: its values are sent again this long
+    # after the failure (see models/job_edge.py).
+    "call_timeout_seconds": 30,
+    # Drift the reconciliation finds on a listing with no pending change is
+    # repaired at once (Odoo's values pushed); off: it waits for staff.
+    "drift_auto_repair": True,
 }

@@ -5,7 +5,7 @@ Unknown ids keep eBay's own text (and the id), so nothing eBay said is lost.
 
 ACTIONABLE = {
     1001: "eBay refused the access token: reconnect the eBay account.",
-    2001: "eBay's call limit was reached; the call will be retried later.",
+    2001: "eBay's call limit was reached for now: wait before calling again.",
     25002: "eBay refused the data sent: see eBay's message below.",
     25003: "The price is invalid: set a price above zero in the listing.",
     25004: "The quantity is invalid: check the listing's quantity.",

@@ -1,4 +1,5 @@
 from . import ebay_protected_fields_mixin
+from . import queue_job_function
 from . import ebay_token
 from . import ebay_account
 from . import ebay_account_oauth

@@ -24,6 +24,8 @@ from .ebay_environment import (
     endpoints_for,
     loopback_base_url,
 )
+from .job_edge import JobEdge
+from .res_config_settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
@@ -285,9 +287,16 @@ class EbayAccount(models.Model):
             self._ebay_endpoints(),
             token_provider=self._get_user_access_token,
             session=_http_session(),
+            timeout=get_setting(self.env, "call_timeout_seconds"),
             marketplace_id=self.marketplace_id,
             **self._ebay_call_hooks(on_call),
         )
+
+    def _job_edge(self, record, operation):
+        """Where a queue job calls eBay for ``record``: logs every call, maps
+        eBay's outcome to a retry, a dead letter or a refusal (job_edge.py)."""
+        self.ensure_one()
+        return JobEdge(self, record, operation)
 
     def _ebay_call_hooks(self, on_call=None):
         """``on_call`` and ``log_fields`` for a client of this account.

@@ -8,11 +8,9 @@ that internal reference.  SKUs Odoo does not know are reported, not dropped.
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..ebay import EbayError
-from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.messages import actionable_message
-from .ebay_listing import JOB_CHANNEL
+from .job_edge import ebay_job
 
 MIGRATE_BATCH = 5  # eBay's limit for bulkMigrateListing
 
@@ -46,33 +44,29 @@ class EbayAccount(models.Model):
             batch = ids[start : start + MIGRATE_BATCH]
             # As the system: the job links listings and writes their eBay ids.
             self.sudo().with_delay(
-                channel=JOB_CHANNEL,
                 identity_key=f"ebay.migrate:{self.id}:{','.join(batch)}",
                 description=f"eBay migrate listings {', '.join(batch)}",
             )._job_migrate_listings(batch)
         return True
 
+    @ebay_job
     def _job_migrate_listings(self, listing_ids):
         """Queue job: migrate up to 5 listings, link their SKUs, report."""
         self.ensure_one()
-        calls, lines = [], []
-        try:
-            api = InventoryApi(self._ebay_client(on_call=calls.append))
+        lines = []
+        with self._job_edge(record=self, operation="bulkMigrateListing") as edge:
+            api = InventoryApi(edge.client)
             data = api.bulk_migrate_listing(listing_ids)
             for response in data.get("responses", []):
                 lines += self._link_migrated(response, api)
-        except EbayError as err:
+        if edge.failed:
             lines.append(
                 self.env._(
                     "Migration of %(ids)s stopped: %(reason)s",
                     ids=", ".join(listing_ids),
-                    reason=actionable(err),
+                    reason=edge.message,
                 )
             )
-        finally:
-            # The call log is append-only for everyone: written by the system.
-            Attempt = self.env["ebay.publish.attempt"].sudo()
-            Attempt.create([Attempt._values_from_call(c, self) for c in calls])
         report = "\n".join(lines)
         self.migration_report = "\n".join(filter(None, [self.migration_report, report]))
         self.message_post(body=report)

@@ -65,10 +65,13 @@ class StockPicking(models.Model):
 
 
 class QueueJob(models.Model):
-    """eBay jobs that failed for good (an unexpected error, or out of tries).
+    """eBay jobs that failed for good.
 
-    Notification processing ends here, for one: its job raises so that its
-    transaction rolls back, and queue_job marks it failed.
+    Out of tries: a job whose records have no dead-letter state of their own
+    (account jobs, notifications) is parked here by the job edge as a failed
+    job that runs again, with all its tries, when requeued (job_edge.py).
+    Any other failure (an unexpected error) lands here as queue_job marks
+    the job failed.
     """
 
     _inherit = "queue.job"

@@ -1,17 +1,17 @@
 """A product listed on eBay: inventory item (SKU) + offer + live listing.
 
-Every eBay call runs in a queue job (``_job_run``).  A job checks that its
-operation is still wanted, does it, records each call as a publish attempt,
-and never raises eBay's failures out: a transient failure is re-enqueued
-with backoff and jitter (the attempts stay recorded), and after
-``MAX_TRIES`` the listing lands in the visible "failed" dead-letter state
-with a requeue button.
+Every eBay call of a listing's operation runs in a queue job (``_job_run``)
+through the job edge (job_edge.py): the job checks that its operation is
+still wanted, does it and records each call as a publish attempt.  A
+transient failure is tried again by a new job with backoff and jitter (the
+attempts stay recorded); when the tries are used up the listing lands in the
+visible "failed" dead-letter state with a requeue button.  A refusal puts it
+in "error", with eBay's reason.
 """
 
 import base64
 import hashlib
 import logging
-import random
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 
@@ -22,13 +22,13 @@ from odoo.tools import html2plaintext, html_sanitize
 from ..ebay import (
     EbayError,
     EbayNotFound,
-    EbayTransientError,
     EbayValidationError,
     payloads,
 )
 from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.media import MediaApi
+from .job_edge import ebay_job
 
 _logger = logging.getLogger(__name__)
 
@@ -47,33 +47,9 @@ OPERATIONS = [
     ("retrieve", "Refresh from eBay"),
 ]
 CONDITIONS = [(c, c.replace("_", " ").title()) for c in payloads.CONDITIONS]
-MAX_TRIES = 5
-BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 REVISIONS_PER_DAY = 250
 # A revision of a live listing replaces the item and updates the offer.
 CALLS_PER_REVISION = 2
-JOB_CHANNEL = "root.ebay.listing"
-
-
-def retry_delay(err, tries):
-    """Seconds before the next try: eBay's Retry-After when it sent one, else
-    the backoff step for this try; plus up to 25 % jitter so retries of many
-    records do not hit eBay at the same moment."""
-    base = err.retry_after or BACKOFF_SECONDS[min(tries, len(BACKOFF_SECONDS)) - 1]
-    return int(base + random.uniform(0, base * 0.25))
-
-
-def gave_up_values(env, tries, err):
-    """Values of a record that stops retrying: the visible dead-letter state."""
-    return {
-        "state": "failed",
-        "retry_count": tries,
-        "last_error": env._(
-            "Gave up after %(tries)s tries: %(reason)s Use Requeue to try again.",
-            tries=tries,
-            reason=actionable(err),
-        ),
-    }
 
 
 def _normalise(text):
@@ -447,18 +423,17 @@ class EbayListing(models.Model):
         }
 
     # -- jobs ------------------------------------------------------------------
-    def _queue(self, operation, eta=None):
+    def _queue(self, operation):
         for listing in self:
             listing.write(
                 {"state": "queued", "pending_operation": operation, "last_error": False}
             )
             listing.with_delay(
-                channel=JOB_CHANNEL,
-                eta=eta,
                 identity_key=f"ebay.listing.{operation}:{listing.id}",
                 description=f"eBay {operation} {listing.sku}",
             )._job_run(operation)
 
+    @ebay_job
     def _job_run(self, operation):
         """Queue job: one eBay operation for this listing."""
         self.ensure_one()
@@ -470,21 +445,26 @@ class EbayListing(models.Model):
             deferred = self._defer_if_over_budget()
             if deferred:
                 return deferred
-        calls = []
-        try:
-            client = self.account_id._ebay_client(on_call=calls.append)
-            getattr(self, f"_do_{operation}")(InventoryApi(client))
-        except EbayTransientError as err:
-            self._retry_later(operation, err)
-        except EbayError as err:
-            self._refused(operation, err)
-        finally:
-            # The call log is append-only for everyone: written by the system.
-            Attempt = self.env["ebay.publish.attempt"].sudo()
-            Attempt.create(
-                [Attempt._values_from_call(c, self.account_id, self) for c in calls]
-            )
+        with self.account_id._job_edge(record=self, operation=operation) as edge:
+            getattr(self, f"_do_{operation}")(InventoryApi(edge.client))
+        if edge.refused:
+            self._refused(operation, edge.message)
+        elif edge.retrying:
+            self.write({"retry_count": edge.tries, "last_error": edge.message})
         return f"{operation} {self.sku}: {self.state}"
+
+    def _ebay_job_gave_up(self, edge):
+        """The listings out of tries show it themselves: the dead-letter state."""
+        for listing in self.filtered(lambda l: l.state == "queued"):
+            listing.write(
+                {
+                    "state": "failed",
+                    "retry_count": edge.tries,
+                    "last_error": edge.message,
+                }
+            )
+            listing.message_post(body=edge.message)
+        return True
 
     def _count_revisions(self, count):
         today = fields.Date.context_today(self)
@@ -511,7 +491,6 @@ class EbayListing(models.Model):
         self.message_post(body=message)
         self.last_error = message
         self.with_delay(
-            channel=JOB_CHANNEL,
             eta=tomorrow,
             identity_key=f"ebay.listing.publish.deferred:{self.id}",
             description=f"eBay revise {self.sku} (deferred)",
@@ -629,42 +608,10 @@ class EbayListing(models.Model):
         self.write({"pending_operation": False, "last_error": False, "retry_count": 0})
         self.message_post(body=message)
 
-    def _retry_later(self, operation, err):
-        tries = self.retry_count + 1
-        if tries >= MAX_TRIES:
-            values = gave_up_values(self.env, tries, err)
-            self.write(values)
-            self.message_post(body=values["last_error"])
-            return
-        delay = retry_delay(err, tries)
-        self.write(
-            {
-                "retry_count": tries,
-                "last_error": self.env._(
-                    "eBay is unavailable for now (%(reason)s); retry %(n)s of "
-                    "%(max)s in about %(s)s s.",
-                    reason=err.user_message,
-                    n=tries,
-                    max=MAX_TRIES - 1,
-                    s=int(delay),
-                ),
-            }
-        )
-        self.with_delay(
-            channel=JOB_CHANNEL,
-            eta=int(delay),
-            identity_key=f"ebay.listing.{operation}.retry:{self.id}:{tries}",
-            description=f"eBay {operation} {self.sku} (retry {tries})",
-        )._job_run(operation)
-
-    def _refused(self, operation, err):
-        message = actionable(err)
+    def _refused(self, operation, message):
         self.write({"state": "error", "last_error": message})
         self.message_post(
             body=self.env._(
                 "eBay refused %(op)s: %(reason)s", op=operation, reason=message
             )
-        )
-        _logger.info(
-            "eBay refused %s of listing %s: %s", operation, self.id, err.error_ids
         )

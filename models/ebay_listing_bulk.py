@@ -3,19 +3,20 @@
 1,000 new SKUs take 40 bulkCreateOrReplaceInventoryItem + 40 bulkCreateOffer
 + 40 bulkPublishOffer calls instead of 4,000 single calls.  eBay answers a
 bulk call item by item (200 or 207 Multi-Status): each listing gets its own
-outcome, so one bad SKU never holds back the 24 others.
+outcome, so one bad SKU never holds back the 24 others.  What a batch got
+done before a call failed stays done (offers made, listings published): its
+next try, queued by the job edge, carries on with the listings still queued.
 """
 
 import hashlib
 
 from odoo import models
 
-from ..ebay import EbayError, EbayTransientError, payloads
+from ..ebay import payloads
 from ..ebay.endpoints import BULK_LIMIT
-from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.messages import actionable_message
-from .ebay_listing import JOB_CHANNEL, MAX_TRIES, gave_up_values, retry_delay
+from .job_edge import ebay_job
 
 
 class EbayListing(models.Model):
@@ -36,15 +37,14 @@ class EbayListing(models.Model):
                 mine[start : start + BULK_LIMIT]._enqueue_bulk_publish()
         return True
 
-    def _enqueue_bulk_publish(self, eta=None, attempt=0):
+    def _enqueue_bulk_publish(self):
         digest = hashlib.sha1(",".join(map(str, sorted(self.ids))).encode()).hexdigest()
         self.with_delay(
-            channel=JOB_CHANNEL,
-            eta=eta,
-            identity_key=f"ebay.listing.bulk_publish:{digest}:{attempt}",
+            identity_key=f"ebay.listing.bulk_publish:{digest}",
             description=f"eBay bulk publish of {len(self)} listing(s)",
         )._job_bulk_publish()
 
+    @ebay_job
     def _job_bulk_publish(self):
         """Queue job: create items, offers and listings for up to 25 SKUs."""
         todo = self.filtered(
@@ -54,20 +54,16 @@ class EbayListing(models.Model):
             return "skipped: nothing left to publish"
         account = todo.account_id
         account.ensure_one()
-        calls = []
-        try:
-            api = InventoryApi(account._ebay_client(on_call=calls.append))
+        with account._job_edge(record=todo, operation="bulk publish") as edge:
+            api = InventoryApi(edge.client)
             items_ok = todo._bulk_items(api)
             offers_ok = items_ok._bulk_offers(api)
             offers_ok._bulk_publish(api)
-        except EbayTransientError as err:
-            todo.filtered(lambda l: l.state == "queued")._bulk_retry_later(err)
-        except EbayError as err:
-            todo.filtered(lambda l: l.state == "queued")._refused_all(err)
-        finally:
-            # The call log is append-only for everyone: written by the system.
-            Attempt = self.env["ebay.publish.attempt"].sudo()
-            Attempt.create([Attempt._values_from_call(c, account) for c in calls])
+        waiting = todo.filtered(lambda l: l.state == "queued")
+        if edge.refused:
+            waiting.write({"state": "error", "last_error": edge.message})
+        elif edge.retrying:
+            waiting.write({"retry_count": edge.tries, "last_error": edge.message})
         published = len(todo.filtered(lambda l: l.state == "published"))
         return f"bulk publish: {published} of {len(todo)} published"
 
@@ -139,29 +135,6 @@ class EbayListing(models.Model):
     def _refused_entry(self, operation, response):
         message = actionable_message(response.get("errors"), default=operation)
         self.write({"state": "error", "last_error": message})
-
-    def _refused_all(self, err):
-        self.write({"state": "error", "last_error": actionable(err)})
-
-    def _bulk_retry_later(self, err):
-        tries = max(self.mapped("retry_count") or [0]) + 1
-        if tries >= MAX_TRIES:
-            self.write(gave_up_values(self.env, tries, err))
-            return
-        delay = retry_delay(err, tries)
-        self.write(
-            {
-                "retry_count": tries,
-                "last_error": self.env._(
-                    "eBay is unavailable for now (%(reason)s); retry %(n)s in about "
-                    "%(s)s s.",
-                    reason=err.user_message,
-                    n=tries,
-                    s=delay,
-                ),
-            }
-        )
-        self._enqueue_bulk_publish(eta=delay, attempt=tries)
 
 
 def _existing_offer_id(response):

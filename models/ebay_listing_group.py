@@ -9,18 +9,12 @@ or shrinks the live listing.
 
 from odoo import api, fields, models
 
-from ..ebay import EbayError, EbayTransientError, payloads
+from ..ebay import EbayError, payloads
 from ..ebay.endpoints import BULK_LIMIT
-from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.messages import actionable_message
-from .ebay_listing import (
-    JOB_CHANNEL,
-    LISTING_STATES,
-    MAX_TRIES,
-    gave_up_values,
-    retry_delay,
-)
+from .ebay_listing import LISTING_STATES
+from .job_edge import ebay_job
 
 
 class EbayListingGroup(models.Model):
@@ -175,40 +169,44 @@ class EbayListingGroup(models.Model):
             group._queue(group.pending_operation or "publish")
         return True
 
-    def _queue(self, operation, eta=None, attempt=0):
+    def _queue(self, operation):
         self.write({"state": "queued", "pending_operation": operation})
         for group in self:
             group.with_delay(
-                channel=JOB_CHANNEL,
-                eta=eta,
-                identity_key=f"ebay.listing.group.{operation}:{group.id}:{attempt}",
+                identity_key=f"ebay.listing.group.{operation}:{group.id}",
                 description=f"eBay {operation} group {group.group_key}",
             )._job_group_run(operation)
 
     # -- job ------------------------------------------------------------------------
+    @ebay_job
     def _job_group_run(self, operation):
         self.ensure_one()
         if self.state != "queued" or self.pending_operation != operation:
             return f"skipped: group {self.group_key} is {self.state}"
-        calls = []
-        try:
-            api = InventoryApi(self.account_id._ebay_client(on_call=calls.append))
-            getattr(self, f"_do_group_{operation}")(api)
-        except EbayTransientError as err:
-            self._group_retry_later(operation, err)
-        except EbayError as err:
-            message = actionable(err)
-            self.write({"state": "error", "last_error": message})
+        with self.account_id._job_edge(record=self, operation=operation) as edge:
+            getattr(self, f"_do_group_{operation}")(InventoryApi(edge.client))
+        if edge.refused:
+            self.write({"state": "error", "last_error": edge.message})
             self.message_post(
-                body=self.env._("eBay refused %(op)s: %(m)s", op=operation, m=message)
+                body=self.env._(
+                    "eBay refused %(op)s: %(m)s", op=operation, m=edge.message
+                )
             )
-        finally:
-            # The call log is append-only for everyone: written by the system.
-            Attempt = self.env["ebay.publish.attempt"].sudo()
-            Attempt.create(
-                [Attempt._values_from_call(c, self.account_id) for c in calls]
-            )
+        elif edge.retrying:
+            self.write({"retry_count": edge.tries, "last_error": edge.message})
         return f"group {operation} {self.group_key}: {self.state}"
+
+    def _ebay_job_gave_up(self, edge):
+        """A group out of tries shows it itself: the dead-letter state."""
+        self.write(
+            {"state": "failed", "retry_count": edge.tries, "last_error": edge.message}
+        )
+        self.message_post(body=edge.message)
+        return True
+
+    def _ebay_outcome_unknown(self, until):
+        """A group write may still land: its variants' values go again."""
+        self.listing_ids._ebay_outcome_unknown(until)
 
     def _do_group_publish(self, api):
         listings = self.listing_ids
@@ -288,15 +286,6 @@ class EbayListingGroup(models.Model):
         self.listing_ids.write({"state": "ended", "is_live": False})
         self.write({"state": "ended", "pending_operation": False, "last_error": False})
         self.message_post(body=self.env._("Ended on eBay (all variants withdrawn)."))
-
-    def _group_retry_later(self, operation, err):
-        tries = self.retry_count + 1
-        if tries >= MAX_TRIES:
-            self.write(gave_up_values(self.env, tries, err))
-            return
-        delay = retry_delay(err, tries)
-        self.write({"retry_count": tries, "last_error": err.user_message})
-        self._queue(operation, eta=delay, attempt=tries)
 
 
 class _BulkRefused(EbayError):

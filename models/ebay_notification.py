@@ -19,8 +19,8 @@ from ..ebay.fulfillment import FulfillmentApi
 from ..ebay.notification import NotificationApi, SignatureError, parse_timestamp
 from .ebay_account import _http_session
 from .ebay_environment import fixed_endpoints
+from .job_edge import ebay_job
 
-NOTIFICATION_CHANNEL = "root.ebay.notification"
 TOPICS = ("ORDER_CONFIRMATION", "MARKETPLACE_ACCOUNT_DELETION")
 KEY_CACHE_SECONDS = 3600  # eBay recommends caching public keys for an hour
 # A key id eBay does not know is remembered as unknown this long: a flood of
@@ -123,28 +123,30 @@ class EbayNotification(models.Model):
     def _enqueue(self):
         for notification in self:
             notification.with_delay(
-                channel=NOTIFICATION_CHANNEL,
                 identity_key=f"ebay.notification:{notification.id}",
                 description=f"eBay {notification.topic}",
             )._job_process()
 
+    @ebay_job
     def _job_process(self):
         self.ensure_one()
         if self.state == "done":
             return "already processed"
         data = json.loads(self.data or "{}")
-        try:
-            if self.topic == "ORDER_CONFIRMATION":
-                result = self._process_order(data)
-            elif self.topic == "MARKETPLACE_ACCOUNT_DELETION":
-                result = self._process_account_deletion(data)
-            else:
-                result = f"topic {self.topic} ignored"
-        except EbayError as err:
-            # Raised again: queue_job retries with its pattern; the order
-            # poll would catch up anyway.
-            self.write({"state": "error", "result": actionable(err)})
-            raise
+        if self.topic == "ORDER_CONFIRMATION":
+            result, edge = self._process_order(data)
+            if edge and edge.failed:
+                # Retrying: still new, with the reason; out of tries or
+                # refused: an error (a job that gave up is also in the
+                # dead-letter inbox).  The order poll catches up anyway.
+                self.write(
+                    {"state": "new" if edge.retrying else "error", "result": result}
+                )
+                return result
+        elif self.topic == "MARKETPLACE_ACCOUNT_DELETION":
+            result = self._process_account_deletion(data)
+        else:
+            result = f"topic {self.topic} ignored"
         # Once processed, a notification keeps no buyer data: an order's
         # stays only as its id (the order itself holds what the sale needs),
         # and an account deletion forgets the very username it names.
@@ -159,13 +161,17 @@ class EbayNotification(models.Model):
         return result
 
     def _process_order(self, data):
+        """(result, job edge) of importing the order the notification names."""
         order_id = data.get("orderId")
         if not order_id:
-            return "no order id"
+            return "no order id", None
         account = self.account_id.with_company(self.account_id.company_id)
-        order = FulfillmentApi(account._ebay_client()).get_order(order_id)
+        with account._job_edge(record=self, operation="getOrder") as edge:
+            order = FulfillmentApi(edge.client).get_order(order_id)
+        if edge.failed:
+            return edge.message, edge
         staged = self.env["ebay.order"]._import_payload(account, order)
-        return f"order {order_id}: {staged.state}"
+        return f"order {order_id}: {staged.state}", edge
 
     def _process_account_deletion(self, data):
         """eBay asks to forget a buyer: anonymise that buyer's partners."""

@@ -131,11 +131,13 @@ class EbayOrder(models.Model):
         )
         if existing:
             return existing, False
-        # Claimed by a transaction committed after ours began: look again later.
+        # Claimed by a transaction committed after ours began: look again in
+        # a new one.  Not an eBay outcome, so queue_job's own retry (it rolls
+        # this transaction back, which sees nothing new anyway), and counted:
+        # a claim that never becomes visible ends as a failed job, not a loop.
         raise RetryableJobError(
             f"eBay order {ebay_order_id} is being imported by another worker",
             seconds=5,
-            ignore_retry=True,
         )
 
     @api.model

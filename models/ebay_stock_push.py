@@ -7,26 +7,27 @@ mark listings, and the next job sends them all in bulkUpdatePriceQuantity
 calls of 25.  (No eta-based window: queue_job's runner may pick an eta job
 up only at its next wake-up, up to a minute late.)  Run the channel
 ``root.ebay.stock`` with capacity 1 so pushes of an account never overlap.
-  A drop to zero is urgent and goes at once, even when a
-listing's daily revision budget is nearly spent (a reserve is kept for it);
-other updates wait for the next day when the budget runs low, and say so.
+A drop to zero is urgent and goes at once, even when a listing's daily
+revision budget is nearly spent (a reserve is kept for it); other updates
+wait for the next day when the budget runs low, and say so.
+
 Nothing is lost: a listing stays marked until eBay confirmed its values.
+A push that got no answer (timeout, dropped connection) may still be applied
+by eBay after a later push: the listing is marked unsettled until the stalled
+request can no longer land (see job_edge.py), and its current values are
+sent again then, even when a later push went through meanwhile.
 """
 
 import math
-import random
 from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..ebay import EbayError, EbayTransientError
 from ..ebay.endpoints import BULK_LIMIT
-from ..ebay.errors import actionable
 from ..ebay.inventory import InventoryApi
 from ..ebay.messages import actionable_message
 from .ebay_listing import REVISIONS_PER_DAY
-
-STOCK_CHANNEL = "root.ebay.stock"
+from .job_edge import ebay_job
 
 
 class EbayAccount(models.Model):
@@ -76,10 +77,21 @@ class EbayAccount(models.Model):
         kind = "urgent" if urgent else "batch"
         for account in self:
             account.with_delay(
-                channel=STOCK_CHANNEL,
                 identity_key=f"ebay.stock.push.{kind}:{account.id}",
                 description=f"eBay stock push {account.name}",
                 priority=5 if urgent else 10,
+            )._job_push_stock()
+
+    def _enqueue_settle(self, when):
+        """A push at ``when``, when the unsettled listings' requests can no
+        longer land.  One waits per account; if a later mark needs a later
+        time, that push enqueues the next (``_job_push_stock``)."""
+        for account in self:
+            account.with_delay(
+                eta=when,
+                identity_key=f"ebay.stock.push.settle:{account.id}",
+                description=f"eBay stock push {account.name} (after a lost answer)",
+                priority=5,
             )._job_push_stock()
 
     @api.model
@@ -90,44 +102,63 @@ class EbayAccount(models.Model):
         )
         listings._mark_push()
 
+    @ebay_job
     def _job_push_stock(self):
-        """Queue job: push every marked listing of the account, 25 per call."""
+        """Queue job: push every marked listing of the account, 25 per call.
+
+        Marked: changed in Odoo, or unsettled (a lost answer) past the time
+        its stalled request could land.
+        """
         self.ensure_one()
-        Listing = self.env["ebay.listing"]
-        pending = Listing.search(
+        now = fields.Datetime.now()
+        pending = self.env["ebay.listing"].search(
             [
                 ("account_id", "=", self.id),
                 ("company_id", "=", self.company_id.id),
-                ("push_pending", "=", True),
                 ("is_live", "=", True),
+                "|",
+                ("push_pending", "=", True),
+                ("push_unsettled_until", "<=", now),
             ],
             order="push_urgent desc, id",
         )
+        ready = pending._filter_budget()
+        pushed = 0
+        for start in range(0, len(ready), BULK_LIMIT):
+            batch = ready[start : start + BULK_LIMIT]
+            with self._job_edge(
+                record=batch, operation="bulkUpdatePriceQuantity"
+            ) as edge:
+                pushed += batch._push_batch(InventoryApi(edge.client), now)
+            if edge.failed:
+                # Still marked: the next try (or the next push) sends them.
+                batch.write({"push_error": edge.message})
+                if not edge.refused:
+                    break  # eBay is unavailable: the other batches wait too
+        # A listing that is not live has nothing left to settle: publishing
+        # it again sends Odoo's current values anyway.
+        self.env["ebay.listing"].search(
+            [
+                ("account_id", "=", self.id),
+                ("is_live", "=", False),
+                ("push_unsettled_until", "<=", now),
+            ]
+        ).write({"push_unsettled_until": False})
+        self._enqueue_later_settle(now)
         if not pending:
             return "nothing to push"
-        ready = pending._filter_budget()
-        calls = []
-        pushed = 0
-        try:
-            api_ = InventoryApi(self._ebay_client(on_call=calls.append))
-            for start in range(0, len(ready), BULK_LIMIT):
-                pushed += ready[start : start + BULK_LIMIT]._push_batch(api_)
-        except EbayTransientError as err:
-            # Still marked: a later job pushes them.  Back off with jitter.
-            delay = (err.retry_after or 60) + random.uniform(0, 10)
-            self.with_delay(
-                channel=STOCK_CHANNEL,
-                eta=int(delay),
-                identity_key=f"ebay.stock.push.retry:{self.id}",
-                description=f"eBay stock push {self.name} (retry)",
-            )._job_push_stock()
-            pending.filtered("push_pending").write({"push_error": err.user_message})
-        except EbayError as err:
-            pending.filtered("push_pending").write({"push_error": actionable(err)})
-        finally:
-            Attempt = self.env["ebay.publish.attempt"].sudo()
-            Attempt.create([Attempt._values_from_call(c, self) for c in calls])
         return f"{pushed} listing(s) pushed, {len(pending) - len(ready)} deferred"
+
+    def _enqueue_later_settle(self, now):
+        """Listings still unsettled past ``now`` get their push at the end of
+        their window (another push may have taken the settle job's place)."""
+        unsettled = self.env["ebay.listing"].search(
+            [("account_id", "=", self.id), ("push_unsettled_until", ">", now)],
+            order="push_unsettled_until desc",
+            limit=1,
+        )
+        if unsettled:
+            self._enqueue_settle(unsettled.push_unsettled_until)
 
 
 class EbayListing(models.Model):
@@ -153,6 +184,15 @@ class EbayListing(models.Model):
     # report measures how long stock waits from it.
     push_marked_at = fields.Datetime(
         string="Waiting for push since", readonly=True, copy=False, system_field=True
+    )
+    push_unsettled_until = fields.Datetime(
+        string="Unknown push outcome until",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="A push of this listing got no answer from eBay (timeout, dropped "
+        "connection) and may still be applied by eBay until then. Odoo sends "
+        "its current quantity and price again after it.",
     )
 
     def write(self, vals):
@@ -184,13 +224,31 @@ class EbayListing(models.Model):
             ),
         )
 
+    def _ebay_outcome_unknown(self, until):
+        """A write of these listings may still land until ``until``: keep
+        them marked, and push their current values once it cannot."""
+        for listing in self:
+            later = listing.push_unsettled_until
+            if not later or later < until:
+                listing.push_unsettled_until = until
+        self.account_id._enqueue_settle(until)
+
     def _mark_push(self):
-        """Mark live listings whose Odoo values differ from what eBay has."""
+        """Mark live listings whose Odoo values differ from what eBay has, or
+        whose lost push may have landed (its window is over)."""
         urgent_accounts = self.env["ebay.account"]
         accounts = self.env["ebay.account"]
+        now = fields.Datetime.now()
         for listing in self.filtered("is_live"):
             quantity, price = listing._targets()
-            if quantity == listing.pushed_quantity and price == listing.pushed_price:
+            settled = not (
+                listing.push_unsettled_until and listing.push_unsettled_until <= now
+            )
+            if (
+                settled
+                and quantity == listing.pushed_quantity
+                and price == listing.pushed_price
+            ):
                 continue
             urgent = quantity == 0 and listing.pushed_quantity > 0
             listing.write(
@@ -225,7 +283,12 @@ class EbayListing(models.Model):
                 )
         return ready
 
-    def _push_batch(self, api_):
+    def _push_batch(self, api_, now):
+        """One bulkUpdatePriceQuantity; returns how many eBay accepted.
+
+        ``now``: when the job looked for work.  A listing unsettled until
+        then is settled by this push; one still in its window stays marked.
+        """
         requests_, targets = [], {}
         for listing in self:
             quantity, price = listing._targets()
@@ -248,20 +311,24 @@ class EbayListing(models.Model):
             )
         data = api_.bulk_update_price_quantity(requests_)
         pushed = 0
-        now = fields.Datetime.now()
+        pushed_at = fields.Datetime.now()
         for response in data.get("responses", []):
             listing, quantity, price = targets.get(response.get("sku"), (None, 0, 0))
             if not listing:
                 continue
             if response.get("statusCode", 500) < 300:
+                unsettled = listing.push_unsettled_until
                 listing.write(
                     {
                         "pushed_quantity": quantity,
                         "pushed_price": price,
-                        "pushed_at": now,
+                        "pushed_at": pushed_at,
                         "push_pending": False,
                         "push_urgent": False,
                         "push_error": False,
+                        "push_unsettled_until": unsettled
+                        if unsettled and unsettled > now
+                        else False,
                     }
                 )
                 listing._count_revisions(1)

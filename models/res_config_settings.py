@@ -1,4 +1,5 @@
-"""Settings > eBay: retention, alert thresholds, health check token."""
+"""Settings > eBay: retention, alert thresholds, health check token, call
+timeout and automatic drift repair."""
 
 import math
 
@@ -122,3 +123,30 @@ class ResConfigSettings(models.TransientModel):
     def action_ebay_clear_health_token(self):
         self.env["ebay.account"]._health_token_set(False)
         return True
+
+    ebay_call_timeout_seconds = fields.Integer(
+        string="eBay call timeout (seconds)",
+        config_parameter=PARAM_PREFIX + "call_timeout_seconds",
+        default=const.SETTING_DEFAULTS["call_timeout_seconds"],
+    )
+    # Not a config_parameter field: Odoo deletes the parameter of an unticked
+    # Boolean, which would bring this default-on setting back on.
+    ebay_drift_auto_repair = fields.Boolean(
+        string="Repair drift automatically",
+        help="When the reconciliation finds that eBay shows another quantity or "
+        "price than Odoo for a listing with no change pending, Odoo's values are "
+        "pushed at once and the repair is noted on the listing. Off: the drift "
+        "waits in Drift for staff to repair it.",
+    )
+
+    def get_values(self):
+        values = super().get_values()
+        values["ebay_drift_auto_repair"] = get_setting(self.env, "drift_auto_repair")
+        return values
+
+    def set_values(self):
+        super().set_values()
+        self.env["ir.config_parameter"].sudo().set_param(
+            PARAM_PREFIX + "drift_auto_repair",
+            "1" if self.ebay_drift_auto_repair else "0",
+        )

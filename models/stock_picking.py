@@ -1,15 +1,19 @@
-"""Shipments of eBay orders send their tracking back to eBay, once."""
+"""Shipments of eBay orders send their tracking back to eBay, once.
+
+Once: every try looks for the shipment's fulfillment on eBay before it
+creates one, so a try whose answer was lost (a timeout, a dropped
+connection, a transaction rolled back after the call) is never sent twice.
+"""
 
 import logging
 
 from odoo import fields, models
 
-from ..ebay import EbayError, EbayTransientError, EbayValidationError
-from ..ebay.errors import actionable
+from ..ebay import EbayValidationError
 from ..ebay.fulfillment import FulfillmentApi, iso_utc
+from .job_edge import ebay_job
 
 _logger = logging.getLogger(__name__)
-ORDER_CHANNEL = "root.ebay.order"
 
 
 class DeliveryCarrier(models.Model):
@@ -77,7 +81,6 @@ class StockPicking(models.Model):
             # As the system: the person who validated the delivery may have no
             # eBay rights at all, and the job writes the tracking state.
             picking.sudo().with_delay(
-                channel=ORDER_CHANNEL,
                 identity_key=f"ebay.tracking:{picking.id}",
                 description=f"eBay tracking {picking.name}",
             )._job_ebay_send_tracking()
@@ -90,6 +93,7 @@ class StockPicking(models.Model):
                 lines.append({"lineItemId": line_item, "quantity": int(move.quantity)})
         return lines
 
+    @ebay_job
     def _job_ebay_send_tracking(self):
         """Queue job: createShippingFulfillment for this picking's lines."""
         self.ensure_one()
@@ -107,22 +111,32 @@ class StockPicking(models.Model):
             "trackingNumber": self.carrier_tracking_ref,
         }
         account = order.account_id
-        api = FulfillmentApi(account._ebay_client())
-        try:
-            fulfillment_id = api.create_shipping_fulfillment(order.ebay_order_id, body)
-        except EbayTransientError:
-            raise  # queue_job retries with the function's pattern
-        except EbayValidationError as err:
-            # Sent before, by a run whose transaction was lost? Then it is done.
-            known = self._ebay_existing_fulfillment(api, order)
-            if known:
-                fulfillment_id = known
-            else:
-                return self._ebay_tracking_failed(actionable(err))
-        except EbayError as err:
-            return self._ebay_tracking_failed(actionable(err))
+        with account._job_edge(
+            record=self, operation="createShippingFulfillment"
+        ) as edge:
+            api = FulfillmentApi(edge.client)
+            fulfillment_id = self._ebay_existing_fulfillment(api, order)
+            if not fulfillment_id:
+                try:
+                    fulfillment_id = api.create_shipping_fulfillment(
+                        order.ebay_order_id, body
+                    )
+                except EbayValidationError:
+                    # Sent meanwhile by another run? Then it is done.
+                    fulfillment_id = self._ebay_existing_fulfillment(api, order)
+                    if not fulfillment_id:
+                        raise
+        if edge.refused or edge.gave_up:
+            return self._ebay_tracking_failed(edge.message)
+        if edge.retrying:
+            self.ebay_tracking_error = edge.message
+            return f"tracking not sent yet: {edge.message}"
         self.write(
-            {"ebay_tracking_state": "sent", "ebay_fulfillment_id": fulfillment_id}
+            {
+                "ebay_tracking_state": "sent",
+                "ebay_fulfillment_id": fulfillment_id,
+                "ebay_tracking_error": False,
+            }
         )
         self.message_post(
             body=self.env._(
@@ -131,7 +145,13 @@ class StockPicking(models.Model):
         )
         return f"tracking sent: {fulfillment_id}"
 
+    def _ebay_job_gave_up(self, edge):
+        """Out of tries: the delivery's tracking error is its dead letter
+        (written by the job, with eBay's reason)."""
+        return True
+
     def _ebay_existing_fulfillment(self, api, order):
+        """The fulfillment eBay already has for this shipment's tracking."""
         data = api.get_shipping_fulfillments(order.ebay_order_id)
         for fulfillment in data.get("fulfillments", []):
             if fulfillment.get("shipmentTrackingNumber") == self.carrier_tracking_ref:
@@ -141,9 +161,9 @@ class StockPicking(models.Model):
     def _ebay_tracking_failed(self, message):
         self.write({"ebay_tracking_state": "error", "ebay_tracking_error": message})
         self.message_post(
-            body=self.env._("eBay refused the tracking: %(m)s", m=message)
+            body=self.env._("The tracking did not reach eBay: %(m)s", m=message)
         )
-        return f"tracking refused: {message}"
+        return f"tracking not sent: {message}"
 
     def action_ebay_resend_tracking(self):
         self.check_access("write")

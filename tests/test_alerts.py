@@ -162,6 +162,8 @@ class TestAlerts(StockPushCase):
         self._assert_cleared(alert)
 
     def test_drift_alerts_once_and_clears_when_repaired(self):
+        # Drift that waits for staff (repaired automatically, it needs no alert).
+        _set(self.env, "drift_auto_repair", "0")
         listing = self._published()
         self._api().bulk_update_price_quantity(
             [

@@ -14,7 +14,6 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models.ebay_listing import MAX_TRIES
 from .common import EbayHttpCase
 from .test_listing import SellerMixin
 
@@ -42,7 +41,7 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
             times=-1,
             retry_after=1,
         )
-        for _try in range(MAX_TRIES):
+        for _try in range(self._listing_tries()):
             self._run(failing)
         self.assertEqual(failing.state, "failed")
         self.emulator.clear_faults()
@@ -73,7 +72,7 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
         throttled = Attempt.search(
             [("account_id", "=", self.account.id), ("http_status", "=", 429)]
         )
-        self.assertEqual(len(throttled), MAX_TRIES)
+        self.assertEqual(len(throttled), self._listing_tries())
         self.assertEqual(throttled.listing_id, failing)
         failed_calls = Attempt.search(
             [
@@ -84,7 +83,7 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
         )
         self.assertIn(500, failed_calls.mapped("http_status"))
         account = self.account
-        self.assertEqual(account.dashboard_throttled_count, MAX_TRIES)
+        self.assertEqual(account.dashboard_throttled_count, self._listing_tries())
         self.assertEqual(account.dashboard_failed_call_count, len(failed_calls))
         self.assertEqual(account.dashboard_problem_count, 1)
         self.assertEqual(account.dashboard_live_count, 1)

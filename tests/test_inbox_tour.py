@@ -5,7 +5,6 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models.ebay_listing import MAX_TRIES
 from .common import EbayHttpCase
 from .test_listing import INVENTORY, SellerMixin
 
@@ -21,7 +20,7 @@ class TestInboxTour(SellerMixin, EbayHttpCase):
         with trap_jobs():  # the runs below stand for the job runner
             self.gave_up.action_publish()
         for listing in self.gave_up:
-            for _try in range(MAX_TRIES):
+            for _try in range(self._listing_tries()):
                 self._run(listing)
         self.emulator.clear_faults()
         # eBay refuses the third: its shipping policy is gone on eBay.

@@ -151,9 +151,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         key trusted either.
         """
         with self.assertRaises(UserError), self.env.cr.savepoint():
-            account.with_user(self.manager_b).write(
-                {"emulator_url": self.attacker.url}
-            )
+            account.with_user(self.manager_b).write({"emulator_url": self.attacker.url})
         self.assertNotEqual(account.emulator_url, self.attacker.url)
         self.env.flush_all()
 

@@ -174,6 +174,10 @@ class TestStockPush(StockPushCase):
 @tagged("post_install", "-at_install")
 class TestReconciliation(StockPushCase):
     def test_drift_is_found_and_repaired(self):
+        # Staff repair it: the automatic repair is off (see test_job_edge).
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_connector.drift_auto_repair", "0"
+        )
         listing = self._published()
         # Someone changed the quantity and price on eBay's site.
         self._api().bulk_update_price_quantity(

@@ -189,7 +189,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
         self.emulator.fault(GET_ORDERS, "503", times=1)
         with trap_jobs() as trap:
             result = self._poll()
-        self.assertIn("retried later", result)
+        self.assertIn("Try 2 of", result)
         self.assertTrue(self.account.order_poll_error)
         self.assertFalse(self.account.last_order_poll, "no successful poll yet")
         failed = self._attempts("getOrders")
