@@ -15,7 +15,12 @@ emulator here.  JSON in and out; never faulted, delayed or logged as calls.
                                             cleared), skip? (0: matching
                                             requests let through first),
                                             retry_after?, delay?, message?
-                                            (eBay's error text, 400/5xx)}``
+                                            (eBay's error text, 400/5xx),
+                                            rate? (0-1: the share of
+                                            matching requests hit, drawn
+                                            from seed?), applied? (drop
+                                            only: the request is applied,
+                                            then the answer is lost)}``
 ``GET /_emulator/clock``                    ``{"now": iso, "offset": seconds}``
 ``POST /_emulator/clock/advance``           ``{seconds}``
 ``POST /_emulator/tokens/revoke``           ``{refresh_token?}`` | ``{user?}`` | ``{}``
@@ -119,6 +124,14 @@ def add_fault(req):
             return _bad(f"{key} must be a number of seconds")
     if "message" in fault and not isinstance(fault["message"], str):
         return _bad("message must be a string")
+    if "rate" in fault and not (_number(fault["rate"]) and 0 < fault["rate"] <= 1):
+        return _bad("rate must be a number above 0 and at most 1")
+    if "seed" in fault and not isinstance(fault["seed"], int | str):
+        return _bad("seed must be an integer or a string")
+    if "applied" in fault and (
+        not isinstance(fault["applied"], bool) or fault["kind"] != "drop"
+    ):
+        return _bad("applied is a boolean, for drop faults only")
     if fault.get("method"):
         fault["method"] = str(fault["method"]).upper()
     return 200, {"ok": True, "fault": req.state.add_fault(fault)}, {}

@@ -160,6 +160,11 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault["kind"] == "slow":
             time.sleep(float(fault.get("delay", 1)))
         elif fault and fault["kind"] == "drop":
+            if fault.get("applied"):
+                # The write lands, then the answer is lost: to the client an
+                # outcome it cannot know.
+                status, _body, _extra = self._dispatch(req)
+                entry["applied_status"] = status
             entry["duration_ms"] = _ms_since(started)
             state.record_call(entry)
             _logger.info("%s %s dropped (fault)", self.command, path)

@@ -6,6 +6,7 @@ can take it again.  Later APIs keep their data under ``state.data[...]``,
 which :meth:`State.reset` clears with the rest.
 """
 
+import random
 import re
 import secrets
 import threading
@@ -104,6 +105,9 @@ class State:
     def add_fault(self, fault):
         with self.lock:
             fault = dict(fault, _regex=re.compile(fault["path"]))
+            if "rate" in fault:
+                # Seeded: a chaos run hits the same requests every time.
+                fault["_random"] = random.Random(fault.get("seed", 0))
             self.faults.append(fault)
             return _public(fault)
 
@@ -123,6 +127,8 @@ class State:
                     continue
                 if not fault["_regex"].search(path):
                     continue
+                if "_random" in fault and fault["_random"].random() >= fault["rate"]:
+                    continue  # spared this time: the next fault may still hit
                 if fault.get("skip"):
                     # Let this one through: the fault hits a later request
                     # (e.g. the second page of a listing).

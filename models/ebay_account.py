@@ -229,10 +229,10 @@ class EbayAccount(models.Model):
     def _forget_app_credentials(self):
         """Drop every vaulted secret; the account needs connecting again."""
         self.env["ebay.token"]._drop(self)
-        self.sudo().write({"oauth_nonce": False})
+        self._write_system({"oauth_nonce": False})
         connected = self.filtered(lambda account: account.state != "draft")
         if connected:
-            connected.write({"state": "draft"})
+            connected._write_system({"state": "draft"})
         for account in self:
             account.message_post(
                 body=self.env._(

@@ -161,9 +161,15 @@ class JobEdge:
         return self
 
     def __exit__(self, exc_type, exc, traceback):
+        if exc is not None and not isinstance(exc, EbayError):
+            # A bug or a database race (a serialisation failure, the order
+            # claim's RetryableJobError): the job's transaction is rolled back
+            # or already aborted, so nothing can be written into it, and
+            # writing would hide the real error from queue_job's runner.
+            return False
         self._log_calls()
-        if not isinstance(exc, EbayError):
-            return False  # success, or a bug: not eBay's outcome to map
+        if exc is None:
+            return False
         self.error = exc
         if isinstance(exc, EbayTransientError):
             self._transient(exc)

@@ -110,6 +110,58 @@ def test_drop_closes_the_connection_without_an_answer(client, user_token):
     assert statuses == [0, 200]
 
 
+def test_an_applied_drop_lands_the_write_and_loses_the_answer(client, user_token):
+    client.fault(path="/inventory_item/", kind="drop", applied=True, method="PUT")
+    item = {
+        "availability": {"shipToLocationAvailability": {"quantity": 3}},
+        "condition": "NEW",
+        "product": {"title": "Mug", "description": "A mug", "imageUrls": []},
+    }
+    path = "/sell/inventory/v1/inventory_item/MUG-DROP"
+    headers = {"Content-Language": "en-US"}
+    with pytest.raises(requests.ConnectionError):
+        client.call("PUT", path, user_token, json=item, headers=headers)
+    # The client saw no answer, yet eBay kept the item.
+    kept = client.call("GET", path, user_token)
+    assert kept.status_code == 200
+    assert kept.json()["availability"]["shipToLocationAvailability"]["quantity"] == 3
+    [put] = client.calls(path="/inventory_item/MUG-DROP$", method="PUT")
+    assert (put["status"], put["applied_status"]) == (0, 204)
+
+
+def test_a_rate_hits_a_seeded_share_of_matching_requests(client, user_token):
+    client.fault(path="/user/", kind="500", times=-1, rate=0.5, seed=7)
+    first = [client.call("GET", USER_PATH, user_token).status_code for _ in range(40)]
+    assert 5 < first.count(500) < 35, first  # about half, never all or none
+    assert set(first) == {200, 500}
+    client.control("DELETE", "faults")
+    # The same seed hits the same requests: a chaos run can be replayed.
+    client.fault(path="/user/", kind="500", times=-1, rate=0.5, seed=7)
+    again = [client.call("GET", USER_PATH, user_token).status_code for _ in range(40)]
+    assert again == first
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"rate": 0},
+        {"rate": 1.5},
+        {"rate": "half"},
+        {"applied": True},
+        {"applied": "yes", "kind": "drop"},
+        {"seed": [1]},
+    ],
+)
+def test_bad_rate_seed_or_applied_is_refused(client, fault):
+    answer = client.session.post(
+        f"{client.url}/_emulator/faults",
+        json=dict({"path": "/user/", "kind": "500"}, **fault),
+        timeout=5,
+    )
+    assert answer.status_code == 400
+    assert client.control("GET", "faults")["count"] == 0
+
+
 def test_latency_is_added_to_ebay_calls_only(client, user_token):
     client.control("POST", "config", json={"latency_ms": 200})
     started = time.monotonic()
