@@ -207,41 +207,6 @@ class EbayAccount(models.Model):
         for account in self:
             endpoints_for(self.env, account.environment)
 
-    # Tokens and the client secret belong to one app on one eBay environment:
-    # sent anywhere else they leak, so a change of either drops them.
-    _APP_FIELDS = ("environment", "client_id")
-
-    def write(self, vals):
-        changed = self.browse()
-        if any(name in vals for name in self._APP_FIELDS):
-            changed = self.filtered(
-                lambda account: any(
-                    (vals[name] or False) != (account.sudo()[name] or False)
-                    for name in self._APP_FIELDS
-                    if name in vals
-                )
-            )
-        result = super().write(vals)
-        if changed:
-            changed._forget_app_credentials()
-        return result
-
-    def _forget_app_credentials(self):
-        """Drop every vaulted secret; the account needs connecting again."""
-        self.env["ebay.token"]._drop(self)
-        self._write_system({"oauth_nonce": False})
-        connected = self.filtered(lambda account: account.state != "draft")
-        if connected:
-            connected._write_system({"state": "draft"})
-        for account in self:
-            account.message_post(
-                body=self.env._(
-                    "The eBay environment or app changed: the tokens and the "
-                    "client secret were removed. Connect the account again."
-                )
-            )
-            _logger.info("eBay account %s: app credentials dropped", account.id)
-
     # -- helpers ---------------------------------------------------------------
     def _scope_list(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
-"""The consent round-trip of an account: signed state, code exchange.
+"""The consent round-trip of an account: signed state, code exchange; and
+what a change of app or environment undoes.
 
 The ``state`` sent to eBay is ``base64(json).hmac``: the HMAC (keyed by the
 database secret) binds it to the account, the user who started it and an
@@ -11,6 +12,7 @@ import base64
 import binascii
 import hmac
 import json
+import logging
 import secrets
 import time
 
@@ -22,6 +24,8 @@ from .. import const
 from ..ebay import EbayClient
 from .ebay_account import _http_session, _to_datetime
 
+_logger = logging.getLogger(__name__)
+
 
 class OAuthStateError(Exception):
     """The state of a consent callback is forged, replayed or expired."""
@@ -31,6 +35,44 @@ class EbayAccount(models.Model):
     _inherit = "ebay.account"
 
     oauth_nonce = fields.Char(copy=False, groups="base.group_system", system_field=True)
+
+    # -- a new app or environment -------------------------------------------------
+    # Tokens and the client secret belong to one app on one eBay environment:
+    # sent anywhere else they leak, so a change of either drops them.
+    _APP_FIELDS = ("environment", "client_id")
+
+    def write(self, vals):
+        changed = self.browse()
+        if any(name in vals for name in self._APP_FIELDS):
+            changed = self.filtered(
+                lambda account: any(
+                    (vals[name] or False) != (account.sudo()[name] or False)
+                    for name in self._APP_FIELDS
+                    if name in vals
+                )
+            )
+        result = super().write(vals)
+        if changed:
+            changed._forget_app_credentials()
+        return result
+
+    def _forget_app_credentials(self):
+        """Drop every vaulted secret; the account needs connecting again."""
+        self.env["ebay.token"]._drop(self)
+        # The caller's write passed the access checks; the state is the
+        # connector's to set.
+        self.sudo().write({"oauth_nonce": False})
+        connected = self.filtered(lambda account: account.state != "draft")
+        if connected:
+            connected.sudo().write({"state": "draft"})
+        for account in self:
+            account.message_post(
+                body=self.env._(
+                    "The eBay environment or app changed: the tokens and the "
+                    "client secret were removed. Connect the account again."
+                )
+            )
+            _logger.info("eBay account %s: app credentials dropped", account.id)
 
     # -- state -----------------------------------------------------------------
     def _oauth_sign(self, payload):
