@@ -47,16 +47,7 @@ MUTED = (
 class TestChaos(RunnerMixin, OrderCase):
     def setUp(self):
         super().setUp()
-        self.carrier = self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env.ref(
-                    "marketplace_connector.product_ebay_shipping"
-                ).id,
-                "ebay_carrier_code": "USPS",
-            }
-        )
+        self.carrier = self._usps_carrier()
         # A write given up on may still land: its values are sent again one
         # timeout later.  A short timeout lets that happen within the test.
         self.env["ir.config_parameter"].sudo().set_param(TIMEOUT_PARAM, "1")

@@ -74,16 +74,7 @@ class RunnerMixin:
 class TestShipmentRetries(RunnerMixin, OrderCase):
     def setUp(self):
         super().setUp()
-        self.carrier = self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env.ref(
-                    "marketplace_connector.product_ebay_shipping"
-                ).id,
-                "ebay_carrier_code": "USPS",
-            }
-        )
+        self.carrier = self._usps_carrier()
         self.order = self._buy([{"sku": "MUG-1", "quantity": 1}])
         self._poll()
         self.picking = self._orders().sale_order_id.picking_ids

@@ -38,6 +38,19 @@ class OrderCase(ListingCase):
     def _orders(self):
         return self.env["ebay.order"].search([("account_id", "=", self.account.id)])
 
+    def _usps_carrier(self):
+        """A delivery method mapped to eBay's carrier code USPS."""
+        return self.env["delivery.carrier"].create(
+            {
+                "name": "USPS Priority",
+                "delivery_type": "fixed",
+                "product_id": self.env.ref(
+                    "marketplace_connector.product_ebay_shipping"
+                ).id,
+                "ebay_carrier_code": "USPS",
+            }
+        )
+
 
 class TestOrderImport(OrderCase):
     def test_paid_order_becomes_one_confirmed_sale_order(self):

@@ -246,16 +246,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
         self._buy([{"sku": "MUG-1", "quantity": 1}])
         self._poll()
         picking = self._orders().sale_order_id.picking_ids
-        picking.carrier_id = self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env.ref(
-                    "marketplace_connector.product_ebay_shipping"
-                ).id,
-                "ebay_carrier_code": "USPS",
-            }
-        )
+        picking.carrier_id = self._usps_carrier()
         picking.carrier_tracking_ref = "TRACK-LOG-1"
         picking.move_ids.write({"quantity": 1, "picked": True})
         with trap_jobs():

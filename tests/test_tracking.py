@@ -9,16 +9,7 @@ from .test_order_import import OrderCase
 class TestTracking(OrderCase):
     def setUp(self):
         super().setUp()
-        self.carrier = self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env.ref(
-                    "marketplace_connector.product_ebay_shipping"
-                ).id,
-                "ebay_carrier_code": "USPS",
-            }
-        )
+        self.carrier = self._usps_carrier()
 
     def _ship(self, picking, quantities, tracking, carrier=None):
         picking.carrier_id = carrier or self.carrier
