@@ -1,7 +1,10 @@
 """What the emulator's tests do over HTTP: consent, tokens, eBay calls, control."""
 
 import re
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 APP = {
@@ -16,6 +19,7 @@ SCOPES = (
     f"{API_SCOPE} {API_SCOPE}/sell.inventory {API_SCOPE}/commerce.identity.readonly"
 )
 USER_PATH = "/commerce/identity/v1/user/"
+REPO_DIR = Path(__file__).resolve().parents[2]
 TOKEN_PATH = "/identity/v1/oauth2/token"
 
 
@@ -118,3 +122,23 @@ class EmuClient:
         found = self.violations()
         self.control("DELETE", "violations")
         return found
+
+
+def start_cli(tmp_path, *args, stderr=subprocess.PIPE, env=None):
+    """``python3 -m emulator`` on a free loopback port with ``args``.
+
+    Returns (process, its start line, its base URL) once it listens; the
+    caller terminates the process.
+    """
+    port_file = tmp_path / "port"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0"]
+        + ["--port-file", str(port_file), *args],
+        cwd=REPO_DIR,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=env,
+    )
+    line = process.stdout.readline().strip()  # printed once it listens
+    return process, line, f"http://127.0.0.1:{port_file.read_text().strip()}"

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from emu_client import query_of
+from emu_client import query_of, start_cli
 
 from emulator.__main__ import parse_app
 
@@ -32,33 +32,17 @@ def test_parse_app():
 
 
 def test_command_line(tmp_path, contracts_dir):
-    port_file = tmp_path / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--contracts",
-            contracts_dir,
-            "--app",
-            "cid:csecret:cru:http://127.0.0.1:1/yes:http://127.0.0.1:1/no",
-        ],
-        cwd=REPO_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process, line, url = start_cli(
+        tmp_path,
+        "--host",
+        "127.0.0.1",
+        "--contracts",
+        contracts_dir,
+        "--app",
+        "cid:csecret:cru:http://127.0.0.1:1/yes:http://127.0.0.1:1/no",
     )
     try:
-        line = process.stdout.readline().strip()
-        port = port_file.read_text().strip()
-        assert line == f"eBay emulator listening on http://127.0.0.1:{port}"
-        url = f"http://127.0.0.1:{port}"
+        assert line == f"eBay emulator listening on {url}"
         assert requests.get(f"{url}/_emulator/health", timeout=5).json()["ok"]
         session = requests.Session()
         query = urlencode(
@@ -115,27 +99,13 @@ def test_command_line_refuses_to_run_without_contracts(tmp_path):
 
 
 def test_no_contracts_flag_runs_unchecked_loudly(tmp_path):
-    port_file = tmp_path / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--no-contracts",
-        ],
-        cwd=REPO_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process, line, url = start_cli(
+        tmp_path,
+        "--no-contracts",
         env=_env(EBAY_CONTRACTS_DIR=str(tmp_path / "missing")),
     )
     try:
-        assert process.stdout.readline().startswith("eBay emulator listening on")
-        url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+        assert line.startswith("eBay emulator listening on")
         health = requests.get(f"{url}/_emulator/health", timeout=5).json()
         assert health["checked"] is False and health["contracts"] == 0
     finally:

@@ -11,33 +11,15 @@ import sys
 from pathlib import Path
 
 import requests
+from emu_client import start_cli
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SECRET = "app-file-secret-" + base64.urlsafe_b64encode(os.urandom(18)).decode()
 
 
 def _start(tmp_path, contracts_dir, *args):
-    port_file = tmp_path / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--contracts",
-            contracts_dir,
-            *args,
-        ],
-        cwd=REPO_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    process.stdout.readline()  # the start line: it listens now
-    return process, f"http://127.0.0.1:{port_file.read_text().strip()}"
+    process, _line, url = start_cli(tmp_path, "--contracts", contracts_dir, *args)
+    return process, url
 
 
 def _client_credentials(url, client_id, secret):

@@ -6,22 +6,19 @@ import base64
 import hashlib
 import json
 import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from emu_client import APP, EmuClient
+from emu_client import APP, EmuClient, start_cli
 
 from emulator.notification_api import MARK_DOWN_AFTER, REDELIVERY_DELAYS
 
-REPO_DIR = Path(__file__).resolve().parents[2]
 BASE = "/commerce/notification/v1"
 TOKEN = "v" * 40  # a verification token of eBay's allowed length
 
@@ -245,30 +242,16 @@ def test_unknown_destination_is_a_404(client):
 
 
 def test_the_command_line_pump_redelivers_in_the_background(tmp_path, contracts_dir):
-    port_file = tmp_path / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--contracts",
-            contracts_dir,
-            "--redeliver-every",
-            "0.2",
-        ],
-        cwd=REPO_DIR,
-        stdout=subprocess.PIPE,
+    process, _line, url = start_cli(
+        tmp_path,
+        "--contracts",
+        contracts_dir,
+        "--redeliver-every",
+        "0.2",
         stderr=subprocess.DEVNULL,
-        text=True,
     )
     receiver = Receiver([500, 204])
     try:
-        process.stdout.readline()
-        url = f"http://127.0.0.1:{port_file.read_text().strip()}"
         session = requests.Session()
         session.post(f"{url}/_emulator/apps", json=APP, timeout=5).raise_for_status()
         client = EmuClient(url, session)
