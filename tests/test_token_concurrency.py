@@ -71,23 +71,25 @@ class TestConcurrentRefresh(unittest.TestCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["ebay.account"].browse(self.account_id).unlink()
 
-    def test_two_workers_one_refresh(self):
-        # Slow eBay down so the two refreshes would overlap without the lock.
-        self.emulator.fault("^/identity/v1/oauth2/token$", "slow", delay=1.0, times=2)
+    def _two_workers(self):
+        """Ask for the user token in two workers on connections of their own,
+        both having read the stale token before either goes on.
+
+        Returns (tokens, exceptions), once both workers have finished.
+        """
         barrier = threading.Barrier(2)
-        results, errors = [], []
+        tokens, exceptions = [], []
 
         def worker():
             try:
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     account = env["ebay.account"].browse(self.account_id)
-                    # Both see the stale token before either refreshes.
                     env["ebay.token"]._read_secret(account, "user_access")
                     barrier.wait(timeout=10)
-                    results.append(account._get_user_access_token())
-            except Exception as exc:  # reported below, in the main thread
-                errors.append(exc)
+                    tokens.append(account._get_user_access_token())
+            except Exception as exc:  # reported to the test, in the main thread
+                exceptions.append(exc)
 
         threads = [threading.Thread(target=worker) for _i in range(2)]
         for thread in threads:
@@ -95,6 +97,12 @@ class TestConcurrentRefresh(unittest.TestCase):
         for thread in threads:
             thread.join(timeout=60)
         self.assertFalse([t for t in threads if t.is_alive()], "a worker hangs")
+        return tokens, exceptions
+
+    def test_two_workers_one_refresh(self):
+        # Slow eBay down so the two refreshes would overlap without the lock.
+        self.emulator.fault("^/identity/v1/oauth2/token$", "slow", delay=1.0, times=2)
+        results, errors = self._two_workers()
         self.assertEqual(errors, [])
         self.assertEqual(len(results), 2)
         self.assertEqual(results[0], results[1], "both workers got the same token")
@@ -108,32 +116,11 @@ class TestConcurrentRefresh(unittest.TestCase):
         # The first refusal is slow: the second worker has already checked
         # that the account may call before the first one stores the refusal.
         self.emulator.fault(TOKEN_PATH, "slow", delay=1.0, times=1)
-        barrier = threading.Barrier(2)
-        refused, errors = [], []
-
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    account = env["ebay.account"].browse(self.account_id)
-                    env["ebay.token"]._read_secret(account, "user_access")
-                    barrier.wait(timeout=10)
-                    account._get_user_access_token()
-            except EbayAuthError as exc:
-                refused.append(exc)
-            except Exception as exc:  # reported below, in the main thread
-                errors.append(exc)
-            else:
-                errors.append(AssertionError("a revoked consent gave a token"))
-
-        threads = [threading.Thread(target=worker) for _i in range(2)]
         with mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-        self.assertFalse([t for t in threads if t.is_alive()], "a worker hangs")
-        self.assertEqual(errors, [])
+            tokens, exceptions = self._two_workers()
+        self.assertEqual(tokens, [], "a revoked consent gave a token")
+        refused = [exc for exc in exceptions if isinstance(exc, EbayAuthError)]
+        self.assertEqual(exceptions, refused, "only eBay's refusal is raised")
         self.assertEqual(len(refused), 2)
         self.assertTrue(all(err.needs_reauthorisation for err in refused))
         self.assertEqual(self.emulator.violations(), [])
