@@ -48,8 +48,9 @@ def connected_account(env, emulator):
     )
     warehouse = env.ref("stock.warehouse0")
     warehouse.partner_id.write({"zip": "95125", "country_id": env.ref("base.us").id})
-    account = env["ebay.account"].create(
+    account = env["marketplace.account"].create(
         {
+            "channel": "ebay",
             "name": "Bench seller",
             "environment": "emulator",
             "client_id": CLIENT_ID,
@@ -57,7 +58,7 @@ def connected_account(env, emulator):
             "warehouse_id": warehouse.id,
         }
     )
-    env["ebay.token"]._store(account, "client_secret", SECRET)
+    env["marketplace.secret"]._store(account, "client_secret", SECRET)
     state = account._oauth_make_state()
     url = account._oauth_client().consent_url(account._scope_list(), state)
     page = emulator.session.get(url, timeout=30)

@@ -113,7 +113,7 @@ def main():
     try:
         with registry.cursor() as cr:
             env = environment(cr)
-            env["ebay.account"].browse(account_id).action_setup_notifications()
+            env["marketplace.account"].browse(account_id).action_setup_notifications()
             cr.commit()
         purchased = {}
         for i in range(args.notified):
@@ -157,8 +157,8 @@ def main():
         )
     with registry.cursor() as cr:
         env = environment(cr)
-        account = env["ebay.account"].browse(account_id)
-        before_orders = env["ebay.order"].search_count([])
+        account = env["marketplace.account"].browse(account_id)
+        before_orders = env["marketplace.order"].search_count([])
         queries = cr.sql_log_count
         calls = emulator.call_count()
         started = time.perf_counter()
@@ -166,7 +166,7 @@ def main():
         wall = time.perf_counter() - started
         queries = cr.sql_log_count - queries
         calls = emulator.call_count() - calls
-        imported = env["ebay.order"].search_count([]) - before_orders
+        imported = env["marketplace.order"].search_count([]) - before_orders
         cr.commit()
 
     print("\nOrder benchmark")

@@ -39,7 +39,7 @@ class MarketplaceVaultRotate(Command):
         try:
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                count = env["ebay.token"]._rotate_all()
+                count = env["marketplace.secret"]._rotate_all()
         except UserError as exc:
             sys.exit(f"Vault rotation failed, nothing changed: {exc.args[0]}")
         print(f"Re-encrypted {count} secret(s) under the newest vault key.")

@@ -1,3 +1,3 @@
-from . import oauth
-from . import notification
+from . import ebay_oauth
+from . import ebay_notification
 from . import health

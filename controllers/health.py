@@ -51,7 +51,7 @@ class EbayHealthController(http.Controller):
         save_session=False,
     )
     def ebay_health(self, **kwargs):
-        Account = request.env["ebay.account"].sudo()
+        Account = request.env["marketplace.account"].sudo()
         token = _bearer_token()
         if token is not None and not Account._health_token_matches(token):
             return request.make_json_response(

@@ -1,6 +1,6 @@
 -- A copied database must never talk to eBay with production credentials.
-UPDATE ebay_account SET state = 'draft', oauth_nonce = NULL;
-DELETE FROM ebay_token;
+UPDATE marketplace_account SET state = 'draft', oauth_nonce = NULL;
+DELETE FROM marketplace_secret;
 -- Nor accept production's monitoring token.
 DELETE FROM ir_config_parameter WHERE key = 'marketplace_connector.health_token_sha256';
 -- A wizard left behind holds a typed client secret (encrypted): drop it too.

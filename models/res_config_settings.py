@@ -108,7 +108,7 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def _compute_ebay_health_token(self):
-        configured = self.env["ebay.account"]._health_token_configured()
+        configured = self.env["marketplace.account"]._health_token_configured()
         for settings in self:
             settings.ebay_health_token = False
             settings.ebay_health_token_configured = configured
@@ -116,12 +116,12 @@ class ResConfigSettings(models.TransientModel):
     def _inverse_ebay_health_token(self):
         for settings in self:
             if settings.ebay_health_token:
-                settings.env["ebay.account"]._health_token_set(
+                settings.env["marketplace.account"]._health_token_set(
                     settings.ebay_health_token
                 )
 
     def action_ebay_clear_health_token(self):
-        self.env["ebay.account"]._health_token_set(False)
+        self.env["marketplace.account"]._health_token_set(False)
         return True
 
     ebay_call_timeout_seconds = fields.Integer(

@@ -5,12 +5,12 @@ from odoo import fields, models
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "ebay.protected.fields.mixin"]
+    _inherit = ["sale.order", "marketplace.protected.fields.mixin"]
 
     # Which eBay order this sale came from: set by the import, never by hand
     # (tracking of its deliveries goes to that eBay order).
     ebay_order_id = fields.Many2one(
-        "ebay.order",
+        "marketplace.order",
         string="eBay order",
         readonly=True,
         copy=False,
@@ -20,11 +20,11 @@ class SaleOrder(models.Model):
     )
     ebay_state = fields.Selection(related="ebay_order_id.state", string="eBay status")
 
-    def action_open_ebay_order(self):
+    def action_open_marketplace_order(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "res_model": "ebay.order",
+            "res_model": "marketplace.order",
             "res_id": self.ebay_order_id.id,
             "view_mode": "form",
         }
@@ -32,7 +32,7 @@ class SaleOrder(models.Model):
 
 class SaleOrderLine(models.Model):
     _name = "sale.order.line"
-    _inherit = ["sale.order.line", "ebay.protected.fields.mixin"]
+    _inherit = ["sale.order.line", "marketplace.protected.fields.mixin"]
 
     ebay_line_item_id = fields.Char(
         string="eBay line item",

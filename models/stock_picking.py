@@ -11,7 +11,7 @@ from odoo import fields, models
 
 from ..ebay import EbayValidationError
 from ..ebay.fulfillment import FulfillmentApi, iso_utc
-from .job_edge import ebay_job
+from .marketplace.job_edge import ebay_job
 
 _logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class DeliveryCarrier(models.Model):
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "ebay.protected.fields.mixin"]
+    _inherit = ["stock.picking", "marketplace.protected.fields.mixin"]
 
     # Where the tracking is with eBay: the connector's, never set by hand
     # (a delivery marked "sent" would never reach eBay).
@@ -41,7 +41,7 @@ class StockPicking(models.Model):
     ebay_fulfillment_id = fields.Char(readonly=True, copy=False, system_field=True)
     ebay_tracking_error = fields.Text(readonly=True, copy=False, system_field=True)
 
-    def _ebay_order(self):
+    def _marketplace_order(self):
         return self.sale_id.ebay_order_id
 
     def _action_done(self):
@@ -59,7 +59,7 @@ class StockPicking(models.Model):
         for picking in self:
             if (
                 picking.picking_type_code != "outgoing"
-                or not picking._ebay_order()
+                or not picking._marketplace_order()
                 or not picking.carrier_tracking_ref
                 or picking.ebay_tracking_state in ("queued", "sent")
             ):
@@ -99,7 +99,7 @@ class StockPicking(models.Model):
         self.ensure_one()
         if self.ebay_tracking_state != "queued":
             return f"skipped: tracking is {self.ebay_tracking_state}"
-        order = self._ebay_order()
+        order = self._marketplace_order()
         line_items = self._ebay_line_items()
         if not line_items:
             self.ebay_tracking_state = False

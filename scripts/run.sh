@@ -77,7 +77,7 @@ account = env.ref("marketplace_connector.ebay_account_demo")
 if account.environment != "emulator":
     account.environment = "emulator"
 with open("$RUN_DIR/demo-app.secret") as secret_file:
-    env["ebay.token"]._store(account, "client_secret", secret_file.read().strip())
+    env["marketplace.secret"]._store(account, "client_secret", secret_file.read().strip())
 env["ir.config_parameter"].set_param("web.base.url", "$ODOO_URL")
 env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
 env.cr.commit()
@@ -86,7 +86,7 @@ PY
 cat <<MSG
 
   Odoo is starting on $ODOO_URL  (login: admin, password: admin)
-  Sales > eBay > Accounts > "Demo seller (emulator)" > Connect eBay > Connect,
+  Sales > Marketplaces > Accounts > "Demo seller (emulator)" > Connect eBay > Connect,
   then Agree on the emulator's consent page.
   The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT.  Ctrl-C stops everything.
 

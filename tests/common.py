@@ -252,9 +252,10 @@ class AccountMixin:
     """Accounts bound to the emulator, connected through real OAuth."""
 
     def _new_account(self, **values):
-        account = self.env["ebay.account"].create(
+        account = self.env["marketplace.account"].create(
             dict(
                 {
+                    "channel": "ebay",
                     "name": "Test seller",
                     "environment": "emulator",
                     "client_id": self.CLIENT_ID,
@@ -263,7 +264,9 @@ class AccountMixin:
                 **values,
             )
         )
-        self.env["ebay.token"]._store(account, "client_secret", self.client_secret)
+        self.env["marketplace.secret"]._store(
+            account, "client_secret", self.client_secret
+        )
         return account
 
     def _connect(self, account):
@@ -273,7 +276,7 @@ class AccountMixin:
         redirect = self.emulator.consent(consent_url)
         params = query_of(redirect)
         self.assertEqual(params["state"], state)
-        checked = self.env["ebay.account"]._oauth_check_state(params["state"])
+        checked = self.env["marketplace.account"]._oauth_check_state(params["state"])
         checked._oauth_complete(params["code"])
         return account
 

@@ -28,8 +28,8 @@ class TestAccess(EbayCase):
             with self.assertRaises(AccessError, msg=field):
                 account.read([field])
         with self.assertRaises(AccessError):
-            self.env["ebay.token"].with_user(self.user).search([])
-        token = self.env["ebay.token"].sudo().search([], limit=1)
+            self.env["marketplace.secret"].with_user(self.user).search([])
+        token = self.env["marketplace.secret"].sudo().search([], limit=1)
         with self.assertRaises(AccessError):
             token.with_user(self.user).sudo(False).read(["kind"])
         with self.assertRaises(AccessError):
@@ -51,12 +51,12 @@ class TestAccess(EbayCase):
         with self.assertRaises(AccessError):
             account.read(["oauth_nonce"])
         with self.assertRaises(AccessError):
-            self.env["ebay.token"].with_user(self.manager).search_read(
+            self.env["marketplace.secret"].with_user(self.manager).search_read(
                 [], ["ciphertext"]
             )
         # Views never carry token values: the form's fields are status only.
         arch = (
-            self.env["ebay.account"]
+            self.env["marketplace.account"]
             .with_user(self.manager)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
@@ -66,17 +66,17 @@ class TestAccess(EbayCase):
     def test_accounts_are_isolated_by_company(self):
         other_company = self.env["res.company"].create({"name": "Other shop"})
         other = self._new_account(name="Other seller", company_id=other_company.id)
-        visible = self.env["ebay.account"].with_user(self.manager).search([])
+        visible = self.env["marketplace.account"].with_user(self.manager).search([])
         self.assertIn(self.account, visible)
         self.assertNotIn(other, visible)
 
     def test_neutralize_disconnects(self):
-        self.env["ebay.account"].flush_model()
-        self.env["ebay.token"].flush_model()
+        self.env["marketplace.account"].flush_model()
+        self.env["marketplace.secret"].flush_model()
         from odoo.modules.neutralize import get_neutralization_queries
 
         for query in get_neutralization_queries(["marketplace_connector"]):
             self.env.cr.execute(query)
         self.env.invalidate_all()
         self.assertEqual(self.account.state, "draft")
-        self.assertFalse(self.env["ebay.token"].sudo().search([]))
+        self.assertFalse(self.env["marketplace.secret"].sudo().search([]))

@@ -44,13 +44,13 @@ class TestAlerts(StockPushCase):
         domain = [("account_id", "=", self.account.id), ("cause", "=", cause)]
         if state:
             domain.append(("state", "=", state))
-        return self.env["ebay.alert"].search(domain)
+        return self.env["marketplace.alert"].search(domain)
 
     def _open_activities(self):
         activity_type = self.env.ref(ACTIVITY_TYPE)
         return self.env["mail.activity"].search(
             [
-                ("res_model", "=", "ebay.account"),
+                ("res_model", "=", "marketplace.account"),
                 ("res_id", "=", self.account.id),
                 ("activity_type_id", "=", activity_type.id),
             ]
@@ -121,7 +121,7 @@ class TestAlerts(StockPushCase):
         self._run(listing)
         alert = self._alerts("listing_failing", "open")
         self.assertEqual(len(alert), 1)
-        letter = self.env["ebay.dead.letter"].search(
+        letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "ebay.listing"), ("res_id", "=", listing.id)]
         )
         letter.action_ignore()
@@ -138,7 +138,7 @@ class TestAlerts(StockPushCase):
         # Every later cron and job meets the same cause: still one alert, and
         # nothing more reaches eBay.
         with trap_jobs() as trap:
-            self.env["ebay.account"]._cron_poll_orders()
+            self.env["marketplace.account"]._cron_poll_orders()
         self.assertFalse(
             [j for j in trap.enqueued_jobs if j.recordset == self.account],
             "no poll for an account that needs re-authorisation",
@@ -146,13 +146,15 @@ class TestAlerts(StockPushCase):
         self._set_stock(self.product, 5)
         self.assertTrue(self._perform_pushes())
         self.assertIn("connect it again", listing.push_error)
-        self.env["ebay.account"]._cron_check_alerts()
-        self.env["ebay.account"]._cron_check_alerts()
+        self.env["marketplace.account"]._cron_check_alerts()
+        self.env["marketplace.account"]._cron_check_alerts()
         self.assertEqual(len(self.emulator.calls()), calls, "nothing sent to eBay")
         alert = self._assert_fired_once("token_revoked", before)
         self.assertEqual(self.account.state, "reauth")
         # No token text in what managers read.
-        refresh = self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0]
+        refresh = self.env["marketplace.secret"]._read_secret(
+            self.account, "user_refresh"
+        )[0]
         self.assertNotIn(
             refresh, alert.note + " ".join(alert.activity_ids.mapped("note"))
         )
@@ -223,7 +225,7 @@ class TestAlerts(StockPushCase):
         listing.action_publish()
         self._run(listing)
         alert = self._alerts("listing_failing", "open")
-        letter = self.env["ebay.dead.letter"].search(
+        letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "ebay.listing"), ("res_id", "=", listing.id)]
         )
         self.assertEqual((len(alert), letter.state), (1, "open"))

@@ -36,10 +36,10 @@ RATE_PER_KIND = 0.036  # 1 - (1 - 0.036) ** 6 is about 0.2
 TIMEOUT_PARAM = "marketplace_connector.call_timeout_seconds"
 MUTED = (
     "odoo.addons.marketplace_connector.ebay.client",
-    "odoo.addons.marketplace_connector.models.job_edge",
+    "odoo.addons.marketplace_connector.models.marketplace.job_edge",
     "odoo.addons.queue_job.controllers.main",
-    "odoo.addons.marketplace_connector.models.ebay_order",
-    "odoo.addons.marketplace_connector.models.ebay_account",
+    "odoo.addons.marketplace_connector.models.marketplace.marketplace_order",
+    "odoo.addons.marketplace_connector.models.marketplace.marketplace_account",
 )
 
 
@@ -75,7 +75,7 @@ class TestChaos(RunnerMixin, OrderCase):
     def _day(self, rounds=4):
         """What the crons do during the day: poll orders, drain the queue."""
         for _round in range(rounds):
-            self.env["ebay.account"]._cron_poll_orders()
+            self.env["marketplace.account"]._cron_poll_orders()
             self._drain()
 
     def _faults_on(self):
@@ -155,7 +155,7 @@ class TestChaos(RunnerMixin, OrderCase):
         # may be settled), the crons of the night, the queue drained.
         self.emulator.clear_faults()
         time.sleep(1.5)
-        Account = self.env["ebay.account"]
+        Account = self.env["marketplace.account"]
         Account._cron_push_stock_safety()
         self._day(rounds=1)
         Account._cron_reconcile()
@@ -190,14 +190,14 @@ class TestChaos(RunnerMixin, OrderCase):
             wanted = self.account._target_quantity(listing.product_id)
             self.assertEqual(offer["availableQuantity"], wanted, listing.sku)
             self.assertFalse(listing.push_pending, listing.sku)
-        open_drift = self.env["ebay.drift"].search(
+        open_drift = self.env["marketplace.drift"].search(
             [("account_id", "=", self.account.id), ("state", "=", "open")]
         )
         self.assertFalse(open_drift, open_drift.mapped("field"))
 
         # No failed job without a dead letter.
         failed = self.env["queue.job"].search([("state", "=", "failed")])
-        letters = self.env["ebay.dead.letter"].search(
+        letters = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "queue.job"), ("res_id", "in", failed.ids)]
         )
         self.assertEqual(set(letters.mapped("res_id")), set(failed.ids))

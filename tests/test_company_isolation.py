@@ -137,7 +137,7 @@ class TestCompanyIsolation(TwoCompaniesCase):
             listing_a,
             aspect_a,
             self.account.policy_ids[:1],
-            self.env["ebay.publish.attempt"].search(
+            self.env["marketplace.call"].search(
                 [("account_id", "=", self.account.id)], limit=1
             ),
         ]

@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..ebay import EbayAuthError
-from ..models.ebay_alert import ACTIVITY_TYPE
+from ..models.marketplace.marketplace_alert import ACTIVITY_TYPE
 from .common import EbayHttpCase
 
 # Typed by the connect tour (static/tests/tours/ebay_connect_tour.js).
@@ -86,15 +86,15 @@ class TestConnectTour(EbayHttpCase):
 
         with mock.patch.object(odoo_test_common, "ChromeBrowser", Browser):
             self.start_tour(
-                "/odoo/action-marketplace_connector.ebay_account_action",
+                "/odoo/action-marketplace_connector.marketplace_account_action",
                 tour,
                 login="admin",
             )
         self.assertTrue(browsers and browsers[0].agreed.is_set())
 
     def test_connect_wizard_end_to_end(self):
-        account = self.env["ebay.account"].create(
-            {"name": "Tour seller", "environment": "emulator"}
+        account = self.env["marketplace.account"].create(
+            {"channel": "ebay", "name": "Tour seller", "environment": "emulator"}
         )
         self._run_tour("marketplace_connector_connect_tour")
         account.invalidate_recordset()
@@ -109,17 +109,19 @@ class TestConnectTour(EbayHttpCase):
         self.env.cr.execute("SELECT w::text FROM ebay_connect_wizard w")
         self.assertNotIn(TOUR_SECRET, repr(self.env.cr.fetchall()))
         self.assertEqual(
-            self.env["ebay.token"]._read_secret(account, "client_secret")[0],
+            self.env["marketplace.secret"]._read_secret(account, "client_secret")[0],
             TOUR_SECRET,
         )
 
-    @mute_logger("odoo.addons.marketplace_connector.models.ebay_account")
+    @mute_logger(
+        "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
+    )
     def test_reconnect_clears_a_revoked_authorisation(self):
         account = self._new_account(name="Revoked seller")
-        self.env["ebay.token"]._store(account, "client_secret", TOUR_SECRET)
+        self.env["marketplace.secret"]._store(account, "client_secret", TOUR_SECRET)
         self._connect(account)
         # eBay revokes the consent; the next refresh finds it out.
-        Token = self.env["ebay.token"]
+        Token = self.env["marketplace.secret"]
         self.emulator.revoke(
             refresh_token=Token._read_secret(account, "user_refresh")[0]
         )
@@ -140,7 +142,7 @@ class TestConnectTour(EbayHttpCase):
         account.invalidate_recordset()
         self.assertEqual(account.state, "connected")
         self.assertFalse(self._attention_activities(account), "Reconnect cleared it")
-        alert = self.env["ebay.alert"].search(
+        alert = self.env["marketplace.alert"].search(
             [("account_id", "=", account.id), ("cause", "=", "token_revoked")]
         )
         self.assertEqual(alert.mapped("state"), ["cleared"])
@@ -148,7 +150,7 @@ class TestConnectTour(EbayHttpCase):
     def _attention_activities(self, account):
         return self.env["mail.activity"].search(
             [
-                ("res_model", "=", "ebay.account"),
+                ("res_model", "=", "marketplace.account"),
                 ("res_id", "=", account.id),
                 ("activity_type_id", "=", self.env.ref(ACTIVITY_TYPE).id),
             ]

@@ -27,8 +27,9 @@ class TestConnectWizardSecret(EbayCase):
             company_ids=[self.company_b.id],
             groups="marketplace_connector.group_marketplace_manager,base.group_user",
         )
-        self.account = self.env["ebay.account"].create(
+        self.account = self.env["marketplace.account"].create(
             {
+                "channel": "ebay",
                 "name": "Seller of B",
                 "company_id": self.company_b.id,
                 "environment": "emulator",
@@ -87,10 +88,12 @@ class TestConnectWizardSecret(EbayCase):
         self.assertNotIn(self.client_secret, self._wizard_rows_text())
         self.assertFalse(self._ciphertext(wizard), "the wizard row keeps nothing")
         self.assertEqual(
-            self.env["ebay.token"]._read_secret(self.account, "client_secret")[0],
+            self.env["marketplace.secret"]._read_secret(self.account, "client_secret")[
+                0
+            ],
             self.client_secret,
         )
-        self.env.cr.execute("SELECT t::text FROM ebay_token t")
+        self.env.cr.execute("SELECT t::text FROM marketplace_secret t")
         self.assertNotIn(
             self.client_secret, " ".join(r[0] for r in self.env.cr.fetchall())
         )

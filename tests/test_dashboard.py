@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from ..ebay import payloads
-from ..models.ebay_listing import REVISIONS_PER_DAY
+from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
 from .common import EbayCase
 from .test_order_import import OrderCase
 
@@ -46,7 +46,7 @@ class TestDashboard(EbayCase):
         self.other = self._new_account(name="Other seller")
         # Connecting made calls (token, getUser), logged like any other: the
         # figures below count only the calls this fixture makes.
-        self.env["ebay.publish.attempt"].search(
+        self.env["marketplace.call"].search(
             [("account_id", "in", (self.account | self.other).ids)]
         ).unlink()
 
@@ -96,7 +96,7 @@ class TestDashboard(EbayCase):
             ),
         }
         # Claimed but not imported (unknown SKU): no import time, no delay.
-        self.flagged = self.env["ebay.order"].create(
+        self.flagged = self.env["marketplace.order"].create(
             {
                 "account_id": self.account.id,
                 "ebay_order_id": "FLAGGED",
@@ -116,7 +116,7 @@ class TestDashboard(EbayCase):
         )
 
     def _attempts(self, account, status, count, when=None):
-        Attempt = self.env["ebay.publish.attempt"]
+        Attempt = self.env["marketplace.call"]
         attempts = Attempt.create(
             [
                 Attempt._values_from_call(
@@ -128,14 +128,14 @@ class TestDashboard(EbayCase):
         if when:
             self.env.flush_all()
             self.env.cr.execute(
-                "UPDATE ebay_publish_attempt SET create_date = %s WHERE id IN %s",
+                "UPDATE marketplace_call SET create_date = %s WHERE id IN %s",
                 (when, tuple(attempts.ids)),
             )
             attempts.invalidate_recordset(["create_date"])
         return attempts
 
     def _order(self, account, imported_at, delay_minutes):
-        return self.env["ebay.order"].create(
+        return self.env["marketplace.order"].create(
             {
                 "account_id": account.id,
                 "ebay_order_id": f"{account.id}-{imported_at}-{delay_minutes}",
@@ -178,8 +178,9 @@ class TestDashboard(EbayCase):
         self.assertGreater(account.refresh_token_expires_at, self.now)
 
     def test_empty_account_shows_zeroes(self):
-        other = self.env["ebay.account"].create(
+        other = self.env["marketplace.account"].create(
             {
+                "channel": "ebay",
                 "name": "Empty seller",
                 "environment": "emulator",
                 "emulator_url": self.emulator.url,
@@ -247,10 +248,11 @@ class TestDashboard(EbayCase):
         self.assertIn("revisions_today desc", view.arch, "busiest listing first")
         tokens = self._open("tokens")
         self.assertEqual(
-            (tokens["res_model"], tokens["res_id"]), ("ebay.account", self.account.id)
+            (tokens["res_model"], tokens["res_id"]),
+            ("marketplace.account", self.account.id),
         )
         # The graph and pivot views the windows open exist and load.
-        for model in ("ebay.publish.attempt", "ebay.order"):
+        for model in ("marketplace.call", "marketplace.order"):
             for view_type in ("graph", "pivot"):
                 arch = self.env[model].get_view(view_type=view_type)["arch"]
                 self.assertIn("interval", arch, f"{model} {view_type} by day")
@@ -282,7 +284,7 @@ class TestDashboard(EbayCase):
             accounts.read(CARD_FIELDS)
             return self.env.cr.sql_log_count - before
 
-        many = self.env["ebay.account"]
+        many = self.env["marketplace.account"]
         for i in range(20):
             account = self._new_account(name=f"Busy seller {i}")
             self._listing(account, f"BUSY-{i}", state="published", is_live=True)

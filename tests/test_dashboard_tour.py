@@ -68,7 +68,7 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
         self.assertAlmostEqual(order.import_delay_minutes, DELAY_MINUTES, delta=1)
 
         # What the card must show, read from the records themselves.
-        Attempt = self.env["ebay.publish.attempt"]
+        Attempt = self.env["marketplace.call"]
         throttled = Attempt.search(
             [("account_id", "=", self.account.id), ("http_status", "=", 429)]
         )

@@ -8,13 +8,13 @@ from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..ebay import payloads
-from ..models.job_edge import job_limits
+from ..models.marketplace.job_edge import job_limits
 from .test_listing import INVENTORY, ListingCase
 from .test_order_import import OrderCase
 
 
 def _letters(env, records):
-    return env["ebay.dead.letter"].search(
+    return env["marketplace.dead.letter"].search(
         [("res_model", "=", records._name), ("res_id", "in", records.ids)]
     )
 
@@ -39,7 +39,9 @@ class TestListingDeadLetters(ListingCase):
         self.assertEqual(set(letters.mapped("state")), {"open"})
         self.assertEqual(self.account.dead_letter_count, 2)
         action = self.account.action_open_dead_letters()
-        self.assertEqual(self.env["ebay.dead.letter"].search(action["domain"]), letters)
+        self.assertEqual(
+            self.env["marketplace.dead.letter"].search(action["domain"]), letters
+        )
         self.assertEqual(set(letters.mapped("kind")), {"listing"})
         self.assertEqual(set(letters.mapped("attempts")), {self._listing_tries()})
         for letter in letters:
@@ -137,7 +139,7 @@ class TestOrderAndJobDeadLetters(OrderCase):
 
     def test_failed_job_lands_in_the_inbox_and_is_requeued(self):
         order = self._buy([{"sku": "MUG-1", "quantity": 1}])
-        notification = self.env["ebay.notification"].create(
+        notification = self.env["marketplace.notification"].create(
             {
                 "account_id": self.account.id,
                 "notification_id": "n-dead-letter-1",
@@ -148,15 +150,20 @@ class TestOrderAndJobDeadLetters(OrderCase):
         notification._enqueue()
         self.emulator.fault("^/sell/fulfillment/v1/order/", "500", times=-1)
         # Every try fails for now until the job is out of tries.
-        for _try in range(job_limits(self.env, "ebay.notification", "_job_process")[1]):
+        for _try in range(
+            job_limits(self.env, "marketplace.notification", "_job_process")[1]
+        ):
             pending = self.env["queue.job"].search(
-                [("model_name", "=", "ebay.notification"), ("state", "=", "pending")]
+                [
+                    ("model_name", "=", "marketplace.notification"),
+                    ("state", "=", "pending"),
+                ]
             )
             self.assertEqual(len(pending), 1)
             self._run_job(pending)
         self.emulator.clear_faults()
         job = self.env["queue.job"].search(
-            [("model_name", "=", "ebay.notification"), ("state", "!=", "done")]
+            [("model_name", "=", "marketplace.notification"), ("state", "!=", "done")]
         )
         self.assertEqual(job.state, "failed")
         letter = _letters(self.env, job)

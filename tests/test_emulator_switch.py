@@ -17,10 +17,10 @@ from odoo.tests import new_test_user
 from odoo.tools import config, mute_logger
 
 from ..const import EMULATOR_URL_CONFIG, EMULATOR_URL_ENV
-from ..models.ebay_environment import enabled_emulator_url, loopback_base_url
+from ..models.ebay.ebay_environment import enabled_emulator_url, loopback_base_url
 from .common import EbayCase
 
-ENVIRONMENT_LOGGER = "odoo.addons.marketplace_connector.models.ebay_environment"
+ENVIRONMENT_LOGGER = "odoo.addons.marketplace_connector.models.ebay.ebay_environment"
 
 
 class _Catcher:
@@ -85,7 +85,7 @@ class TestEmulatorSwitch(EbayCase):
 
     def _vault_kinds(self, account):
         return set(
-            self.env["ebay.token"]
+            self.env["marketplace.secret"]
             .sudo()
             .search([("account_id", "=", account.id)])
             .mapped("kind")
@@ -107,8 +107,9 @@ class TestEmulatorSwitch(EbayCase):
             with self.assertRaisesRegex(UserError, "not chosen per account"):
                 account.write({"emulator_url": url})
             with self.assertRaisesRegex(UserError, "not chosen per account"):
-                self.env["ebay.account"].with_user(self.manager_b).create(
+                self.env["marketplace.account"].with_user(self.manager_b).create(
                     {
+                        "channel": "ebay",
                         "name": "Mine",
                         "company_id": self.company_b.id,
                         "environment": "emulator",
@@ -140,15 +141,16 @@ class TestEmulatorSwitch(EbayCase):
         self.assertEqual(self.catcher.contacts, [], "nothing reached that host")
 
     def test_the_emulator_needs_the_servers_switch(self):
-        sandbox = self.env["ebay.account"].create(
-            {"name": "Sandbox B", "company_id": self.company_b.id}
+        sandbox = self.env["marketplace.account"].create(
+            {"channel": "ebay", "name": "Sandbox B", "company_id": self.company_b.id}
         )
         self._switched_off()
         self.assertIsNone(enabled_emulator_url())
-        Account = self.env["ebay.account"].with_user(self.manager_b)
+        Account = self.env["marketplace.account"].with_user(self.manager_b)
         with self.assertRaisesRegex(UserError, "not enabled on this server"):
             Account.create(
                 {
+                    "channel": "ebay",
                     "name": "Emulated",
                     "company_id": self.company_b.id,
                     "environment": "emulator",
@@ -269,7 +271,9 @@ class TestEmulatorSwitch(EbayCase):
         Wizard.create(dict(values, client_secret="another-secret")).action_connect()
         self.assertEqual(self._vault_kinds(self.account_b), {"client_secret"})
         self.assertEqual(
-            self.env["ebay.token"]._read_secret(self.account_b, "client_secret")[0],
+            self.env["marketplace.secret"]._read_secret(
+                self.account_b, "client_secret"
+            )[0],
             "another-secret",
         )
         self.assertEqual(self.account_b.state, "draft")

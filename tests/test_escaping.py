@@ -40,7 +40,7 @@ class TestEscaping(ListingCase):
         self._run(listing)
         self.assertEqual(listing.state, "error")
         self.assertIn(HTML, listing.last_error, "kept as eBay sent it, as text")
-        alert = self.env["ebay.alert"].search(
+        alert = self.env["marketplace.alert"].search(
             [("account_id", "=", self.account.id), ("cause", "=", "listing_failing")]
         )
         self.assertEqual(len(alert), 1)
@@ -77,7 +77,9 @@ class TestEscaping(ListingCase):
             },
         )
         self.account._job_poll_orders()
-        order = self.env["ebay.order"].search([("account_id", "=", self.account.id)])
+        order = self.env["marketplace.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
         sale = order.sale_order_id
         self.assertEqual(sale.partner_id.name, HTML, "the name is data, kept as is")
         messages = order.message_ids | sale.message_ids | sale.partner_id.message_ids

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models.ebay_listing import REVISIONS_PER_DAY
+from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
 from ..models.res_config_settings import PARAM_PREFIX
 from .common import AccountMixin, EmulatorMixin
 from .test_listing import revoke_and_poll
@@ -15,7 +15,9 @@ PUSH = "bulk_update_price_quantity"
 # Expected warnings: failed calls, refused refreshes.
 CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
 AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
-ACCOUNT_LOGGER = "odoo.addons.marketplace_connector.models.ebay_account"
+ACCOUNT_LOGGER = (
+    "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
+)
 
 
 def _set(env, name, value):
@@ -165,7 +167,7 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
         super().setUp()
         self.env = self.env(context=dict(self.env.context, tracking_disable=True))
         # Other tests' or demo accounts must not change the verdict.
-        self.env["ebay.account"].search([]).write({"active": False})
+        self.env["marketplace.account"].search([]).write({"active": False})
         self.account = self._connect(self._new_account(name=self.NAME))
         self.account.connected_since = ago(minutes=5)
 
@@ -178,10 +180,13 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
 
     def _secrets(self):
         tokens = (
-            self.env["ebay.token"].sudo().search([("account_id", "=", self.account.id)])
+            self.env["marketplace.secret"]
+            .sudo()
+            .search([("account_id", "=", self.account.id)])
         )
         values = [
-            self.env["ebay.token"]._read_secret(self.account, t.kind)[0] for t in tokens
+            self.env["marketplace.secret"]._read_secret(self.account, t.kind)[0]
+            for t in tokens
         ]
         return [v for v in values if v] + [self.client_secret]
 

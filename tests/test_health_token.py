@@ -23,7 +23,7 @@ class TestHealthToken(AccountMixin, EmulatorMixin, HttpCase):
         super().setUp()
         self.env = self.env(context=dict(self.env.context, tracking_disable=True))
         # Other tests' or demo accounts must not change the verdict.
-        self.env["ebay.account"].search([]).write({"active": False})
+        self.env["marketplace.account"].search([]).write({"active": False})
         self.account_a = self._connect(self._new_account(name="Kestrel Vintage"))
         self.company_b = self.env["res.company"].create({"name": "Shop B"})
         self.account_b = self._connect(

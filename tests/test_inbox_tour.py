@@ -37,11 +37,11 @@ class TestInboxTour(SellerMixin, EbayHttpCase):
 
     def test_requeue_and_ignore_in_bulk(self):
         self.start_tour(
-            "/odoo/action-marketplace_connector.ebay_dead_letter_action",
+            "/odoo/action-marketplace_connector.marketplace_dead_letter_action",
             "marketplace_connector_inbox_tour",
             login="admin",
         )
-        letters = self.env["ebay.dead.letter"].search(
+        letters = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "ebay.listing")]
         )
         by_sku = {letter.name: letter for letter in letters}

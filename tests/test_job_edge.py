@@ -16,13 +16,13 @@ from odoo.tools import mute_logger
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
 
-from ..models.job_edge import job_limits
+from ..models.marketplace.job_edge import job_limits
 from .common import EbayCase
 from .test_order_import import OrderCase
 from .test_stock_push import PUSH, StockPushCase
 
 CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
-EDGE_LOGGER = "odoo.addons.marketplace_connector.models.job_edge"
+EDGE_LOGGER = "odoo.addons.marketplace_connector.models.marketplace.job_edge"
 FULFILL = "/shipping_fulfillment$"
 GET_ORDER = "^/sell/fulfillment/v1/order/[^/]+$"
 TIMEOUT_PARAM = "marketplace_connector.call_timeout_seconds"
@@ -172,7 +172,7 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
         self.assertEqual(
             len(self._attempts().filtered(lambda a: a.http_status == 503)), max_tries
         )
-        letter = self.env["ebay.dead.letter"].search(
+        letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "stock.picking"), ("res_id", "=", self.picking.id)]
         )
         self.assertEqual((letter.kind, letter.state), ("tracking", "open"))
@@ -184,7 +184,7 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
         self.assertEqual(len(self._fulfillments()), 1)
 
     def _attempts(self):
-        return self.env["ebay.publish.attempt"].search(
+        return self.env["marketplace.call"].search(
             [
                 ("account_id", "=", self.account.id),
                 (
@@ -200,7 +200,7 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
 @tagged("post_install", "-at_install")
 class TestNotificationRetries(RunnerMixin, OrderCase):
     def _notification(self, order):
-        notification = self.env["ebay.notification"].create(
+        notification = self.env["marketplace.notification"].create(
             {
                 "account_id": self.account.id,
                 "notification_id": f"n-{order['orderId']}",
@@ -234,14 +234,14 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
         order = self._buy([{"sku": "MUG-1", "quantity": 1}])
         notification = self._notification(order)
         self.emulator.fault(GET_ORDER, "500", method="GET", times=-1)
-        max_tries = job_limits(self.env, "ebay.notification", "_job_process")[1]
+        max_tries = job_limits(self.env, "marketplace.notification", "_job_process")[1]
         self.assertEqual(self._run_chain("_job_process"), max_tries)
         self.assertEqual(notification.state, "error")
         parked = self._jobs("_job_process", states=("failed",))
         self.assertEqual(len(parked), 1, "the job that gave up waits in the inbox")
         self.assertIn(f"Gave up after {max_tries} tries", parked.exc_message)
         self.assertEqual(parked.kwargs, {}, "requeued, it starts over")
-        letter = self.env["ebay.dead.letter"].search(
+        letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "queue.job"), ("res_id", "=", parked.id)]
         )
         self.assertEqual((letter.kind, letter.state), ("job", "open"))
@@ -281,12 +281,12 @@ class TestAccountJobRetries(RunnerMixin, StockPushCase):
         listing = self._published()
         self.emulator.fault(PUSH, "503", times=-1)
         self._set_stock(self.product, 3)
-        max_tries = job_limits(self.env, "ebay.account", "_job_push_stock")[1]
+        max_tries = job_limits(self.env, "marketplace.account", "_job_push_stock")[1]
         self.assertEqual(self._run_chain("_job_push_stock"), max_tries)
         self.assertTrue(listing.push_pending, "nothing lost: still marked")
         self.assertIn(f"Gave up after {max_tries} tries", listing.push_error)
         parked = self._jobs("_job_push_stock", states=("failed",))
-        letter = self.env["ebay.dead.letter"].search(
+        letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "queue.job"), ("res_id", "=", parked.id)]
         )
         self.assertEqual(letter.state, "open")
@@ -301,7 +301,7 @@ class TestAccountJobRetries(RunnerMixin, StockPushCase):
     def test_order_poll_ends_as_a_dead_letter_not_a_loop(self):
         self.emulator.fault("^/sell/fulfillment/v1/order$", "429", times=-1)
         self.account._cron_poll_orders()
-        max_tries = job_limits(self.env, "ebay.account", "_job_poll_orders")[1]
+        max_tries = job_limits(self.env, "marketplace.account", "_job_poll_orders")[1]
         self.assertEqual(self._run_chain("_job_poll_orders"), max_tries)
         self.assertIn(f"Gave up after {max_tries} tries", self.account.order_poll_error)
         self.assertEqual(len(self._jobs("_job_poll_orders", states=("failed",))), 1)
@@ -381,7 +381,7 @@ class TestUnknownOutcome(RunnerMixin, StockPushCase):
         wait = (listing.push_unsettled_until - fields.Datetime.now()).total_seconds()
         time.sleep(max(0, wait) + 1)
         pushes = len(self.emulator.calls(path=PUSH))
-        self.env["ebay.account"]._cron_push_stock_safety()
+        self.env["marketplace.account"]._cron_push_stock_safety()
         self.assertTrue(listing.push_pending, "the safety net marks it")
         self._run_chain("_job_push_stock")
         self.assertEqual(len(self.emulator.calls(path=PUSH)), pushes + 1)
@@ -429,7 +429,7 @@ class TestDriftRepair(RunnerMixin, StockPushCase):
         self.assertIn("automatic drift repair", listing.message_ids[0].body)
         self._run_chain("_job_push_stock")
         self.assertEqual(self._offer(listing)["availableQuantity"], 12)
-        repair = self.env["ebay.publish.attempt"].search(
+        repair = self.env["marketplace.call"].search(
             [
                 ("account_id", "=", self.account.id),
                 ("operation", "=", "bulkUpdatePriceQuantity"),

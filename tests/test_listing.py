@@ -6,8 +6,8 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..ebay import EbayNotFound, payloads
 from ..ebay.inventory import InventoryApi
-from ..models.ebay_listing import REVISIONS_PER_DAY
-from ..models.job_edge import job_limits
+from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
+from ..models.marketplace.job_edge import job_limits
 from .common import EbayCase
 
 IMAGE = "https://i.example.com/shirt.jpg"
@@ -338,7 +338,7 @@ class TestPublish(ListingCase):
     @mute_logger(
         "odoo.addons.marketplace_connector.ebay.client",
         "odoo.addons.marketplace_connector.ebay.auth",
-        "odoo.addons.marketplace_connector.models.ebay_account",
+        "odoo.addons.marketplace_connector.models.marketplace.marketplace_account",
     )
     def test_account_needing_reauthorisation_stops_listing_calls(self):
         listing = self._listing()

@@ -68,7 +68,7 @@ class TestBulkPublish(ListingCase):
         api = self._api()
         for listing in listings:
             self.assertEqual(len(api.get_offers(listing.sku)["offers"]), 1)
-        failed = self.env["ebay.publish.attempt"].search(
+        failed = self.env["marketplace.call"].search(
             [("account_id", "=", self.account.id), ("error_ids", "=", "2001")]
         )
         self.assertEqual(failed.operation, "bulkCreateOffer")

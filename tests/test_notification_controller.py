@@ -15,7 +15,7 @@ from odoo.addons.queue_job.job import Job
 from .common import EbayHttpCase
 from .test_listing import SellerMixin
 
-CONTROLLER_LOGGER = "odoo.addons.marketplace_connector.controllers.notification"
+CONTROLLER_LOGGER = "odoo.addons.marketplace_connector.controllers.ebay_notification"
 NOTIFICATION_API = "/commerce/notification/v1"
 
 
@@ -27,14 +27,14 @@ class NotificationMixin:
 
     def _run_jobs(self):
         jobs = self.env["queue.job"].search(
-            [("state", "=", "pending"), ("model_name", "=", "ebay.notification")]
+            [("state", "=", "pending"), ("model_name", "=", "marketplace.notification")]
         )
         for record in jobs:
             Job.load(self.env, record.uuid).perform()
         return jobs
 
     def _inbox(self, account=None):
-        return self.env["ebay.notification"].search(
+        return self.env["marketplace.notification"].search(
             [("account_id", "=", (account or self.account).id)]
         )
 
@@ -159,7 +159,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         self.assertEqual(deliveries["pending"], [])
         self._run_jobs()
         self.assertEqual(inbox.state, "done")
-        staged = self.env["ebay.order"].search(
+        staged = self.env["marketplace.order"].search(
             [("ebay_order_id", "=", order["orderId"])]
         )
         self.assertEqual(staged.state, "imported")
@@ -272,7 +272,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         self.emulator._call("POST", f"orders/{order['orderId']}/cancel")
         self.emulator._call("POST", "notify", json={"orderId": order["orderId"]})
         self._run_jobs()
-        staged = self.env["ebay.order"].search(
+        staged = self.env["marketplace.order"].search(
             [("ebay_order_id", "=", order["orderId"])]
         )
         self.assertEqual(staged.state, "cancelled")
@@ -352,7 +352,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         for record in partner | shipping:
             self.assertEqual(record.name, "Deleted eBay buyer")
             self.assertFalse(record.email or record.street or record.zip)
-        staged = self.env["ebay.order"].search(
+        staged = self.env["marketplace.order"].search(
             [("ebay_order_id", "=", order["orderId"])]
         )
         self.assertFalse(staged.buyer_username)

@@ -122,11 +122,12 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
     def _account_b(self, **values):
         """B's manager creates his account in his company, as the form does."""
         account = (
-            self.env["ebay.account"]
+            self.env["marketplace.account"]
             .with_user(self.manager_b)
             .create(
                 dict(
                     {
+                        "channel": "ebay",
                         "name": "Shop B seller",
                         "environment": "emulator",
                         "emulator_url": self.emulator.url,
@@ -139,8 +140,10 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
             )
         )
         # From here on as the test's own user, like every other account.
-        account = self.env["ebay.account"].browse(account.id)
-        self.env["ebay.token"]._store(account, "client_secret", self.client_secret)
+        account = self.env["marketplace.account"].browse(account.id)
+        self.env["marketplace.secret"]._store(
+            account, "client_secret", self.client_secret
+        )
         return account
 
     def _point_at_attacker(self, account):
@@ -170,7 +173,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         self.assertEqual(self.partner_a.email, "jo@example.com")
 
     def _attempt_count(self):
-        return self.env["ebay.publish.attempt"].sudo().search_count([])
+        return self.env["marketplace.call"].sudo().search_count([])
 
     # -- forged notifications across companies ------------------------------------
     @mute_logger(CONTROLLER_LOGGER, CLIENT_LOGGER)
@@ -257,7 +260,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         CONTROLLER_LOGGER,
         CLIENT_LOGGER,
         "odoo.addons.marketplace_connector.ebay.auth",
-        "odoo.addons.marketplace_connector.models.ebay_account",
+        "odoo.addons.marketplace_connector.models.marketplace.marketplace_account",
     )
     def test_an_account_needing_reauthorisation_asks_eBay_nothing(self):
         self.emulator.revoke()
@@ -282,7 +285,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         secret_name = "Confidential Shop A"
         self.account.name = secret_name
         # An account that cannot ask eBay (no app credentials left).
-        self.env["ebay.token"]._drop(
+        self.env["marketplace.secret"]._drop(
             self.account, kinds=("client_secret", "app_access")
         )
         self.env.flush_all()
@@ -318,14 +321,14 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         # Received when published; a system parameter set to 1 day.
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE ebay_notification SET create_date = %s WHERE id = %s",
+            "UPDATE marketplace_notification SET create_date = %s WHERE id = %s",
             (published.replace(tzinfo=None), stored.id),
         )
         self.env.invalidate_all()
         self.env["ir.config_parameter"].sudo().set_param(
             PARAM_PREFIX + "retention_days", "1"
         )
-        self.env["ebay.account"]._cron_vacuum()
+        self.env["marketplace.account"]._cron_vacuum()
         self.assertTrue(stored.exists(), "kept while a replay can still arrive")
         jobs = self.env["queue.job"].search_count([])
         self.assertEqual(self._post(raw, signature).status_code, 204)

@@ -9,7 +9,7 @@ from odoo.tools import mute_logger
 
 from .common import EbayHttpCase, query_of
 
-CALLBACK_LOGGER = "odoo.addons.marketplace_connector.controllers.oauth"
+CALLBACK_LOGGER = "odoo.addons.marketplace_connector.controllers.ebay_oauth"
 
 
 @tagged("post_install", "-at_install")
@@ -48,7 +48,7 @@ class TestOAuthCallback(EbayHttpCase):
 
     def _stored_kinds(self):
         return set(
-            self.env["ebay.token"]
+            self.env["marketplace.secret"]
             .sudo()
             .search([("account_id", "=", self.account.id)])
             .mapped("kind")
@@ -62,7 +62,7 @@ class TestOAuthCallback(EbayHttpCase):
         response = self._callback(self.emulator.consent(consent_url))
         self.assertIn(response.status_code, (302, 303))
         self.assertIn(
-            f"/odoo/action-marketplace_connector.ebay_account_action/{self.account.id}",
+            f"/odoo/action-marketplace_connector.marketplace_account_action/{self.account.id}",
             response.headers["Location"],
         )
         self.account.invalidate_recordset()

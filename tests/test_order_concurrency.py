@@ -74,7 +74,7 @@ class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
                 name="Race seller", warehouse_id=warehouse.id
             ).id
         with self._env() as env:
-            account = self._connect(env["ebay.account"].browse(self.account_id))
+            account = self._connect(env["marketplace.account"].browse(self.account_id))
             self._set_up_seller(account)
             self.account = account  # SellerMixin works on self.account
             listing = self._listing(self._product(SKU, "Race item", 5))
@@ -104,8 +104,8 @@ class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
             env["queue.job"].search([("id", ">", self.last_job_before)]).unlink()
             if not self.account_id:
                 return
-            account = env["ebay.account"].browse(self.account_id)
-            orders = env["ebay.order"].search([("account_id", "=", account.id)])
+            account = env["marketplace.account"].browse(self.account_id)
+            orders = env["marketplace.order"].search([("account_id", "=", account.id)])
             sales = orders.sale_order_id
             partners = sales.partner_id | sales.partner_shipping_id
             orders.unlink()
@@ -169,9 +169,9 @@ class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
             },
         )
         with self._env() as env:
-            account = env["ebay.account"].browse(self.account_id)
+            account = env["marketplace.account"].browse(self.account_id)
             # The notification as the endpoint stores and queues it...
-            notification = env["ebay.notification"].create(
+            notification = env["marketplace.notification"].create(
                 {
                     "account_id": account.id,
                     "notification_id": str(uuid.uuid4()),
@@ -181,7 +181,7 @@ class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
             )
             notification._enqueue()
             # ... and the poll as the cron queues it.
-            env["ebay.account"]._cron_poll_orders()
+            env["marketplace.account"]._cron_poll_orders()
             jobs = env["queue.job"].search([("state", "=", "pending")])
             jobs = jobs.filtered(lambda job: job.records in (notification, account))
             self.job_uuids = jobs.mapped("uuid")
@@ -220,7 +220,9 @@ class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
         self.assertEqual({c["status"] for c in reads}, {200})
 
         with self._env() as env:
-            orders = env["ebay.order"].search([("account_id", "=", self.account_id)])
+            orders = env["marketplace.order"].search(
+                [("account_id", "=", self.account_id)]
+            )
             self.assertEqual(len(orders), 1)
             self.assertEqual(orders.state, "imported")
             sales = env["sale.order"].search(
@@ -230,11 +232,11 @@ class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
             self.assertEqual(sales, orders.sale_order_id)
             self.assertEqual(sales.order_line.product_id.default_code, SKU)
             self.assertEqual(sales.order_line.product_uom_qty, 1)
-            notification = env["ebay.notification"].search(
+            notification = env["marketplace.notification"].search(
                 [("account_id", "=", self.account_id)]
             )
             self.assertEqual(notification.state, "done")
             self.assertIn("imported", notification.result)
-            account = env["ebay.account"].browse(self.account_id)
+            account = env["marketplace.account"].browse(self.account_id)
             self.assertTrue(account.last_order_poll)
             self.assertFalse(account.order_poll_error)

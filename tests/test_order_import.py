@@ -36,7 +36,9 @@ class OrderCase(ListingCase):
         return result
 
     def _orders(self):
-        return self.env["ebay.order"].search([("account_id", "=", self.account.id)])
+        return self.env["marketplace.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
 
     def _usps_carrier(self):
         """A delivery method mapped to eBay's carrier code USPS."""
@@ -84,7 +86,7 @@ class TestOrderImport(OrderCase):
     def _notified(self, order_id):
         """eBay's ORDER_CONFIRMATION for the order, stored and processed as the
         notification endpoint and its job do (each delivery a new id)."""
-        notification = self.env["ebay.notification"].create(
+        notification = self.env["marketplace.notification"].create(
             {
                 "account_id": self.account.id,
                 "notification_id": str(uuid.uuid4()),

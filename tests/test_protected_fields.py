@@ -115,7 +115,9 @@ class TestProtectedFields(TwoCompaniesCase):
             },
         )
         self.account._job_poll_orders()
-        order = self.env["ebay.order"].search([("account_id", "=", self.account.id)])
+        order = self.env["marketplace.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
         sale = order.sale_order_id
         self.assertTrue(sale)
         self._assert_each_refused(
@@ -159,7 +161,7 @@ class TestProtectedFields(TwoCompaniesCase):
         )
 
     def test_drift_and_alert_rows_are_the_connector_s(self):
-        drift = self.env["ebay.drift"].create(
+        drift = self.env["marketplace.drift"].create(
             {
                 "account_id": self.account_b.id,
                 "listing_id": self.listing_b.id,
@@ -173,7 +175,7 @@ class TestProtectedFields(TwoCompaniesCase):
             self.user_b | self.manager_b,
             {"state": "resolved", "ebay_value": 5, "listing_id": self.listing_b.id},
         )
-        alert = self.env["ebay.alert"]._raise(
+        alert = self.env["marketplace.alert"]._raise(
             self.account_b, "drift_found", "Drift", "Quantities differ"
         )
         self._assert_each_refused(
@@ -194,7 +196,7 @@ class TestProtectedFields(TwoCompaniesCase):
         self.assertTrue(listing.is_live and listing.offer_id)
         self.assertEqual(listing.write_uid, self.user_a, "still the person's work")
         # The drift repair: the user may ask for it, the system marks the push.
-        drift = self.env["ebay.drift"].create(
+        drift = self.env["marketplace.drift"].create(
             {
                 "account_id": self.account.id,
                 "listing_id": listing.id,

@@ -34,7 +34,7 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
 
     def _vault(self, account):
         return sorted(
-            self.env["ebay.token"]
+            self.env["marketplace.secret"]
             .sudo()
             .search([("account_id", "=", account.id)])
             .mapped(lambda t: (t.id, t.kind, t.write_date))
@@ -88,7 +88,7 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
         self.assertFalse(self.account.notification_destination_id)
 
     def test_other_company_people_are_refused_before_effects(self):
-        drift = self.env["ebay.drift"].create(
+        drift = self.env["marketplace.drift"].create(
             {
                 "account_id": self.account.id,
                 "listing_id": self.listing_a.id,

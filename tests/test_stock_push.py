@@ -3,7 +3,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.job import Job
 
-from ..models.ebay_listing import REVISIONS_PER_DAY
+from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
 from .test_listing import ListingCase
 
 PUSH = "bulk_update_price_quantity"
@@ -50,7 +50,7 @@ class TestStockPush(StockPushCase):
     def _push_after_settings_change(self, listing, **values):
         """Change the account's stock rules; the safety cron pushes the result."""
         self.account.write(values)
-        self.env["ebay.account"]._cron_push_stock_safety()
+        self.env["marketplace.account"]._cron_push_stock_safety()
         self.assertTrue(listing.push_pending, values)
         self._perform_pushes()
         self.assertFalse(listing.push_pending, listing.push_error)

@@ -29,9 +29,14 @@ def events(records, event):
 class LogMixin:
     def _secrets(self, account):
         """Every secret value stored for the account (tokens, client secret)."""
-        tokens = self.env["ebay.token"].sudo().search([("account_id", "=", account.id)])
+        tokens = (
+            self.env["marketplace.secret"]
+            .sudo()
+            .search([("account_id", "=", account.id)])
+        )
         values = [
-            self.env["ebay.token"]._read_secret(account, t.kind)[0] for t in tokens
+            self.env["marketplace.secret"]._read_secret(account, t.kind)[0]
+            for t in tokens
         ]
         return [v for v in values if v] + [self.client_secret]
 
@@ -52,7 +57,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
         super().setUp()
         self.account = self._connect(self._new_account())
         self.emulator._call("DELETE", "calls")
-        self.first_new = self.env["ebay.publish.attempt"].search([], limit=1).id + 1
+        self.first_new = self.env["marketplace.call"].search([], limit=1).id + 1
 
     def test_call_line_carries_the_request_id_ebay_received(self):
         with self.assertLogs(ADDON_LOGGER, "DEBUG") as logs:
@@ -75,7 +80,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
         self.assertIsInstance(line["duration_ms"], int)
         self._assert_nothing_secret(logs.records, self.account, ["emulator_seller"])
         # ...and the same call is in the publish-attempt log with its id.
-        attempt = self.env["ebay.publish.attempt"].search(
+        attempt = self.env["marketplace.call"].search(
             [("request_id", "=", line["request_id"])]
         )
         self.assertEqual(
@@ -86,7 +91,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
     def test_failed_calls_are_warnings(self):
         self.emulator.fault(GET_USER, "503", times=1)
         self.emulator.fault(GET_USER, "drop", times=1)
-        Attempt = self.env["ebay.publish.attempt"]
+        Attempt = self.env["marketplace.call"]
         for status in (503, 0):
             # Not assertRaises: Odoo's rolls back to a savepoint, and the
             # attempt row must be looked at.
@@ -122,7 +127,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
         )
         self._assert_nothing_secret(logs.records, self.account)
         # The refresh commits its own transaction: so does its attempt row.
-        attempt = self.env["ebay.publish.attempt"].search(
+        attempt = self.env["marketplace.call"].search(
             [("request_id", "=", line["request_id"])]
         )
         self.assertEqual(attempt.operation, "oauthToken:refresh_token")
@@ -147,9 +152,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
         self.account.action_opt_in_business_policies()
         self.account.action_sync_policies()
         received = self.emulator.calls()
-        attempts = self.env["ebay.publish.attempt"].search(
-            [("id", ">=", self.first_new)]
-        )
+        attempts = self.env["marketplace.call"].search([("id", ">=", self.first_new)])
         self.assertTrue(self.emulator.calls(path="^/sell/account/"))
         self.assertEqual(
             sorted(attempts.mapped("request_id")),
@@ -160,7 +163,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
 @tagged("post_install", "-at_install")
 class TestOrderCallsLogged(LogMixin, OrderCase):
     def _attempts(self, operation):
-        return self.env["ebay.publish.attempt"].search(
+        return self.env["marketplace.call"].search(
             [("account_id", "=", self.account.id), ("operation", "=", operation)]
         )
 
@@ -179,7 +182,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
         self.assertEqual(self._attempts("getOrders").request_id, received["request_id"])
         buyer = ["jo_buyer", "Alex Buyer", "alex.buyer@example.com", "Hamilton"]
         self._assert_nothing_secret(logs.records, self.account, buyer)
-        for attempt in self.env["ebay.publish.attempt"].search([]):
+        for attempt in self.env["marketplace.call"].search([]):
             for value in buyer:
                 self.assertNotIn(value, attempt.message or "")
 
@@ -204,7 +207,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
         data = self._buy([{"sku": "MUG-1", "quantity": 1}])
         self._poll()
         self._orders().action_refresh_from_ebay()
-        notification = self.env["ebay.notification"]._store_once(
+        notification = self.env["marketplace.notification"]._store_once(
             self.account,
             {
                 "metadata": {"topic": "ORDER_CONFIRMATION"},
@@ -227,7 +230,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
     def test_listing_calls_are_recorded_once(self):
         """Callers with their own on_call keep it: no duplicate attempt rows."""
         self.emulator._call("DELETE", "calls")
-        Attempt = self.env["ebay.publish.attempt"]
+        Attempt = self.env["marketplace.call"]
         before = Attempt.search_count([])
         listing = self._listing(self._product("CUP-1", "Cup", 3))
         listing.action_publish()

@@ -23,7 +23,9 @@ from .common import Emulator, EmulatorMixin, emulator_url, query_of
 
 TOKEN_PATH = "^/identity/v1/oauth2/token$"
 AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
-ACCOUNT_LOGGER = "odoo.addons.marketplace_connector.models.ebay_account"
+ACCOUNT_LOGGER = (
+    "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
+)
 ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
 
 
@@ -41,22 +43,23 @@ class TestConcurrentRefresh(unittest.TestCase):
         )
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            account = env["ebay.account"].create(
+            account = env["marketplace.account"].create(
                 {
+                    "channel": "ebay",
                     "name": "Concurrency seller",
                     "environment": "emulator",
                     "client_id": EmulatorMixin.CLIENT_ID,
                     "ru_name": EmulatorMixin.RU_NAME,
                 }
             )
-            env["ebay.token"]._store(account, "client_secret", self.secret)
+            env["marketplace.secret"]._store(account, "client_secret", self.secret)
             state = account._oauth_make_state()
             url = account._oauth_client().consent_url(account._scope_list(), state)
             code = query_of(self.emulator.consent(url))["code"]
             account._oauth_complete(code)
-            token, _exp = env["ebay.token"]._read_secret(account, "user_access")
+            token, _exp = env["marketplace.secret"]._read_secret(account, "user_access")
             # Nearly expired: every worker will want a new one.
-            env["ebay.token"]._store(
+            env["marketplace.secret"]._store(
                 account,
                 "user_access",
                 token,
@@ -69,7 +72,7 @@ class TestConcurrentRefresh(unittest.TestCase):
     def _remove_account(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["ebay.account"].browse(self.account_id).unlink()
+            env["marketplace.account"].browse(self.account_id).unlink()
 
     def _two_workers(self):
         """Ask for the user token in two workers on connections of their own,
@@ -84,8 +87,8 @@ class TestConcurrentRefresh(unittest.TestCase):
             try:
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    account = env["ebay.account"].browse(self.account_id)
-                    env["ebay.token"]._read_secret(account, "user_access")
+                    account = env["marketplace.account"].browse(self.account_id)
+                    env["marketplace.secret"]._read_secret(account, "user_access")
                     barrier.wait(timeout=10)
                     tokens.append(account._get_user_access_token())
             except Exception as exc:  # reported to the test, in the main thread
@@ -126,9 +129,9 @@ class TestConcurrentRefresh(unittest.TestCase):
         self.assertEqual(self.emulator.violations(), [])
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            account = env["ebay.account"].browse(self.account_id)
+            account = env["marketplace.account"].browse(self.account_id)
             self.assertEqual(account.state, "reauth")
-            alerts = env["ebay.alert"].search(
+            alerts = env["marketplace.alert"].search(
                 [("account_id", "=", account.id), ("cause", "=", "token_revoked")]
             )
             self.assertEqual(len(alerts), 1, "one alert for one cause")

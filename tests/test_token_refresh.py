@@ -12,7 +12,7 @@ class TestTokenRefresh(EbayCase):
     def setUp(self):
         super().setUp()
         self.account = self._connect(self._new_account())
-        self.Token = self.env["ebay.token"]
+        self.Token = self.env["marketplace.secret"]
 
     def _expire_access_token(self, seconds_left=60):
         token, _exp = self.Token._read_secret(self.account, "user_access")
@@ -97,7 +97,7 @@ class TestTokenRefresh(EbayCase):
         self.assertEqual(len(self.emulator.calls()), calls_before)
         # The alert cron meets the same cause again: no pile of activities
         # (two workers refused at once: test_token_concurrency).
-        self.env["ebay.account"]._cron_check_alerts()
+        self.env["marketplace.account"]._cron_check_alerts()
         self.assertEqual(
             len(
                 self.account.activity_ids.filtered(

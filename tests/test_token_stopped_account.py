@@ -14,17 +14,21 @@ from ..ebay import EbayAuthError
 from ..ebay.notification import NotificationApi
 from .common import EbayCase
 
-ACCOUNT_LOGGER = "odoo.addons.marketplace_connector.models.ebay_account"
+ACCOUNT_LOGGER = (
+    "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
+)
 
 
 class TestStoppedAccountMakesNoCall(EbayCase):
     def _revoke(self, account):
         """eBay revokes the consent; the next refresh finds it out."""
-        refresh = self.env["ebay.token"]._read_secret(account, "user_refresh")[0]
+        refresh = self.env["marketplace.secret"]._read_secret(account, "user_refresh")[
+            0
+        ]
         self.emulator.revoke(refresh_token=refresh)
-        token = self.env["ebay.token"]._read_secret(account, "user_access")[0]
+        token = self.env["marketplace.secret"]._read_secret(account, "user_access")[0]
         soon = fields.Datetime.now() + timedelta(seconds=30)
-        self.env["ebay.token"]._store(account, "user_access", token, soon)
+        self.env["marketplace.secret"]._store(account, "user_access", token, soon)
         # Not assertRaises: it rolls back to a savepoint, and the state the
         # refresh wrote must stay.
         try:

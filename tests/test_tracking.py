@@ -120,7 +120,7 @@ class TestTracking(OrderCase):
         self._ship(picking.with_user(clerk), {"MUG-1": 1}, "LOCAL-2", carrier=other)
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.ebay_tracking_state, "error")
-        letter = self.env["ebay.dead.letter"].search(
+        letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "stock.picking"), ("res_id", "=", picking.id)]
         )
         self.assertEqual(letter.kind, "tracking")

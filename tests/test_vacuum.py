@@ -16,16 +16,16 @@ class TestVacuum(TransactionCase):
         # the test transaction and their commits become savepoints.
         cls.registry.enter_test_mode(cls.cr)
         cls.addClassCleanup(cls.registry.leave_test_mode)
-        cls.account = cls.env["ebay.account"].create(
-            {"name": "Vacuum seller", "environment": "sandbox"}
+        cls.account = cls.env["marketplace.account"].create(
+            {"channel": "ebay", "name": "Vacuum seller", "environment": "sandbox"}
         )
         cls.cron = cls.env.ref("marketplace_connector.ir_cron_ebay_vacuum")
 
     def setUp(self):
         super().setUp()
         # Only this test's rows: what other tests or demo data left is gone.
-        self.env["ebay.publish.attempt"].search([]).unlink()
-        self.env["ebay.notification"].search([]).unlink()
+        self.env["marketplace.call"].search([]).unlink()
+        self.env["marketplace.notification"].search([]).unlink()
         self.env["ir.cron.progress"].search([("cron_id", "=", self.cron.id)]).unlink()
 
     def _set(self, name, value):
@@ -41,7 +41,7 @@ class TestVacuum(TransactionCase):
         return records
 
     def _attempts(self, count, days):
-        Attempt = self.env["ebay.publish.attempt"]
+        Attempt = self.env["marketplace.call"]
         rows = Attempt.create(
             [
                 {
@@ -56,7 +56,7 @@ class TestVacuum(TransactionCase):
         return self._age(rows, days)
 
     def _notifications(self, state, days, count=1):
-        rows = self.env["ebay.notification"].create(
+        rows = self.env["marketplace.notification"].create(
             [
                 {
                     "account_id": self.account.id,
@@ -116,10 +116,10 @@ class TestVacuum(TransactionCase):
         old_done = self._notifications("done", days=100, count=3)
         recent = self._attempts(1, days=1)
         # One run of the code deletes one batch per table, no more.
-        self.assertEqual(self.env["ebay.account"]._cron_vacuum(), 4)
+        self.assertEqual(self.env["marketplace.account"]._cron_vacuum(), 4)
         self.assertEqual(len(old_attempts.exists()), 3)
         self.assertEqual(len(old_done.exists()), 1)
-        self.env["ebay.publish.attempt"].flush_model()
+        self.env["marketplace.call"].flush_model()
         # The cron worker runs it again (a commit each time) until done.
         batches = self._run_cron()
         self.assertFalse(old_attempts.exists())
@@ -143,5 +143,5 @@ class TestVacuum(TransactionCase):
 
     def test_nothing_to_delete_is_one_quiet_run(self):
         self._attempts(1, days=1)
-        self.assertEqual(self.env["ebay.account"]._cron_vacuum(), 0)
+        self.assertEqual(self.env["marketplace.account"]._cron_vacuum(), 0)
         self.assertFalse(self._run_cron(), "no batch when nothing is old")

@@ -18,7 +18,7 @@ class TestVault(EbayCase):
     def _raw_rows(self):
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT kind, ciphertext, key_fingerprint FROM ebay_token "
+            "SELECT kind, ciphertext, key_fingerprint FROM marketplace_secret "
             "WHERE account_id = %s ORDER BY kind",
             (self.account.id,),
         )
@@ -30,18 +30,18 @@ class TestVault(EbayCase):
             [r[0] for r in rows], ["client_secret", "user_access", "user_refresh"]
         )
         plaintexts = [
-            self.env["ebay.token"]._read_secret(self.account, kind)[0]
+            self.env["marketplace.secret"]._read_secret(self.account, kind)[0]
             for kind, _c, _f in rows
         ]
         self.assertIn(self.client_secret, plaintexts)
-        self.env.cr.execute("SELECT * FROM ebay_token")
+        self.env.cr.execute("SELECT * FROM marketplace_secret")
         dump = repr(self.env.cr.fetchall())
         for plaintext in plaintexts:
             self.assertTrue(plaintext)
             self.assertNotIn(plaintext, dump)
         # Nor anywhere on the account row (tokens are never fields there).
         self.env.cr.execute(
-            "SELECT * FROM ebay_account WHERE id = %s", (self.account.id,)
+            "SELECT * FROM marketplace_account WHERE id = %s", (self.account.id,)
         )
         account_dump = repr(self.env.cr.fetchall())
         for plaintext in plaintexts:
@@ -49,28 +49,32 @@ class TestVault(EbayCase):
 
     def test_rotation_reencrypts_under_the_newest_key(self):
         old_keys = os.environ[VAULT_KEYS_ENV]
-        secret_before = self.env["ebay.token"]._read_secret(
+        secret_before = self.env["marketplace.secret"]._read_secret(
             self.account, "user_refresh"
         )[0]
         new_key = Fernet.generate_key().decode()
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: f"{new_key},{old_keys}"}):
-            rotated = self.env["ebay.token"]._rotate_all()
+            rotated = self.env["marketplace.secret"]._rotate_all()
             self.assertEqual(rotated, 3)
-            self.assertEqual(self.env["ebay.token"]._rotate_all(), 0, "idempotent")
+            self.assertEqual(
+                self.env["marketplace.secret"]._rotate_all(), 0, "idempotent"
+            )
         fingerprints = {r[2] for r in self._raw_rows()}
         self.assertEqual(len(fingerprints), 1)
         # Only the new key is needed now: the old ones can be dropped.
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: new_key}):
             self.env.invalidate_all()
             self.assertEqual(
-                self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0],
+                self.env["marketplace.secret"]._read_secret(
+                    self.account, "user_refresh"
+                )[0],
                 secret_before,
             )
 
     def test_missing_key_is_a_clear_error(self):
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: ""}):
             with self.assertRaisesRegex(UserError, "No vault key is configured"):
-                self.env["ebay.token"]._read_secret(self.account, "user_access")
+                self.env["marketplace.secret"]._read_secret(self.account, "user_access")
             # Without a key the wizard cannot even keep a typed secret.
             with self.assertRaisesRegex(UserError, "No vault key is configured"):
                 self.env["ebay.connect.wizard"].create(
@@ -87,14 +91,16 @@ class TestVault(EbayCase):
         other = Fernet.generate_key().decode()
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: other}):
             with self.assertRaisesRegex(UserError, "key that encrypted it is missing"):
-                self.env["ebay.token"]._read_secret(self.account, "user_refresh")
+                self.env["marketplace.secret"]._read_secret(
+                    self.account, "user_refresh"
+                )
             with self.assertRaisesRegex(UserError, "Rotation stopped"):
-                self.env["ebay.token"]._rotate_all()
+                self.env["marketplace.secret"]._rotate_all()
 
     def test_malformed_key_is_named_without_echoing_it(self):
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: "not-a-fernet-key"}):
             with self.assertRaises(UserError) as caught:
-                self.env["ebay.token"]._vault()
+                self.env["marketplace.secret"]._vault()
         self.assertIn("Vault key #1", str(caught.exception))
         self.assertNotIn("not-a-fernet-key", str(caught.exception))
 
@@ -102,7 +108,7 @@ class TestVault(EbayCase):
     def _ciphertext(self, account, kind):
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT ciphertext FROM ebay_token WHERE account_id = %s AND kind = %s",
+            "SELECT ciphertext FROM marketplace_secret WHERE account_id = %s AND kind = %s",
             (account.id, kind),
         )
         return self.env.cr.fetchone()[0]
@@ -111,7 +117,7 @@ class TestVault(EbayCase):
         """What someone with write access to the database, not the keys, does."""
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE ebay_token SET ciphertext = %s WHERE account_id = %s AND kind = %s",
+            "UPDATE marketplace_secret SET ciphertext = %s WHERE account_id = %s AND kind = %s",
             (ciphertext, account.id, kind),
         )
         self.env.invalidate_all()
@@ -124,12 +130,14 @@ class TestVault(EbayCase):
 
     def test_a_ciphertext_moved_to_another_account_does_not_decrypt(self):
         other = self._account_of_company_b()
-        refresh_a = self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0]
+        refresh_a = self.env["marketplace.secret"]._read_secret(
+            self.account, "user_refresh"
+        )[0]
         self._overwrite(
             other, "user_refresh", self._ciphertext(self.account, "user_refresh")
         )
         with self.assertRaisesRegex(UserError, "does not belong to the record"):
-            self.env["ebay.token"]._read_secret(other, "user_refresh")
+            self.env["marketplace.secret"]._read_secret(other, "user_refresh")
         # Company B's account cannot renew itself with company A's consent:
         # the refresh is refused before anything reaches eBay.
         self._overwrite(
@@ -141,7 +149,9 @@ class TestVault(EbayCase):
         self.assertEqual(len(self.emulator.token_calls()), before)
         # The row it was copied from is untouched.
         self.assertEqual(
-            self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0],
+            self.env["marketplace.secret"]._read_secret(self.account, "user_refresh")[
+                0
+            ],
             refresh_a,
         )
 
@@ -150,32 +160,36 @@ class TestVault(EbayCase):
             self.account, "client_secret", self._ciphertext(self.account, "user_access")
         )
         with self.assertRaisesRegex(UserError, "does not belong to the record"):
-            self.env["ebay.token"]._read_secret(self.account, "client_secret")
+            self.env["marketplace.secret"]._read_secret(self.account, "client_secret")
 
     def test_rotation_keeps_the_binding(self):
         other = self._account_of_company_b()
-        refresh_a = self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0]
+        refresh_a = self.env["marketplace.secret"]._read_secret(
+            self.account, "user_refresh"
+        )[0]
         new_key = Fernet.generate_key().decode()
         old_keys = os.environ[VAULT_KEYS_ENV]
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: f"{new_key},{old_keys}"}):
-            self.env["ebay.token"]._rotate_all()
+            self.env["marketplace.secret"]._rotate_all()
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT DISTINCT key_fingerprint FROM ebay_token WHERE account_id IN %s",
+            "SELECT DISTINCT key_fingerprint FROM marketplace_secret WHERE account_id IN %s",
             ((self.account.id, other.id),),
         )
         self.assertEqual(self.env.cr.fetchall(), [(key_fingerprint(new_key),)])
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: new_key}):
             self.env.invalidate_all()
             self.assertEqual(
-                self.env["ebay.token"]._read_secret(self.account, "user_refresh")[0],
+                self.env["marketplace.secret"]._read_secret(
+                    self.account, "user_refresh"
+                )[0],
                 refresh_a,
             )
             self._overwrite(
                 other, "user_refresh", self._ciphertext(self.account, "user_refresh")
             )
             with self.assertRaisesRegex(UserError, "does not belong to the record"):
-                self.env["ebay.token"]._read_secret(other, "user_refresh")
+                self.env["marketplace.secret"]._read_secret(other, "user_refresh")
 
     def test_rotation_does_not_launder_a_moved_ciphertext(self):
         other = self._account_of_company_b()
@@ -189,4 +203,4 @@ class TestVault(EbayCase):
             with self.assertRaisesRegex(
                 UserError, "Rotation stopped.*does not belong to the record"
             ):
-                self.env["ebay.token"]._rotate_all()
+                self.env["marketplace.secret"]._rotate_all()

@@ -35,17 +35,19 @@ class TestVaultRotateCommand(unittest.TestCase):
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             # Rows other tests may have committed count too: the command
             # rotates the whole database.
-            self.rows_before = env["ebay.token"].search_count([])
-            account = env["ebay.account"].create({"name": "Rotation seller"})
+            self.rows_before = env["marketplace.secret"].search_count([])
+            account = env["marketplace.account"].create(
+                {"channel": "ebay", "name": "Rotation seller"}
+            )
             for kind, secret in SECRETS.items():
-                env["ebay.token"]._store(account, kind, secret)
+                env["marketplace.secret"]._store(account, kind, secret)
             self.account_id = account.id
         self.addCleanup(self._remove_account)
 
     def _remove_account(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["ebay.account"].browse(self.account_id).unlink()
+            env["marketplace.account"].browse(self.account_id).unlink()
 
     def _run(self, keys):
         """The command line of the docs, with ``keys`` in the environment."""
@@ -72,7 +74,7 @@ class TestVaultRotateCommand(unittest.TestCase):
     def _rows(self):
         with self.registry.cursor() as cr:
             cr.execute(
-                "SELECT kind, ciphertext, key_fingerprint FROM ebay_token "
+                "SELECT kind, ciphertext, key_fingerprint FROM marketplace_secret "
                 "WHERE account_id = %s ORDER BY kind",
                 (self.account_id,),
             )
@@ -82,9 +84,9 @@ class TestVaultRotateCommand(unittest.TestCase):
         with mock.patch.dict(os.environ, {VAULT_KEYS_ENV: keys}):
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                account = env["ebay.account"].browse(self.account_id)
+                account = env["marketplace.account"].browse(self.account_id)
                 return {
-                    kind: env["ebay.token"]._read_secret(account, kind)[0]
+                    kind: env["marketplace.secret"]._read_secret(account, kind)[0]
                     for kind in SECRETS
                 }
 

@@ -5,14 +5,16 @@ from odoo.exceptions import UserError
 
 from .. import const
 from ..ebay import DEFAULT_SCOPES
-from ..models.ebay_environment import enabled_emulator_url, endpoints_for
+from ..models.ebay.ebay_environment import enabled_emulator_url, endpoints_for
 
 
 class EbayConnectWizard(models.TransientModel):
     _name = "ebay.connect.wizard"
     _description = "Connect an eBay Account"
 
-    account_id = fields.Many2one("ebay.account", required=True, ondelete="cascade")
+    account_id = fields.Many2one(
+        "marketplace.account", required=True, ondelete="cascade"
+    )
     environment = fields.Selection(const.ENVIRONMENTS, required=True)
     emulator_url = fields.Char(
         string="Emulator URL",
@@ -46,7 +48,7 @@ class EbayConnectWizard(models.TransientModel):
         self.client_secret = False
 
     def _inverse_client_secret(self):
-        Token = self.env["ebay.token"]
+        Token = self.env["marketplace.secret"]
         for wizard in self:
             secret = (wizard.client_secret or "").strip()
             wizard.sudo().client_secret_ciphertext = (
@@ -62,12 +64,14 @@ class EbayConnectWizard(models.TransientModel):
         ciphertext = self.sudo().client_secret_ciphertext
         if not ciphertext:
             return None
-        return self.env["ebay.token"]._unseal(self._secret_binding(), ciphertext)
+        return self.env["marketplace.secret"]._unseal(
+            self._secret_binding(), ciphertext
+        )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        account = self.env["ebay.account"].browse(values.get("account_id"))
+        account = self.env["marketplace.account"].browse(values.get("account_id"))
         if account:
             values.update(
                 environment=values.get("environment") or account.environment,
@@ -83,7 +87,7 @@ class EbayConnectWizard(models.TransientModel):
         account = self.account_id
         # Before the vault, eBay or the account see anything of this call.
         account.check_access("write")
-        Token = self.env["ebay.token"]
+        Token = self.env["marketplace.secret"]
         Token._vault()  # refuse early, with a clear message, when no key is set
         endpoints_for(self.env, self.environment)  # the emulator: if enabled
         secret = self._typed_client_secret()

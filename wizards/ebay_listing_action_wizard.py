@@ -9,10 +9,10 @@ class EbayListingActionWizard(models.TransientModel):
     _description = "Publish or end products on eBay"
 
     account_id = fields.Many2one(
-        "ebay.account",
+        "marketplace.account",
         required=True,
         domain="[('state', '=', 'connected')]",
-        default=lambda self: self.env["ebay.account"].search(
+        default=lambda self: self.env["marketplace.account"].search(
             [("state", "=", "connected")], limit=1
         ),
     )

@@ -5,7 +5,7 @@
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("marketplace_connector_connect_tour", {
-    url: "/odoo/action-marketplace_connector.ebay_account_action",
+    url: "/odoo/action-marketplace_connector.marketplace_account_action",
     steps: () => [
         {
             content: "Open the account to connect",
@@ -53,7 +53,7 @@ registry.category("web_tour.tours").add("marketplace_connector_connect_tour", {
 // (not "Connect eBay"); the stored app credentials are kept, so Connect goes
 // straight to eBay's consent page, and the account comes back connected.
 registry.category("web_tour.tours").add("marketplace_connector_reconnect_tour", {
-    url: "/odoo/action-marketplace_connector.ebay_account_action",
+    url: "/odoo/action-marketplace_connector.marketplace_account_action",
     steps: () => [
         {
             content: "Open the account that needs re-authorisation",

@@ -47,13 +47,13 @@ function assertEqual(actual, wanted, what) {
 registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", {
     steps: () => [
         {
-            content: "Open the eBay menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.ebay_menu_root']",
+            content: "Open the Marketplaces menu",
+            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.marketplace_menu_root']",
             run: "click",
         },
         {
-            content: "Open eBay > Dashboard",
-            trigger: ".dropdown-item[data-menu-xmlid='marketplace_connector.ebay_dashboard_menu']",
+            content: "Open Marketplaces > Dashboard",
+            trigger: ".dropdown-item[data-menu-xmlid='marketplace_connector.marketplace_dashboard_menu']",
             run: "click",
         },
         {

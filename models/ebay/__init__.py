@@ -1,0 +1,1 @@
+"""eBay-only models and eBay's extensions of the neutral ones."""

@@ -1,0 +1,208 @@
+"""The consent round-trip of an account: signed state, code exchange; and
+what a change of app or environment undoes.
+
+The ``state`` sent to eBay is ``base64(json).hmac``: the HMAC (keyed by the
+database secret) binds it to the account, the user who started it and an
+expiry, and a one-time nonce stored on the account makes a replayed state
+useless once it has been used.  The HMAC is checked before anything of the
+state is decoded: what Odoo did not sign is never parsed.
+"""
+
+import base64
+import binascii
+import hmac
+import json
+import logging
+import secrets
+import time
+
+from odoo import api, fields, models
+from odoo.tools import consteq
+from odoo.tools.misc import hmac as odoo_hmac
+
+from ... import const
+from ...ebay import EbayClient
+from ..marketplace.marketplace_account import _http_session, _to_datetime
+
+_logger = logging.getLogger(__name__)
+
+
+class OAuthStateError(Exception):
+    """The state of a consent callback is forged, replayed or expired."""
+
+
+class MarketplaceAccount(models.Model):
+    _inherit = "marketplace.account"
+
+    oauth_nonce = fields.Char(copy=False, groups="base.group_system", system_field=True)
+
+    # -- a new app or environment -------------------------------------------------
+    # Tokens and the client secret belong to one app on one eBay environment:
+    # sent anywhere else they leak, so a change of either drops them.
+    _APP_FIELDS = ("environment", "client_id")
+
+    def write(self, vals):
+        changed = self.browse()
+        if any(name in vals for name in self._APP_FIELDS):
+            changed = self.filtered(
+                lambda account: any(
+                    (vals[name] or False) != (account.sudo()[name] or False)
+                    for name in self._APP_FIELDS
+                    if name in vals
+                )
+            )
+        result = super().write(vals)
+        if changed:
+            changed._forget_app_credentials()
+        return result
+
+    def _forget_app_credentials(self):
+        """Drop every vaulted secret; the account needs connecting again."""
+        self.env["marketplace.secret"]._drop(self)
+        # The caller's write passed the access checks; the state is the
+        # connector's to set.
+        self.sudo().write({"oauth_nonce": False})
+        connected = self.filtered(lambda account: account.state != "draft")
+        if connected:
+            connected.sudo().write({"state": "draft"})
+        for account in self:
+            account.message_post(
+                body=self.env._(
+                    "The eBay environment or app changed: the tokens and the "
+                    "client secret were removed. Connect the account again."
+                )
+            )
+            _logger.info("eBay account %s: app credentials dropped", account.id)
+
+    # -- state -----------------------------------------------------------------
+    def _oauth_sign(self, payload):
+        return odoo_hmac(self.env(su=True), const.OAUTH_HMAC_SCOPE, payload)
+
+    def _oauth_make_state(self):
+        """Start a consent round-trip for the current user; return the state."""
+        self.ensure_one()
+        nonce = secrets.token_urlsafe(16)
+        self.sudo().oauth_nonce = nonce
+        payload = json.dumps(
+            {
+                "a": self.id,
+                "u": self.env.uid,
+                "x": int(time.time()) + const.OAUTH_STATE_TTL_SECONDS,
+                "n": nonce,
+            },
+            separators=(",", ":"),
+        )
+        encoded = base64.urlsafe_b64encode(payload.encode()).decode()
+        return f"{encoded}.{self._oauth_sign(encoded)}"
+
+    @api.model
+    def _oauth_check_state(self, state):
+        """Return the account a state belongs to, consuming its nonce.
+
+        Raises :class:`OAuthStateError` with a reason a person can read.
+        """
+        state = state if isinstance(state, str) else ""
+        encoded, _dot, signature = state.rpartition(".")
+        # Compared as bytes: any text (non-ASCII too) is merely unequal.
+        if not encoded or not hmac.compare_digest(
+            signature.encode("utf-8", "replace"),
+            self._oauth_sign(encoded).encode(),
+        ):
+            raise OAuthStateError(self.env._("The request was not issued by Odoo."))
+        account_id, user_id, expires, nonce = self._oauth_parse_state(encoded)
+        if user_id != self.env.uid:
+            raise OAuthStateError(
+                self.env._("The connection was started by another user.")
+            )
+        if expires < time.time():
+            raise OAuthStateError(
+                self.env._("The connection request has expired; start again.")
+            )
+        account = self.sudo().browse(account_id).exists()
+        if (
+            not account
+            or not account.oauth_nonce
+            or not consteq(account.oauth_nonce, nonce)
+        ):
+            raise OAuthStateError(
+                self.env._("This connection request was already used.")
+            )
+        account.oauth_nonce = False
+        return account.sudo(False)
+
+    @api.model
+    def _oauth_parse_state(self, encoded):
+        """``(account id, user id, expiry, nonce)`` of a signed state.
+
+        Only signed payloads get here, but a leaked database secret must not
+        turn a state into a crash: anything but the shape Odoo writes is
+        malformed.
+        """
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
+            values = (payload["a"], payload["u"], payload["x"], payload["n"])
+        except (
+            ValueError,  # bad base64, bad JSON, bad UTF-8
+            binascii.Error,
+            KeyError,
+            TypeError,
+            RecursionError,  # deeply nested JSON
+        ) as exc:
+            raise OAuthStateError(self.env._("The request is malformed.")) from exc
+        ids_ok = all(type(v) is int and 0 < v < 2**31 for v in values[:2])
+        if not ids_ok or type(values[2]) is not int or not isinstance(values[3], str):
+            raise OAuthStateError(self.env._("The request is malformed."))
+        return values
+
+    # -- completion --------------------------------------------------------------
+    def _oauth_complete(self, code):
+        """Exchange the code, store the tokens, record who we are on eBay.
+
+        Nothing is stored unless the exchange and the identity call both
+        succeed: tokens are written last, after getUser has answered.
+        """
+        self.ensure_one()
+        account = self.sudo()
+        tokens = account._oauth_client().exchange_code(code)
+        client = account._client_with_token(tokens.access_token)
+        user = client.get_user()
+        Token = self.env["marketplace.secret"]
+        access_expiry = _to_datetime(tokens.access_expires_at)
+        refresh_expiry = _to_datetime(tokens.refresh_expires_at)
+        Token._store(account, "user_access", tokens.access_token, access_expiry)
+        Token._store(account, "user_refresh", tokens.refresh_token, refresh_expiry)
+        account.write(
+            {
+                "state": "connected",
+                "ebay_user_id": user.get("userId"),
+                "ebay_username": user.get("username"),
+                "granted_scopes": "\n".join(account._scope_list()),
+                "connected_since": account.connected_since or _to_datetime(time.time()),
+                "last_error": False,
+            }
+        )
+        reconnected = self.env._("the account is connected again")
+        account._alert("token_revoked", False, reason=reconnected)
+        account._alert("token_expiring", False, reason=reconnected)
+
+        account.message_post(
+            body=self.env._("Connected to eBay as %(user)s.", user=user.get("username"))
+        )
+        return user
+
+    def _client_with_token(self, access_token):
+        """A client bound to a just-minted token, before anything is stored."""
+        return EbayClient(
+            self._ebay_endpoints(),
+            token_provider=lambda force_refresh=False: access_token,
+            session=_http_session(),
+            marketplace_id=self.marketplace_id,
+            **self._ebay_call_hooks(),
+        )
+
+    def _oauth_record_failure(self, reason):
+        self.ensure_one()
+        self.sudo().write({"last_error": reason})
+        self.sudo().message_post(
+            body=self.env._("eBay connection failed: %(reason)s", reason=reason)
+        )

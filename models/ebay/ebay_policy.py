@@ -1,0 +1,116 @@
+"""Business policies (fulfillment, payment, return) of an eBay account."""
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ...ebay import EbayError
+from ...ebay.account import AccountApi
+from ...ebay.errors import actionable
+
+POLICY_KINDS = [
+    ("fulfillment", "Fulfillment (shipping)"),
+    ("payment", "Payment"),
+    ("return", "Return"),
+]
+CATEGORY_TYPES = [{"name": "ALL_EXCLUDING_MOTORS_VEHICLES"}]
+
+
+class EbayPolicy(models.Model):
+    _name = "ebay.policy"
+    _description = "eBay Business Policy"
+    _order = "account_id, kind, name"
+    _inherit = ["marketplace.protected.fields.mixin"]
+    _check_company_auto = True
+    _company_from_field = "account_id"
+
+    account_id = fields.Many2one(
+        "marketplace.account",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
+        set_once=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        set_once=True,
+    )
+    kind = fields.Selection(POLICY_KINDS, required=True)
+    name = fields.Char(required=True)
+    policy_id = fields.Char(
+        string="eBay Policy ID", readonly=True, copy=False, system_field=True
+    )
+    marketplace_id = fields.Selection(related="account_id.marketplace_id", store=True)
+    # What a new policy needs (used when it is created from Odoo).
+    handling_time_days = fields.Integer(default=1)
+    shipping_service_code = fields.Char(default="USPSPriority")
+    shipping_cost = fields.Float(default=0.0)
+    returns_accepted = fields.Boolean(default=True)
+    return_period_days = fields.Integer(default=30)
+    immediate_pay = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "account_policy_uniq",
+            "unique(account_id, kind, policy_id)",
+            "This eBay policy is already known for this account.",
+        )
+    ]
+
+    def _payload(self):
+        self.ensure_one()
+        body = {
+            "name": self.name,
+            "marketplaceId": self.account_id.marketplace_id,
+            "categoryTypes": CATEGORY_TYPES,
+        }
+        if self.kind == "fulfillment":
+            body["handlingTime"] = {"value": self.handling_time_days, "unit": "DAY"}
+            body["shippingOptions"] = [
+                {
+                    "optionType": "DOMESTIC",
+                    "costType": "FLAT_RATE",
+                    "shippingServices": [
+                        {
+                            "shippingServiceCode": self.shipping_service_code,
+                            "shippingCost": {
+                                "value": f"{self.shipping_cost:.2f}",
+                                "currency": "USD",
+                            },
+                            "freeShipping": not self.shipping_cost,
+                        }
+                    ],
+                }
+            ]
+        elif self.kind == "return":
+            body["returnsAccepted"] = self.returns_accepted
+            if self.returns_accepted:
+                body["returnPeriod"] = {"value": self.return_period_days, "unit": "DAY"}
+                body["returnShippingCostPayer"] = "BUYER"
+                body["refundMethod"] = "MONEY_BACK"
+        else:
+            body["immediatePay"] = self.immediate_pay
+        return body
+
+    def action_create_on_ebay(self):
+        """Create this policy on eBay and remember its id."""
+        self.check_access("write")  # managers only, before any call
+        for policy in self.filtered(lambda p: not p.policy_id):
+            api = AccountApi(policy.account_id._ebay_client())
+            try:
+                data = api.create_policy(policy.kind, policy._payload())
+            except EbayError as err:
+                raise UserError(
+                    self.env._(
+                        "eBay refused the %(kind)s policy %(name)s: %(reason)s",
+                        kind=policy.kind,
+                        name=policy.name,
+                        reason=actionable(err),
+                    )
+                ) from err
+            id_key = f"{policy.kind}PolicyId"
+            policy._write_system({"policy_id": data.get(id_key)})
+        return True

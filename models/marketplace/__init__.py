@@ -1,0 +1,1 @@
+"""Neutral models: what every channel shares."""

@@ -1,0 +1,209 @@
+"""Per-account health: tokens, order import and stock push at a glance.
+
+Read-only: the report is built from what the jobs recorded (token expiries,
+last successful poll, pending listings), so it can run on a read-only
+cursor (the health check URL) and never calls eBay.
+
+The monitoring token (Settings > eBay) opens the report's details to a
+monitor that is not an Odoo user.  Only its SHA-256 digest is stored: a
+database dump, the settings form and the logs never show it.
+"""
+
+import hashlib
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import consteq
+
+from ..res_config_settings import PARAM_PREFIX, get_setting
+
+# An expiring consent still works: the account is healthy, the status warns.
+HEALTHY_TOKEN_STATUSES = ("ok", "expiring")
+HEALTH_TOKEN_PARAM = PARAM_PREFIX + "health_token_sha256"
+# A token people choose must still be too long to guess.
+HEALTH_TOKEN_MIN_LENGTH = 32
+TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class MarketplaceAccount(models.Model):
+    _inherit = "marketplace.account"
+
+    # -- monitoring token ---------------------------------------------------------
+    @api.model
+    def _health_token_configured(self):
+        return bool(
+            self.env["ir.config_parameter"].sudo().get_param(HEALTH_TOKEN_PARAM)
+        )
+
+    @api.model
+    def _health_token_set(self, token):
+        """Keep the digest of ``token`` (False: remove the token)."""
+        token = (token or "").strip()
+        if token and (
+            len(token) < HEALTH_TOKEN_MIN_LENGTH
+            or not TOKEN_CHARACTERS.fullmatch(token)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The monitoring token must be at least %(n)s characters long, "
+                    "printable ASCII without spaces (it travels in an HTTP "
+                    "header); generate one, for example with "
+                    "'python3 -c \"import secrets; "
+                    "print(secrets.token_urlsafe(32))\"'.",
+                    n=HEALTH_TOKEN_MIN_LENGTH,
+                )
+            )
+        self.env["ir.config_parameter"].sudo().set_param(
+            HEALTH_TOKEN_PARAM, _digest(token) if token else False
+        )
+
+    @api.model
+    def _health_token_matches(self, presented):
+        """Whether ``presented`` is the monitoring token (constant time)."""
+        expected = self.env["ir.config_parameter"].sudo().get_param(HEALTH_TOKEN_PARAM)
+        if not expected or not presented or not presented.isascii():
+            return False
+        return consteq(_digest(presented), expected)
+
+    def _health_report(self):
+        """The health of each account in ``self``, as a list of dicts.
+
+        One dict per account, in the order of ``self``::
+
+            {
+                "account": <marketplace.account record>,
+                "healthy": bool,
+                "tokens": {
+                    "status": "ok" | "expiring" | "revoked" | "disconnected",
+                    "refresh_expires_at": datetime or False,
+                },
+                "order_import": {
+                    "status": "ok" | "late" | "failing" | "never",
+                    "last_poll": datetime or False,
+                    "error": str or False,
+                },
+                "stock_push": {
+                    "status": "ok" | "late" | "failing",
+                    "waiting": int,
+                    "oldest_wait": datetime or False,
+                },
+            }
+
+        Datetimes are naive UTC, like Odoo's.  Rules (thresholds from
+        Settings > eBay, see ``get_setting``):
+
+        - tokens: ``revoked`` when eBay refused the refresh token (state
+          ``reauth``), ``disconnected`` when not connected (``draft`` or
+          ``error``), ``expiring`` when the refresh token (the seller's
+          consent) expires within ``token_warning_days``, else ``ok``.
+        - order_import: ``failing`` when the last poll ended in an error,
+          ``never`` when no poll ever succeeded (``ok`` during the first
+          ``order_late_minutes`` after connecting), ``late`` when the last
+          successful poll is older than ``order_late_minutes``, else ``ok``.
+        - stock_push (live listings marked for a push): ``failing`` when one
+          of them carries a push error, ``late`` when one waits longer than
+          ``stock_late_minutes``, else ``ok``; ``waiting`` counts them and
+          ``oldest_wait`` is when the longest-waiting one was marked.
+        - healthy: tokens ``ok`` or ``expiring`` (a warning: the consent
+          still works), order import and stock push ``ok``.
+        """
+        env = self.env
+        now = fields.Datetime.now()
+        warn_before = timedelta(days=get_setting(env, "token_warning_days"))
+        order_late = timedelta(minutes=get_setting(env, "order_late_minutes"))
+        stock_late = timedelta(minutes=get_setting(env, "stock_late_minutes"))
+        stock = self._health_stock_summary()
+        reports = []
+        for account in self:
+            tokens = account._health_tokens(now, warn_before)
+            orders = account._health_orders(now, order_late)
+            waiting, oldest, failing = stock.get(account.id, (0, False, False))
+            if failing:
+                push_status = "failing"
+            elif oldest and oldest < now - stock_late:
+                push_status = "late"
+            else:
+                push_status = "ok"
+            reports.append(
+                {
+                    "account": account,
+                    "healthy": tokens["status"] in HEALTHY_TOKEN_STATUSES
+                    and orders["status"] == "ok"
+                    and push_status == "ok",
+                    "tokens": tokens,
+                    "order_import": orders,
+                    "stock_push": {
+                        "status": push_status,
+                        "waiting": waiting,
+                        "oldest_wait": oldest,
+                    },
+                }
+            )
+        return reports
+
+    def _health_tokens(self, now, warn_before):
+        self.ensure_one()
+        expires_at = self.refresh_token_expires_at or False
+        if self.state == "reauth":
+            status = "revoked"
+        elif self.state != "connected":
+            status = "disconnected"
+        elif expires_at and expires_at <= now + warn_before:
+            status = "expiring"
+        else:
+            status = "ok"
+        return {"status": status, "refresh_expires_at": expires_at}
+
+    def _health_orders(self, now, late_after):
+        self.ensure_one()
+        last_poll = self.last_order_poll or False
+        since = last_poll or self.connected_since
+        if self.order_poll_error and (not since or since < now - late_after):
+            # Failing for longer than the threshold.  One throttled poll,
+            # already retried, is no outage: a monitor must not flap on it
+            # (the error still shows in the details).
+            status = "failing"
+        elif not last_poll:
+            # A freshly connected account has not had its first poll yet.
+            since = self.connected_since
+            status = "ok" if since and since >= now - late_after else "never"
+        elif last_poll < now - late_after:
+            status = "late"
+        else:
+            status = "ok"
+        return {
+            "status": status,
+            "last_poll": last_poll,
+            "error": self.order_poll_error or False,
+        }
+
+    def _health_stock_summary(self):
+        """{account id: (waiting, oldest mark, any push error)} in one query."""
+        if not self.ids:
+            return {}
+        groups = (
+            self.env["ebay.listing"]
+            .sudo()
+            ._read_group(
+                [
+                    ("account_id", "in", self.ids),
+                    ("push_pending", "=", True),
+                    ("is_live", "=", True),
+                    # Deferred to tomorrow by the revision budget: waiting by
+                    # design, neither late nor failing.
+                    ("push_deferred", "=", False),
+                ],
+                ["account_id"],
+                ["__count", "push_marked_at:min", "push_error:count"],
+            )
+        )
+        return {
+            account.id: (count, oldest or False, bool(errors))
+            for account, count, oldest, errors in groups
+        }
