@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from emu_client import APP, EmuClient, start_cli
 
-from emulator.notification_api import MARK_DOWN_AFTER, REDELIVERY_DELAYS
+from emulator.ebay.notification_api import MARK_DOWN_AFTER, REDELIVERY_DELAYS
 
 BASE = "/commerce/notification/v1"
 TOKEN = "v" * 40  # a verification token of eBay's allowed length

@@ -2,8 +2,8 @@
 
 from emu_client import API_SCOPE, APP, SCOPES, TOKEN_PATH, USER_PATH
 
-from emulator import oauth_contract
-from emulator.routes import Headers, Request
+from emulator.core.routes import Headers, Request
+from emulator.ebay import oauth_contract
 
 
 # -- consent page -----------------------------------------------------------------
