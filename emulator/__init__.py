@@ -15,13 +15,15 @@ repository, or ``EBAY_CONTRACTS_DIR``); the OAuth endpoints, which have no
 contract, against the form eBay documents (``ebay/oauth_contract.py``).  Without
 contracts it refuses to start, unless ``--no-contracts`` asks for an
 unchecked emulator.
-It is pure Python (stdlib HTTP server + jsonschema), never imports odoo, and
-the Odoo addon never imports it.
+It is pure Python (stdlib HTTP server + jsonschema) and never imports odoo;
+the Odoo addon never imports its server.  This package's ``__init__`` imports
+nothing, so the Odoo tests and the benchmarks import ``emulator.client``
+without loading the server.
 
 In a process (benchmarks, tests)::
 
-    from emulator import start_emulator
     from emulator.client import EbayEmulatorClient
+    from emulator.ebay import start_emulator
     handle = start_emulator()            # 127.0.0.1, a free port
     EbayEmulatorClient(handle.url).register_app(...)
     ...
@@ -49,60 +51,3 @@ and turns the pytest-odoo plugin off (it wants a database); ``conftest.py``
 puts the repository root on ``sys.path`` so ``emulator`` imports as a
 top-level package.
 """
-
-import logging
-
-from .core import ContractsMissing, EmulatorHandle, serve_in_thread
-from .core import build_server as build_core_server
-from .ebay import UNCHECKED_WARNING, EbayPersonality, default_contracts_dir
-
-__all__ = [
-    "UNCHECKED_WARNING",
-    "ContractsMissing",
-    "EmulatorHandle",
-    "build_server",
-    "default_contracts_dir",
-    "load_contracts",
-    "start_emulator",
-]
-
-_logger = logging.getLogger("emulator")
-
-
-def load_contracts(contracts_dir=None):
-    """eBay's contract book of ``contracts_dir`` (default: see
-    :func:`default_contracts_dir`); :class:`ContractsMissing` when there is
-    none."""
-    return EbayPersonality().load_contracts(contracts_dir)
-
-
-def build_server(
-    host="127.0.0.1", port=0, contracts_dir=None, apps=(), no_contracts=False
-):
-    """An eBay emulator server bound to ``host:port``, not yet serving.
-
-    ``apps``: dicts ``{client_id, client_secret, ru_name, accept_url,
-    decline_url?}`` registered now and again after every reset.  Without
-    contracts it raises :class:`ContractsMissing`, unless ``no_contracts``
-    asks for an unchecked emulator (then nothing is checked, loudly).
-    """
-    personality = EbayPersonality(apps)
-    if no_contracts:
-        _logger.warning(UNCHECKED_WARNING)
-        contracts = None
-    else:
-        contracts = personality.load_contracts(contracts_dir)
-    return build_core_server(personality, host, port, contracts)
-
-
-def start_emulator(
-    host="127.0.0.1", port=0, contracts_dir=None, apps=(), no_contracts=False
-):
-    """Serve in a background (daemon) thread; return an :class:`EmulatorHandle`.
-
-    ``port=0`` picks a free port (see ``handle.url``).  ``contracts_dir``
-    defaults as in :func:`default_contracts_dir`; see :func:`build_server`
-    for ``no_contracts``.
-    """
-    server = build_server(host, port, contracts_dir, apps, no_contracts)
-    return serve_in_thread(server, name="ebay-emulator")

@@ -13,7 +13,7 @@ import re
 import sys
 import tempfile
 
-from . import UNCHECKED_WARNING, ContractsMissing, build_server
+from .ebay import UNCHECKED_WARNING, ContractsMissing, build_server
 from .ebay.notification_api import start_redelivery_pump
 
 

@@ -4,7 +4,7 @@
 import json
 
 import pytest
-from emu_client import USER_PATH
+from ebay_app import USER_PATH
 
 from emulator.core.routes import template_shape
 from emulator.ebay import EbayPersonality, errors

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from emu_client import APP, USER_PATH, EmuClient
+from ebay_app import APP, USER_PATH, EmuClient
 
 from emulator.core.routes import Headers
 from emulator.ebay.routes import ROUTER
@@ -86,7 +86,7 @@ def test_handlers_see_decoded_parameters_and_case_blind_headers():
 
 
 def test_emulator_handle_stops(contracts_dir):
-    from emulator import start_emulator
+    from emulator.ebay import start_emulator
 
     handle = start_emulator(contracts_dir=contracts_dir)
     assert requests.get(f"{handle.url}/_emulator/health", timeout=5).ok
