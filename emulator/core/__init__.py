@@ -5,8 +5,7 @@
 and Swagger 2.0 contracts), ``state.py`` (faults, clock, call log and
 violations behind one lock), ``control.py`` (the ``/_emulator/`` control
 API) and ``personality.py`` (what a marketplace must provide).  Nothing here
-names a marketplace: each one is a personality package beside this one
-(``emulator/ebay``).
+names a marketplace: each one is a personality package beside this one.
 """
 
 from .contracts import ContractBook, Corrections

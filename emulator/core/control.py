@@ -1,6 +1,6 @@
 """The core's control API under ``/_emulator/``: tests and benchmarks steer
 the emulator here.  JSON in and out; never faulted, delayed or logged as
-calls.  A personality adds its own endpoints (the eBay one: ``ebay/control.py``).
+calls.  A personality adds its own endpoints (its ``control.py``).
 
 ==========================================  ==========================================
 ``GET /_emulator/health``                   ``{"ok": true, "checked": bool,

@@ -4,7 +4,7 @@ The core (``server.py``) runs the pipeline; a personality fills in what only
 its marketplace knows.  A personality provides:
 
 * ``name``: how violations name the marketplace ("no such operation in
-  eBay's contract");
+  <name>'s contract");
 * ``router``: a :class:`~.routes.Router` with its API handlers and its own
   control endpoints (under ``/_emulator/``);
 * ``new_state()``: its :class:`~.state.State` subclass;
@@ -22,8 +22,8 @@ its marketplace knows.  A personality provides:
   ``covers(path)``, ``check_request(req)`` and
   ``check_answer(req, status, body)``), ``empty_answer_content_type``.
 
-The defaults below are the plainest answers; the eBay personality
-(``emulator/ebay/personality.py``) is the worked example.
+The defaults below are the plainest answers; readme/DEVELOP.md walks
+through the first marketplace's personality as the worked example.
 """
 
 from .contracts import ContractBook, Corrections
