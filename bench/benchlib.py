@@ -1,13 +1,17 @@
 """Shared set-up of the benchmarks: Odoo registry, a connected account."""
 
-import re
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
-
-import requests
 
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
+
+# The emulator's control client is pure Python: import it from the
+# repository (the benchmarks run as scripts, outside the addon's package).
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+from emulator.client import EbayEmulatorClient
 
 CLIENT_ID, SECRET, RU_NAME = "bench-app", "bench-secret-for-this-run", "bench-ru"
 
@@ -17,34 +21,25 @@ def open_registry(config, database):
     return Registry(database)
 
 
-class Emulator:
+# What the benchmarks count: calls to eBay's APIs, not to the consent page.
+API_CALLS = "^/(sell|commerce|identity)/"
+
+
+class Emulator(EbayEmulatorClient):
+    """The one control client, with a benchmark's patience."""
+
     def __init__(self, url):
-        self.url = url
-        self.session = requests.Session()
+        super().__init__(url, timeout=30)
 
-    def control(self, method, path, **kwargs):
-        response = self.session.request(
-            method, f"{self.url}/_emulator/{path}", timeout=30, **kwargs
-        )
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    def call_count(self):
-        return self.control("GET", "calls?path=^/(sell|commerce|identity)/")["count"]
+    def call_count(self, path=API_CALLS):
+        return super().call_count(path)
 
 
 def connected_account(env, emulator):
     """An account connected through the emulator's consent page, set up to list."""
-    emulator.control("POST", "reset")
-    emulator.control(
-        "POST",
-        "apps",
-        json={
-            "client_id": CLIENT_ID,
-            "client_secret": SECRET,
-            "ru_name": RU_NAME,
-            "accept_url": "http://127.0.0.1/ebay/oauth/callback",
-        },
+    emulator.reset()
+    emulator.register_app(
+        CLIENT_ID, SECRET, RU_NAME, "http://127.0.0.1/ebay/oauth/callback"
     )
     warehouse = env.ref("stock.warehouse0")
     warehouse.partner_id.write({"zip": "95125", "country_id": env.ref("base.us").id})
@@ -61,15 +56,8 @@ def connected_account(env, emulator):
     env["marketplace.secret"]._store(account, "client_secret", SECRET)
     state = account._oauth_make_state()
     url = account._oauth_client().consent_url(account._scope_list(), state)
-    page = emulator.session.get(url, timeout=30)
-    ticket = re.search(r"name='ticket' value='([^']+)'", page.text).group(1)
-    answer = emulator.session.post(
-        f"{emulator.url}/oauth2/authorize/decide",
-        data={"ticket": ticket, "decision": "accept"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    code = parse_qs(urlparse(answer.headers["Location"]).query)["code"][0]
+    location = emulator.consent(url, session=emulator.session)
+    code = parse_qs(urlparse(location).query)["code"][0]
     account._oauth_complete(code)
     account.action_opt_in_business_policies()
     for kind in ("fulfillment", "payment", "return"):

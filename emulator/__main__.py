@@ -13,8 +13,8 @@ import re
 import sys
 import tempfile
 
-from . import UNCHECKED_WARNING, ContractsMissing, build_server
-from .notification_api import start_redelivery_pump
+from .ebay import UNCHECKED_WARNING, ContractsMissing, build_server
+from .ebay.notification_api import start_redelivery_pump
 
 
 def parse_app(value):

@@ -8,25 +8,26 @@ no request broke eBay's contracts.
 """
 
 import atexit
-import html.parser
 import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
-import requests
 from cryptography.fernet import Fernet
 
 from odoo import http
 from odoo.tests.common import HttpCase, TransactionCase
 
 from ..const import EMULATOR_URL_ENV, OAUTH_CALLBACK_PATH, VAULT_KEYS_ENV
+from ..emulator.client import (
+    EbayEmulatorClient,
+    contracts_options,
+    query_of,
+    start_process,
+)
 
-REPO_DIR = Path(__file__).resolve().parents[1]
 _started = {}
+
+# The emulator's one control client (pure Python, see emulator/client.py),
+# under the names these tests use.
+Emulator = EbayEmulatorClient
 
 
 def start_emulator_process(options=None):
@@ -36,40 +37,9 @@ def start_emulator_process(options=None):
     ``EBAY_CONTRACTS_DIR`` or ``../shared/ebay-contracts``; without contracts
     the emulator refuses to start (it never runs unchecked for these tests).
     """
-    port_file = tempfile.NamedTemporaryFile(delete=False)
-    port_file.close()
-    os.unlink(port_file.name)
-    cmd = [
-        sys.executable,
-        "-m",
-        "emulator",
-        "--port",
-        "0",
-        "--port-file",
-        port_file.name,
-    ]
-    if options is None:
-        contracts = (
-            os.environ.get("EBAY_CONTRACTS_DIR")
-            or REPO_DIR.parent / "shared" / "ebay-contracts"
-        )
-        options = ["--contracts", str(contracts)]
-    cmd += options
-    # Its log (a line per request) goes to a file: a pipe nobody reads
-    # would fill and stall it.
-    log = tempfile.NamedTemporaryFile(prefix="ebay-emulator-", suffix=".log")
-    proc = subprocess.Popen(cmd, cwd=REPO_DIR, stdout=subprocess.DEVNULL, stderr=log)
-    atexit.register(proc.terminate)
-    for _i in range(100):
-        if os.path.exists(port_file.name) and Path(port_file.name).read_text().strip():
-            port = Path(port_file.name).read_text().strip()
-            return f"http://127.0.0.1:{port}", proc
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"the eBay emulator did not start: {Path(log.name).read_text()}"
-            )
-        time.sleep(0.1)
-    raise RuntimeError("the eBay emulator did not start")
+    process, url = start_process(contracts_options() if options is None else options)
+    atexit.register(process.terminate)
+    return url, process
 
 
 def checked(url):
@@ -79,12 +49,7 @@ def checked(url):
     with --no-contracts that proves nothing, so the tests refuse to run,
     whoever started the emulator.
     """
-    health = requests.get(f"{url}/_emulator/health", timeout=10).json()
-    if not health.get("checked") or not health.get("contracts"):
-        raise RuntimeError(
-            f"the eBay emulator at {url} does not check requests and answers "
-            f"against eBay's contracts ({health}): the tests refuse to run"
-        )
+    EbayEmulatorClient(url).checked()
     return url
 
 
@@ -97,116 +62,6 @@ def emulator_url():
         # that enables the emulator environment at this (loopback) URL.
         os.environ[EMULATOR_URL_ENV] = _started["url"]
     return _started["url"]
-
-
-class Emulator:
-    """The emulator's control API (tests only)."""
-
-    def __init__(self, url):
-        self.url = url
-        self.session = requests.Session()
-
-    def _call(self, method, path, **kwargs):
-        response = self.session.request(
-            method, f"{self.url}/_emulator/{path}", timeout=10, **kwargs
-        )
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    def reset(self):
-        return self._call("POST", "reset")
-
-    def register_app(
-        self, client_id, client_secret, ru_name, accept_url, decline_url=None
-    ):
-        return self._call(
-            "POST",
-            "apps",
-            json={
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "ru_name": ru_name,
-                "accept_url": accept_url,
-                "decline_url": decline_url or accept_url,
-            },
-        )
-
-    def config(self, **values):
-        return self._call("POST", "config", json=values)
-
-    def fault(self, path, kind, **options):
-        return self._call("POST", "faults", json=dict(options, path=path, kind=kind))
-
-    def clear_faults(self):
-        return self._call("DELETE", "faults")
-
-    def advance(self, seconds):
-        return self._call("POST", "clock/advance", json={"seconds": seconds})
-
-    def revoke(self, **which):
-        return self._call("POST", "tokens/revoke", json=which)
-
-    def calls(self, path=None, method=None):
-        params = {k: v for k, v in (("path", path), ("method", method)) if v}
-        return self._call("GET", "calls", params=params)["calls"]
-
-    def violations(self):
-        return self._call("GET", "violations")["violations"]
-
-    def clear_violations(self):
-        return self._call("DELETE", "violations")
-
-    def token_calls(self, grant_type=None):
-        calls = self.calls(path="^/identity/v1/oauth2/token$")
-        if grant_type:
-            calls = [
-                c
-                for c in calls
-                if (c.get("body") or {}).get("grant_type") == grant_type
-            ]
-        return calls
-
-    # -- the seller's side of consent ------------------------------------------
-    def consent(self, consent_url, decision="accept", session=None):
-        """Open eBay's consent page as the seller and answer it.
-
-        Returns the URL eBay redirects the browser to (Odoo's callback).
-        """
-        session = session or requests.Session()
-        page = session.get(consent_url, timeout=10)
-        page.raise_for_status()
-        form = _FormParser.parse(page.text)
-        data = dict(form.hidden, decision=decision)
-        action = requests.compat.urljoin(page.url, form.action)
-        answer = session.post(action, data=data, allow_redirects=False, timeout=10)
-        assert answer.status_code in (302, 303), answer.text
-        return answer.headers["Location"]
-
-
-class _FormParser(html.parser.HTMLParser):
-    """Reads the consent page's form: its action and hidden fields."""
-
-    def __init__(self):
-        super().__init__()
-        self.action = None
-        self.hidden = {}
-
-    @classmethod
-    def parse(cls, text):
-        parser = cls()
-        parser.feed(text)
-        return parser
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and self.action is None:
-            self.action = attrs.get("action")
-        if tag == "input" and attrs.get("type") == "hidden":
-            self.hidden[attrs.get("name")] = attrs.get("value", "")
-
-
-def query_of(url):
-    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
 
 
 class EmulatorMixin:

@@ -16,9 +16,10 @@ import requests
 REPO_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_DIR))
 
-from emu_client import APP, EmuClient
+from ebay_app import APP, EmuClient
 
-from emulator import start_emulator
+from emulator.client import EmulatorUnchecked
+from emulator.ebay import start_emulator
 
 CONTRACTS = os.environ.get("EBAY_CONTRACTS_DIR") or str(
     REPO_DIR.parent / "shared" / "ebay-contracts"
@@ -35,10 +36,11 @@ def contracts_dir():
 @pytest.fixture(scope="session")
 def emulator(contracts_dir):
     handle = start_emulator(contracts_dir=contracts_dir)
-    health = requests.get(f"{handle.url}/_emulator/health", timeout=5).json()
-    if not health.get("checked") or not health.get("contracts"):
+    try:
+        EmuClient(handle.url).checked()
+    except EmulatorUnchecked as exc:
         handle.stop()
-        pytest.fail(f"the emulator runs without eBay's contracts: {health}")
+        pytest.fail(str(exc))
     yield handle
     handle.stop()
 
@@ -49,19 +51,18 @@ def emu(emulator):
 
     Every test ends with no contract violation left, by requests or by the
     emulator's answers: a test that provokes one on purpose takes it
-    (``EmuClient.take_violations``) and asserts what it is.
+    (``EmulatorClient.take_violations``) and asserts what it is.
     """
     session = requests.Session()
-    session.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
-    session.post(
-        f"{emulator.url}/_emulator/apps", json=APP, timeout=5
-    ).raise_for_status()
+    control = EmuClient(emulator.url, session)
+    control.reset()
+    control.register_app(**APP)
     yield emulator.url, session
-    left = session.get(f"{emulator.url}/_emulator/violations", timeout=5).json()
+    left = control.violations()
     session.close()
-    assert left["violations"] == [], "eBay's contracts were broken:\n" + "\n".join(
+    assert left == [], "eBay's contracts were broken:\n" + "\n".join(
         f"{v['side']} {v['method']} {v['path']} ({v['operation']}): {v['reason']}"
-        for v in left["violations"]
+        for v in left
     )
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from emu_client import query_of, start_cli
+from ebay_app import query_of, start_cli
 
 from emulator.__main__ import parse_app
 
@@ -31,9 +31,8 @@ def test_parse_app():
             parse_app(bad)
 
 
-def test_command_line(tmp_path, contracts_dir):
+def test_command_line(contracts_dir):
     process, line, url = start_cli(
-        tmp_path,
         "--host",
         "127.0.0.1",
         "--contracts",
@@ -100,7 +99,6 @@ def test_command_line_refuses_to_run_without_contracts(tmp_path):
 
 def test_no_contracts_flag_runs_unchecked_loudly(tmp_path):
     process, line, url = start_cli(
-        tmp_path,
         "--no-contracts",
         env=_env(EBAY_CONTRACTS_DIR=str(tmp_path / "missing")),
     )

@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 import requests
-from emu_client import start_cli
+from ebay_app import start_cli
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SECRET = "app-file-secret-" + base64.urlsafe_b64encode(os.urandom(18)).decode()
 
 
-def _start(tmp_path, contracts_dir, *args):
-    process, _line, url = start_cli(tmp_path, "--contracts", contracts_dir, *args)
+def _start(contracts_dir, *args):
+    process, _line, url = start_cli("--contracts", contracts_dir, *args)
     return process, url
 
 
@@ -43,7 +43,7 @@ def test_apps_from_a_file_are_registered_and_not_on_argv(tmp_path, contracts_dir
         "\n"
         "second-app:other-secret:second-ru:http://127.0.0.1:1/cb\n"
     )
-    process, url = _start(tmp_path, contracts_dir, "--app-file", str(app_file))
+    process, url = _start(contracts_dir, "--app-file", str(app_file))
     try:
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
         assert SECRET.encode() not in cmdline

@@ -4,11 +4,11 @@
 import json
 
 import pytest
-from emu_client import USER_PATH
+from ebay_app import USER_PATH
 
-from emulator import errors
-from emulator.contracts import ContractBook
-from emulator.routes import ROUTES, resolve_operation, template_shape
+from emulator.core.routes import template_shape
+from emulator.ebay import EbayPersonality, errors
+from emulator.ebay.routes import ROUTER
 
 INVENTORY = "/sell/inventory/v1"
 JSON = {"Content-Type": "application/json", "Content-Language": "en-US"}
@@ -249,7 +249,7 @@ def test_every_contract_loads_and_compiles(book, contracts_dir):
         "/commerce/identity/v1",
         "/commerce/media/v1_beta",
     } <= (book.bases)
-    fresh = ContractBook(contracts_dir)
+    fresh = EbayPersonality().load_contracts(contracts_dir)
     for operation in fresh.operations:
         operation.body_validator()  # raises if a schema does not compile
 
@@ -262,13 +262,17 @@ def test_every_handler_serves_an_operation_of_the_contracts(book):
     shapes = {(op.method, template_shape(op.full_template)) for op in book.operations}
     own = ("/_emulator/", "/oauth2/", "/identity/v1/oauth2/")
     served = [
-        (route[1], route[-1]) for route in ROUTES if not route[-1].startswith(own)
+        (route[1], route[-1])
+        for route in ROUTER.routes
+        if not route[-1].startswith(own)
     ]
     assert len(served) > 50
     assert [s for s in served if s not in shapes] == []
     path = "/sell/account/v1/fulfillment_policy/get_by_policy_name"
     operation, _params = book.find("GET", path)
-    handler, _auth, params = resolve_operation("GET", operation.full_template, path)
+    handler, _auth, params = ROUTER.resolve_operation(
+        "GET", operation.full_template, path
+    )
     assert handler.__name__ == "get_policy_by_name" and params == {}
 
 

@@ -4,9 +4,9 @@ import logging
 
 import pytest
 import requests
-from emu_client import API_SCOPE, USER_PATH
+from ebay_app import API_SCOPE, USER_PATH
 
-from emulator import ContractsMissing, start_emulator
+from emulator.ebay import ContractsMissing, start_emulator
 
 
 def test_health_counts_the_operations(client):
@@ -33,7 +33,7 @@ def test_reset_forgets_apps_tokens_and_logs(client):
 def test_config_and_clock(client):
     answer = client.control("POST", "config", json={"code_ttl": 30})
     assert answer == {"access_token_ttl": 7200, "code_ttl": 30, "latency_ms": 0}
-    _location, params = client.consent()
+    _location, params = client.seller_consent()
     assert params["expires_in"] == "30"
     for bad in ({"nope": 1}, {"latency_ms": "fast"}, {"access_token_ttl": 0}):
         refused = client.session.post(f"{client.url}/_emulator/config", json=bad)

@@ -4,7 +4,7 @@ import time
 
 import pytest
 import requests
-from emu_client import API_SCOPE, TOKEN_PATH, USER_PATH
+from ebay_app import API_SCOPE, TOKEN_PATH, USER_PATH
 
 
 @pytest.fixture

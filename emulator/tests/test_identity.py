@@ -1,6 +1,6 @@
 """getUser and what every eBay answer carries: tokens, scopes, headers."""
 
-from emu_client import USER_PATH
+from ebay_app import USER_PATH
 from jsonschema import Draft202012Validator
 
 

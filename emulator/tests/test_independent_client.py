@@ -8,9 +8,9 @@ and media types, checks the body it sends against the request schema, and
 checks every answer against the declared answers, closed (only declared
 properties), as a generated client with strict models would.  What it takes
 from the emulator is data written down with sources: the corrections of
-eBay's known contract mistakes (``emulator.contracts``: ``CORRECTIONS``,
+eBay's known contract mistakes (``emulator.ebay.contracts``: ``CORRECTIONS``,
 ``ERROR_BODY``) and the list of operations the emulator serves
-(``emulator.routes.ROUTES``).
+(``emulator.ebay.routes.ROUTER``).
 
 It asserts that no valid request is refused (no request violation, no 400
 the client did not expect), that no answer breaks the contract (the
@@ -33,8 +33,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from emulator.contracts import CORRECTIONS, ERROR_BODY
-from emulator.routes import ROUTES
+from emulator.ebay.contracts import CORRECTIONS, ERROR_BODY
+from emulator.ebay.routes import ROUTER
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
 # Values for required header parameters (eBay's documented examples).
@@ -333,7 +333,7 @@ def served_operations(independent):
             shape = re.sub(r"\{[^}]+\}", "{}", contract.base + template)
             shapes[(method, shape)] = (contract.base, operation_id)
     served = set()
-    for route in ROUTES:
+    for route in ROUTER.routes:
         method, shape = route[1], route[-1]
         if (method, shape) in shapes:
             served.add(shapes[(method, shape)])

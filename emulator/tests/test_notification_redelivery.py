@@ -15,9 +15,9 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from emu_client import APP, EmuClient, start_cli
+from ebay_app import APP, EmuClient, start_cli
 
-from emulator.notification_api import MARK_DOWN_AFTER, REDELIVERY_DELAYS
+from emulator.ebay.notification_api import MARK_DOWN_AFTER, REDELIVERY_DELAYS
 
 BASE = "/commerce/notification/v1"
 TOKEN = "v" * 40  # a verification token of eBay's allowed length
@@ -241,9 +241,8 @@ def test_unknown_destination_is_a_404(client):
     assert client.violations() == []
 
 
-def test_the_command_line_pump_redelivers_in_the_background(tmp_path, contracts_dir):
+def test_the_command_line_pump_redelivers_in_the_background(contracts_dir):
     process, _line, url = start_cli(
-        tmp_path,
         "--contracts",
         contracts_dir,
         "--redeliver-every",

@@ -1,9 +1,9 @@
 """OAuth over real HTTP: the consent page and the token endpoint."""
 
-from emu_client import API_SCOPE, APP, SCOPES, TOKEN_PATH, USER_PATH
+from ebay_app import API_SCOPE, APP, SCOPES, TOKEN_PATH, USER_PATH
 
-from emulator import oauth_contract
-from emulator.routes import Headers, Request
+from emulator.core.routes import Headers, Request
+from emulator.ebay import oauth_contract
 
 
 # -- consent page -----------------------------------------------------------------
@@ -25,10 +25,10 @@ def test_consent_page_lists_scopes_and_user(client):
 
 
 def test_consent_accept_and_decline_redirect(client):
-    location, params = client.consent()
+    location, params = client.seller_consent()
     assert location.startswith("http://127.0.0.1:1/accept?state=st&code=")
     assert params["code"].startswith("v^1.1#") and params["expires_in"] == "299"
-    location, params = client.consent(decision="decline")
+    location, params = client.seller_consent(decision="decline")
     assert location.startswith("http://127.0.0.1:1/decline?")
     assert params == {
         "state": "st",
@@ -48,7 +48,9 @@ def test_decline_defaults_to_the_accept_url_which_may_hold_a_query(client):
             "accept_url": "http://127.0.0.1:1/cb?db=x",
         },
     )
-    location, params = client.consent(decision="decline", prompt="login", locale="fr")
+    location, params = client.seller_consent(
+        decision="decline", prompt="login", locale="fr"
+    )
     assert location.startswith("http://127.0.0.1:1/cb?db=x&state=st&error=")
     assert params["error"] == "access_denied"
 
@@ -85,7 +87,7 @@ def test_consent_page_refuses_bad_requests(client):
 
 # -- authorization code ---------------------------------------------------------------
 def test_code_exchange_once_and_replay_revokes(client):
-    _location, params = client.consent()
+    _location, params = client.seller_consent()
     form = {
         "grant_type": "authorization_code",
         "code": params["code"],
@@ -123,20 +125,20 @@ def test_code_exchange_once_and_replay_revokes(client):
 
 
 def test_expired_code_wrong_runame_and_other_client(client):
-    _location, params = client.consent()
+    _location, params = client.seller_consent()
     wrong = client.token(
         grant_type="authorization_code", code=params["code"], redirect_uri="other"
     )
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
 
-    _location, params = client.consent()
+    _location, params = client.seller_consent()
     client.advance(300)
     late = client.token(
         grant_type="authorization_code", code=params["code"], redirect_uri="ru"
     )
     assert late.status_code == 400 and late.json()["error"] == "invalid_grant"
 
-    _location, params = client.consent()
+    _location, params = client.seller_consent()
     client.control(
         "POST",
         "apps",

@@ -6,9 +6,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from emu_client import APP, USER_PATH, EmuClient
+from ebay_app import APP, USER_PATH, EmuClient
 
-from emulator.routes import Headers, resolve
+from emulator.core.routes import Headers
+from emulator.ebay.routes import ROUTER
 
 
 def test_keep_alive_serves_many_requests_on_one_connection(client):
@@ -73,7 +74,7 @@ def test_chunked_bodies_are_read(client):
 
 
 def test_handlers_see_decoded_parameters_and_case_blind_headers():
-    handler, auth, params = resolve(
+    handler, auth, params = ROUTER.resolve(
         "GET", "/sell/inventory/v1/inventory_item/A%2FB%20C"
     )
     assert handler.__name__ == "get_item" and auth == "user"
@@ -85,7 +86,7 @@ def test_handlers_see_decoded_parameters_and_case_blind_headers():
 
 
 def test_emulator_handle_stops(contracts_dir):
-    from emulator import start_emulator
+    from emulator.ebay import start_emulator
 
     handle = start_emulator(contracts_dir=contracts_dir)
     assert requests.get(f"{handle.url}/_emulator/health", timeout=5).ok
@@ -113,7 +114,7 @@ def test_many_parallel_connections(client):
 
 def test_a_handler_crash_answers_500_and_is_a_violation(client, emulator):
     """eBay may answer 500, but the emulator's own bug must not pass for one."""
-    from emulator.inventory_api import inv
+    from emulator.ebay.inventory_api import inv
 
     token = client.user_tokens()["access_token"]
     with emulator.state.lock:

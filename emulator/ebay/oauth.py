@@ -14,7 +14,7 @@ import base64
 import binascii
 import html
 import secrets
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from .routes import route
 from .state import REFRESH_TOKEN_TTL
@@ -319,9 +319,3 @@ def _client_credentials(state, app, form):
         },
         {},
     )
-
-
-def parse_form(raw):
-    """A form body as a dict of first values (what OAuth sends)."""
-    text = raw.decode("utf-8", "replace")
-    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}

@@ -1,82 +1,66 @@
 """The HTTP server: faults, authentication, contract check, dispatch, log.
 
-One request goes through, in order:
+The core serves one :class:`~.personality.Personality` (a marketplace: its
+routes, contracts, authentication and error bodies).  One request goes
+through, in order:
 
-1. the control API (``/_emulator/...``) is dispatched at once: no faults, no
-   latency, no log;
-2. for eBay paths, a configured fault may answer instead (429/500/503), slow
-   the call down or drop the connection, and ``latency_ms`` is slept;
-3. the operation is looked up in eBay's contracts (a path under a known API
-   base path that matches no operation is answered 404 and recorded as a
-   violation);
-4. the bearer token is checked (401 code 1001) and, against the operation's
-   ``security`` scopes, its scopes (403 code 1100);
+1. the control API (``/_emulator/...``: the core's, then the personality's)
+   is dispatched at once: no faults, no latency, no log;
+2. for the marketplace's paths, a configured fault may answer instead
+   (400/429/500/503, with the personality's error body), slow the call down
+   or drop the connection, and ``latency_ms`` is slept;
+3. the operation is looked up in the personality's contracts (a path under
+   a contract's base path that matches no operation is answered 404 and
+   recorded as a violation; so is a path under the personality's
+   ``api_roots`` that no contract covers);
+4. the personality authenticates the caller for the route's ``auth`` and
+   the operation (its own error answer if it refuses);
 5. the request is checked against the contract (400 and a recorded violation);
 6. only then the handler runs; an operation without one answers 501;
 7. the answer (the handler's, a fault's or an authentication refusal) is
    checked against the operation's declared answers and any mismatch is
    recorded as a violation too (``contracts.ContractBook.check_response``).
 
-The OAuth consent page and token endpoint have no OpenAPI contract: steps 5
-and 7 use the form eBay documents for them instead (``oauth_contract.py``).
-Without contracts (only with ``--no-contracts``) steps 3, 5 and 7 are
-skipped and ``/_emulator/health`` says ``"checked": false``.
+Endpoints with no machine-readable contract may be checked by the
+personality's ``extra_contracts`` (steps 5 and 7).  Without contracts (only
+when asked for) steps 3, 5 and 7 are skipped and ``/_emulator/health`` says
+``"checked": false``.
 
-Every eBay call is appended to the call log with secrets redacted.  Logging
-shows the method, path and status only: never a query string, body or token.
+Every marketplace call is appended to the call log with secrets redacted
+(the personality's ``redacted_keys``; the Authorization header always).
+Logging shows the method, path and status only: never a query string, body
+or token.
 """
 
 import json
 import logging
 import socket
+import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import (  # noqa: F401  (importing registers the routes)
-    account_api,
-    control,
-    errors,
-    fulfillment_api,
-    group_api,
-    identity,
-    inventory_api,
-    media_api,
-    migrate_api,
-    notification_api,
-    oauth,
-    oauth_contract,
-    taxonomy_api,
-)
-from .routes import Headers, Request, resolve, resolve_operation
+from .control import CONTROL, CONTROL_PREFIX
+from .routes import Headers, Request
 
 _logger = logging.getLogger("emulator")
 
-# Keys whose values never reach the call log (form and JSON bodies).
-REDACTED_KEYS = {
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "code",
-    "verificationToken",
-}
-CONTROL_PREFIX = "/_emulator/"
-# A path under these that no contract covers and no handler serves is a call
-# to an eBay API the contracts do not know: a violation, not just a 404.
-EBAY_API_ROOTS = ("/sell/", "/commerce/", "/buy/", "/developer/", "/post-order/")
 MAX_BODY = 64 * 1024 * 1024
 
 
 class EmulatorServer(ThreadingHTTPServer):
-    """A threaded HTTP/1.1 server holding the emulator's :class:`State`."""
+    """A threaded HTTP/1.1 server of one personality and its state."""
 
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # benchmarks open many connections at once
 
-    def __init__(self, address, state):
-        super().__init__(address, Handler)
+    def __init__(self, address, personality, state):
+        handler = type(
+            "Handler", (Handler,), {"server_version": personality.server_version}
+        )
+        super().__init__(address, handler)
+        self.personality = personality
         self.state = state
 
     def handle_error(self, request, client_address):
@@ -84,9 +68,39 @@ class EmulatorServer(ThreadingHTTPServer):
         _logger.debug("connection from %s ended abruptly", client_address[0])
 
 
+class EmulatorHandle:
+    """A running in-process emulator: ``url``, ``state`` and ``stop()``."""
+
+    def __init__(self, server, thread):
+        self.server = server
+        self.thread = thread
+        self.host, self.port = server.server_address[:2]
+        self.url = f"http://{self.host}:{self.port}"
+        self.state = server.state
+
+    def stop(self):
+        """Stop serving and close the listening socket."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def serve_in_thread(server, name="emulator"):
+    """Serve ``server`` in a background (daemon) thread; its handle."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    return EmulatorHandle(server, thread)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so Content-Length is always sent
-    server_version = "eBayEmulator/1.0"
+    server_version = "Emulator/1.0"  # the personality's (EmulatorServer)
     # TCP_NODELAY: the body, written after the headers, must not wait for the
     # client's delayed ACK of them (Nagle's algorithm): that costs ~40 ms a call.
     disable_nagle_algorithm = True
@@ -122,6 +136,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- pipeline ----------------------------------------------------------------
     def _handle(self):
         state = self.server.state
+        personality = self.server.personality
         split = urlsplit(self.path)
         path = split.path
         query = {
@@ -131,7 +146,8 @@ class Handler(BaseHTTPRequestHandler):
         if raw is None:
             return
         headers = Headers(self.headers.items())
-        request_id = headers.get("X-EBAY-C-REQUEST-ID") or ""
+        id_header = personality.request_id_header
+        request_id = (headers.get(id_header) if id_header else None) or ""
         req = Request(self.command, path, query, headers, raw, state)
         req.request_id = request_id
         host, port = self.server.server_address[:2]
@@ -148,7 +164,7 @@ class Handler(BaseHTTPRequestHandler):
             "path": path,
             "query": query,
             "headers": _redact_headers(headers),
-            "body": _log_body(req),
+            "body": _log_body(req, personality.redacted_keys),
             "status": 0,
             "request_id": request_id,
             "at": state.now(),
@@ -172,12 +188,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         elif fault:
             status = int(fault["kind"])
-            if status == 429:
-                body = errors.too_many_requests()
-            elif status == 400:
-                body = errors.user_error(path, fault.get("message"))
-            else:
-                body = errors.system_error(path, fault.get("message"))
+            body = personality.fault_body(status, path, fault.get("message"))
             extra = {}
             if fault.get("retry_after") is not None:
                 extra["Retry-After"] = str(int(fault["retry_after"]))
@@ -194,7 +205,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, body, extra, request_id, api=True)
 
     def _operation_of(self, req):
-        """The contract operation of an eBay call, or None."""
+        """The contract operation of a marketplace call, or None."""
         book = req.state.contracts
         if book is None or not book.covers(req.path):
             return None
@@ -205,8 +216,9 @@ class Handler(BaseHTTPRequestHandler):
         book = req.state.contracts
         if book is None or req.refused_request:
             return  # unchecked, or already recorded as the request's violation
-        if oauth_contract.covers(req.path):
-            reasons = oauth_contract.check_answer(req, status, body)
+        extra = self._extra_contract(req.path)
+        if extra is not None:
+            reasons = extra.check_answer(req, status, body)
         elif req.operation is not None:
             reasons = book.check_response(req.operation, status, body)
         else:
@@ -214,42 +226,57 @@ class Handler(BaseHTTPRequestHandler):
         if reasons:
             self._violation(req, "; ".join(reasons), req.operation, side="answer")
 
+    def _extra_contract(self, path):
+        """The personality's own check of a path without an API contract."""
+        if self.server.state.contracts is None:
+            return None
+        for extra in self.server.personality.extra_contracts:
+            if extra.covers(path):
+                return extra
+        return None
+
     def _dispatch(self, req):
-        """Steps 3 to 6 of the module docstring, for one eBay call."""
+        """Steps 3 to 6 of the module docstring, for one marketplace call."""
         state = req.state
+        personality = self.server.personality
+        router = personality.router
+        name = personality.name
         path = req.path
         book = state.contracts
-        handler, auth, params = resolve(req.method, path)
+        handler, auth, params = router.resolve(req.method, path)
         operation = None
-        if book is not None and oauth_contract.covers(path):
-            reasons = oauth_contract.check_request(req)
+        extra = self._extra_contract(path)
+        if extra is not None:
+            reasons = extra.check_request(req)
             if reasons:
-                # eBay answers these with its OAuth error (the handler's).
+                # The handler still answers, as the marketplace would.
                 self._violation(req, "; ".join(reasons))
                 req.refused_request = True
             if handler is None:
-                return 404, errors.not_found(path), {}
+                return 404, personality.not_found(path), {}
         elif book is not None and book.covers(path):
             operation, contract_params = book.find(req.method, path)
             if operation is None:
-                self._violation(req, "no such operation in eBay's contract")
+                self._violation(req, f"no such operation in {name}'s contract")
                 req.refused_request = True
-                return 404, errors.not_found(path), {}
+                return 404, personality.not_found(path), {}
             req.operation = operation
             # The handler of exactly this operation: the contract, not the
             # emulator's own routing, decides which operation a path is.
-            handler, auth, params = resolve_operation(
+            handler, auth, params = router.resolve_operation(
                 req.method, operation.full_template, path
             )
             params = params if handler else contract_params
         elif handler is None:
-            if book is not None and path.startswith(EBAY_API_ROOTS):
-                self._violation(req, "no eBay contract covers this path")
-            return 404, errors.not_found(path), {}
+            if book is not None and path.startswith(tuple(personality.api_roots)):
+                self._violation(req, f"no {name} contract covers this path")
+            return 404, personality.not_found(path), {}
         if handler is None:
-            auth = "any"  # an eBay operation the emulator has no handler for
+            # An operation the emulator has no handler for: any caller the
+            # personality accepts gets the 501.
+            auth = personality.unhandled_auth
         if auth is not None:
-            problem = self._authenticate(req, auth, operation)
+            problem = personality.authenticate(req, auth, operation)
             if problem:
                 return problem
         if operation is not None:
@@ -259,49 +286,34 @@ class Handler(BaseHTTPRequestHandler):
             if reasons:
                 self._violation(req, "; ".join(reasons), operation)
                 req.refused_request = True
-                return 400, errors.contract_violation(path, reasons), {}
+                return 400, personality.contract_violation(path, reasons), {}
         if handler is None:
             _logger.warning("no emulator handler for %s", operation.operation_id)
-            return 501, errors.not_implemented(path, operation.operation_id), {}
+            return 501, personality.not_implemented(path, operation.operation_id), {}
         req.params = params or {}
         return self._run(req, handler)
 
     def _run(self, req, handler=None):
         if handler is None:
-            handler, _auth, params = resolve(req.method, req.path)
-            if handler is None:
+            # The control API: the core's endpoints, then the personality's.
+            for router in (CONTROL, self.server.personality.router):
+                handler, _auth, params = router.resolve(req.method, req.path)
+                if handler is not None:
+                    break
+            else:
                 return 404, {"error": f"no control endpoint {req.path}"}, {}
             req.params = params
         try:
             return handler(req)
-        except Exception:  # an emulator bug must not look like eBay's 200
+        except Exception:  # an emulator bug must not look like a 200
             _logger.exception("emulator handler failed for %s %s", req.method, req.path)
             if not req.path.startswith(CONTROL_PREFIX):
-                # eBay may answer 500, but this one is the emulator's bug: no
-                # test may pass over it as a transient outage.
+                # The marketplace may answer 500, but this one is the
+                # emulator's bug: no test may pass over it as an outage.
                 self._violation(
                     req, "the emulator's handler failed", req.operation, "answer"
                 )
-            return 500, errors.system_error(req.path), {}
-
-    def _authenticate(self, req, auth, operation):
-        """None if the bearer token may call this; else the error answer."""
-        state = req.state
-        scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
-        token = token.strip() if scheme.lower() == "bearer" else ""
-        with state.lock:
-            info = state.access_tokens.get(token) if token else None
-            valid = info is not None and info["expires"] > state.now()
-            info = dict(info, scopes=set(info["scopes"])) if valid else None
-        if not valid:
-            return 401, errors.invalid_token(), {}
-        if auth in ("user", "app") and info["kind"] != auth:
-            return 401, errors.invalid_token(), {}
-        scopes = operation.scopes if operation is not None else None
-        if scopes and not scopes & info["scopes"]:
-            return 403, errors.insufficient_scope(), {}
-        req.token = info
-        return None
+            return 500, self.server.personality.system_error(req.path), {}
 
     def _violation(self, req, reason, operation=None, side="request"):
         """Record a mismatch; ``side`` says whose: the caller's request or
@@ -364,8 +376,9 @@ class Handler(BaseHTTPRequestHandler):
             content_type = "text/html; charset=utf-8"
         elif body is None:
             payload = b""
-            # eBay sends its JSON content type even on empty answers (204).
-            content_type = "application/json" if api and status != 302 else None
+            # Some marketplaces send a content type even on empty answers.
+            empty_type = self.server.personality.empty_answer_content_type
+            content_type = empty_type if api and status != 302 else None
         else:
             payload = json.dumps(body).encode()
             content_type = "application/json"
@@ -373,9 +386,11 @@ class Handler(BaseHTTPRequestHandler):
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
-        if request_id:
-            self.send_header("X-EBAY-C-REQUEST-ID", request_id)
-        self.send_header("rlogid", f"t6emulator%3C{uuid.uuid4().hex[:20]}")
+        id_header = self.server.personality.request_id_header
+        if request_id and id_header:
+            self.send_header(id_header, request_id)
+        for key, value in self.server.personality.answer_headers().items():
+            self.send_header(key, value)
         for key, value in (extra or {}).items():
             self.send_header(key, value)
         self.end_headers()
@@ -395,12 +410,18 @@ def _parse_body(req):
     """Decode a form or JSON body once, for the check and the handler."""
     content_type = req.headers.get("Content-Type", "")
     if content_type.startswith("application/x-www-form-urlencoded"):
-        req.form = oauth.parse_form(req.raw_body)
+        req.form = parse_form(req.raw_body)
     elif req.raw_body and "multipart/" not in content_type:
         try:
             req.json = json.loads(req.raw_body)
         except ValueError:
             req.json = None
+
+
+def parse_form(raw):
+    """A form body as a dict of first values."""
+    text = raw.decode("utf-8", "replace")
+    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
 
 
 def _ms_since(started):
@@ -414,26 +435,26 @@ def _redact_headers(headers):
     }
 
 
-def _log_body(req):
+def _log_body(req, redacted_keys):
     """The body for the call log: as parsed, with secrets replaced."""
     if not req.raw_body:
         return None
     if req.form is not None:
-        return _redact(req.form)
+        return _redact(req.form, redacted_keys)
     if req.json is not None:
-        return _redact(req.json)
+        return _redact(req.json, redacted_keys)
     content_type = req.headers.get("Content-Type", "")
     if "multipart/" in content_type:
         return f"<{len(req.raw_body)} bytes of {content_type.split(';')[0]}>"
     return "<not json>"
 
 
-def _redact(value):
+def _redact(value, keys):
     if isinstance(value, dict):
         return {
-            k: ("<redacted>" if k in REDACTED_KEYS else _redact(v))
+            k: ("<redacted>" if k in keys else _redact(v, keys))
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_redact(v) for v in value]
+        return [_redact(v, keys) for v in value]
     return value

@@ -1,8 +1,8 @@
 """Sell Inventory API: inventory item groups (multi-variation listings)."""
 
+from ..core.contracts import accepted_body
 from . import errors
 from .catalog import CATEGORIES
-from .contracts import accepted_body
 from .inventory_api import (
     BASE,
     DOMAIN,

@@ -1,21 +1,22 @@
-"""The control API under ``/_emulator/``: tests and benchmarks steer the
-emulator here.  JSON in and out; never faulted, delayed or logged as calls.
+"""The core's control API under ``/_emulator/``: tests and benchmarks steer
+the emulator here.  JSON in and out; never faulted, delayed or logged as
+calls.  A personality adds its own endpoints (its ``control.py``).
 
 ==========================================  ==========================================
 ``GET /_emulator/health``                   ``{"ok": true, "checked": bool,
                                             "contracts": <operations>}``
-``POST /_emulator/reset``                   forget everything (CLI ``--app`` apps stay)
-``POST /_emulator/apps``                    ``{client_id, client_secret, ru_name,
-                                            accept_url, decline_url?}``
-``POST /_emulator/config``                  ``{access_token_ttl?, code_ttl?,
-                                            latency_ms?}``
+``POST /_emulator/reset``                   forget everything (the state's ``reset``)
+``POST /_emulator/config``                  ``{latency_ms?}`` and the personality's
+                                            settings (``state.DEFAULT_CONFIG``)
 ``GET|POST|DELETE /_emulator/faults``       ``{path (regex, searched), method?, kind:
                                             "400"|"429"|"500"|"503"|"slow"|
                                             "drop", times? (1; -1 = until
                                             cleared), skip? (0: matching
                                             requests let through first),
                                             retry_after?, delay?, message?
-                                            (eBay's error text, 400/5xx),
+                                            (the marketplace's error text,
+                                            400/5xx; its body is the
+                                            personality's),
                                             rate? (0-1: the share of
                                             matching requests hit, drawn
                                             from seed?), applied? (drop
@@ -23,7 +24,6 @@ emulator here.  JSON in and out; never faulted, delayed or logged as calls.
                                             then the answer is lost)}``
 ``GET /_emulator/clock``                    ``{"now": iso, "offset": seconds}``
 ``POST /_emulator/clock/advance``           ``{seconds}``
-``POST /_emulator/tokens/revoke``           ``{refresh_token?}`` | ``{user?}`` | ``{}``
 ``GET|DELETE /_emulator/calls``             ``?path=regex&method=GET``
 ``GET|DELETE /_emulator/violations``
 ==========================================  ==========================================
@@ -32,13 +32,19 @@ emulator here.  JSON in and out; never faulted, delayed or logged as calls.
 import datetime
 import re
 
-from .routes import route
-from .state import DEFAULT_CONFIG
+from .routes import Router
+
+CONTROL_PREFIX = "/_emulator/"
+# The core's control endpoints; a personality adds its own under the same
+# prefix on its router.
+CONTROL = Router()
+route = CONTROL.route
 
 FAULT_KINDS = {"400", "429", "500", "503", "slow", "drop"}
 
 
-def _bad(message):
+def bad_request(message):
+    """A 400 answer of the control API."""
     return 400, {"error": message}, {}
 
 
@@ -72,30 +78,15 @@ def reset(req):
     return 200, {"ok": True}, {}
 
 
-@route("POST", "/_emulator/apps", auth=None)
-def register_app(req):
-    app = req.json if isinstance(req.json, dict) else {}
-    missing = [
-        k
-        for k in ("client_id", "client_secret", "ru_name", "accept_url")
-        if not isinstance(app.get(k), str) or not app.get(k)
-    ]
-    if missing:
-        return _bad(f"missing {', '.join(missing)}")
-    fields = ("client_id", "client_secret", "ru_name", "accept_url", "decline_url")
-    req.state.register_app({k: app[k] for k in fields if app.get(k)})
-    return 200, {"ok": True}, {}
-
-
 @route("POST", "/_emulator/config", auth=None)
 def config(req):
     values = req.json if isinstance(req.json, dict) else {}
-    unknown = set(values) - set(DEFAULT_CONFIG)
+    unknown = set(values) - set(req.state.DEFAULT_CONFIG)
     if unknown:
-        return _bad(f"unknown settings {sorted(unknown)}")
+        return bad_request(f"unknown settings {sorted(unknown)}")
     for key, value in values.items():
         if not _number(value, 0 if key == "latency_ms" else 1):
-            return _bad(f"{key} must be a number")
+            return bad_request(f"{key} must be a number")
     with req.state.lock:
         req.state.config.update(values)
         return 200, dict(req.state.config), {}
@@ -106,32 +97,32 @@ def add_fault(req):
     fault = dict(req.json) if isinstance(req.json, dict) else {}
     fault["kind"] = str(fault.get("kind", ""))
     if fault["kind"] not in FAULT_KINDS or not isinstance(fault.get("path"), str):
-        return _bad(f"need a path regex and a kind in {sorted(FAULT_KINDS)}")
+        return bad_request(f"need a path regex and a kind in {sorted(FAULT_KINDS)}")
     try:
         re.compile(fault["path"])
     except re.error as exc:
-        return _bad(f"bad path regex: {exc}")
+        return bad_request(f"bad path regex: {exc}")
     fault.setdefault("times", 1)
     if not isinstance(fault["times"], int) or fault["times"] == 0:
-        return _bad("times must be a positive integer or -1")
+        return bad_request("times must be a positive integer or -1")
     if fault["times"] < -1:
-        return _bad("times must be a positive integer or -1")
+        return bad_request("times must be a positive integer or -1")
     fault.setdefault("skip", 0)
     if not isinstance(fault["skip"], int) or fault["skip"] < 0:
-        return _bad("skip must be a non-negative integer")
+        return bad_request("skip must be a non-negative integer")
     for key in ("retry_after", "delay"):
         if key in fault and not _number(fault[key]):
-            return _bad(f"{key} must be a number of seconds")
+            return bad_request(f"{key} must be a number of seconds")
     if "message" in fault and not isinstance(fault["message"], str):
-        return _bad("message must be a string")
+        return bad_request("message must be a string")
     if "rate" in fault and not (_number(fault["rate"]) and 0 < fault["rate"] <= 1):
-        return _bad("rate must be a number above 0 and at most 1")
+        return bad_request("rate must be a number above 0 and at most 1")
     if "seed" in fault and not isinstance(fault["seed"], int | str):
-        return _bad("seed must be an integer or a string")
+        return bad_request("seed must be an integer or a string")
     if "applied" in fault and (
         not isinstance(fault["applied"], bool) or fault["kind"] != "drop"
     ):
-        return _bad("applied is a boolean, for drop faults only")
+        return bad_request("applied is a boolean, for drop faults only")
     if fault.get("method"):
         fault["method"] = str(fault["method"]).upper()
     return 200, {"ok": True, "fault": req.state.add_fault(fault)}, {}
@@ -154,7 +145,7 @@ def clear_faults(req):
 def advance(req):
     seconds = (req.json or {}).get("seconds", 0) if isinstance(req.json, dict) else 0
     if not _number(seconds, float("-inf")):
-        return _bad("seconds must be a number")
+        return bad_request("seconds must be a number")
     with req.state.lock:
         req.state.clock_offset += float(seconds)
     return clock(req)
@@ -166,27 +157,6 @@ def clock(req):
     return 200, {"now": now.isoformat(), "offset": req.state.clock_offset}, {}
 
 
-@route("POST", "/_emulator/tokens/revoke", auth=None)
-def revoke(req):
-    """Revoke one refresh token, a user's (userId or username), or all."""
-    which = req.json if isinstance(req.json, dict) else {}
-    state = req.state
-    with state.lock:
-        users = {which["user"]} if which.get("user") else None
-        if users and which["user"] == state.user["username"]:
-            users.add(state.user["userId"])
-        chosen = [
-            token
-            for token, grant in state.refresh_tokens.items()
-            if (not which.get("refresh_token") or token == which["refresh_token"])
-            and (users is None or grant.get("user") in users)
-            and not grant["revoked"]
-        ]
-        for token in chosen:
-            state.revoke_refresh_token(token)
-    return 200, {"revoked": len(chosen)}, {}
-
-
 @route("GET", "/_emulator/calls", auth=None)
 def calls(req):
     with req.state.lock:
@@ -196,7 +166,7 @@ def calls(req):
             pattern = re.compile(req.query["path"])
             found = [c for c in found if pattern.search(c["path"])]
     except re.error as exc:
-        return _bad(f"bad path regex: {exc}")
+        return bad_request(f"bad path regex: {exc}")
     if req.query.get("method"):
         found = [c for c in found if c["method"] == req.query["method"].upper()]
     return 200, {"count": len(found), "calls": found}, {}

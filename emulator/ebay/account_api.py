@@ -2,8 +2,8 @@
 
 import itertools
 
+from ..core.contracts import accepted_body
 from . import errors
-from .contracts import accepted_body
 from .routes import route
 
 BASE = "/sell/account/v1"

@@ -1,105 +1,49 @@
-"""Everything the emulator remembers, behind one lock.
+"""What every emulator remembers, behind one lock.
 
 Handlers run on many threads at once (one per connection); any read-modify-
 write of the state happens under ``state.lock``.  It is re-entrant so helpers
-can take it again.  Later APIs keep their data under ``state.data[...]``,
-which :meth:`State.reset` clears with the rest.
+can take it again.  A personality's APIs keep their data under
+``state.data[...]``, which :meth:`State.reset` clears with the rest.
 """
 
 import random
 import re
-import secrets
 import threading
 import time
 
-DEFAULT_USER = {
-    "userId": "eMuLaToR5eLLeR01",
-    "username": "emulator_seller",
-    "accountType": "BUSINESS",
-    "registrationMarketplaceId": "EBAY_US",
-    "status": "CONFIRMED",
-    "businessAccount": {
-        "name": "Emulator Seller Ltd",
-        "email": "seller@emulator.invalid",
-        "website": "https://emulator.invalid",
-        "address": {
-            "addressLine1": "1 Loopback Road",
-            "city": "San Jose",
-            "stateOrProvince": "CA",
-            "postalCode": "95125",
-            "country": "US",
-        },
-        "primaryContact": {"firstName": "Emma", "lastName": "Ulator"},
-        "primaryPhone": {
-            "countryCode": "US",
-            "number": "4085550100",
-            "phoneType": "LAND_LINE",
-        },
-    },
-}
-
 DEFAULT_CONFIG = {
-    "access_token_ttl": 7200,  # seconds; eBay's user and application tokens
-    "code_ttl": 299,  # seconds an authorization code lives
-    "latency_ms": 0,  # added to every eBay call (benchmarks use 50)
+    "latency_ms": 0,  # added to every marketplace call (benchmarks use 50)
 }
-REFRESH_TOKEN_TTL = 47304000  # 18 months, as eBay's token answer says
 
 
 class State:
-    def __init__(self, cli_apps=()):
+    """The core's state: faults, call log, violations, clock and settings.
+
+    A personality subclasses it for what its marketplace remembers: it adds
+    its settings to :attr:`DEFAULT_CONFIG` and extends :meth:`reset`.
+    """
+
+    DEFAULT_CONFIG = DEFAULT_CONFIG
+
+    def __init__(self):
         self.lock = threading.RLock()
-        self.cli_apps = list(cli_apps)
         self.contracts = None  # a ContractBook, set once at start (not reset)
         self.reset()
 
     def reset(self):
-        """Forget everything; re-register the apps given on the command line."""
+        """Forget everything (the contracts stay)."""
         with self.lock:
-            self.apps = {}  # client_id -> app
-            self.pending_consents = {}  # consent page ticket -> request
-            self.codes = {}  # authorization code -> grant
-            self.refresh_tokens = {}  # token -> grant
-            self.access_tokens = {}  # token -> {kind, scopes, expires, refresh}
             self.faults = []
             self.calls = []
             self.violations = []
             self.clock_offset = 0.0
-            self.config = dict(DEFAULT_CONFIG)
-            self.user = deep_copy(DEFAULT_USER)
-            # Later APIs' data (inventory, orders, images...).
+            self.config = dict(self.DEFAULT_CONFIG)
+            # The personality's APIs' data (inventory, orders, images...).
             self.data = {}
-            for app in self.cli_apps:
-                self.register_app(app)
 
     def now(self):
         """The emulator clock: real time plus what the control API advanced."""
         return time.time() + self.clock_offset
-
-    def register_app(self, app):
-        with self.lock:
-            app = dict(app)
-            if not app.get("decline_url"):
-                app["decline_url"] = app["accept_url"]
-            self.apps[app["client_id"]] = app
-
-    @staticmethod
-    def new_token(prefix):
-        """An opaque token in eBay's style (``v^1.1#i^1#...``)."""
-        return f"{prefix}{secrets.token_urlsafe(48)}"
-
-    # -- tokens --------------------------------------------------------------------
-    def revoke_refresh_token(self, token):
-        """Revoke a refresh token and every access token minted from it."""
-        with self.lock:
-            grant = self.refresh_tokens.get(token)
-            if grant is None:
-                return False
-            grant["revoked"] = True
-            for info in self.access_tokens.values():
-                if info["refresh"] == token:
-                    info["expires"] = 0
-            return True
 
     # -- faults --------------------------------------------------------------------
     def add_fault(self, fault):

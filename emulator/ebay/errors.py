@@ -180,7 +180,7 @@ def not_implemented(path, operation_id):
             domain_for(path),
             "Not implemented by the emulator",
             f"The eBay emulator has no handler for {operation_id or path}; "
-            "register one with emulator.routes.route.",
+            "register one with emulator.ebay.routes.route.",
             category="APPLICATION",
         )
     )

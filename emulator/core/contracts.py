@@ -1,57 +1,45 @@
-"""Checks requests and answers against eBay's OpenAPI contracts.
+"""Checks requests and answers against a marketplace's API contracts.
 
-Every ``*.json`` at the top of the contracts folder is loaded once at start
-(the portal downloads, OpenAPI 3.1, one 3.0; see its SOURCES.md).  The host
-of ``servers[0].url`` is dropped, so ``https://api.ebay.com{basePath}`` with
-``basePath`` defaulting to ``/sell/inventory/v1`` serves ``/sell/inventory/v1``
-on this origin.
+Two dialects are read.  OpenAPI 3: ``servers[0].url`` gives the base path,
+bodies are ``requestBody``/``content``, schemas live under
+``components/schemas``.  Swagger 2.0: ``basePath`` gives the base path (when
+there is none, the literal start its paths share says what the contract
+covers), a body is the ``in: body`` parameter's ``schema``, an answer's
+``schema`` sits on the response itself, media types come from
+``consumes``/``produces`` and schemas live under ``definitions``.  The host
+is dropped: an operation is served on the emulator's own origin under its
+base path.
 
 What is checked, per operation (method + exact path template):
 
 * required query and header parameters (headers ignore case; Authorization is
   the authentication step's business; Content-Type is checked against the
   request body's declared media types instead of by presence);
-* the declared enum and integer type of query parameters;
-* the JSON request body against the operation's ``requestBody`` schema: types,
-  enums, ``int32``/``int64`` formats and ``additionalProperties`` where the
-  schema declares it (extra properties are otherwise allowed, as eBay does).
+* the declared enum and integer type of query and header parameters (each
+  comma-separated item of an ``array`` one);
+* the JSON request body against the operation's body schema: types, enums,
+  ``required``, ``int32``/``int64`` formats and ``additionalProperties`` where
+  the schema declares it (extra properties are otherwise allowed).
 
-What is checked in every answer the emulator gives to an eBay operation
+What is checked in every answer the emulator gives to an operation
 (:meth:`ContractBook.check_response`):
 
-* the status is one the operation declares (``responses``), or one eBay's
-  gateway answers for any operation (:data:`PLATFORM_STATUSES`);
-* a 2xx declared with an ``application/json`` schema carries a JSON body that
-  matches it, a 2xx declared without content (204) carries none;
-* an error (4xx, 5xx) carries eBay's error body (:data:`ERROR_BODY`);
+* the status is one the operation declares (``responses``), or one the
+  marketplace's gateway answers for any operation
+  (:attr:`Corrections.platform_statuses`);
+* a 2xx declared with a JSON schema carries a JSON body that matches it, a
+  2xx declared without content (204) carries none;
+* an error (4xx, 5xx) carries the declared error body, or the one the
+  marketplace really sends (:attr:`Corrections.error_body`);
 * answers are checked *closed*: an object may hold only the properties its
   schema declares (``additionalProperties: false`` wherever the contract
   lists properties and says nothing else), so an internal or echoed field,
   or a ``null`` where a string is declared, is a mismatch.  Requests stay
-  open (eBay ignores fields it does not know).
+  open (marketplaces ignore fields they do not know).
 
-Where eBay's contract is known to be wrong, the emulator corrects it here,
-each with its source:
-
-1. ``required`` arrays: the portal files' are sometimes wrong
-   (``EbayOfferDetailsWithKeys.required = [includeCatalogProductDetails]``
-   although the field "defaults to true"; ``Address.required = [country,
-   stateOrProvince]`` although a warehouse needs only postalCode and country;
-   ebay-contracts/SOURCES.md, "Caution"), so ``required`` is ignored except
-   for :data:`REQUIRED_ALLOW_LIST`, where eBay's own field texts agree;
-2. enum types: the portal files type them as ``object`` and list their
-   string values in the description; the classic files
-   (``oas3.0-master/``) declare the same fields as ``string``, and every
-   eBay sample sends strings: they become strings with the listed values
-   (:func:`_normalise`);
-3. ``aspects`` (Product, InventoryItemGroup): declared a string, a JSON map of
-   name to list of values in every eBay sample (:data:`CORRECTIONS`);
-4. error answers: declared as one ``Error`` entry, or with no content; eBay
-   sends ``{"errors": [...]}`` (:data:`ERROR_BODY`);
-5. statuses eBay's gateway answers for every operation, declared or not
-   (:data:`PLATFORM_STATUSES`);
-6. a 204 that declares a JSON ``Error`` body (Notification's updateConfig,
-   Account's deletes...) has no body: HTTP forbids one (RFC 9110 15.3.5).
+Where a marketplace's contracts are known to be wrong, its personality says
+so in a :class:`Corrections` (its ``contracts.py``); the default trusts the
+contract as written.
 
 Each operation's body schema is compiled once, on first use, into a
 self-contained JSON Schema (``$ref`` inlined, descriptions dropped) for a
@@ -64,6 +52,7 @@ import logging
 import re
 import threading
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import unquote, urlparse
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -76,71 +65,6 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 # Headers the transport or the emulator's other steps handle.
 IGNORED_HEADERS = {"authorization", "content-type", "accept", "content-length"}
-
-# ``required`` fields kept (schema name -> fields): those whose eBay field text
-# says they are required, or without which the request means nothing.
-REQUIRED_ALLOW_LIST = {
-    # Inventory: every bulk call's list of entries ...
-    "BulkPriceQuantity": ["requests"],
-    "BulkInventoryItem": ["requests"],
-    "BulkGetInventoryItem": ["requests"],
-    "BulkEbayOfferDetailsWithKeys": ["requests"],
-    "BulkOffer": ["requests"],
-    "BulkMigrateListing": ["requests"],
-    # ... and the keys that name what an entry is about.
-    "InventoryItemWithSkuLocale": ["sku"],  # "This field is required."
-    "OfferKeyWithId": ["offerId"],
-    "MigrateListing": ["listingId"],
-    "InventoryItemGroup": ["variantSKUs"],  # "This required container ..."
-    "PublishByInventoryItemGroupRequest": ["inventoryItemGroupKey", "marketplaceId"],
-    "WithdrawByInventoryItemGroupRequest": ["inventoryItemGroupKey", "marketplaceId"],
-    # Media, Fulfillment.
-    "CreateImageFromUrlRequest": ["imageUrl"],
-    "ShippingFulfillmentDetails": ["lineItems"],
-    "LineItemReference": ["lineItemId"],
-    "IssueRefundRequest": ["reasonForRefund"],  # "This field is required"
-}
-
-# Fields whose declared type contradicts eBay's own examples and live
-# behaviour: ``aspects`` is documented as a string but is a JSON map of
-# aspect name to list of values ({"Brand": ["GoPro"]}) in eBay's samples; the
-# field's own text says "a collection of item specifics ... name-value pairs".
-_ASPECTS = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
-CORRECTIONS = {
-    ("Product", "aspects"): _ASPECTS,
-    ("InventoryItemGroup", "aspects"): _ASPECTS,
-}
-
-# Statuses eBay's gateway answers for any operation, whether or not the
-# operation's ``responses`` list them: 401 (errorId 1001, invalid token) and
-# 403 (1100, insufficient scope) come from the OAuth layer before the API
-# sees the call (developer.ebay.com/api-docs/static/handling-error-messages.html,
-# errors.py); 429 (2001) is declared in no contract (EBAY_FACTS.md section 8);
-# 500 and 503 are the outages every client must take as transient (STYLE.md
-# rule 5).  Their bodies are still checked (eBay's error body).
-PLATFORM_STATUSES = frozenset({401, 403, 429, 500, 503})
-
-# eBay's error body.  The contracts declare every error answer's schema as
-# ``Error``, which is ONE entry (errorId, domain, category, message...), or
-# declare no content at all (Fulfillment, Taxonomy, Identity); eBay sends
-# ``{"errors": [Error, ...]}`` (EBAY_FACTS.md section 8 [C]: the ``Error`` /
-# ``ErrorDetailV3`` schema of every contract and
-# developer.ebay.com/api-docs/static/handling-error-messages.html), which is
-# what eBay's own bulk answers nest per entry (``InventoryItemResponse.errors``).
-# ``{"$ref": "Error"}`` below is the contract's own entry schema.
-ERROR_BODY = {
-    "type": "object",
-    "properties": {
-        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}},
-        "warnings": {
-            "type": "array",
-            "items": {"$ref": "#/components/schemas/Error"},
-        },
-    },
-}
 
 # JSON Schema keywords that constrain an instance; all others (description,
 # example, readOnly...) are dropped before compiling, which keeps the
@@ -174,8 +98,6 @@ VALIDATION_KEYWORDS = {
     "nullable",
 }
 
-ENUM_VALUE = re.compile(r"- \*\*([A-Za-z0-9_.-]+)\*\*")
-
 FORMATS = FormatChecker(formats=())
 
 
@@ -187,6 +109,32 @@ def _int32(value):
 @FORMATS.checks("int64")
 def _int64(value):
     return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
+class Corrections:
+    """How a marketplace's contracts are read: as written, by default.
+
+    A personality whose contracts are known to be wrong in places subclasses
+    this in its own package, each correction with its source.
+    """
+
+    #: who sends the answers, for the violations' texts
+    marketplace = "the marketplace"
+    #: False: ``required`` lists are not trusted, except those of
+    #: :attr:`required_allow_list` (schema name -> its required fields)
+    keep_required = True
+    required_allow_list: ClassVar[dict] = {}
+    #: ``(schema name, property) -> schema`` replacing the declared one
+    field_corrections: ClassVar[dict] = {}
+    #: statuses the gateway answers for any operation, declared or not
+    platform_statuses = frozenset()
+    #: the schema of every error answer (4xx, 5xx), instead of the declared one
+    error_body = None
+
+    def adjust(self, out, node, name):
+        """``out``, the normalised copy of schema ``node`` (named ``name`` when
+        it is a top-level one), corrected; the default changes nothing."""
+        return out
 
 
 class Operation:
@@ -207,32 +155,51 @@ class Operation:
             for scopes in requirement.values():
                 self.scopes.update(scopes)
         params = {}
+        body_param = None
         for param in [*path_parameters, *op.get("parameters", [])]:
             param = contract.resolve(param)
             if "name" in param and param.get("in") in ("query", "header"):
                 params[(param["in"], param["name"].lower())] = param
+            elif param.get("in") == "body":  # Swagger 2.0's request body
+                body_param = param
         self.parameters = [
             _ParamCheck(p)
             for p in params.values()
             if not (p["in"] == "header" and p["name"].lower() in IGNORED_HEADERS)
         ]
-        request_body = contract.resolve(op.get("requestBody") or {})
-        self.body_required = bool(request_body.get("required"))
-        self.media_types = list(request_body.get("content") or {})
-        self._json_schema = (
-            (request_body.get("content") or {})
-            .get("application/json", {})
-            .get("schema")
-        )
+        if contract.swagger:
+            consumes = op.get("consumes") or contract.spec.get("consumes") or []
+            produces = op.get("produces") or contract.spec.get("produces") or []
+            body = body_param or {}
+            self.body_required = bool(body.get("required"))
+            self.media_types = list(consumes or ["application/json"]) if body else []
+            self._json_schema = body.get("schema") if _json(self.media_types) else None
+        else:
+            request_body = contract.resolve(op.get("requestBody") or {})
+            self.body_required = bool(request_body.get("required"))
+            self.media_types = list(request_body.get("content") or {})
+            self._json_schema = (
+                (request_body.get("content") or {})
+                .get("application/json", {})
+                .get("schema")
+            )
         self._validator = None
         self._lock = threading.Lock()
         # status text ("200", "default") -> (media types, JSON schema or None)
         self.responses = {}
         for status, answer in (op.get("responses") or {}).items():
             answer = contract.resolve(answer)
-            content = answer.get("content") or {}
-            schema = (content.get("application/json") or {}).get("schema")
-            self.responses[str(status)] = (list(content), schema)
+            if contract.swagger:
+                # The schema sits on the answer; its media types are produces'.
+                schema = answer.get("schema")
+                media_types = list(produces or ["application/json"]) if schema else []
+                if not _json(media_types):
+                    schema = None
+            else:
+                content = answer.get("content") or {}
+                media_types = list(content)
+                schema = (content.get("application/json") or {}).get("schema")
+            self.responses[str(status)] = (media_types, schema)
         self._answer_validators = {}
         self._schemas = {}  # "request" or a status -> self-contained schema
 
@@ -276,11 +243,13 @@ class Operation:
 
     def answer_validator(self, status):
         """The compiled, closed validator of a JSON answer with ``status``
-        (:data:`ERROR_BODY` for errors); False when no JSON body is declared."""
+        (the corrections' ``error_body`` for errors, when they give one);
+        False when no JSON body is declared."""
         with self._lock:
             if status not in self._answer_validators:
-                if status >= 400:
-                    schema = ERROR_BODY
+                error_body = self.contract.corrections.error_body
+                if status >= 400 and error_body is not None:
+                    schema = error_body
                 else:
                     declared = self.declared_answer(status)
                     schema = declared[1] if declared else None
@@ -316,11 +285,15 @@ class _ParamCheck:
     """A query or header parameter's checks, prepared once."""
 
     def __init__(self, param):
-        schema = param.get("schema") or {}
+        # OpenAPI 3 puts the type in ``schema``; Swagger 2.0 on the parameter.
+        schema = param.get("schema") or param
         self.where = param["in"]
         self.original_name = param["name"]
         self.name = param["name"].lower() if self.where == "header" else param["name"]
         self.required = bool(param.get("required"))
+        self.array = schema.get("type") == "array"
+        if self.array:  # a comma-separated list (OpenAPI's form, Swagger's csv)
+            schema = schema.get("items") or {}
         self.enum = schema.get("enum")
         self.type = schema.get("type")
 
@@ -328,35 +301,47 @@ class _ParamCheck:
         label = f"{self.where} parameter {self.original_name}"
         if not present:
             return f"missing required {label}" if self.required else None
-        if self.enum and value not in self.enum:
-            return f"{label} must be one of {self.enum}, not {value!r}"
-        if self.type == "integer" and not re.fullmatch(r"-?\d+", value or ""):
-            return f"{label} must be an integer, not {value!r}"
+        values = (value or "").split(",") if self.array else [value]
+        for item in values:
+            if self.enum and item not in self.enum:
+                return f"{label} must be one of {self.enum}, not {item!r}"
+            if self.type == "integer" and not re.fullmatch(r"-?\d+", item or ""):
+                return f"{label} must be an integer, not {item!r}"
         return None
 
 
 class Contract:
-    """One contract file: its components, normalised for checking."""
+    """One contract file: its schemas, normalised for checking.
 
-    def __init__(self, path, spec):
+    ``swagger`` tells the dialect: Swagger 2.0 (``definitions``) or OpenAPI 3
+    (``components/schemas``).
+    """
+
+    def __init__(self, path, spec, corrections=None):
         self.name = Path(path).name
         self.spec = spec
-        components = spec.get("components") or {}
+        self.corrections = corrections or Corrections()
+        self.swagger = str(spec.get("swagger", "")).startswith("2")
+        if self.swagger:
+            declared = spec.get("definitions") or {}
+        else:
+            declared = (spec.get("components") or {}).get("schemas") or {}
         self.schemas = {
-            name: _normalise(schema, name)
-            for name, schema in (components.get("schemas") or {}).items()
+            name: _normalise(schema, name, self.corrections)
+            for name, schema in declared.items()
         }
-        for name, fields in REQUIRED_ALLOW_LIST.items():
+        for name, fields in self.corrections.required_allow_list.items():
             schema = self.schemas.get(name)
             if schema and all(f in (schema.get("properties") or {}) for f in fields):
                 schema["required"] = list(fields)
-        for (name, field), corrected in CORRECTIONS.items():
+        for (name, field), corrected in self.corrections.field_corrections.items():
             schema = self.schemas.get(name)
             if schema and field in (schema.get("properties") or {}):
                 schema["properties"][field] = dict(corrected)
 
     def resolve(self, node):
-        """Follow a ``$ref`` into ``components`` (parameters, bodies)."""
+        """Follow a ``$ref`` inside the file (``#/components/...``,
+        ``#/parameters/...``, ``#/definitions/...``)."""
         seen = 0
         while isinstance(node, dict) and "$ref" in node and seen < 20:
             parts = node["$ref"].lstrip("#/").split("/")
@@ -398,22 +383,32 @@ class Contract:
                     out[key] = value
             return out
 
-        root = inline(_normalise(schema, None), frozenset())
+        root = inline(_normalise(schema, None, self.corrections), frozenset())
         if defs:
             root["$defs"] = {name: value or {} for name, value in defs.items()}
         return root
 
 
 class ContractBook:
-    """All operations of all contracts in a folder."""
+    """All operations of a marketplace's contracts.
 
-    def __init__(self, folder):
-        self.folder = str(folder)
+    ``source``: a folder (every ``*.json`` at its top) or a list of contract
+    files; ``corrections``: the personality's :class:`Corrections`.
+    """
+
+    def __init__(self, source, corrections=None):
+        self.corrections = corrections or Corrections()
+        if isinstance(source, str | Path):
+            self.folder = str(source)
+            paths = sorted(Path(source).glob("*.json"))
+        else:
+            paths = [Path(path) for path in source]
+            self.folder = ", ".join(str(path) for path in paths)
         self.contracts = []
         self.operations = []
         self.bases = set()
         self._by_method = {}
-        for path in sorted(Path(folder).glob("*.json")):
+        for path in paths:
             try:
                 spec = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
@@ -423,11 +418,13 @@ class ContractBook:
                 continue
             base = _base_path(spec)
             if base is None:
-                _logger.warning("Skipping contract %s: no servers[0].url", path.name)
+                _logger.warning(
+                    "Skipping contract %s: no servers[0].url nor swagger", path.name
+                )
                 continue
-            contract = Contract(path, spec)
+            contract = Contract(path, spec, self.corrections)
             self.contracts.append(contract)
-            self.bases.add(base)
+            self.bases.add(base or _literal_root(spec["paths"]))
             for template, item in spec["paths"].items():
                 shared = item.get("parameters", [])
                 for method, op in item.items():
@@ -438,10 +435,10 @@ class ContractBook:
         for operation in sorted(self.operations, key=lambda o: o.specificity):
             self._by_method.setdefault(operation.method, []).append(operation)
         _logger.info(
-            "Loaded %s eBay operations from %s contracts in %s",
+            "Loaded %s operations from %s contracts in %s",
             len(self.operations),
             len(self.contracts),
-            folder,
+            self.folder,
         )
 
     def covers(self, path):
@@ -476,7 +473,7 @@ class ContractBook:
                 reasons.append("missing request body")
             return reasons
         if not operation.media_types:
-            return reasons  # a body eBay does not read (e.g. publishOffer)
+            return reasons  # a body the API does not read
         content_type = lower_headers.get("content-type", "")
         media_type = content_type.split(";")[0].strip().lower()
         if media_type not in (m.lower() for m in operation.media_types):
@@ -509,7 +506,7 @@ class ContractBook:
         reasons = []
         label = f"answer HTTP {status}"
         declared = operation.declared_answer(status)
-        if declared is None and status not in PLATFORM_STATUSES:
+        if declared is None and status not in self.corrections.platform_statuses:
             reasons.append(
                 f"{label} is not declared for {operation.operation_id} "
                 f"(declared: {', '.join(sorted(operation.responses))})"
@@ -519,7 +516,10 @@ class ContractBook:
             return reasons
         if status >= 400:
             if body is None:
-                reasons.append(f"{label} has no body; eBay sends its error body")
+                reasons.append(
+                    f"{label} has no body; {self.corrections.marketplace} "
+                    "sends its error body"
+                )
                 return reasons
         elif declared is not None:
             media_types, schema = declared
@@ -550,9 +550,9 @@ class ContractBook:
 
 
 def accepted_body(req):
-    """The request's JSON body as eBay keeps it: without the fields the
-    operation's request schema does not declare (eBay ignores those, so they
-    are never answered back).  As sent when no contract is loaded."""
+    """The request's JSON body as the marketplace keeps it: without the fields
+    the operation's request schema does not declare (marketplaces ignore
+    those, so they are never answered back).  As sent when no contract is loaded."""
     body = req.json if isinstance(req.json, dict) else {}
     schema = req.operation.request_schema() if req.operation is not None else None
     return prune(body, schema) if schema else dict(body)
@@ -581,8 +581,8 @@ def closed_schema(schema):
 
 def prune(value, schema):
     """``value`` without the object properties ``schema`` does not declare
-    (recursively): what eBay keeps of a body it accepted, as it ignores
-    fields it does not know.  ``schema`` is self-contained
+    (recursively): what a marketplace keeps of a body it accepted, as it
+    ignores fields it does not know.  ``schema`` is self-contained
     (:meth:`Contract.self_contained`)."""
     defs = (schema or {}).get("$defs") or {}
 
@@ -610,7 +610,17 @@ def prune(value, schema):
     return walk(value, schema or {})
 
 
+def _json(media_types):
+    return any(
+        m.split(";")[0].strip().lower() == "application/json" for m in media_types
+    )
+
+
 def _base_path(spec):
+    """The path operations are served under: OpenAPI 3's ``servers[0].url``
+    path, Swagger 2.0's ``basePath`` ("" when absent); None if neither."""
+    if str(spec.get("swagger", "")).startswith("2"):
+        return (spec.get("basePath") or "").rstrip("/")
     servers = spec.get("servers") or []
     if not servers or not servers[0].get("url"):
         return None
@@ -618,6 +628,18 @@ def _base_path(spec):
     for name, var in (servers[0].get("variables") or {}).items():
         url = url.replace("{" + name + "}", var.get("default", ""))
     return urlparse(url).path.rstrip("/")
+
+
+def _literal_root(paths):
+    """The literal path every template of ``paths`` starts with, up to a
+    segment boundary (``/listings/2021-08-01/items``): what a contract without
+    a base path covers."""
+    literal = [template.split("{", 1)[0] for template in paths]
+    common = literal[0] if literal else ""
+    for text in literal[1:]:
+        while not text.startswith(common):
+            common = common[:-1]
+    return common.rsplit("/", 1)[0] if not common.endswith("/") else common[:-1]
 
 
 def _where(path):
@@ -628,12 +650,12 @@ def _where(path):
     return text
 
 
-def _normalise(node, name):
-    """A copy of a schema fit for checking requests (see the module doc):
-    no ``required`` lists, no descriptions, enum "objects" as strings,
-    OpenAPI 3.0 ``nullable`` as a JSON Schema type."""
+def _normalise(node, name, corrections):
+    """A copy of a schema fit for checking: no descriptions, OpenAPI 3.0
+    ``nullable`` as a JSON Schema type, ``required`` lists only where the
+    corrections trust them, then the corrections' own :meth:`Corrections.adjust`."""
     if isinstance(node, list):
-        return [_normalise(item, None) for item in node]
+        return [_normalise(item, None, corrections) for item in node]
     if not isinstance(node, dict):
         return node
     out = {}
@@ -641,23 +663,18 @@ def _normalise(node, name):
         if key not in VALIDATION_KEYWORDS or key == "nullable":
             continue
         if key == "required":
-            # A list here is the keyword; a dict would be a property schema
-            # (kept by the "properties" branch).
+            # A list here is the keyword; anything else (a property schema is
+            # kept by the "properties" branch, a Swagger 1 boolean) is not.
+            if corrections.keep_required and isinstance(value, list):
+                out[key] = list(value)
             continue
         if key == "properties":
-            out[key] = {p: _normalise(s, None) for p, s in value.items()}
+            out[key] = {p: _normalise(s, None, corrections) for p, s in value.items()}
         elif key == "enum":
             out[key] = list(value)
         else:
-            out[key] = _normalise(value, None)
-    enum_like = out.get("type") == "object" and not out.get("properties")
-    if enum_like and out.get("enum"):
-        out["type"] = "string"
-    elif enum_like and name and name.endswith("Enum"):
-        values = ENUM_VALUE.findall(node.get("description", ""))
-        out["type"] = "string"
-        if values:
-            out["enum"] = sorted(set(values))
+            out[key] = _normalise(value, None, corrections)
+    out = corrections.adjust(out, node, name)
     if node.get("nullable") and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
     return out

@@ -10,10 +10,10 @@ PUBLISHED, a withdrawn listing ends); one offer per SKU and marketplace;
 import itertools
 import time
 
+from ..core.contracts import accepted_body
 from . import errors
 from .account_api import policy_exists
 from .catalog import CATEGORIES, REFUSED_CONDITIONS
-from .contracts import accepted_body
 from .routes import route
 
 BASE = "/sell/inventory/v1"

@@ -1,0 +1,275 @@
+"""The one control client of the emulator: tests, benchmarks and scripts.
+
+Pure Python (``requests`` and the standard library); it never imports odoo
+nor the emulator's server code, so it drives an emulator in this process or
+in another one alike::
+
+    from emulator.client import EbayEmulatorClient, start_process
+
+    process, url = start_process(["--contracts", contracts_dir])
+    emulator = EbayEmulatorClient(url).checked()
+    emulator.reset()
+    emulator.fault("^/sell/inventory/", "503", times=2)
+    ...
+    assert emulator.violations() == []
+
+:class:`EmulatorClient` speaks the core's control API (``core/control.py``);
+:class:`EbayEmulatorClient` adds the eBay personality's endpoints
+(``ebay/control.py``) and the seller's side of eBay's consent page.  A
+control call that is not answered 2xx raises :class:`ControlError` (a
+``requests.HTTPError``) whose text holds the emulator's answer.
+"""
+
+import html.parser
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import requests
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+
+
+class ControlError(requests.HTTPError):
+    """The control API refused a call (its status and answer are in the text)."""
+
+
+class EmulatorUnchecked(RuntimeError):
+    """The emulator checks nothing against contracts: "no violation" proves
+    nothing there, so callers that assert it refuse to run."""
+
+
+class EmulatorDidNotStart(RuntimeError):
+    """``python3 -m emulator`` exited or never wrote its port."""
+
+
+def query_of(url):
+    """The first value of each query parameter of ``url``."""
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+class EmulatorClient:
+    """The core's control API (``/_emulator/...``) of the emulator at ``url``."""
+
+    def __init__(self, url, session=None, timeout=10):
+        self.url = url.rstrip("/")
+        self.session = session or requests.Session()
+        self.timeout = timeout
+
+    def control(self, method, path, **kwargs):
+        """``method /_emulator/<path>``: its JSON answer (None when empty)."""
+        kwargs.setdefault("timeout", self.timeout)
+        answer = self.session.request(method, f"{self.url}/_emulator/{path}", **kwargs)
+        if not 200 <= answer.status_code < 300:
+            raise ControlError(
+                f"{answer.status_code} from {method} /_emulator/{path}: {answer.text}",
+                response=answer,
+            )
+        return answer.json() if answer.content else None
+
+    # The name the Odoo tests have always called it by.
+    _call = control
+
+    def health(self):
+        return self.control("GET", "health")
+
+    def checked(self):
+        """This client, once its emulator says it checks requests and answers
+        against its contracts; :class:`EmulatorUnchecked` otherwise."""
+        health = self.health()
+        if not health.get("checked") or not health.get("contracts"):
+            raise EmulatorUnchecked(
+                f"the emulator at {self.url} does not check requests and answers "
+                f"against its contracts ({health}): the tests refuse to run"
+            )
+        return self
+
+    def reset(self):
+        return self.control("POST", "reset")
+
+    def config(self, **values):
+        return self.control("POST", "config", json=values)
+
+    # -- faults and clock ----------------------------------------------------------
+    def fault(self, path, kind, **options):
+        """Add a fault (see ``core/control.py`` for ``options``)."""
+        return self.control("POST", "faults", json=dict(options, path=path, kind=kind))
+
+    def faults(self):
+        return self.control("GET", "faults")["faults"]
+
+    def clear_faults(self):
+        return self.control("DELETE", "faults")
+
+    def advance(self, seconds):
+        return self.control("POST", "clock/advance", json={"seconds": seconds})
+
+    def clock(self):
+        return self.control("GET", "clock")
+
+    # -- call log and violations ---------------------------------------------------
+    def calls(self, path=None, method=None):
+        """The logged calls, filtered by a ``path`` regex and a ``method``."""
+        params = {k: v for k, v in (("path", path), ("method", method)) if v}
+        return self.control("GET", "calls", params=params)["calls"]
+
+    def call_count(self, path=None):
+        params = {"path": path} if path else {}
+        return self.control("GET", "calls", params=params)["count"]
+
+    def clear_calls(self):
+        return self.control("DELETE", "calls")
+
+    def violations(self):
+        return self.control("GET", "violations")["violations"]
+
+    def clear_violations(self):
+        return self.control("DELETE", "violations")
+
+    def take_violations(self):
+        """The violations recorded so far, then forgotten."""
+        found = self.violations()
+        self.clear_violations()
+        return found
+
+
+class EbayEmulatorClient(EmulatorClient):
+    """The eBay personality's control API and the seller's side of consent."""
+
+    TOKEN_PATH = "/identity/v1/oauth2/token"
+    REQUEST_ID_HEADER = "X-EBAY-C-REQUEST-ID"
+
+    def register_app(
+        self, client_id, client_secret, ru_name, accept_url, decline_url=None
+    ):
+        return self.control(
+            "POST",
+            "apps",
+            json={
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "ru_name": ru_name,
+                "accept_url": accept_url,
+                "decline_url": decline_url or accept_url,
+            },
+        )
+
+    def revoke(self, **which):
+        """Revoke ``refresh_token=``, a ``user=``'s tokens, or all."""
+        return self.control("POST", "tokens/revoke", json=which)
+
+    def token_calls(self, grant_type=None):
+        """The logged calls of the token endpoint, of one ``grant_type``."""
+        calls = self.calls(path=f"^{self.TOKEN_PATH}$")
+        if grant_type:
+            calls = [
+                c
+                for c in calls
+                if (c.get("body") or {}).get("grant_type") == grant_type
+            ]
+        return calls
+
+    def consent(self, consent_url, decision="accept", session=None):
+        """Open eBay's consent page at ``consent_url`` as the seller and
+        answer it (``accept`` or ``decline``).
+
+        Returns the URL eBay redirects the browser to (the app's callback).
+        """
+        session = session or requests.Session()
+        page = session.get(consent_url, timeout=self.timeout)
+        page.raise_for_status()
+        form = _FormParser.parse(page.text)
+        data = dict(form.hidden, decision=decision)
+        action = urljoin(page.url, form.action)
+        answer = session.post(
+            action, data=data, allow_redirects=False, timeout=self.timeout
+        )
+        if answer.status_code not in (302, 303):
+            raise ControlError(
+                f"the consent form answered {answer.status_code}: {answer.text}",
+                response=answer,
+            )
+        return answer.headers["Location"]
+
+    def call(self, method, path, token=None, request_id=None, **kwargs):
+        """An eBay API call with a bearer ``token`` and a request id."""
+        headers = dict(kwargs.pop("headers", {}))
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        headers[self.REQUEST_ID_HEADER] = request_id or str(uuid.uuid4())
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.request(
+            method, f"{self.url}{path}", headers=headers, **kwargs
+        )
+
+
+class _FormParser(html.parser.HTMLParser):
+    """Reads the consent page's form: its action and hidden fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.action = None
+        self.hidden = {}
+
+    @classmethod
+    def parse(cls, text):
+        parser = cls()
+        parser.feed(text)
+        return parser
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.action is None:
+            self.action = attrs.get("action")
+        if tag == "input" and attrs.get("type") == "hidden":
+            self.hidden[attrs.get("name")] = attrs.get("value", "")
+
+
+def start_process(args=(), stdout=subprocess.DEVNULL, stderr=None, env=None):
+    """``python3 -m emulator --port 0 ARGS`` from the repository root.
+
+    Returns ``(process, url)`` once it has written its port.  ``stderr``
+    defaults to a temporary log file (a pipe nobody reads would fill and
+    stall it), shown in :class:`EmulatorDidNotStart` if it exits first.
+    The caller terminates the process.
+    """
+    folder = tempfile.mkdtemp(prefix="emulator-")
+    port_file = Path(folder, "port")
+    log = None
+    if stderr is None:
+        log = open(Path(folder, "emulator.log"), "w")  # noqa: SIM115 (the child's)
+        stderr = log
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0"]
+        + ["--port-file", str(port_file), *args],
+        cwd=REPO_DIR,
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+        env=env,
+    )
+    if log is not None:
+        log.close()  # the child holds its own descriptor
+    for _i in range(200):
+        if port_file.exists():
+            return process, f"http://127.0.0.1:{port_file.read_text().strip()}"
+        if process.poll() is not None:
+            text = Path(log.name).read_text() if log is not None else ""
+            raise EmulatorDidNotStart(f"the emulator did not start: {text}")
+        time.sleep(0.05)
+    process.terminate()
+    raise EmulatorDidNotStart("the emulator did not write its port in 10 s")
+
+
+def contracts_options():
+    """``--contracts`` with ``EBAY_CONTRACTS_DIR`` or ``../shared/ebay-contracts``."""
+    contracts = (
+        os.environ.get("EBAY_CONTRACTS_DIR")
+        or REPO_DIR.parent / "shared" / "ebay-contracts"
+    )
+    return ["--contracts", str(contracts)]
