@@ -1,7 +1,8 @@
 """Pure-Python eBay REST client: HTTP, OAuth and eBay JSON, never the ORM.
 
-Nothing in this package imports odoo, so it can be tested and benchmarked on
-its own against the emulator.
+Built on ``apiclient`` (the HTTP door, call reporting, base errors that every
+channel shares).  Nothing in this package imports odoo, so it can be tested
+and benchmarked on its own against the emulator.
 """
 
 from .auth import OAuthClient, TokenSet
@@ -12,7 +13,11 @@ from .errors import (
     EbayError,
     EbayNotFound,
     EbayRateLimited,
+    EbayServerError,
+    EbayTimeout,
     EbayTransientError,
+    EbayUnknownOutcome,
+    EbayUnreachable,
     EbayValidationError,
 )
 
@@ -23,7 +28,11 @@ __all__ = [
     "EbayError",
     "EbayNotFound",
     "EbayRateLimited",
+    "EbayServerError",
+    "EbayTimeout",
     "EbayTransientError",
+    "EbayUnknownOutcome",
+    "EbayUnreachable",
     "EbayValidationError",
     "Endpoints",
     "OAuthClient",

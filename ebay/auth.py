@@ -8,15 +8,19 @@ form-encoded body, HTTP Basic client authentication, JSON answer with
 
 import logging
 import time
-import uuid
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import requests
-
-from .client import DEFAULT_TIMEOUT, REQUEST_ID_HEADER, log_call, parse_retry_after
+from ..apiclient import (
+    DEFAULT_TIMEOUT,
+    LOGGED_CALL_KEYS,
+    CallReporter,
+    new_call,
+    parse_retry_after,
+)
+from .client import EbayTransport
 from .endpoints import APP_SCOPE, Endpoints
-from .errors import EbayAuthError, EbayError, EbayRateLimited, EbayTransientError
+from .errors import EbayAuthError, EbayRateLimited, EbayServerError
 
 _logger = logging.getLogger(__name__)
 
@@ -55,11 +59,25 @@ class OAuthClient:
         self.client_id = client_id
         self._client_secret = client_secret
         self.ru_name = ru_name
-        self.session = session or requests.Session()
-        self.timeout = timeout
-        # Same contract as EbayClient's: one dict per finished token call.
-        self.on_call = on_call
-        self.log_fields = dict(log_fields or {})
+        self.transport = EbayTransport(session, timeout, service="eBay's token service")
+        # Same contract as EbayClient's: one dict per finished token call;
+        # its log line also names the OAuth error code (invalid_grant...),
+        # never its description.
+        self.reporter = CallReporter(
+            _logger,
+            "ebay_token_call",
+            on_call,
+            log_fields,
+            keys=(*LOGGED_CALL_KEYS, "oauth_error"),
+        )
+
+    @property
+    def session(self):
+        return self.transport.session
+
+    @property
+    def timeout(self):
+        return self.transport.timeout
 
     def __repr__(self):
         return f"OAuthClient(client_id={self.client_id!r})"
@@ -104,59 +122,22 @@ class OAuthClient:
         )
 
     def _token_call(self, form):
-        request_id = str(uuid.uuid4())
         grant = form["grant_type"]
-        call = {
-            "operation": f"oauthToken:{grant}",
-            "method": "POST",
-            "path": urlsplit(self.endpoints.token_url).path,
-            "request_id": request_id,
-            "status": 0,
-            "error_ids": [],
-            "duration_ms": 0,
-            "attempt": 1,
-        }
-        started = time.monotonic()
-        try:
+        call = new_call(
+            "POST", self.endpoints.token_url, operation=f"oauthToken:{grant}"
+        )
+        with self.reporter.reporting(call):
             return self._token_request(form, grant, call)
-        except EbayError as err:
-            call["message"] = err.user_message
-            if getattr(err, "oauth_error", None):
-                call["oauth_error"] = err.oauth_error
-            raise
-        finally:
-            call["duration_ms"] = int((time.monotonic() - started) * 1000)
-            extra = dict(self.log_fields)
-            if call.get("oauth_error"):
-                # An OAuth error code (invalid_grant...), never its description.
-                extra["oauth_error"] = call["oauth_error"]
-            log_call(_logger, "ebay_token_call", call, extra)
-            if self.on_call is not None:
-                self.on_call(call)
 
     def _token_request(self, form, grant, call):
         request_id = call["request_id"]
         now = time.time()
-        try:
-            response = self.session.post(
-                self.endpoints.token_url,
-                data=form,
-                auth=(self.client_id, self._client_secret),
-                headers={
-                    "Accept": "application/json",
-                    REQUEST_ID_HEADER: request_id,
-                },
-                timeout=self.timeout,
-            )
-        except requests.Timeout as exc:
-            raise EbayTransientError(
-                "eBay's token service did not answer in time", request_id=request_id
-            ) from exc
-        except requests.ConnectionError as exc:
-            raise EbayTransientError(
-                "Could not reach eBay's token service", request_id=request_id
-            ) from exc
-        call["status"] = response.status_code
+        response = self.transport.send(
+            call,
+            {"Accept": "application/json"},
+            data=form,
+            auth=(self.client_id, self._client_secret),
+        )
         try:
             body = response.json()
         except ValueError:
@@ -169,7 +150,7 @@ class OAuthClient:
                 request_id=request_id,
             )
         if response.status_code >= 500:
-            raise EbayTransientError(
+            raise EbayServerError(
                 f"eBay's token service failed (HTTP {response.status_code})",
                 status=response.status_code,
                 request_id=request_id,

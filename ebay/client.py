@@ -1,68 +1,47 @@
 """The one door every eBay REST call goes through."""
 
-import email.utils
-import json as jsonlib
 import logging
-import time
-import uuid
-from dataclasses import dataclass, field
 
-import requests
-
+from ..apiclient import (
+    DEFAULT_TIMEOUT,
+    ApiResponse,
+    CallReporter,
+    Transport,
+    json_or_none,
+    new_call,
+    parse_retry_after,
+)
 from .endpoints import IDENTITY_USER_PATH, Endpoints
 from .errors import (
     EbayAuthError,
     EbayError,
     EbayNotFound,
     EbayRateLimited,
+    EbayServerError,
+    EbayTimeout,
     EbayTransientError,
+    EbayUnknownOutcome,
+    EbayUnreachable,
     EbayValidationError,
 )
 
 _logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-EBAY-C-REQUEST-ID"
-# One number: Odoo's test harness (and many proxies) expect a scalar timeout.
-DEFAULT_TIMEOUT = 30  # seconds
 # eBay's errorId for an invalid or expired access token.
 INVALID_TOKEN_ERROR_ID = 1001
 
-
-@dataclass
-class EbayResponse:
-    """What a successful call returned, plus what staff need to trace it."""
-
-    data: object
-    status: int
-    headers: dict = field(default_factory=dict)
-    request_id: str = ""
-    duration_ms: int = 0
+# A successful call's answer (the neutral one, under the name callers know).
+EbayResponse = ApiResponse
 
 
-def new_request_id():
-    return str(uuid.uuid4())
+class EbayTransport(Transport):
+    """apiclient's HTTP door with eBay's correlation header and errors."""
 
-
-def parse_retry_after(value, now=None):
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    now = now if now is not None else time.time()
-    return max(0, int(when.timestamp() - now))
-
-
-def _json_or_none(response):
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    correlation_header = REQUEST_ID_HEADER
+    timeout_error = EbayTimeout
+    unknown_outcome_error = EbayUnknownOutcome
+    unreachable_error = EbayUnreachable
 
 
 def _error_text(errors, default):
@@ -74,7 +53,7 @@ def _error_text(errors, default):
 def error_from_response(response, request_id):
     """Map a non-2xx eBay REST response to the matching EbayError subclass."""
     status = response.status_code
-    body = _json_or_none(response)
+    body = json_or_none(response)
     errors = body.get("errors", []) if isinstance(body, dict) else []
     errors = [e for e in errors if isinstance(e, dict)]
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -82,46 +61,15 @@ def error_from_response(response, request_id):
     kwargs = {"status": status, "errors": errors, "request_id": request_id}
     if status == 429:
         return EbayRateLimited(message, retry_after=retry_after, **kwargs)
-    if status >= 500 or status == 408:
+    if status >= 500:
+        return EbayServerError(message, retry_after=retry_after, **kwargs)
+    if status == 408:
         return EbayTransientError(message, retry_after=retry_after, **kwargs)
     if status in (401, 403):
         return EbayAuthError(message, **kwargs)
     if status == 404:
         return EbayNotFound(message, **kwargs)
     return EbayValidationError(message, **kwargs)
-
-
-# What a log line of a call may carry: identifiers and measures, never the
-# URL's query string, headers, bodies or eBay's error texts (which may quote
-# what was sent).
-LOGGED_CALL_KEYS = (
-    "operation",
-    "method",
-    "path",
-    "status",
-    "request_id",
-    "duration_ms",
-    "error_ids",
-    "attempt",
-)
-
-
-def log_call(logger, event, call, extra=None):
-    """Log one finished call as ``<event> {json}`` on ``logger``.
-
-    INFO when the call succeeded; WARNING for an error status, for no answer
-    (status 0) or for an answer the client refused (``message`` set).
-    ``attempt`` is how many times the request was sent (2 after a token
-    refresh; 0 when it could not be sent at all).
-    """
-    status = call.get("status") or 0
-    failed = not 0 < status < 400 or bool(call.get("message"))
-    level = logging.WARNING if failed else logging.INFO
-    if not logger.isEnabledFor(level):
-        return
-    record = {key: call[key] for key in LOGGED_CALL_KEYS if key in call}
-    record.update(extra or {})
-    logger.log(level, "%s %s", event, jsonlib.dumps(record, default=str))
 
 
 class EbayClient:
@@ -154,12 +102,18 @@ class EbayClient:
     ):
         self.endpoints = endpoints
         self.token_provider = token_provider
-        self.session = session or requests.Session()
-        self.timeout = timeout
+        self.transport = EbayTransport(session, timeout, service="eBay")
         self.marketplace_id = marketplace_id
         self.content_language = content_language
-        self.on_call = on_call
-        self.log_fields = dict(log_fields or {})
+        self.reporter = CallReporter(_logger, "ebay_call", on_call, log_fields)
+
+    @property
+    def session(self):
+        return self.transport.session
+
+    @property
+    def timeout(self):
+        return self.transport.timeout
 
     # -- the door ---------------------------------------------------------
     def request(
@@ -184,48 +138,22 @@ class EbayClient:
         Content-Type and Content-Language are only set for ``json`` bodies.
         """
         url = getattr(self.endpoints, host) + path
-        request_id = request_id or new_request_id()
         # Query strings (filters, ids) stay out of logs and attempt rows.
-        clean_path = path.split("?", 1)[0]
-        call = {
-            "operation": operation or clean_path,
-            "method": method,
-            "url": url,
-            "path": clean_path,
-            "request_id": request_id,
-            "status": 0,
-            "error_ids": [],
-            "duration_ms": 0,
-            "attempt": 0,
-        }
-        args = (method, url, json, params, headers, call, files, data)
-        try:
+        call = new_call(method, url, operation, path=path, request_id=request_id)
+        args = (call, json, params, headers, files, data)
+        with self.reporter.reporting(call):
             try:
                 return self._send(*args, force_refresh=False)
             except EbayAuthError as err:
                 if INVALID_TOKEN_ERROR_ID not in err.error_ids:
                     raise
                 return self._send(*args, force_refresh=True)
-        except EbayError as err:
-            call["message"] = err.user_message
-            call["error_ids"] = err.error_ids
-            raise
-        finally:
-            log_call(_logger, "ebay_call", call, self.log_fields)
-            if self.on_call is not None:
-                self.on_call(call)
 
-    def _send(
-        self, method, url, json, params, headers, call, files, data, force_refresh
-    ):
-        request_id = call["request_id"]
+    def _send(self, call, json, params, headers, files, data, force_refresh):
         token = self.token_provider(force_refresh=force_refresh)
-        call["attempt"] += 1
-        call["status"] = 0
         all_headers = {
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
-            REQUEST_ID_HEADER: request_id,
         }
         if self.marketplace_id:
             all_headers["X-EBAY-C-MARKETPLACE-ID"] = self.marketplace_id
@@ -233,37 +161,17 @@ class EbayClient:
             all_headers["Content-Type"] = "application/json"
             all_headers["Content-Language"] = self.content_language
         all_headers.update(headers or {})
-        started = time.monotonic()
-        try:
-            response = self.session.request(
-                method,
-                url,
-                json=json,
-                params=params,
-                files=files,
-                data=data,
-                headers=all_headers,
-                timeout=self.timeout,
-            )
-        except requests.Timeout as exc:
-            raise EbayTransientError(
-                "eBay did not answer in time", request_id=request_id
-            ) from exc
-        except requests.ConnectionError as exc:
-            raise EbayTransientError(
-                "Could not reach eBay (connection failed)", request_id=request_id
-            ) from exc
-        finally:
-            call["duration_ms"] = int((time.monotonic() - started) * 1000)
-        call["status"] = response.status_code
+        response = self.transport.send(
+            call, all_headers, json=json, params=params, files=files, data=data
+        )
         if response.status_code >= 400:
-            raise error_from_response(response, request_id)
-        data = _json_or_none(response) if response.content else None
+            raise error_from_response(response, call["request_id"])
+        data = json_or_none(response) if response.content else None
         return EbayResponse(
             data=data,
             status=response.status_code,
             headers=dict(response.headers),
-            request_id=request_id,
+            request_id=call["request_id"],
             duration_ms=call["duration_ms"],
         )
 
@@ -275,4 +183,12 @@ class EbayClient:
         ).data
 
 
-__all__ = ["EbayClient", "EbayError", "EbayResponse", "error_from_response"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "EbayClient",
+    "EbayError",
+    "EbayResponse",
+    "EbayTransport",
+    "error_from_response",
+    "parse_retry_after",
+]

@@ -1,12 +1,25 @@
 """eBay's failures, normalised into a few exception types the models act on.
 
-Messages are built from eBay's own error texts and never from request
-headers or bodies, so a token or a secret cannot leak into a log line or a
-message shown to staff.
+Each one is also one of apiclient's channel-neutral bases (an
+``EbayRateLimited`` is a :class:`apiclient.RateLimited`), so neutral code
+can act on the kind of failure without naming eBay.  Messages are built
+from eBay's own error texts and never from request headers or bodies, so a
+token or a secret cannot leak into a log line or a message shown to staff.
 """
 
+from ..apiclient import (
+    ApiError,
+    CallTimeout,
+    RateLimited,
+    Refused,
+    ServerError,
+    TransientError,
+    TransportError,
+    UnknownOutcome,
+)
 
-class EbayError(Exception):
+
+class EbayError(ApiError):
     """Base class: an eBay call did not succeed.
 
     :param message: text for staff, already free of secrets
@@ -15,14 +28,9 @@ class EbayError(Exception):
     :param request_id: the correlation id sent with the call
     """
 
-    retryable = False
-
-    def __init__(self, message, status=0, errors=None, request_id=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+    def __init__(self, message, status=0, errors=None, request_id=None, **kwargs):
+        super().__init__(message, status=status, request_id=request_id, **kwargs)
         self.errors = list(errors or [])
-        self.request_id = request_id
 
     @property
     def error_ids(self):
@@ -33,25 +41,35 @@ class EbayError(Exception):
         ids = ", ".join(str(i) for i in self.error_ids)
         return f"{self.message} (eBay error {ids})" if ids else self.message
 
-    def __str__(self):
-        return self.user_message
+
+class EbayTransientError(EbayError, TransientError):
+    """eBay or the network failed for now (5xx, timeout, dropped connection).
+
+    ``retry_after``: the seconds eBay's Retry-After header asked for, if any.
+    """
 
 
-class EbayTransientError(EbayError):
-    """eBay or the network failed for now (5xx, timeout, dropped connection)."""
-
-    retryable = True
-
-    def __init__(self, *args, retry_after=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.retry_after = retry_after
-
-
-class EbayRateLimited(EbayTransientError):
+class EbayRateLimited(EbayTransientError, RateLimited):
     """HTTP 429: a call limit was reached; wait ``retry_after`` seconds."""
 
 
-class EbayAuthError(EbayError):
+class EbayServerError(EbayTransientError, ServerError):
+    """HTTP 5xx: eBay failed to handle the call."""
+
+
+class EbayUnreachable(EbayTransientError, TransportError):
+    """No answer from eBay: the connection failed (or a read was dropped)."""
+
+
+class EbayTimeout(EbayTransientError, CallTimeout):
+    """A read got no answer from eBay in time."""
+
+
+class EbayUnknownOutcome(EbayTransientError, UnknownOutcome):
+    """A write got no answer (timeout, dropped connection): eBay may apply it."""
+
+
+class EbayAuthError(EbayError, Refused):
     """The credentials or tokens were refused (401/403, invalid_grant...).
 
     ``oauth_error`` carries the OAuth error code (``invalid_grant``,
@@ -62,17 +80,23 @@ class EbayAuthError(EbayError):
         super().__init__(*args, **kwargs)
         self.oauth_error = oauth_error
 
+    def call_fields(self):
+        fields = super().call_fields()
+        if self.oauth_error:
+            fields["oauth_error"] = self.oauth_error
+        return fields
+
     @property
     def needs_reauthorisation(self):
         """True when only a new consent by the seller can fix it."""
         return self.oauth_error == "invalid_grant"
 
 
-class EbayValidationError(EbayError):
+class EbayValidationError(EbayError, Refused):
     """eBay refused the request's data (4xx with errorIds): do not retry."""
 
 
-class EbayNotFound(EbayError):
+class EbayNotFound(EbayError, Refused):
     """The resource does not exist on eBay (404)."""
 
 

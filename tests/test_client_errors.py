@@ -1,18 +1,28 @@
 """The pure eBay client against the emulator: classification, retry-after,
-correlation ids and no secret in any message."""
+correlation ids and no secret in any message; eBay's errors are apiclient's
+channel-neutral kinds."""
 
 import logging
+import time
 import unittest
 
 import requests
 from cryptography.fernet import Fernet
 
+from odoo.tools import mute_logger
+
+from .. import apiclient
 from ..ebay import (
     EbayAuthError,
     EbayClient,
+    EbayError,
     EbayNotFound,
     EbayRateLimited,
+    EbayServerError,
+    EbayTimeout,
     EbayTransientError,
+    EbayUnknownOutcome,
+    EbayUnreachable,
     EbayValidationError,
     Endpoints,
     OAuthClient,
@@ -22,6 +32,8 @@ from ..ebay.endpoints import DEFAULT_SCOPES
 from .common import Emulator, emulator_url, query_of
 
 USER_PATH = "^/commerce/identity/v1/user/$"
+CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
+PRICE_QUANTITY = "/sell/inventory/v1/bulk_update_price_quantity"
 
 
 class TestClientErrors(unittest.TestCase):
@@ -106,6 +118,68 @@ class TestClientErrors(unittest.TestCase):
         self.emulator.fault(USER_PATH, "slow", delay=3)
         with self.assertRaisesRegex(EbayTransientError, "did not answer in time"):
             self.client.get_user()
+
+    @mute_logger(CLIENT_LOGGER)
+    def test_kinds_of_failure_are_apiclient_kinds(self):
+        """What a neutral job edge catches: every eBay error by its kind."""
+        self.emulator.fault(USER_PATH, "500")
+        with self.assertRaises(apiclient.ServerError) as caught:
+            self.client.get_user()
+        self.assertIsInstance(caught.exception, EbayServerError)
+        self.emulator.fault(USER_PATH, "429", retry_after=4)
+        with self.assertRaises(apiclient.RateLimited) as caught:
+            self.client.get_user()
+        self.assertEqual(caught.exception.retry_after, 4)
+        self.emulator.fault(USER_PATH, "slow", delay=3)
+        with self.assertRaises(apiclient.CallTimeout) as caught:
+            self.client.get_user()
+        self.assertIsInstance(caught.exception, EbayTimeout)
+        self.assertNotIsInstance(caught.exception, apiclient.UnknownOutcome)
+        self.emulator.fault(USER_PATH, "drop")
+        with self.assertRaises(apiclient.TransportError) as caught:
+            self.client.get_user()
+        self.assertIsInstance(caught.exception, EbayUnreachable)
+        self.assertNotIsInstance(caught.exception, apiclient.UnknownOutcome)
+        with self.assertRaises(apiclient.Refused) as caught:
+            self.client.request("GET", "/sell/inventory/v1/no_such_resource")
+        self.assertIsInstance(caught.exception, EbayNotFound)
+        self.expected_violations = 1
+        for ebay_class, base in (
+            (EbayError, apiclient.ApiError),
+            (EbayTransientError, apiclient.TransientError),
+            (EbayRateLimited, apiclient.RateLimited),
+            (EbayServerError, apiclient.ServerError),
+            (EbayUnreachable, apiclient.TransportError),
+            (EbayTimeout, apiclient.CallTimeout),
+            (EbayUnknownOutcome, apiclient.UnknownOutcome),
+            (EbayAuthError, apiclient.Refused),
+            (EbayValidationError, apiclient.Refused),
+            (EbayNotFound, apiclient.Refused),
+        ):
+            self.assertTrue(issubclass(ebay_class, base), ebay_class)
+            self.assertTrue(issubclass(ebay_class, EbayError), ebay_class)
+
+    @mute_logger(CLIENT_LOGGER)
+    def test_write_without_answer_is_an_unknown_outcome(self):
+        self.emulator.fault(PRICE_QUANTITY, "slow", delay=3)
+        body = {"requests": [{"sku": "A1", "shipToLocationAvailability": {}}]}
+        with self.assertRaises(EbayUnknownOutcome) as caught:
+            self.client.request("POST", PRICE_QUANTITY, json=body)
+        err = caught.exception
+        self.assertIsInstance(err, EbayTransientError)
+        self.assertIsInstance(err, apiclient.UnknownOutcome)
+        self.assertEqual(err.status, 0)
+        self.assertRegex(str(err), "did not answer in time")
+        # The write reached eBay under the id the error carries (the
+        # emulator logs it once its late answer is written).
+        deadline = time.monotonic() + 5
+        while not (received := self.emulator.calls(path=PRICE_QUANTITY)):
+            self.assertLess(time.monotonic(), deadline, "eBay never got the write")
+            time.sleep(0.1)
+        self.assertEqual([c["request_id"] for c in received], [err.request_id])
+        self.emulator.fault(PRICE_QUANTITY, "drop", applied=True)
+        with self.assertRaisesRegex(EbayUnknownOutcome, "connection failed"):
+            self.client.request("POST", PRICE_QUANTITY, json=body)
 
     def test_bad_token_is_an_auth_error(self):
         client = EbayClient(

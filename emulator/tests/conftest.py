@@ -4,6 +4,8 @@ Run from the repository root: ``python3 -m pytest emulator/tests -q``
 (``pytest.ini`` beside this file keeps pytest from importing the Odoo addon).
 """
 
+import importlib.machinery
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -15,6 +17,22 @@ import requests
 # put it on sys.path so `emulator` imports as a top-level package instead.
 REPO_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_DIR))
+
+
+def _addon_package_without_odoo(name="marketplace_connector"):
+    """The addon's pure packages (``apiclient``, ``ebay``) importable as
+    ``marketplace_connector.ebay``, without running the addon's __init__.
+
+    ``ebay`` reaches ``apiclient`` as its sibling (``from ..apiclient``), so
+    it must be imported inside a parent package, as Odoo does.
+    """
+    if name not in sys.modules:
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+        spec.submodule_search_locations = [str(REPO_DIR)]
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+
+
+_addon_package_without_odoo()
 
 from ebay_app import APP, EmuClient
 

@@ -5,10 +5,9 @@ import re
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-
-from ebay import EbayClient, EbayValidationError, Endpoints
-from ebay.media import MediaApi
-from ebay.taxonomy import TaxonomyApi
+from marketplace_connector.ebay import EbayClient, EbayValidationError, Endpoints
+from marketplace_connector.ebay.media import MediaApi
+from marketplace_connector.ebay.taxonomy import TaxonomyApi
 
 APP_SCOPE = "https://api.ebay.com/oauth/api_scope"
 USER_SCOPES = f"{APP_SCOPE} {APP_SCOPE}/sell.inventory"
