@@ -24,7 +24,12 @@ class TestAccess(EbayCase):
         self.assertEqual(account.state, "connected")
         self.assertEqual(account.ebay_username, "emulator_seller")
         self.assertTrue(account.access_token_expires_at)
-        for field in ("client_id", "ru_name", "has_client_secret", "oauth_nonce"):
+        for field in (
+            "client_id",
+            "ebay_ru_name",
+            "has_client_secret",
+            "ebay_oauth_nonce",
+        ):
             with self.assertRaises(AccessError, msg=field):
                 account.read([field])
         with self.assertRaises(AccessError):
@@ -49,7 +54,7 @@ class TestAccess(EbayCase):
         self.assertEqual(account.client_id, self.CLIENT_ID)
         self.assertTrue(account.has_client_secret)
         with self.assertRaises(AccessError):
-            account.read(["oauth_nonce"])
+            account.read(["ebay_oauth_nonce"])
         with self.assertRaises(AccessError):
             self.env["marketplace.secret"].with_user(self.manager).search_read(
                 [], ["ciphertext"]
