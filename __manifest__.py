@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/marketplace_dead_letter_views.xml",
         "views/marketplace_dashboard_views.xml",
+        "views/ebay_account_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "views/marketplace_menus.xml",

@@ -1,9 +1,11 @@
 """Odoo-side constants: selections, vault settings, OAuth state lifetime."""
 
+# Every channel has a sandbox and production; the emulator exists only where
+# the server's configuration enables a channel's emulator.
 ENVIRONMENTS = [
-    ("emulator", "Emulator (local, no eBay account)"),
-    ("sandbox", "eBay Sandbox"),
-    ("production", "eBay Production"),
+    ("emulator", "Emulator (local, no marketplace account)"),
+    ("sandbox", "Sandbox"),
+    ("production", "Production"),
 ]
 
 ACCOUNT_STATES = [
@@ -24,13 +26,13 @@ MARKETPLACES = [
     ("EBAY_CA", "eBay Canada"),
 ]
 
-# Kinds of secrets the vault holds per account.
+# Kinds of secrets the vault holds per account, for every channel (the app's
+# secret, the seller's access and refresh token); a channel adds its own kinds
+# with selection_add (models/ebay/marketplace_secret.py).
 TOKEN_KINDS = [
     ("client_secret", "Client secret"),
     ("user_access", "User access token"),
     ("user_refresh", "User refresh token"),
-    ("app_access", "Application access token"),
-    ("verification_token", "Notification verification token"),
 ]
 
 # Where vault keys come from: never the database.  Comma-separated Fernet keys,
@@ -40,7 +42,7 @@ VAULT_KEYS_CONFIG = "marketplace_vault_keys"
 
 # The emulator environment exists only when the server's own configuration
 # names the emulator (environment variable first, then the configuration
-# file), and only at a loopback address: see models/ebay_environment.py.
+# file), and only at a loopback address: see models/ebay/ebay_environment.py.
 EMULATOR_URL_ENV = "EBAY_EMULATOR_URL"
 EMULATOR_URL_CONFIG = "ebay_emulator_url"
 
@@ -65,7 +67,7 @@ TOKEN_LOCK_NAMESPACE = 0x4542  # "EB"
 
 JOB_CHANNEL_ROOT = "root.ebay"
 
-# Operations settings (Settings > eBay), stored as ir.config_parameter
+# Operations settings (Settings > Marketplaces), stored as ir.config_parameter
 # "marketplace_connector.<name>"; read them with models.res_config_settings
 # .get_setting(env, name), which falls back to these defaults.
 SETTING_DEFAULTS = {

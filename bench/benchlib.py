@@ -49,7 +49,7 @@ def connected_account(env, emulator):
             "name": "Bench seller",
             "environment": "emulator",
             "client_id": CLIENT_ID,
-            "ru_name": RU_NAME,
+            "ebay_ru_name": RU_NAME,
             "warehouse_id": warehouse.id,
         }
     )

@@ -1,4 +1,4 @@
-"""GET /ebay/health: one URL a monitor can poll.
+"""GET /marketplace/health: one URL a monitor can poll, for every channel.
 
 200 when every active account that was connected (connected, or needing
 re-authorisation) is healthy, 503 otherwise.  Anyone may call it, so an
@@ -8,8 +8,8 @@ numbers, names or per-area statuses.
 Details (per account: name, one status word per area, expiry dates, last
 poll, waiting counts and error texts) go to:
 
-- eBay managers, for the accounts of their companies;
-- the bearer of the monitoring token set in Settings > eBay
+- marketplace managers, for the accounts of their companies;
+- the bearer of the monitoring token set in Settings > Marketplaces
   (``Authorization: Bearer <token>``), for every account.  A wrong token is
   refused (401), never treated as anonymous, so a monitor set up wrongly
   says so.
@@ -22,7 +22,7 @@ from odoo.http import request
 
 MANAGER_GROUP = "marketplace_connector.group_marketplace_manager"
 # Accounts switched off on purpose (never connected, disconnected) are not
-# watched; an account eBay stopped accepting is.
+# watched; an account the marketplace stopped accepting is.
 WATCHED_STATES = ("connected", "reauth", "error")
 NO_STORE = [("Cache-Control", "no-store")]
 
@@ -40,9 +40,9 @@ def _bearer_token():
     return token.strip()
 
 
-class EbayHealthController(http.Controller):
+class MarketplaceHealthController(http.Controller):
     @http.route(
-        "/ebay/health",
+        "/marketplace/health",
         type="http",
         auth="public",
         methods=["GET"],
@@ -50,13 +50,13 @@ class EbayHealthController(http.Controller):
         readonly=True,
         save_session=False,
     )
-    def ebay_health(self, **kwargs):
+    def marketplace_health(self, **kwargs):
         Account = request.env["marketplace.account"].sudo()
         token = _bearer_token()
         if token is not None and not Account._health_token_matches(token):
             return request.make_json_response(
                 {"error": "invalid monitoring token"},
-                headers=NO_STORE + [("WWW-Authenticate", 'Bearer realm="ebay"')],
+                headers=NO_STORE + [("WWW-Authenticate", 'Bearer realm="marketplace"')],
                 status=401,
             )
         user = request.env.user

@@ -1,5 +1,5 @@
--- A copied database must never talk to eBay with production credentials.
-UPDATE marketplace_account SET state = 'draft', oauth_nonce = NULL;
+-- A copied database must never talk to a marketplace with production credentials.
+UPDATE marketplace_account SET state = 'draft', ebay_oauth_nonce = NULL;
 DELETE FROM marketplace_secret;
 -- Nor accept production's monitoring token.
 DELETE FROM ir_config_parameter WHERE key = 'marketplace_connector.health_token_sha256';

@@ -4,11 +4,14 @@ from .marketplace import marketplace_protected_fields_mixin
 from .marketplace import queue_job_function
 from .marketplace import marketplace_secret
 from .marketplace import marketplace_account
+from .ebay import marketplace_secret as ebay_marketplace_secret
 from .ebay import marketplace_account as ebay_marketplace_account
-from .ebay import ebay_account_oauth
+from .ebay import marketplace_account_client as ebay_marketplace_account_client
+from .ebay import marketplace_account_token as ebay_marketplace_account_token
+from .ebay import marketplace_account_oauth as ebay_marketplace_account_oauth
 from .ebay import ebay_policy
-from .ebay import ebay_account_setup
-from .ebay import ebay_account_migration
+from .ebay import marketplace_account_setup as ebay_marketplace_account_setup
+from .ebay import marketplace_account_migration as ebay_marketplace_account_migration
 from .marketplace import marketplace_call
 from .ebay import ebay_listing_aspect
 from .ebay import ebay_listing
@@ -29,6 +32,12 @@ from .marketplace import marketplace_dead_letter
 from .ebay import ebay_dead_letter_sources
 from .marketplace import marketplace_alert
 from .marketplace import marketplace_vacuum_mixin
+from .marketplace import marketplace_call_vacuum
+from .marketplace import marketplace_notification_vacuum
+from .marketplace import marketplace_account_vacuum
 from .marketplace import marketplace_account_health
-from .marketplace import marketplace_dashboard_fields
+from .ebay import marketplace_account_health as ebay_marketplace_account_health
+from .marketplace import marketplace_call_dashboard
+from .marketplace import marketplace_order_dashboard
 from .marketplace import marketplace_account_dashboard
+from .ebay import marketplace_account_dashboard as ebay_marketplace_account_dashboard

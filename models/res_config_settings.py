@@ -1,4 +1,4 @@
-"""Settings > eBay: retention, alert thresholds, health check token, call
+"""Settings > Marketplaces: retention, alert thresholds, health check token, call
 timeout and automatic drift repair."""
 
 import math
@@ -44,35 +44,35 @@ def get_setting(env, name):
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    ebay_retention_days = fields.Integer(
-        string="Keep eBay call logs (days)",
+    marketplace_retention_days = fields.Integer(
+        string="Keep call logs (days)",
         config_parameter=PARAM_PREFIX + "retention_days",
         default=const.SETTING_DEFAULTS["retention_days"],
-        help="eBay calls and processed notifications older than this are "
+        help="Calls and processed notifications older than this are "
         "deleted; notifications never processed keep their line but lose their "
         "data (which may name a buyer).",
     )
-    ebay_vacuum_batch_size = fields.Integer(
+    marketplace_vacuum_batch_size = fields.Integer(
         string="Vacuum batch size",
         config_parameter=PARAM_PREFIX + "vacuum_batch_size",
         default=const.SETTING_DEFAULTS["vacuum_batch_size"],
     )
-    ebay_token_warning_days = fields.Integer(
+    marketplace_token_warning_days = fields.Integer(
         string="Warn before consent expiry (days)",
         config_parameter=PARAM_PREFIX + "token_warning_days",
         default=const.SETTING_DEFAULTS["token_warning_days"],
     )
-    ebay_order_late_minutes = fields.Integer(
+    marketplace_order_late_minutes = fields.Integer(
         string="Order import late after (minutes)",
         config_parameter=PARAM_PREFIX + "order_late_minutes",
         default=const.SETTING_DEFAULTS["order_late_minutes"],
     )
-    ebay_stock_late_minutes = fields.Integer(
+    marketplace_stock_late_minutes = fields.Integer(
         string="Stock push late after (minutes)",
         config_parameter=PARAM_PREFIX + "stock_late_minutes",
         default=const.SETTING_DEFAULTS["stock_late_minutes"],
     )
-    ebay_listing_failure_alert_count = fields.Integer(
+    marketplace_listing_failure_alert_count = fields.Integer(
         string="Alert after failed runs in a row",
         config_parameter=PARAM_PREFIX + "listing_failure_alert_count",
         default=const.SETTING_DEFAULTS["listing_failure_alert_count"],
@@ -80,73 +80,76 @@ class ResConfigSettings(models.TransientModel):
     # Never stored in clear, never read back: the inverse keeps its digest
     # only, and the field always reads empty (not even the settings table,
     # which keeps its rows for a while, holds the value).
-    ebay_health_token = fields.Char(
+    marketplace_health_token = fields.Char(
         string="Monitoring token",
-        compute="_compute_ebay_health_token",
-        inverse="_inverse_ebay_health_token",
+        compute="_compute_marketplace_health_token",
+        inverse="_inverse_marketplace_health_token",
         help="A monitor that sends 'Authorization: Bearer <token>' to "
-        "/ebay/health gets each account's details. Leave empty to keep the "
+        "/marketplace/health gets each account's details. Leave empty to keep the "
         "current token.",
     )
 
-    @api.constrains("ebay_retention_days")
-    def _check_ebay_retention_days(self):
+    @api.constrains("marketplace_retention_days")
+    def _check_marketplace_retention_days(self):
         minimum = SETTING_MINIMUMS["retention_days"]
         for settings in self:
-            if settings.ebay_retention_days < minimum:
+            if settings.marketplace_retention_days < minimum:
                 raise ValidationError(
                     self.env._(
-                        "Keep eBay call logs and notifications at least %(days)s "
-                        "days: a notification eBay sends again within that time "
-                        "must still be recognised.",
+                        "Keep call logs and notifications at least %(days)s "
+                        "days: a notification the marketplace sends again within "
+                        "that time must still be recognised.",
                         days=minimum,
                     )
                 )
 
-    ebay_health_token_configured = fields.Boolean(
-        string="Monitoring token set", compute="_compute_ebay_health_token"
+    marketplace_health_token_configured = fields.Boolean(
+        string="Monitoring token set", compute="_compute_marketplace_health_token"
     )
 
-    def _compute_ebay_health_token(self):
+    def _compute_marketplace_health_token(self):
         configured = self.env["marketplace.account"]._health_token_configured()
         for settings in self:
-            settings.ebay_health_token = False
-            settings.ebay_health_token_configured = configured
+            settings.marketplace_health_token = False
+            settings.marketplace_health_token_configured = configured
 
-    def _inverse_ebay_health_token(self):
+    def _inverse_marketplace_health_token(self):
         for settings in self:
-            if settings.ebay_health_token:
+            if settings.marketplace_health_token:
                 settings.env["marketplace.account"]._health_token_set(
-                    settings.ebay_health_token
+                    settings.marketplace_health_token
                 )
 
-    def action_ebay_clear_health_token(self):
+    def action_marketplace_clear_health_token(self):
         self.env["marketplace.account"]._health_token_set(False)
         return True
 
-    ebay_call_timeout_seconds = fields.Integer(
-        string="eBay call timeout (seconds)",
+    marketplace_call_timeout_seconds = fields.Integer(
+        string="Call timeout (seconds)",
         config_parameter=PARAM_PREFIX + "call_timeout_seconds",
         default=const.SETTING_DEFAULTS["call_timeout_seconds"],
     )
     # Not a config_parameter field: Odoo deletes the parameter of an unticked
     # Boolean, which would bring this default-on setting back on.
-    ebay_drift_auto_repair = fields.Boolean(
+    marketplace_drift_auto_repair = fields.Boolean(
         string="Repair drift automatically",
-        help="When the reconciliation finds that eBay shows another quantity or "
-        "price than Odoo for a listing with no change pending, Odoo's values are "
-        "pushed at once and the repair is noted on the listing. Off: the drift "
+        help="When the reconciliation finds that the marketplace shows another "
+        "quantity or price than Odoo for a listing with no change pending, "
+        "Odoo's values are pushed at once and the repair is noted on the "
+        "listing. Off: the drift "
         "waits in Drift for staff to repair it.",
     )
 
     def get_values(self):
         values = super().get_values()
-        values["ebay_drift_auto_repair"] = get_setting(self.env, "drift_auto_repair")
+        values["marketplace_drift_auto_repair"] = get_setting(
+            self.env, "drift_auto_repair"
+        )
         return values
 
     def set_values(self):
         super().set_values()
         self.env["ir.config_parameter"].sudo().set_param(
             PARAM_PREFIX + "drift_auto_repair",
-            "1" if self.ebay_drift_auto_repair else "0",
+            "1" if self.marketplace_drift_auto_repair else "0",
         )

@@ -114,7 +114,7 @@ class AccountMixin:
                     "name": "Test seller",
                     "environment": "emulator",
                     "client_id": self.CLIENT_ID,
-                    "ru_name": self.RU_NAME,
+                    "ebay_ru_name": self.RU_NAME,
                 },
                 **values,
             )

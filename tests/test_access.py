@@ -1,5 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from .common import EbayCase
 
@@ -24,7 +27,12 @@ class TestAccess(EbayCase):
         self.assertEqual(account.state, "connected")
         self.assertEqual(account.ebay_username, "emulator_seller")
         self.assertTrue(account.access_token_expires_at)
-        for field in ("client_id", "ru_name", "has_client_secret", "oauth_nonce"):
+        for field in (
+            "client_id",
+            "ebay_ru_name",
+            "has_client_secret",
+            "ebay_oauth_nonce",
+        ):
             with self.assertRaises(AccessError, msg=field):
                 account.read([field])
         with self.assertRaises(AccessError):
@@ -49,7 +57,7 @@ class TestAccess(EbayCase):
         self.assertEqual(account.client_id, self.CLIENT_ID)
         self.assertTrue(account.has_client_secret)
         with self.assertRaises(AccessError):
-            account.read(["oauth_nonce"])
+            account.read(["ebay_oauth_nonce"])
         with self.assertRaises(AccessError):
             self.env["marketplace.secret"].with_user(self.manager).search_read(
                 [], ["ciphertext"]
@@ -80,3 +88,23 @@ class TestAccess(EbayCase):
         self.env.invalidate_all()
         self.assertEqual(self.account.state, "draft")
         self.assertFalse(self.env["marketplace.secret"].sudo().search([]))
+
+    def test_disconnect_drops_every_token_of_the_channel(self):
+        # eBay adds its application token to the neutral kinds a disconnect
+        # drops (_marketplace_token_kinds); the app's secret stays.
+        Secret = self.env["marketplace.secret"].sudo()
+        Secret._store(self.account, "app_access", "an-app-token")
+        self.account.with_user(self.manager).action_disconnect()
+        kinds = set(
+            Secret.search([("account_id", "=", self.account.id)]).mapped("kind")
+        )
+        self.assertEqual(kinds, {"client_secret"})
+        self.assertEqual(self.account.state, "draft")
+        bodies = self.account.message_ids.mapped("body")
+        self.assertIn("<p>Disconnected from eBay.</p>", bodies)
+
+    def test_an_ebay_account_needs_its_marketplace(self):
+        # Not a required field of the neutral account: required of eBay's.
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self._new_account(name="No marketplace", ebay_marketplace_id=False)

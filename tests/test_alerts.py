@@ -15,7 +15,7 @@ from .test_health import (
 from .test_listing import revoke_and_poll
 from .test_stock_push import StockPushCase
 
-ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
+ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_marketplace_attention"
 
 
 @tagged("post_install", "-at_install")
@@ -89,8 +89,8 @@ class TestAlerts(StockPushCase):
     # -- causes --------------------------------------------------------------------
     def test_listing_that_keeps_failing_alerts_once_and_clears(self):
         listing = self._listing()
-        good_policy = self.account.fulfillment_policy_id.policy_id
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        good_policy = self.account.ebay_fulfillment_policy_id.policy_id
+        self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         before = self.account.message_ids
         listing.action_publish()
         for run in range(1, 5):
@@ -104,7 +104,7 @@ class TestAlerts(StockPushCase):
         self.assertIn(listing.sku, alert.name)
         self.assertIn("25007", alert.note)
         # Fixed: the next run publishes, the alert clears by itself.
-        self.account.fulfillment_policy_id.policy_id = good_policy
+        self.account.ebay_fulfillment_policy_id.policy_id = good_policy
         self._run(listing)
         self.assertEqual(listing.state, "published", listing.last_error)
         self._assert_cleared(alert)
@@ -116,7 +116,7 @@ class TestAlerts(StockPushCase):
             "marketplace_connector.listing_failure_alert_count", "1"
         )
         listing = self._listing()
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         listing.action_publish()
         self._run(listing)
         alert = self._alerts("listing_failing", "open")
@@ -221,7 +221,7 @@ class TestAlerts(StockPushCase):
     def test_deleting_a_failing_listing_clears_its_letter_and_alert(self):
         _set(self.env, "listing_failure_alert_count", 1)
         listing = self._listing()
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         listing.action_publish()
         self._run(listing)
         alert = self._alerts("listing_failing", "open")

@@ -136,7 +136,7 @@ class TestCompanyIsolation(TwoCompaniesCase):
             self.account,
             listing_a,
             aspect_a,
-            self.account.policy_ids[:1],
+            self.account.ebay_policy_ids[:1],
             self.env["marketplace.call"].search(
                 [("account_id", "=", self.account.id)], limit=1
             ),

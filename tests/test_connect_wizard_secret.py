@@ -34,7 +34,7 @@ class TestConnectWizardSecret(EbayCase):
                 "company_id": self.company_b.id,
                 "environment": "emulator",
                 "client_id": self.CLIENT_ID,
-                "ru_name": self.RU_NAME,
+                "ebay_ru_name": self.RU_NAME,
             }
         )
 

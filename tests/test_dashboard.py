@@ -28,9 +28,9 @@ CARD_FIELDS = [
     *FIGURE_FIELDS.values(),
     "dashboard_success_rate",
     "dashboard_order_delay",
-    "dashboard_revisions_used",
-    "dashboard_revisions_max",
-    "dashboard_revision_budget",
+    "ebay_dashboard_revisions_used",
+    "ebay_dashboard_revisions_max",
+    "ebay_dashboard_revision_budget",
     "dashboard_token_warning",
     "access_token_expires_at",
     "refresh_token_expires_at",
@@ -162,9 +162,9 @@ class TestDashboard(EbayCase):
         self.assertEqual(account.dashboard_ended_count, 1)
         self.assertEqual(account.dashboard_problem_count, 2, "error and failed")
         self.assertEqual(account.dashboard_push_waiting_count, 1, "live ones only")
-        self.assertEqual(account.dashboard_revisions_used, 10)
-        self.assertEqual(account.dashboard_revisions_max, 7)
-        self.assertEqual(account.dashboard_revision_budget, REVISIONS_PER_DAY)
+        self.assertEqual(account.ebay_dashboard_revisions_used, 10)
+        self.assertEqual(account.ebay_dashboard_revisions_max, 7)
+        self.assertEqual(account.ebay_dashboard_revision_budget, REVISIONS_PER_DAY)
         # 3 x 429, 2 x 500, 5 x 200 today and 1 x 200 earlier this week.
         self.assertEqual(account.dashboard_call_count, 11)
         self.assertAlmostEqual(

@@ -66,7 +66,7 @@ class TestListingDeadLetters(ListingCase):
 
     def test_refusal_is_ignored_then_fails_again_on_the_same_letter(self):
         listing = self._listing()
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         listing.action_publish()
         self._run(listing)
         self.assertEqual(listing.state, "error")
@@ -88,7 +88,7 @@ class TestListingDeadLetters(ListingCase):
 
     def test_requeue_of_a_resolved_letter_is_refused(self):
         listing = self._listing()
-        policy = self.account.fulfillment_policy_id
+        policy = self.account.ebay_fulfillment_policy_id
         good_policy_id = policy.policy_id
         policy.policy_id = "999999"
         listing.action_publish()

@@ -118,7 +118,7 @@ class TestEmulatorSwitch(EbayCase):
                 )
         # Test connection still goes to the server's emulator, and only there.
         calls_before = len(self.emulator.calls())
-        account.action_test_connection()
+        account.action_ebay_test_connection()
         self.assertGreater(len(self.emulator.calls()), calls_before)
         account.invalidate_recordset(["emulator_url"])
         self.assertEqual(account.emulator_url, self.emulator.url)
@@ -161,7 +161,7 @@ class TestEmulatorSwitch(EbayCase):
         # An account already on the emulator stops calling at all.
         calls_before = len(self.emulator.calls())
         with self.assertRaisesRegex(UserError, "not enabled on this server"):
-            self.account_b.with_user(self.manager_b).action_test_connection()
+            self.account_b.with_user(self.manager_b).action_ebay_test_connection()
         self.account_b.invalidate_recordset(["emulator_url"])
         self.assertFalse(self.account_b.emulator_url)
         self.assertEqual(len(self.emulator.calls()), calls_before)
@@ -181,14 +181,14 @@ class TestEmulatorSwitch(EbayCase):
                 self.assertIsNone(enabled_emulator_url(), url)
                 calls_before = len(self.emulator.calls())
                 with self.assertRaisesRegex(UserError, "not enabled on this server"):
-                    account.action_test_connection()
+                    account.action_ebay_test_connection()
                 self.assertEqual(len(self.emulator.calls()), calls_before, url)
 
     def test_the_configuration_file_option_enables_it(self):
         self._switched_off()
         with mock.patch.dict(config.options, {EMULATOR_URL_CONFIG: self.emulator.url}):
             self.assertEqual(enabled_emulator_url(), self.emulator.url)
-            self.account_b.with_user(self.manager_b).action_test_connection()
+            self.account_b.with_user(self.manager_b).action_ebay_test_connection()
         self.assertEqual(self.account_b.ebay_username, "emulator_seller")
 
     def test_loopback_urls(self):
@@ -235,7 +235,7 @@ class TestEmulatorSwitch(EbayCase):
             " ".join(account.message_ids.mapped("body")),
         )
         with self.assertRaises(UserError):
-            account.action_test_connection()
+            account.action_ebay_test_connection()
         self.assertEqual(len(self.emulator.token_calls()), token_calls)
         # Company A's account is not touched.
         self.assertEqual(self.account_a.state, "connected")

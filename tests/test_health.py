@@ -173,7 +173,7 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
 
     def _get(self):
         self.env.flush_all()
-        response = self.url_open("/ebay/health", allow_redirects=False)
+        response = self.url_open("/marketplace/health", allow_redirects=False)
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         self.assertTrue(response.headers["Content-Type"].startswith("application/json"))
         return response

@@ -1,4 +1,4 @@
-"""/ebay/health: one status for anonymous callers, details for the token's
+"""/marketplace/health: one status for anonymous callers, details for the token's
 bearer and for managers (their companies' accounts), and a token that is a
 secret (only its digest is kept, never shown back)."""
 
@@ -40,14 +40,16 @@ class TestHealthToken(AccountMixin, EmulatorMixin, HttpCase):
         self.token = secrets.token_urlsafe(32)
 
     def _configure(self, token):
-        settings = self.env["res.config.settings"].create({"ebay_health_token": token})
+        settings = self.env["res.config.settings"].create(
+            {"marketplace_health_token": token}
+        )
         settings.execute()
         return settings
 
     def _get(self, token=None, status=200):
         self.env.flush_all()
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        response = self.url_open("/ebay/health", headers=headers)
+        response = self.url_open("/marketplace/health", headers=headers)
         self.assertEqual(response.status_code, status, response.text)
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         return response
@@ -105,17 +107,19 @@ class TestHealthToken(AccountMixin, EmulatorMixin, HttpCase):
         self.assertEqual(params.get_param(TOKEN_PARAM), digest)
         self.assertFalse(params.search([("value", "=", self.token)]))
         # Not in the settings' own table either (no column), and read back empty.
-        field = self.env["res.config.settings"]._fields["ebay_health_token"]
+        field = self.env["res.config.settings"]._fields["marketplace_health_token"]
         self.assertFalse(field.store)
         settings.invalidate_recordset()
-        self.assertFalse(settings.ebay_health_token)
+        self.assertFalse(settings.marketplace_health_token)
         fresh = self.env["res.config.settings"].create({})
-        self.assertFalse(fresh.ebay_health_token)
-        self.assertTrue(fresh.ebay_health_token_configured)
+        self.assertFalse(fresh.marketplace_health_token)
+        self.assertTrue(fresh.marketplace_health_token_configured)
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
             "form"
         ]["arch"]
-        [node] = etree.fromstring(arch).xpath("//field[@name='ebay_health_token']")
+        [node] = etree.fromstring(arch).xpath(
+            "//field[@name='marketplace_health_token']"
+        )
         self.assertEqual(node.get("password"), "True")
         # Saving the settings without a new token keeps the one set.
         self.env["res.config.settings"].create({}).execute()
@@ -126,7 +130,7 @@ class TestHealthToken(AccountMixin, EmulatorMixin, HttpCase):
                 self._configure(bad)
         self.assertEqual(params.get_param(TOKEN_PARAM), digest)
         # Removed: the bearer is refused, anonymous callers see the status.
-        fresh.action_ebay_clear_health_token()
+        fresh.action_marketplace_clear_health_token()
         self.assertFalse(params.get_param(TOKEN_PARAM))
         self._get(self.token, status=401)
         self._assert_aggregate_only(self._get(), "ok")

@@ -25,7 +25,7 @@ class TestInboxTour(SellerMixin, EbayHttpCase):
         self.emulator.clear_faults()
         # eBay refuses the third: its shipping policy is gone on eBay.
         self.refused = self._listing(self._product("LAMP-1", "Lamp", 2))
-        policy = self.account.fulfillment_policy_id
+        policy = self.account.ebay_fulfillment_policy_id
         good_policy_id = policy.policy_id
         policy.policy_id = "999999"
         with trap_jobs():

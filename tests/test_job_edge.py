@@ -265,7 +265,7 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
 class TestListingRefusal(RunnerMixin, StockPushCase):
     def test_refusal_is_not_tried_again(self):
         listing = self._listing()
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         listing.action_publish()
         trap = self._run(listing)
         self.assertFalse(trap.enqueued_jobs, "a refusal is not tried again")
@@ -410,10 +410,10 @@ class TestDriftRepair(RunnerMixin, StockPushCase):
 
     def _settings(self, auto_repair):
         settings = self.env["res.config.settings"].create({})
-        settings.ebay_drift_auto_repair = auto_repair
+        settings.marketplace_drift_auto_repair = auto_repair
         settings.execute()
         self.assertEqual(
-            self.env["res.config.settings"].create({}).ebay_drift_auto_repair,
+            self.env["res.config.settings"].create({}).marketplace_drift_auto_repair,
             auto_repair,
             "the setting keeps its value",
         )

@@ -123,24 +123,28 @@ class ListingCase(SellerMixin, EbayCase):
 
 class TestSellerSetup(ListingCase):
     def test_policies_location_and_defaults(self):
-        self.assertTrue(self.account.business_policies_opted_in)
-        for field in ("fulfillment_policy_id", "payment_policy_id", "return_policy_id"):
+        self.assertTrue(self.account.ebay_business_policies_opted_in)
+        for field in (
+            "ebay_fulfillment_policy_id",
+            "ebay_payment_policy_id",
+            "ebay_return_policy_id",
+        ):
             self.assertTrue(self.account[field].policy_id, field)
-        self.assertEqual(len(self.account.policy_ids), 3, "synced, not duplicated")
-        self.assertTrue(self.account.merchant_location_key)
+        self.assertEqual(len(self.account.ebay_policy_ids), 3, "synced, not duplicated")
+        self.assertTrue(self.account.ebay_merchant_location_key)
         location = self._api().get_inventory_location(
-            self.account.merchant_location_key
+            self.account.ebay_merchant_location_key
         )
         self.assertEqual(location["location"]["address"]["postalCode"], "95125")
         # Opting in and creating the location again are harmless.
-        key = self.account.merchant_location_key
-        policy_ids = self.account.policy_ids.mapped("policy_id")
+        key = self.account.ebay_merchant_location_key
+        policy_ids = self.account.ebay_policy_ids.mapped("policy_id")
         self.account.action_opt_in_business_policies()
         self.account.action_create_location()
         self.account.action_sync_policies()
-        self.assertEqual(len(self.account.policy_ids), 3)
-        self.assertEqual(self.account.policy_ids.mapped("policy_id"), policy_ids)
-        self.assertEqual(self.account.merchant_location_key, key)
+        self.assertEqual(len(self.account.ebay_policy_ids), 3)
+        self.assertEqual(self.account.ebay_policy_ids.mapped("policy_id"), policy_ids)
+        self.assertEqual(self.account.ebay_merchant_location_key, key)
 
 
 class TestPublish(ListingCase):
@@ -191,7 +195,7 @@ class TestPublish(ListingCase):
 
     def test_validation_refuses_before_any_call(self):
         listing = self._listing(image_urls=False, category_id=False, title="x" * 81)
-        self.account.return_policy_id = False
+        self.account.ebay_return_policy_id = False
         with trap_jobs() as trap:
             listing.action_publish()
             trap.assert_jobs_count(0)
@@ -235,7 +239,7 @@ class TestPublish(ListingCase):
     def test_ebay_refusal_is_made_actionable(self):
         listing = self._listing()
         # The policy was deleted on eBay's site: only eBay can tell.
-        self.account.fulfillment_policy_id.policy_id = "999999"
+        self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         listing.action_publish()
         self._run(listing)
         self.assertEqual(listing.state, "error")
@@ -249,7 +253,7 @@ class TestPublish(ListingCase):
         # Fix the data, requeue: it goes through and reuses the same offer.
         offer_id = listing.offer_id
         self.account.action_sync_policies()
-        self.account.fulfillment_policy_id = self.account.policy_ids.filtered(
+        self.account.ebay_fulfillment_policy_id = self.account.ebay_policy_ids.filtered(
             lambda p: p.kind == "fulfillment" and p.policy_id != "999999"
         )[:1]
         listing.action_requeue()

@@ -44,7 +44,7 @@ class TestMigration(ListingCase):
         self.assertEqual(listing.state, "published")
         self.assertTrue(listing.offer_id)
         self.assertEqual(self._api().get_offer(listing.offer_id)["sku"], "LEG-1")
-        report = self.account.migration_report
+        report = self.account.ebay_migration_report
         self.assertIn("LEG-1 linked", report)
         self.assertIn("LEG-UNKNOWN has no Odoo product", report)
         self.assertIn("300000000003 was not migrated", report)

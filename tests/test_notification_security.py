@@ -132,7 +132,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
                         "environment": "emulator",
                         "emulator_url": self.emulator.url,
                         "client_id": self.CLIENT_ID,
-                        "ru_name": self.RU_NAME,
+                        "ebay_ru_name": self.RU_NAME,
                         "company_id": self.company_b.id,
                     },
                     **values,
@@ -266,7 +266,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         self.emulator.revoke()
         # Not assertRaises: its savepoint rollback would undo the new state.
         try:
-            self.account.action_test_connection()
+            self.account.action_ebay_test_connection()
         except UserError:
             pass
         else:
@@ -303,7 +303,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
     # -- replays and the retention ------------------------------------------------
     def test_retention_cannot_go_below_the_replay_window(self):
         with self.assertRaises(ValidationError):
-            self.env["res.config.settings"].create({"ebay_retention_days": 1})
+            self.env["res.config.settings"].create({"marketplace_retention_days": 1})
 
     @mute_logger(CONTROLLER_LOGGER)
     def test_a_replay_inside_the_window_is_known_whatever_the_retention(self):

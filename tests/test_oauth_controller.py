@@ -110,7 +110,7 @@ class TestOAuthCallback(EbayHttpCase):
     @mute_logger(CALLBACK_LOGGER)
     def test_expired_state_is_refused(self):
         self._start()
-        nonce = self.account.sudo().oauth_nonce
+        nonce = self.account.sudo().ebay_oauth_nonce
         payload = json.dumps(
             {
                 "a": self.account.id,

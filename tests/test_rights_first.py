@@ -30,7 +30,7 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
             company_ids=self.company_a.ids,
         )
         self.listing_a = self._published()
-        self.account.listings_to_migrate = "110000000001"
+        self.account.ebay_listings_to_migrate = "110000000001"
 
     def _vault(self, account):
         return sorted(
@@ -69,7 +69,7 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
                 lambda a: a.action_migrate_listings(["110000000001"])
             ),
             "action_migrate_from_form": lambda a: a.action_migrate_from_form(),
-            "action_test_connection": lambda a: a.action_test_connection(),
+            "action_ebay_test_connection": lambda a: a.action_ebay_test_connection(),
             "action_disconnect": lambda a: a.action_disconnect(),
             "policy.action_create_on_ebay": (
                 lambda a: policy.with_env(a.env).action_create_on_ebay()

@@ -61,7 +61,7 @@ class TestStructuredLogs(LogMixin, EbayCase):
 
     def test_call_line_carries_the_request_id_ebay_received(self):
         with self.assertLogs(ADDON_LOGGER, "DEBUG") as logs:
-            self.account.action_test_connection()
+            self.account.action_ebay_test_connection()
         lines = events(logs.records, "ebay_call")
         self.assertEqual(len(lines), 1, [r.getMessage() for r in logs.records])
         record, line = lines[0]

@@ -57,7 +57,7 @@ class TestTokenRefresh(EbayCase):
         first = self.account._get_app_access_token()
         self.assertEqual(self.account._get_app_access_token(), first)
         self.assertEqual(len(self.emulator.token_calls("client_credentials")), 1)
-        self.assertTrue(self.account.app_token_expires_at)
+        self.assertTrue(self.account.ebay_app_token_expires_at)
         self.Token._store(
             self.account,
             "app_access",
@@ -82,7 +82,7 @@ class TestTokenRefresh(EbayCase):
         self.assertEqual(self.account.state, "reauth")
         self.assertIn("invalid_grant", self.account.last_error)
         activity_type = self.env.ref(
-            "marketplace_connector.mail_activity_type_ebay_attention"
+            "marketplace_connector.mail_activity_type_marketplace_attention"
         )
         activities = self.account.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type

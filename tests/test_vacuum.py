@@ -19,7 +19,7 @@ class TestVacuum(TransactionCase):
         cls.account = cls.env["marketplace.account"].create(
             {"channel": "ebay", "name": "Vacuum seller", "environment": "sandbox"}
         )
-        cls.cron = cls.env.ref("marketplace_connector.ir_cron_ebay_vacuum")
+        cls.cron = cls.env.ref("marketplace_connector.ir_cron_marketplace_vacuum")
 
     def setUp(self):
         super().setUp()

@@ -36,7 +36,7 @@ class EbayConnectWizard(models.TransientModel):
     has_client_secret = fields.Boolean(related="account_id.has_client_secret")
     ru_name = fields.Char(string="RuName", required=True)
     scopes = fields.Text(required=True, default=lambda self: "\n".join(DEFAULT_SCOPES))
-    callback_url = fields.Char(related="account_id.callback_url")
+    callback_url = fields.Char(related="account_id.ebay_callback_url")
 
     @api.depends("environment")
     def _compute_emulator_url(self):
@@ -76,8 +76,8 @@ class EbayConnectWizard(models.TransientModel):
             values.update(
                 environment=values.get("environment") or account.environment,
                 client_id=values.get("client_id") or account.client_id,
-                ru_name=values.get("ru_name") or account.ru_name,
-                scopes=account.scopes or values.get("scopes"),
+                ru_name=values.get("ru_name") or account.ebay_ru_name,
+                scopes=account.ebay_scopes or values.get("scopes"),
             )
         return values
 
@@ -107,8 +107,8 @@ class EbayConnectWizard(models.TransientModel):
             {
                 "environment": self.environment,
                 "client_id": client_id,
-                "ru_name": self.ru_name.strip(),
-                "scopes": "\n".join(self.scopes.split()),
+                "ebay_ru_name": self.ru_name.strip(),
+                "ebay_scopes": "\n".join(self.scopes.split()),
             }
         )
         if secret:

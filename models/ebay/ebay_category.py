@@ -47,7 +47,7 @@ class EbayCategory(models.Model):
         of one category reads the cache row once, not a thousand times.
         """
         memo = self.env.cr.cache.setdefault("ebay_category_lookup", {})
-        key = (account.marketplace_id, category_id)
+        key = (account.ebay_marketplace_id, category_id)
         if key not in memo:
             result, reliable = self._lookup_uncached(account, category_id)
             if not reliable:
@@ -61,7 +61,7 @@ class EbayCategory(models.Model):
         """((problem, aspects), reliable): not reliable when eBay was unreachable."""
         cached = self.sudo().search(
             [
-                ("marketplace_id", "=", account.marketplace_id),
+                ("marketplace_id", "=", account.ebay_marketplace_id),
                 ("category_id", "=", category_id),
             ],
             limit=1,
@@ -82,7 +82,7 @@ class EbayCategory(models.Model):
         }
         try:
             api_ = TaxonomyApi(account._ebay_app_client())
-            tree = api_.default_tree_id(account.marketplace_id)
+            tree = api_.default_tree_id(account.ebay_marketplace_id)
             aspects = api_.item_aspects(tree, category_id)
             values.update(valid=True, aspects_json=json.dumps(aspects))
         except EbayValidationError as err:
@@ -104,7 +104,7 @@ class EbayCategory(models.Model):
             self.sudo().create(
                 dict(
                     values,
-                    marketplace_id=account.marketplace_id,
+                    marketplace_id=account.ebay_marketplace_id,
                     category_id=category_id,
                 )
             )
@@ -114,7 +114,7 @@ class EbayCategory(models.Model):
     def _suggest(self, account, text):
         api_ = TaxonomyApi(account._ebay_app_client())
         try:
-            tree = api_.default_tree_id(account.marketplace_id)
+            tree = api_.default_tree_id(account.ebay_marketplace_id)
             return api_.suggestions(tree, text)
         except EbayError as err:
             raise UserError(actionable(err)) from err

@@ -90,7 +90,9 @@ class EbayListing(models.Model):
         check_company=True,
     )
     sku = fields.Char(string="SKU", required=True, index=True, tracking=True)
-    marketplace_id = fields.Selection(related="account_id.marketplace_id", store=True)
+    marketplace_id = fields.Selection(
+        related="account_id.ebay_marketplace_id", store=True
+    )
     title = fields.Char(required=True)
     description = fields.Html(sanitize=True, sanitize_style=False)
     condition = fields.Selection(CONDITIONS, required=True, default="NEW")
@@ -228,12 +230,12 @@ class EbayListing(models.Model):
                 self.product_id, self.price or self.product_id.lst_price
             ),
             currency=self.currency_id.name or "USD",
-            marketplace_id=account.marketplace_id,
+            marketplace_id=account.ebay_marketplace_id,
             category_id=self.category_id or "",
-            merchant_location_key=account.merchant_location_key or "",
-            fulfillment_policy_id=account.fulfillment_policy_id.policy_id or "",
-            payment_policy_id=account.payment_policy_id.policy_id or "",
-            return_policy_id=account.return_policy_id.policy_id or "",
+            merchant_location_key=account.ebay_merchant_location_key or "",
+            fulfillment_policy_id=account.ebay_fulfillment_policy_id.policy_id or "",
+            payment_policy_id=account.ebay_payment_policy_id.policy_id or "",
+            return_policy_id=account.ebay_return_policy_id.policy_id or "",
             weight_kg=self.product_id.weight,
         )
 

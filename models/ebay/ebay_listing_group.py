@@ -249,7 +249,7 @@ class EbayListingGroup(models.Model):
                 offer_id = listing._create_offer(api, offer_body)
             listing.offer_id = offer_id
         result = api.publish_offer_by_inventory_item_group(
-            self.group_key, self.account_id.marketplace_id
+            self.group_key, self.account_id.ebay_marketplace_id
         )
         values = {
             "state": "published",
@@ -281,7 +281,7 @@ class EbayListingGroup(models.Model):
 
     def _do_group_end(self, api):
         api.withdraw_offer_by_inventory_item_group(
-            self.group_key, self.account_id.marketplace_id
+            self.group_key, self.account_id.ebay_marketplace_id
         )
         self.listing_ids.write({"state": "ended", "is_live": False})
         self.write({"state": "ended", "pending_operation": False, "last_error": False})

@@ -43,7 +43,9 @@ class EbayPolicy(models.Model):
     policy_id = fields.Char(
         string="eBay Policy ID", readonly=True, copy=False, system_field=True
     )
-    marketplace_id = fields.Selection(related="account_id.marketplace_id", store=True)
+    marketplace_id = fields.Selection(
+        related="account_id.ebay_marketplace_id", store=True
+    )
     # What a new policy needs (used when it is created from Odoo).
     handling_time_days = fields.Integer(default=1)
     shipping_service_code = fields.Char(default="USPSPriority")
@@ -64,7 +66,7 @@ class EbayPolicy(models.Model):
         self.ensure_one()
         body = {
             "name": self.name,
-            "marketplaceId": self.account_id.marketplace_id,
+            "marketplaceId": self.account_id.ebay_marketplace_id,
             "categoryTypes": CATEGORY_TYPES,
         }
         if self.kind == "fulfillment":

@@ -1,10 +1,14 @@
-"""The operations dashboard: one card of figures per eBay account.
+"""The operations dashboard: one card of figures per marketplace account.
 
 Every figure is a count or an average over one domain (``_dashboard_domains``)
 and its click-through opens exactly that domain, so what a figure says and
 the records behind it cannot disagree.  The figures are computed for all
 shown accounts at once with grouped queries: a constant number of queries,
 however many accounts the dashboard shows.
+
+Each channel adds the figures of its listings through the hooks
+``_marketplace_dashboard_domains`` and ``_marketplace_dashboard_fill``
+(and its own figures, with its own fields, the same way).
 
 "Today" and "the last 7 days" start at midnight in the user's time zone, as
 the Today and Last 7 days search filters do.
@@ -17,18 +21,8 @@ import pytz
 
 from odoo import fields, models
 
-from ..ebay.ebay_listing import REVISIONS_PER_DAY
 from ..res_config_settings import get_setting
 
-# Listing state -> dashboard figure ("problem" gathers both dead ends).
-LISTING_STATE_FIGURES = {
-    "published": "live",
-    "queued": "queued",
-    "draft": "draft",
-    "ended": "ended",
-    "error": "problem",
-    "failed": "problem",
-}
 WEEK_DAYS = 7
 
 
@@ -50,10 +44,11 @@ class MarketplaceAccount(models.Model):
     dashboard_problem_count = fields.Integer(
         string="Failed listings",
         compute="_compute_dashboard",
-        help="Listings eBay refused (error) or that gave up retrying (failed).",
+        help="Listings the marketplace refused (error) or that gave up retrying "
+        "(failed).",
     )
     dashboard_call_count = fields.Integer(
-        string="eBay calls (7 days)", compute="_compute_dashboard"
+        string="Calls (7 days)", compute="_compute_dashboard"
     )
     dashboard_success_rate = fields.Float(
         string="Call success rate (7 days, %)",
@@ -63,7 +58,7 @@ class MarketplaceAccount(models.Model):
     dashboard_throttled_count = fields.Integer(
         string="Throttled calls today",
         compute="_compute_dashboard",
-        help="Calls eBay answered with 429 Too Many Requests.",
+        help="Calls the marketplace answered with 429 Too Many Requests.",
     )
     dashboard_failed_call_count = fields.Integer(
         string="Failed calls today",
@@ -80,17 +75,6 @@ class MarketplaceAccount(models.Model):
     )
     dashboard_push_waiting_count = fields.Integer(
         string="Stock pushes waiting", compute="_compute_dashboard"
-    )
-    dashboard_revisions_used = fields.Integer(
-        string="Revisions today", compute="_compute_dashboard"
-    )
-    dashboard_revisions_max = fields.Integer(
-        string="Revisions of the busiest listing today",
-        compute="_compute_dashboard",
-        help="eBay allows each listing a fixed number of revisions per day.",
-    )
-    dashboard_revision_budget = fields.Integer(
-        string="Revisions per listing and day", compute="_compute_dashboard"
     )
     dashboard_token_warning = fields.Boolean(
         compute="_compute_dashboard_token_warning",
@@ -110,24 +94,9 @@ class MarketplaceAccount(models.Model):
         """Per figure: (model, domain), the account left out."""
         today = fields.Datetime.to_string(self._dashboard_since(0))
         week = fields.Datetime.to_string(self._dashboard_since(WEEK_DAYS - 1))
-        listing_states = defaultdict(list)
-        for state, figure in LISTING_STATE_FIGURES.items():
-            listing_states[figure].append(state)
-        domains = {
-            figure: ("ebay.listing", [("state", "in", states)])
-            for figure, states in listing_states.items()
-        }
+        domains = self._marketplace_dashboard_domains()
         domains.update(
             {
-                "push_waiting": (
-                    "ebay.listing",
-                    # Only live listings are pushed: others wait for nothing.
-                    [("push_pending", "=", True), ("is_live", "=", True)],
-                ),
-                "revisions": (
-                    "ebay.listing",
-                    [("revision_day", "=", fields.Date.context_today(self))],
-                ),
                 "calls": ("marketplace.call", [("create_date", ">=", week)]),
                 "throttled": (
                     "marketplace.call",
@@ -149,6 +118,16 @@ class MarketplaceAccount(models.Model):
             }
         )
         return domains
+
+    def _marketplace_dashboard_domains(self):
+        """Channel hook: ``{figure: (model, domain)}`` of the channel's own
+        figures (its listings by state: live, queued, draft, ended, problem;
+        push_waiting), the account left out.  ``self`` is of one channel."""
+        return {}
+
+    def _marketplace_dashboard_fill(self, values):
+        """Channel hook: add the channel's figures of these accounts (all of
+        one channel) to ``values`` ({account id: {field: value}})."""
 
     def _dashboard_group(self, figure, groupby, aggregates):
         """Grouped rows of one figure's domain for all accounts of ``self``."""
@@ -175,9 +154,6 @@ class MarketplaceAccount(models.Model):
                 "dashboard_order_count": 0,
                 "dashboard_order_delay": 0.0,
                 "dashboard_push_waiting_count": 0,
-                "dashboard_revisions_used": 0,
-                "dashboard_revisions_max": 0,
-                "dashboard_revision_budget": REVISIONS_PER_DAY,
             }
         )
         if self.ids:
@@ -186,21 +162,9 @@ class MarketplaceAccount(models.Model):
             account.update(values[account.id])
 
     def _dashboard_fill(self, values):
-        # Listings by state: one query for every state figure.
-        Listing = self.env["ebay.listing"]
-        for account, state, count in Listing._read_group(
-            [("account_id", "in", self.ids)], ["account_id", "state"], ["__count"]
-        ):
-            figure = LISTING_STATE_FIGURES.get(state)
-            if figure:
-                values[account.id][f"dashboard_{figure}_count"] += count
-        for account, count in self._dashboard_group("push_waiting", [], ["__count"]):
-            values[account.id]["dashboard_push_waiting_count"] = count
-        for account, used, busiest in self._dashboard_group(
-            "revisions", [], ["revisions_today:sum", "revisions_today:max"]
-        ):
-            values[account.id]["dashboard_revisions_used"] = used
-            values[account.id]["dashboard_revisions_max"] = busiest
+        # The channel's own figures: one channel at a time.
+        for accounts in self.grouped("channel").values():
+            accounts._marketplace_dashboard_fill(values)
         # Calls: success rate over the week, failures of today.
         calls = defaultdict(lambda: {"success": 0, "failed": 0})
         for account, state, count in self._dashboard_group(
@@ -261,6 +225,7 @@ class MarketplaceAccount(models.Model):
         return action
 
     def _dashboard_titles(self):
+        """Per figure, the title of the window it opens (channels add theirs)."""
         _ = self.env._
         return {
             "live": _("Live listings"),
@@ -269,8 +234,7 @@ class MarketplaceAccount(models.Model):
             "ended": _("Ended listings"),
             "problem": _("Failed listings"),
             "push_waiting": _("Stock pushes waiting"),
-            "revisions": _("Revisions today"),
-            "calls": _("eBay calls, last 7 days"),
+            "calls": _("Calls, last 7 days"),
             "throttled": _("Throttled calls today"),
             "failed_calls": _("Failed calls today"),
             "orders": _("Orders imported today"),
@@ -278,14 +242,8 @@ class MarketplaceAccount(models.Model):
         }
 
     def _dashboard_views(self, figure, model):
-        """View modes and grouping of the window opened for ``figure``."""
-        if figure == "revisions":
-            busiest = self.env.ref(
-                "marketplace_connector.ebay_listing_view_list_revisions"
-            )
-            return {"views": [(busiest.id, "list"), (False, "form")]}
-        if model == "ebay.listing":
-            return {"views": [(False, "list"), (False, "form")]}
+        """View modes and grouping of the window opened for ``figure``
+        (channels override it for the figures of their own models)."""
         if figure == "calls":
             return {
                 "views": [(False, "graph"), (False, "pivot"), (False, "list")],

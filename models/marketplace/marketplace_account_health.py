@@ -2,9 +2,11 @@
 
 Read-only: the report is built from what the jobs recorded (token expiries,
 last successful poll, pending listings), so it can run on a read-only
-cursor (the health check URL) and never calls eBay.
+cursor (the health check URL) and never calls the marketplace.  Each
+channel adds its own stock-push figures through
+``_marketplace_health_stock_summary``.
 
-The monitoring token (Settings > eBay) opens the report's details to a
+The monitoring token (Settings > Marketplaces) opens the report's details to a
 monitor that is not an Odoo user.  Only its SHA-256 digest is stored: a
 database dump, the settings form and the logs never show it.
 """
@@ -96,9 +98,9 @@ class MarketplaceAccount(models.Model):
             }
 
         Datetimes are naive UTC, like Odoo's.  Rules (thresholds from
-        Settings > eBay, see ``get_setting``):
+        Settings > Marketplaces, see ``get_setting``):
 
-        - tokens: ``revoked`` when eBay refused the refresh token (state
+        - tokens: ``revoked`` when the marketplace refused the refresh token (state
           ``reauth``), ``disconnected`` when not connected (``draft`` or
           ``error``), ``expiring`` when the refresh token (the seller's
           consent) expires within ``token_warning_days``, else ``ok``.
@@ -184,26 +186,19 @@ class MarketplaceAccount(models.Model):
         }
 
     def _health_stock_summary(self):
-        """{account id: (waiting, oldest mark, any push error)} in one query."""
-        if not self.ids:
-            return {}
-        groups = (
-            self.env["ebay.listing"]
-            .sudo()
-            ._read_group(
-                [
-                    ("account_id", "in", self.ids),
-                    ("push_pending", "=", True),
-                    ("is_live", "=", True),
-                    # Deferred to tomorrow by the revision budget: waiting by
-                    # design, neither late nor failing.
-                    ("push_deferred", "=", False),
-                ],
-                ["account_id"],
-                ["__count", "push_marked_at:min", "push_error:count"],
-            )
-        )
-        return {
-            account.id: (count, oldest or False, bool(errors))
-            for account, count, oldest, errors in groups
-        }
+        """{account id: (waiting, oldest mark, any push error)}, one query per
+        channel (each channel's listings live in its own model)."""
+        summary = {}
+        for accounts in self.grouped("channel").values():
+            summary.update(accounts._marketplace_health_stock_summary())
+        return summary
+
+    def _marketplace_health_stock_summary(self):
+        """Channel hook: the stock-push figures of these accounts (all of one
+        channel) as ``{account id: (waiting, oldest mark, any push error)}``.
+
+        Only live listings marked for a push count; a listing the channel
+        defers on purpose (a daily budget) waits by design and is left out.
+        Without an override the channel has no stock push to watch.
+        """
+        return {}

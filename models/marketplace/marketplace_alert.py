@@ -23,7 +23,7 @@ ALERT_CAUSES = [
     ("order_import_late", "Order import late"),
     ("drift_found", "Stock or price drift"),
 ]
-ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
+ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_marketplace_attention"
 
 
 def text_to_html(text):

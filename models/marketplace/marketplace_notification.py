@@ -18,8 +18,8 @@ from ...ebay.errors import actionable
 from ...ebay.fulfillment import FulfillmentApi
 from ...ebay.notification import NotificationApi, SignatureError, parse_timestamp
 from ..ebay.ebay_environment import fixed_endpoints
+from .http_session import http_session
 from .job_edge import ebay_job
-from .marketplace_account import _http_session
 
 TOPICS = ("ORDER_CONFIRMATION", "MARKETPLACE_ACCOUNT_DELETION")
 KEY_CACHE_SECONDS = 3600  # eBay recommends caching public keys for an hour
@@ -232,8 +232,8 @@ class MarketplaceNotification(models.Model):
         client = EbayClient(
             endpoints,
             token_provider=account._get_app_access_token,
-            session=_http_session(),
-            marketplace_id=account.marketplace_id,
+            session=http_session(),
+            marketplace_id=account.ebay_marketplace_id,
             log_fields={"account": account.id},
         )
         try:
@@ -302,8 +302,8 @@ class MarketplaceAccount(models.Model):
         return EbayClient(
             self._ebay_endpoints(),
             token_provider=self._get_app_access_token,
-            session=_http_session(),
-            marketplace_id=self.marketplace_id,
+            session=http_session(),
+            marketplace_id=self.ebay_marketplace_id,
             **self._ebay_call_hooks(),
         )
 

@@ -5,7 +5,7 @@ A field says which it is, where it is defined::
     offer_id = fields.Char(readonly=True, copy=False, system_field=True)
     account_id = fields.Many2one("marketplace.account", required=True, set_once=True)
 
-- ``system_field``: written by the connector only (eBay ids, states, pushed
+- ``system_field``: written by the connector only (marketplace ids, states, pushed
   values, flags, counters, buyer data).
 - ``set_once``: given when the record is created, never changed by a person
   afterwards (a listing never moves to another account or company).
@@ -62,7 +62,7 @@ class MarketplaceProtectedFieldsMixin(models.AbstractModel):
         model's fields up again (a module installed or updated).
         """
         cls = type(self)
-        cached = cls.__dict__.get("_ebay_protected_cache")
+        cached = cls.__dict__.get("_marketplace_protected_cache")
         if cached and cached[0] is self._fields:
             return cached[1]
         system = frozenset(
@@ -76,7 +76,7 @@ class MarketplaceProtectedFieldsMixin(models.AbstractModel):
             if getattr(field, "set_once", False)
         )
         names = (system, system | fixed)
-        cls._ebay_protected_cache = (self._fields, names)
+        cls._marketplace_protected_cache = (self._fields, names)
         return names
 
     def _check_protected_fields(self, fnames, creating):

@@ -21,7 +21,7 @@ _logger = logging.getLogger(__name__)
 
 class MarketplaceSecret(models.Model):
     _name = "marketplace.secret"
-    _description = "eBay Vaulted Secret"
+    _description = "Marketplace Vaulted Secret"
     _rec_name = "kind"
 
     account_id = fields.Many2one(
@@ -42,6 +42,11 @@ class MarketplaceSecret(models.Model):
             "An account holds one secret of each kind.",
         )
     ]
+
+    @api.model
+    def _kind_label(self, kind):
+        """The label of ``kind`` (channels add kinds, so not from const)."""
+        return self._fields["kind"].convert_to_export(kind, self)
 
     # -- vault access -------------------------------------------------------
     @api.model
@@ -113,9 +118,8 @@ class MarketplaceSecret(models.Model):
         except VaultError as exc:
             raise UserError(
                 self.env._(
-                    "The %(kind)s of eBay account %(account)s cannot be read: "
-                    "%(reason)s",
-                    kind=dict(TOKEN_KINDS)[kind],
+                    "The %(kind)s of account %(account)s cannot be read: %(reason)s",
+                    kind=self._kind_label(kind),
                     account=account.display_name,
                     reason=str(exc),
                 )
@@ -149,9 +153,9 @@ class MarketplaceSecret(models.Model):
                 except VaultError as exc:
                     raise UserError(
                         self.env._(
-                            "Rotation stopped: the %(kind)s of eBay account "
+                            "Rotation stopped: the %(kind)s of account "
                             "%(account)s cannot be re-encrypted: %(reason)s",
-                            kind=dict(TOKEN_KINDS)[record.kind],
+                            kind=self._kind_label(record.kind),
                             account=record.account_id.display_name,
                             reason=str(exc),
                         )

@@ -3,7 +3,7 @@
 // them against the emulator), then follow two figures to their records.
 import { registry } from "@web/core/registry";
 
-const CARD = ".o_kanban_record:has(.o_ebay_dash_account:contains('Dash seller'))";
+const CARD = ".o_kanban_record:has(.o_marketplace_dash_account:contains('Dash seller'))";
 
 // What the records say, read by the test and passed in a cookie: the figures
 // and graphs must show exactly these, not merely draw something.
@@ -58,32 +58,32 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
         },
         {
             content: "Five calls were throttled today",
-            trigger: `${CARD} .o_ebay_dash_throttled .o_ebay_dash_value:contains(/^\\s*5\\s*$/)`,
+            trigger: `${CARD} .o_marketplace_dash_throttled .o_marketplace_dash_value:contains(/^\\s*5\\s*$/)`,
         },
         {
             content: "One listing failed",
-            trigger: `${CARD} .o_ebay_dash_problem .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
+            trigger: `${CARD} .o_marketplace_dash_problem .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
             content: "The listing that gave up waits in the dead-letter inbox",
-            trigger: `${CARD} .o_ebay_dash_dead_letters .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
+            trigger: `${CARD} .o_marketplace_dash_dead_letters .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
             content: "One listing is live",
 
-            trigger: `${CARD} .o_ebay_dash_live .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
+            trigger: `${CARD} .o_marketplace_dash_live .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
             content: "One order was imported today",
-            trigger: `${CARD} .o_ebay_dash_orders .o_ebay_dash_value:contains(/^\\s*1\\s*$/)`,
+            trigger: `${CARD} .o_marketplace_dash_orders .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
         },
         {
             content: "The 500 counts as a failed call, and only the failed calls count",
-            trigger: `${CARD} .o_ebay_dash_failed_calls .o_ebay_dash_value:contains(/^\\s*${expected().failed_calls}\\s*$/)`,
+            trigger: `${CARD} .o_marketplace_dash_failed_calls .o_marketplace_dash_value:contains(/^\\s*${expected().failed_calls}\\s*$/)`,
         },
         {
             content: "Open the throttled calls",
-            trigger: `${CARD} .o_ebay_dash_throttled`,
+            trigger: `${CARD} .o_marketplace_dash_throttled`,
             run: "click",
         },
         {
@@ -105,7 +105,7 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
         },
         {
             content: "Open the failed listings",
-            trigger: `${CARD} .o_ebay_dash_problem`,
+            trigger: `${CARD} .o_marketplace_dash_problem`,
             run: "click",
         },
         {
@@ -127,7 +127,7 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
         },
         {
             content: "Open the calls of the week",
-            trigger: `${CARD} .o_ebay_dash_calls`,
+            trigger: `${CARD} .o_marketplace_dash_calls`,
             run: "click",
         },
         {
@@ -158,7 +158,7 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
         },
         {
             content: "Open the delay from sale to Odoo",
-            trigger: `${CARD} .o_ebay_dash_order_delay`,
+            trigger: `${CARD} .o_marketplace_dash_order_delay`,
             run: "click",
         },
         {

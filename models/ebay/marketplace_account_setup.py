@@ -14,32 +14,34 @@ from ...ebay.inventory import InventoryApi
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
-    business_policies_opted_in = fields.Boolean(
+    ebay_business_policies_opted_in = fields.Boolean(
         readonly=True, copy=False, system_field=True
     )
-    policy_ids = fields.One2many("ebay.policy", "account_id", string="Policies")
-    fulfillment_policy_id = fields.Many2one(
+    ebay_policy_ids = fields.One2many("ebay.policy", "account_id", string="Policies")
+    ebay_fulfillment_policy_id = fields.Many2one(
         "ebay.policy",
         string="Default fulfillment policy",
         check_company=True,
         domain="[('account_id', '=', id), ('kind', '=', 'fulfillment'), "
         "('policy_id', '!=', False)]",
     )
-    payment_policy_id = fields.Many2one(
+    ebay_payment_policy_id = fields.Many2one(
         "ebay.policy",
         string="Default payment policy",
         check_company=True,
         domain="[('account_id', '=', id), ('kind', '=', 'payment'), "
         "('policy_id', '!=', False)]",
     )
-    return_policy_id = fields.Many2one(
+    ebay_return_policy_id = fields.Many2one(
         "ebay.policy",
         string="Default return policy",
         check_company=True,
         domain="[('account_id', '=', id), ('kind', '=', 'return'), "
         "('policy_id', '!=', False)]",
     )
-    merchant_location_key = fields.Char(readonly=True, copy=False, system_field=True)
+    ebay_merchant_location_key = fields.Char(
+        readonly=True, copy=False, system_field=True
+    )
 
     def _raise_setup_error(self, what, err):
         raise UserError(
@@ -61,7 +63,7 @@ class MarketplaceAccount(models.Model):
                 api.opt_in_to_program(BUSINESS_POLICIES_PROGRAM)
         except EbayError as err:
             self._raise_setup_error(self.env._("opt in to business policies"), err)
-        self._write_system({"business_policies_opted_in": True})
+        self._write_system({"ebay_business_policies_opted_in": True})
         return True
 
     def action_sync_policies(self):
@@ -72,10 +74,10 @@ class MarketplaceAccount(models.Model):
         Policy = self.env["ebay.policy"]
         for kind, (_path, _collection, id_key, _create) in POLICY_KINDS.items():
             try:
-                remote = api.get_policies(kind, self.marketplace_id)
+                remote = api.get_policies(kind, self.ebay_marketplace_id)
             except EbayError as err:
                 self._raise_setup_error(self.env._("read the policies"), err)
-            known = {p.policy_id: p for p in self.policy_ids if p.kind == kind}
+            known = {p.policy_id: p for p in self.ebay_policy_ids if p.kind == kind}
             for data in remote:
                 values = {"name": data.get("name") or data[id_key]}
                 if data[id_key] in known:
@@ -90,12 +92,12 @@ class MarketplaceAccount(models.Model):
                         )
                     )
         for field, kind in (
-            ("fulfillment_policy_id", "fulfillment"),
-            ("payment_policy_id", "payment"),
-            ("return_policy_id", "return"),
+            ("ebay_fulfillment_policy_id", "fulfillment"),
+            ("ebay_payment_policy_id", "payment"),
+            ("ebay_return_policy_id", "return"),
         ):
             if not self[field]:
-                self[field] = self.policy_ids.filtered(
+                self[field] = self.ebay_policy_ids.filtered(
                     lambda p, kind=kind: p.kind == kind and p.policy_id
                 )[:1]
         return True
@@ -142,5 +144,5 @@ class MarketplaceAccount(models.Model):
                 self._raise_setup_error(
                     self.env._("create the inventory location"), err
                 )
-        self._write_system({"merchant_location_key": key})
+        self._write_system({"ebay_merchant_location_key": key})
         return True

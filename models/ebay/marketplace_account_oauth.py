@@ -22,19 +22,22 @@ from odoo.tools.misc import hmac as odoo_hmac
 
 from ... import const
 from ...ebay import EbayClient
-from ..marketplace.marketplace_account import _http_session, _to_datetime
+from ..marketplace.http_session import http_session
+from ..marketplace.timestamps import epoch_to_datetime
+from .ebay_oauth_errors import OAuthStateError
 
 _logger = logging.getLogger(__name__)
-
-
-class OAuthStateError(Exception):
-    """The state of a consent callback is forged, replayed or expired."""
 
 
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
-    oauth_nonce = fields.Char(copy=False, groups="base.group_system", system_field=True)
+    ebay_oauth_nonce = fields.Char(
+        copy=False, groups="base.group_system", system_field=True
+    )
+    ebay_granted_scopes = fields.Text(
+        string="Granted scopes", readonly=True, copy=False, system_field=True
+    )
 
     # -- a new app or environment -------------------------------------------------
     # Tokens and the client secret belong to one app on one eBay environment:
@@ -45,10 +48,13 @@ class MarketplaceAccount(models.Model):
         changed = self.browse()
         if any(name in vals for name in self._APP_FIELDS):
             changed = self.filtered(
-                lambda account: any(
-                    (vals[name] or False) != (account.sudo()[name] or False)
-                    for name in self._APP_FIELDS
-                    if name in vals
+                lambda account: (
+                    account.channel == "ebay"
+                    and any(
+                        (vals[name] or False) != (account.sudo()[name] or False)
+                        for name in self._APP_FIELDS
+                        if name in vals
+                    )
                 )
             )
         result = super().write(vals)
@@ -61,7 +67,7 @@ class MarketplaceAccount(models.Model):
         self.env["marketplace.secret"]._drop(self)
         # The caller's write passed the access checks; the state is the
         # connector's to set.
-        self.sudo().write({"oauth_nonce": False})
+        self.sudo().write({"ebay_oauth_nonce": False})
         connected = self.filtered(lambda account: account.state != "draft")
         if connected:
             connected.sudo().write({"state": "draft"})
@@ -82,7 +88,7 @@ class MarketplaceAccount(models.Model):
         """Start a consent round-trip for the current user; return the state."""
         self.ensure_one()
         nonce = secrets.token_urlsafe(16)
-        self.sudo().oauth_nonce = nonce
+        self.sudo().ebay_oauth_nonce = nonce
         payload = json.dumps(
             {
                 "a": self.id,
@@ -121,13 +127,13 @@ class MarketplaceAccount(models.Model):
         account = self.sudo().browse(account_id).exists()
         if (
             not account
-            or not account.oauth_nonce
-            or not consteq(account.oauth_nonce, nonce)
+            or not account.ebay_oauth_nonce
+            or not consteq(account.ebay_oauth_nonce, nonce)
         ):
             raise OAuthStateError(
                 self.env._("This connection request was already used.")
             )
-        account.oauth_nonce = False
+        account.ebay_oauth_nonce = False
         return account.sudo(False)
 
     @api.model
@@ -167,8 +173,8 @@ class MarketplaceAccount(models.Model):
         client = account._client_with_token(tokens.access_token)
         user = client.get_user()
         Token = self.env["marketplace.secret"]
-        access_expiry = _to_datetime(tokens.access_expires_at)
-        refresh_expiry = _to_datetime(tokens.refresh_expires_at)
+        access_expiry = epoch_to_datetime(tokens.access_expires_at)
+        refresh_expiry = epoch_to_datetime(tokens.refresh_expires_at)
         Token._store(account, "user_access", tokens.access_token, access_expiry)
         Token._store(account, "user_refresh", tokens.refresh_token, refresh_expiry)
         account.write(
@@ -176,8 +182,9 @@ class MarketplaceAccount(models.Model):
                 "state": "connected",
                 "ebay_user_id": user.get("userId"),
                 "ebay_username": user.get("username"),
-                "granted_scopes": "\n".join(account._scope_list()),
-                "connected_since": account.connected_since or _to_datetime(time.time()),
+                "ebay_granted_scopes": "\n".join(account._scope_list()),
+                "connected_since": account.connected_since
+                or epoch_to_datetime(time.time()),
                 "last_error": False,
             }
         )
@@ -195,8 +202,8 @@ class MarketplaceAccount(models.Model):
         return EbayClient(
             self._ebay_endpoints(),
             token_provider=lambda force_refresh=False: access_token,
-            session=_http_session(),
-            marketplace_id=self.marketplace_id,
+            session=http_session(),
+            marketplace_id=self.ebay_marketplace_id,
             **self._ebay_call_hooks(),
         )
 

@@ -18,8 +18,8 @@ MIGRATE_BATCH = 5  # eBay's limit for bulkMigrateListing
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
-    migration_report = fields.Text(readonly=True, copy=False, system_field=True)
-    listings_to_migrate = fields.Char(
+    ebay_migration_report = fields.Text(readonly=True, copy=False, system_field=True)
+    ebay_listings_to_migrate = fields.Char(
         string="eBay listing IDs to migrate",
         copy=False,
         help="Listing IDs of existing eBay listings, separated by commas or spaces.",
@@ -28,9 +28,9 @@ class MarketplaceAccount(models.Model):
     def action_migrate_from_form(self):
         self.ensure_one()
         self.check_access("write")  # managers only, before anything is queued
-        ids = (self.listings_to_migrate or "").replace(",", " ").split()
+        ids = (self.ebay_listings_to_migrate or "").replace(",", " ").split()
         self.action_migrate_listings(ids)
-        self.listings_to_migrate = False
+        self.ebay_listings_to_migrate = False
         return True
 
     def action_migrate_listings(self, listing_ids):
@@ -68,7 +68,9 @@ class MarketplaceAccount(models.Model):
                 )
             )
         report = "\n".join(lines)
-        self.migration_report = "\n".join(filter(None, [self.migration_report, report]))
+        self.ebay_migration_report = "\n".join(
+            filter(None, [self.ebay_migration_report, report])
+        )
         self.message_post(body=report)
         return report
 
