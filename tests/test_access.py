@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 
 class TestAccess(EbayCase):
