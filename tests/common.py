@@ -1,27 +1,34 @@
-"""Test plumbing: the eBay emulator on loopback and a connected account.
+"""The neutral test common: the emulator on loopback and what every channel's
+tests share (companies and people, job running, stock, orders, the inbox).
 
 The test command starts one emulator for the whole run and exports
 ``EBAY_EMULATOR_URL``, the server's switch that enables the emulator
 environment; run alone, these tests start their own emulator process and
 set that switch to it.  Every test begins with a reset emulator and ends by asserting that
-no request broke eBay's contracts.
+no request broke the marketplace's contracts.  Each channel has its common
+on this one (tests/ebay_common.py): its account, connection and fixtures.
 """
 
 import atexit
 import os
+import time
+from datetime import timedelta
 
-from cryptography.fernet import Fernet
-
-from odoo import http
+from odoo import fields, http
+from odoo.tests import new_test_user
 from odoo.tests.common import HttpCase, TransactionCase
 
-from ..const import EMULATOR_URL_ENV, OAUTH_CALLBACK_PATH, VAULT_KEYS_ENV
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.job import Job
+
+from ..const import EMULATOR_URL_ENV, VAULT_KEYS_ENV
 from ..emulator.client import (
     EbayEmulatorClient,
     contracts_options,
-    query_of,
+    query_of,  # noqa: F401  (the tests import it from here)
     start_process,
 )
+from ..models.res_config_settings import PARAM_PREFIX
 
 _started = {}
 
@@ -64,37 +71,45 @@ def emulator_url():
     return _started["url"]
 
 
-class EmulatorMixin:
-    """Reset the emulator before each test; fail on any contract violation."""
+ACCOUNT_LOGGER = (
+    "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
+)
+USER_GROUPS = "base.group_user,marketplace_connector.group_marketplace_user"
+MANAGER_GROUPS = "base.group_user,marketplace_connector.group_marketplace_manager"
 
-    CLIENT_ID = "odoo-test-app"
-    RU_NAME = "odoo-test-runame"
+
+def ago(**delta):
+    return fields.Datetime.now() - timedelta(**delta)
+
+
+def set_setting(env, name, value):
+    """Set the connector's setting ``name`` (an ``ir.config_parameter``)."""
+    env["ir.config_parameter"].sudo().set_param(PARAM_PREFIX + name, value)
+
+
+class EmulatorMixin:
+    """Reset the emulator before each test; fail on any contract violation.
+
+    A channel's common registers what its personality needs (an application,
+    a seller) in its own ``setUp``, after this one.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.emulator = Emulator(emulator_url())
-        # A secret for this run only: never a fixture.
-        cls.client_secret = Fernet.generate_key().decode()
 
     def setUp(self):
         super().setUp()
         self.emulator.reset()
-        self.emulator.register_app(
-            self.CLIENT_ID, self.client_secret, self.RU_NAME, self._callback_url()
-        )
         self.addCleanup(self._assert_no_contract_violation)
-
-    def _callback_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
-        return base.rstrip("/") + OAUTH_CALLBACK_PATH
 
     def _assert_no_contract_violation(self):
         violations = self.emulator.violations()
         self.assertEqual(
             violations,
             [],
-            "requests or the emulator's answers broke eBay's contracts:\n"
+            "requests or the emulator's answers broke the marketplace's contracts:\n"
             + "\n".join(
                 f"{v['side']} {v['method']} {v['path']} ({v['operation']}): "
                 f"{v['reason']}"
@@ -103,40 +118,9 @@ class EmulatorMixin:
         )
 
 
-class AccountMixin:
-    """Accounts bound to the emulator, connected through real OAuth."""
+class MarketplaceCase(EmulatorMixin, TransactionCase):
+    """A transaction test against the emulator; a channel's case adds its account."""
 
-    def _new_account(self, **values):
-        account = self.env["marketplace.account"].create(
-            dict(
-                {
-                    "channel": "ebay",
-                    "name": "Test seller",
-                    "environment": "emulator",
-                    "client_id": self.CLIENT_ID,
-                    "ebay_ru_name": self.RU_NAME,
-                },
-                **values,
-            )
-        )
-        self.env["marketplace.secret"]._store(
-            account, "client_secret", self.client_secret
-        )
-        return account
-
-    def _connect(self, account):
-        """Run the consent round-trip and complete it as the callback does."""
-        state = account._oauth_make_state()
-        consent_url = account._oauth_client().consent_url(account._scope_list(), state)
-        redirect = self.emulator.consent(consent_url)
-        params = query_of(redirect)
-        self.assertEqual(params["state"], state)
-        checked = self.env["marketplace.account"]._oauth_check_state(params["state"])
-        checked._oauth_complete(params["code"])
-        return account
-
-
-class EbayCase(AccountMixin, EmulatorMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -148,7 +132,7 @@ class EbayCase(AccountMixin, EmulatorMixin, TransactionCase):
         assert os.environ.get(VAULT_KEYS_ENV), "the test command sets vault keys"
 
 
-class EbayHttpCase(AccountMixin, EmulatorMixin, HttpCase):
+class MarketplaceHttpCase(EmulatorMixin, HttpCase):
     """Real HTTP to this Odoo (controllers, Chromium tours) and the emulator."""
 
     @classmethod
@@ -166,3 +150,122 @@ class EbayHttpCase(AccountMixin, EmulatorMixin, HttpCase):
             "web.base.url", self.base_url()
         )
         super().setUp()
+
+
+class StockMixin:
+    """Storable products with stock in the main warehouse."""
+
+    def _product(self, sku, name, qty, **values):
+        product = self.env["product.product"].create(
+            dict(
+                {
+                    "name": name,
+                    "default_code": sku,
+                    "is_storable": True,
+                    "list_price": 19.9,
+                },
+                **values,
+            )
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            product, self.env.ref("stock.stock_location_stock"), qty
+        )
+        return product
+
+    def _set_stock(self, product, quantity):
+        quant = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", product.id),
+                ("location_id", "=", self.env.ref("stock.stock_location_stock").id),
+            ],
+            limit=1,
+        )
+        quant.inventory_quantity = quantity
+        quant.action_apply_inventory()
+
+
+class OrderMixin:
+    """The marketplace orders of ``self.account``."""
+
+    def _orders(self):
+        return self.env["marketplace.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
+
+
+class InboxMixin:
+    """The notification inbox of an account and its processing jobs."""
+
+    def _run_jobs(self):
+        jobs = self.env["queue.job"].search(
+            [("state", "=", "pending"), ("model_name", "=", "marketplace.notification")]
+        )
+        for record in jobs:
+            Job.load(self.env, record.uuid).perform()
+        return jobs
+
+    def _inbox(self, account=None):
+        return self.env["marketplace.notification"].search(
+            [("account_id", "=", (account or self.account).id)]
+        )
+
+
+class RunnerMixin:
+    """Stored jobs run as queue_job's runner runs them."""
+
+    def _jobs(self, method, states=("pending",)):
+        return self.env["queue.job"].search(
+            [("method_name", "=", method), ("state", "in", list(states))],
+            order="id",
+        )
+
+    def _run_job(self, record):
+        """What queue_job's runner does with a stored job (its eta ignored)."""
+        RunJobController._runjob(self.env, Job.load(self.env, record.uuid))
+        self.env.invalidate_all()
+        return record
+
+    def _run_chain(self, method, limit=30):
+        """Run the pending jobs of ``method``, and the tries they queue, until
+        none is left; how many ran.  ``limit`` stops a job that never ends."""
+        runs = 0
+        while runs < limit:
+            pending = self._jobs(method)
+            if not pending:
+                return runs
+            self._run_job(pending[0])
+            runs += 1
+        return runs
+
+    def _eta_seconds(self, job):
+        return (job.eta - fields.Datetime.now()).total_seconds()
+
+    def _wait_for_call(self, path, status, count=1, seconds=15):
+        """Wait until the emulator applied ``count`` calls of ``path``."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            done = [c for c in self.emulator.calls(path=path) if c["status"] == status]
+            if len(done) >= count:
+                return done
+            time.sleep(0.2)
+        self.fail(f"the emulator did not apply {count} call(s) of {path}")
+
+
+class TwoCompaniesMixin:
+    """Company B beside the test's company A, with a Marketplace User and a
+    Marketplace Manager who belong to B only.  A channel's common adds B's
+    account and records (``_setup_company_b`` after ``super()``)."""
+
+    def _setup_company_b(self):
+        self.company_a = self.env.company
+        self.company_b = self.env["res.company"].create({"name": "Shop B"})
+        self.warehouse_b = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_b.id)], limit=1
+        )
+        people = {"company_id": self.company_b.id, "company_ids": self.company_b.ids}
+        self.user_b = new_test_user(
+            self.env, login="shop_b_user", groups=USER_GROUPS, **people
+        )
+        self.manager_b = new_test_user(
+            self.env, login="shop_b_manager", groups=MANAGER_GROUPS, **people
+        )

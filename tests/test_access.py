@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 
 class TestAccess(EbayCase):

@@ -4,16 +4,14 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .test_health import (
-    ACCOUNT_LOGGER,
+from .common import ACCOUNT_LOGGER, ago, set_setting
+from .ebay_common import (
     AUTH_LOGGER,
     CLIENT_LOGGER,
     GET_ORDERS,
-    _set,
-    ago,
+    StockPushCase,
+    revoke_and_poll,
 )
-from .test_listing import revoke_and_poll
-from .test_stock_push import StockPushCase
 
 ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_marketplace_attention"
 
@@ -165,7 +163,7 @@ class TestAlerts(StockPushCase):
 
     def test_drift_alerts_once_and_clears_when_repaired(self):
         # Drift that waits for staff (repaired automatically, it needs no alert).
-        _set(self.env, "drift_auto_repair", "0")
+        set_setting(self.env, "drift_auto_repair", "0")
         listing = self._published()
         self._api().bulk_update_price_quantity(
             [
@@ -187,14 +185,14 @@ class TestAlerts(StockPushCase):
         self._assert_cleared(alert)
 
     def test_consent_about_to_expire_alerts_once_and_clears(self):
-        _set(self.env, "token_warning_days", 600)  # the consent lasts 18 months
+        set_setting(self.env, "token_warning_days", 600)  # the consent lasts 18 months
         before = self.account.message_ids
         self.account._check_alerts()
         self.account._check_alerts()
         alert = self._assert_fired_once("token_expiring", before)
         expires = self.account.refresh_token_expires_at
         self.assertIn(fields.Datetime.to_string(expires), alert.note)
-        _set(self.env, "token_warning_days", 14)
+        set_setting(self.env, "token_warning_days", 14)
         self.account._check_alerts()
         self._assert_cleared(alert)
 
@@ -219,7 +217,7 @@ class TestAlerts(StockPushCase):
         self._assert_cleared(alert)
 
     def test_deleting_a_failing_listing_clears_its_letter_and_alert(self):
-        _set(self.env, "listing_failure_alert_count", 1)
+        set_setting(self.env, "listing_failure_alert_count", 1)
         listing = self._listing()
         self.account.ebay_fulfillment_policy_id.policy_id = "999999"
         listing.action_publish()

@@ -19,8 +19,8 @@ import time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_job_edge import RunnerMixin
-from .test_order_import import OrderCase
+from .common import RunnerMixin
+from .ebay_common import OrderCase
 
 EBAY_PATHS = "^/(sell|commerce|identity)/"
 # One fault per kind; each draws on its own, so about one call in five is hit.

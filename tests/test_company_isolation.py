@@ -7,59 +7,8 @@ RPC call of that person does (not as the superuser the tests run as).
 """
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
 
-from .test_stock_push import PUSH, StockPushCase
-
-USER_GROUPS = "base.group_user,marketplace_connector.group_marketplace_user"
-MANAGER_GROUPS = "base.group_user,marketplace_connector.group_marketplace_manager"
-
-
-class TwoCompaniesMixin:
-    """Company B beside the test's company A: an account, a listing, people."""
-
-    def _setup_company_b(self):
-        self.company_a = self.account.company_id
-        self.company_b = self.env["res.company"].create({"name": "Shop B"})
-        self.warehouse_b = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_b.id)], limit=1
-        )
-        people = {"company_id": self.company_b.id, "company_ids": self.company_b.ids}
-        self.user_b = new_test_user(
-            self.env, login="shop_b_user", groups=USER_GROUPS, **people
-        )
-        self.manager_b = new_test_user(
-            self.env, login="shop_b_manager", groups=MANAGER_GROUPS, **people
-        )
-        self.account_b = self._connect(
-            self._new_account(
-                name="Shop B seller",
-                company_id=self.company_b.id,
-                warehouse_id=self.warehouse_b.id,
-            )
-        )
-        self.product_b = self._product("B-MUG-1", "Shop B mug", 5)
-        # Made by B's user, as the listing form does.
-        self.listing_b = (
-            self.env["ebay.listing"]
-            .with_user(self.user_b)
-            .create(
-                {
-                    "account_id": self.account_b.id,
-                    "product_id": self.product_b.id,
-                    "image_urls": "https://i.example.com/mug.jpg",
-                    "category_id": "88433",
-                }
-            )
-            .with_env(self.env)
-        )
-
-
-@tagged("post_install", "-at_install")
-class TwoCompaniesCase(TwoCompaniesMixin, StockPushCase):
-    def setUp(self):
-        super().setUp()
-        self._setup_company_b()
+from .ebay_common import PUSH, TwoCompaniesCase
 
 
 class TestCompanyIsolation(TwoCompaniesCase):

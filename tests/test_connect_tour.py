@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 
 from ..ebay import EbayAuthError
 from ..models.marketplace.marketplace_alert import ACTIVITY_TYPE
-from .common import EbayHttpCase
+from .ebay_common import EbayHttpCase
 
 # Typed by the connect tour (static/tests/tours/ebay_connect_tour.js).
 TOUR_SECRET = "tour-app-secret-for-this-run"

@@ -13,7 +13,7 @@ from odoo.tests import Form, new_test_user
 from odoo.tools import config
 
 from ..const import EMULATOR_URL_CONFIG, EMULATOR_URL_ENV, VAULT_KEYS_ENV
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 
 class TestConnectWizardSecret(EbayCase):

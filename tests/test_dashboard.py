@@ -9,8 +9,7 @@ from odoo.tests import new_test_user, tagged
 
 from ..ebay import payloads
 from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
-from .common import EbayCase
-from .test_order_import import OrderCase
+from .ebay_common import EbayCase, OrderCase
 
 FIGURE_FIELDS = {
     "live": "dashboard_live_count",

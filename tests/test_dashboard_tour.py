@@ -14,8 +14,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import EbayHttpCase
-from .test_listing import SellerMixin
+from .ebay_common import EbayHttpCase, SellerMixin
 
 DELAY_MINUTES = 90
 

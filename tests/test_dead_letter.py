@@ -9,8 +9,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..ebay import payloads
 from ..models.marketplace.job_edge import job_limits
-from .test_listing import INVENTORY, ListingCase
-from .test_order_import import OrderCase
+from .ebay_common import INVENTORY, ListingCase, OrderCase
 
 
 def _letters(env, records):

@@ -18,7 +18,7 @@ from odoo.tools import config, mute_logger
 
 from ..const import EMULATOR_URL_CONFIG, EMULATOR_URL_ENV
 from ..models.ebay.ebay_environment import enabled_emulator_url, loopback_base_url
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 ENVIRONMENT_LOGGER = "odoo.addons.marketplace_connector.models.ebay.ebay_environment"
 

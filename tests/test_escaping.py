@@ -8,7 +8,7 @@ escaped, never as a live link or image.
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_listing import ListingCase
+from .ebay_common import ListingCase
 
 HTML = '<a href="https://evil.example.com/x">Fix it here</a><img src="x" onerror="alert(1)">'
 LIVE_TAGS = ("<a ", "<img")

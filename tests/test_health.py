@@ -1,31 +1,19 @@
-from datetime import timedelta
-
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
-from ..models.res_config_settings import PARAM_PREFIX
-from .common import AccountMixin, EmulatorMixin
-from .test_listing import revoke_and_poll
-from .test_stock_push import StockPushCase
-
-GET_ORDERS = "^/sell/fulfillment/v1/order$"
-PUSH = "bulk_update_price_quantity"
-# Expected warnings: failed calls, refused refreshes.
-CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
-AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
-ACCOUNT_LOGGER = (
-    "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
+from .common import ACCOUNT_LOGGER, ago, set_setting
+from .ebay_common import (
+    AUTH_LOGGER,
+    CLIENT_LOGGER,
+    GET_ORDERS,
+    PUSH,
+    EbayAccountMixin,
+    EbayEmulatorMixin,
+    StockPushCase,
+    revoke_and_poll,
 )
-
-
-def _set(env, name, value):
-    env["ir.config_parameter"].sudo().set_param(PARAM_PREFIX + name, value)
-
-
-def ago(**delta):
-    return fields.Datetime.now() - timedelta(**delta)
 
 
 @tagged("post_install", "-at_install")
@@ -60,10 +48,10 @@ class TestHealthReport(StockPushCase):
 
     @mute_logger(AUTH_LOGGER, ACCOUNT_LOGGER, CLIENT_LOGGER)
     def test_token_statuses(self):
-        _set(self.env, "token_warning_days", 600)  # the consent lasts 18 months
+        set_setting(self.env, "token_warning_days", 600)  # the consent lasts 18 months
         self.assertEqual(self._report()["tokens"]["status"], "expiring")
         self.assertTrue(self._report()["healthy"], "a warning, not an outage")
-        _set(self.env, "token_warning_days", 14)
+        set_setting(self.env, "token_warning_days", 14)
         self.assertEqual(self._report()["tokens"]["status"], "ok")
         # The seller withdraws the consent on eBay; the next job learns it.
         revoke_and_poll(self, self.account)
@@ -103,7 +91,7 @@ class TestHealthReport(StockPushCase):
         self.assertEqual(self._report()["order_import"]["status"], "ok")
         self.account.last_order_poll = ago(minutes=61)
         self.assertEqual(self._report()["order_import"]["status"], "late")
-        _set(self.env, "order_late_minutes", 120)
+        set_setting(self.env, "order_late_minutes", 120)
         self.assertEqual(self._report()["order_import"]["status"], "ok")
 
     @mute_logger(CLIENT_LOGGER)
@@ -160,7 +148,7 @@ class TestHealthReport(StockPushCase):
 
 
 @tagged("post_install", "-at_install")
-class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
+class TestHealthUrl(EbayAccountMixin, EbayEmulatorMixin, HttpCase):
     NAME = "Kestrel Vintage Shop"
 
     def setUp(self):
@@ -209,7 +197,7 @@ class TestHealthUrl(AccountMixin, EmulatorMixin, HttpCase):
     def test_the_former_names_setting_discloses_nothing(self):
         # "Health check names accounts" is gone: a database that still has
         # the parameter set shows anonymous callers no more than others.
-        _set(self.env, "health_show_names", "True")
+        set_setting(self.env, "health_show_names", "True")
         response = self._get()
         self.assertEqual(response.json(), {"status": "ok"})
         self._assert_anonymous_view(response)

@@ -10,15 +10,14 @@ from lxml import etree
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import AccountMixin, EmulatorMixin
-from .test_health import ago
+from .common import MANAGER_GROUPS, ago
+from .ebay_common import EbayAccountMixin, EbayEmulatorMixin
 
 TOKEN_PARAM = "marketplace_connector.health_token_sha256"
-MANAGER_GROUPS = "base.group_user,marketplace_connector.group_marketplace_manager"
 
 
 @tagged("post_install", "-at_install")
-class TestHealthToken(AccountMixin, EmulatorMixin, HttpCase):
+class TestHealthToken(EbayAccountMixin, EbayEmulatorMixin, HttpCase):
     def setUp(self):
         super().setUp()
         self.env = self.env(context=dict(self.env.context, tracking_disable=True))

@@ -5,8 +5,7 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import EbayHttpCase
-from .test_listing import INVENTORY, SellerMixin
+from .ebay_common import INVENTORY, EbayHttpCase, SellerMixin
 
 
 @tagged("post_install", "-at_install")

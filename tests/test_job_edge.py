@@ -13,13 +13,9 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.queue_job.controllers.main import RunJobController
-from odoo.addons.queue_job.job import Job
-
 from ..models.marketplace.job_edge import job_limits
-from .common import EbayCase
-from .test_order_import import OrderCase
-from .test_stock_push import PUSH, StockPushCase
+from .common import RunnerMixin
+from .ebay_common import PUSH, EbayCase, OrderCase, StockPushCase
 
 CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
 EDGE_LOGGER = "odoo.addons.marketplace_connector.models.marketplace.job_edge"
@@ -29,45 +25,6 @@ TIMEOUT_PARAM = "marketplace_connector.call_timeout_seconds"
 ADDON_DIR = Path(__file__).resolve().parents[1]
 # Odoo's test harness raises any shorter request timeout to 10 s.
 TEST_TIMEOUT = 10
-
-
-class RunnerMixin:
-    def _jobs(self, method, states=("pending",)):
-        return self.env["queue.job"].search(
-            [("method_name", "=", method), ("state", "in", list(states))],
-            order="id",
-        )
-
-    def _run_job(self, record):
-        """What queue_job's runner does with a stored job (its eta ignored)."""
-        RunJobController._runjob(self.env, Job.load(self.env, record.uuid))
-        self.env.invalidate_all()
-        return record
-
-    def _run_chain(self, method, limit=30):
-        """Run the pending jobs of ``method``, and the tries they queue, until
-        none is left; how many ran.  ``limit`` stops a job that never ends."""
-        runs = 0
-        while runs < limit:
-            pending = self._jobs(method)
-            if not pending:
-                return runs
-            self._run_job(pending[0])
-            runs += 1
-        return runs
-
-    def _eta_seconds(self, job):
-        return (job.eta - fields.Datetime.now()).total_seconds()
-
-    def _wait_for_call(self, path, status, count=1, seconds=15):
-        """Wait until the emulator applied ``count`` calls of ``path``."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            done = [c for c in self.emulator.calls(path=path) if c["status"] == status]
-            if len(done) >= count:
-                return done
-            time.sleep(0.2)
-        self.fail(f"the emulator did not apply {count} call(s) of {path}")
 
 
 @tagged("post_install", "-at_install")

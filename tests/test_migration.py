@@ -2,7 +2,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .test_listing import ListingCase
+from .ebay_common import ListingCase
 
 
 @tagged("post_install", "-at_install")

@@ -4,85 +4,20 @@ import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.queue_job.job import Job
+from .ebay_common import (
+    CONTROLLER_LOGGER,
+    EbayHttpCase,
+    NotificationMixin,
+    SellerMixin,
+    now_iso,
+)
 
-from .common import EbayHttpCase
-from .test_listing import SellerMixin
-
-CONTROLLER_LOGGER = "odoo.addons.marketplace_connector.controllers.ebay_notification"
 NOTIFICATION_API = "/commerce/notification/v1"
-
-
-class NotificationMixin:
-    """Posts to an account's notification endpoint, signed as eBay signs.
-
-    ``self.url`` is the endpoint posts go to unless another is given.
-    """
-
-    def _run_jobs(self):
-        jobs = self.env["queue.job"].search(
-            [("state", "=", "pending"), ("model_name", "=", "marketplace.notification")]
-        )
-        for record in jobs:
-            Job.load(self.env, record.uuid).perform()
-        return jobs
-
-    def _inbox(self, account=None):
-        return self.env["marketplace.notification"].search(
-            [("account_id", "=", (account or self.account).id)]
-        )
-
-    def _signing_key(self):
-        """The emulator's own key id and private key: eBay's, for the tests."""
-        data = self.emulator._call("GET", "signing")
-        key = serialization.load_pem_private_key(data["private_key_pem"].encode(), None)
-        return data["kid"], key
-
-    def _signed(self, raw, kid=None, key=None, header=None):
-        """X-EBAY-SIGNATURE for ``raw``; ``header`` overrides its fields."""
-        if key is None:
-            kid, key = self._signing_key()
-        header = {
-            "alg": "ECDSA",
-            "kid": kid,
-            "signature": base64.b64encode(
-                key.sign(raw, ec.ECDSA(hashes.SHA1()))
-            ).decode(),
-            "digest": "SHA1",
-            **(header or {}),
-        }
-        return base64.b64encode(json.dumps(header).encode()).decode()
-
-    def _post(self, raw, signature=None, url=None):
-        """An anonymous POST, as eBay's (or anyone's) would arrive."""
-        headers = {"Content-Type": "application/json"}
-        if signature is not None:
-            headers["X-EBAY-SIGNATURE"] = signature
-        return self.url_open(url or self.url, data=raw, headers=headers, timeout=30)
-
-    def _message(self, topic="ORDER_CONFIRMATION", data=None, published=None):
-        return json.dumps(
-            {
-                "metadata": {
-                    "topic": topic,
-                    "schemaVersion": "1.0",
-                    "deprecated": False,
-                },
-                "notification": {
-                    "notificationId": str(uuid.uuid4()),
-                    "eventDate": "2026-11-22T10:00:00.000Z",
-                    "publishDate": published or _now_iso(),
-                    "publishAttemptCount": 1,
-                    "data": data or {"orderId": "nope"},
-                },
-            }
-        ).encode()
 
 
 @tagged("post_install", "-at_install")
@@ -240,7 +175,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         )
         bodies = {
             "publishDate is a number": _envelope(publishDate=1764000000),
-            "publishDate is a list": _envelope(publishDate=[_now_iso()]),
+            "publishDate is a list": _envelope(publishDate=[now_iso()]),
             "publishDate is no date": _envelope(publishDate="2026-13-45T99:00:00Z"),
             "publishDate in the future": _envelope(publishDate=future),
             "publishAttemptCount is text": _envelope(publishAttemptCount="1"),
@@ -364,10 +299,6 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         self.assertIn(order["orderId"], stored, "an order notification keeps its id")
 
 
-def _now_iso():
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
 def _envelope(topic="ORDER_CONFIRMATION", data=None, **notification):
     """A notification body; ``notification`` overrides its fields."""
     metadata = {"topic": topic, "schemaVersion": "1.0", "deprecated": False}
@@ -376,8 +307,8 @@ def _envelope(topic="ORDER_CONFIRMATION", data=None, **notification):
             metadata[name] = notification.pop(name)
     body = {
         "notificationId": str(uuid.uuid4()),
-        "eventDate": _now_iso(),
-        "publishDate": _now_iso(),
+        "eventDate": now_iso(),
+        "publishDate": now_iso(),
         "publishAttemptCount": 1,
         "data": {"orderId": "nope"} if data is None else data,
         **notification,
@@ -432,7 +363,7 @@ def _fuzz_body(rng, i):
                 "metadata": {"topic": "ORDER_CONFIRMATION"},
                 "notification": {
                     "notificationId": str(uuid.uuid4()),
-                    "publishDate": _now_iso(),
+                    "publishDate": now_iso(),
                     "data": "oops",
                 },
             }

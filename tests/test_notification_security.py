@@ -20,8 +20,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.res_config_settings import PARAM_PREFIX
-from .common import EbayHttpCase
-from .test_notification_controller import CONTROLLER_LOGGER, NotificationMixin
+from .ebay_common import CONTROLLER_LOGGER, EbayHttpCase, NotificationMixin
 
 CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
 KEY_PATH = "^/commerce/notification/v1/public_key/"

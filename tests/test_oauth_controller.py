@@ -7,7 +7,8 @@ from urllib.parse import urlencode, urlparse
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import EbayHttpCase, query_of
+from .common import query_of
+from .ebay_common import EbayHttpCase
 
 CALLBACK_LOGGER = "odoo.addons.marketplace_connector.controllers.ebay_oauth"
 

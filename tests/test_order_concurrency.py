@@ -23,8 +23,8 @@ from odoo.tests.common import get_db_name
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import AccountMixin, Emulator, emulator_url
-from .test_listing import SellerMixin
+from .common import Emulator, emulator_url
+from .ebay_common import EbayAccountMixin, SellerMixin
 
 SKU = "RACE-1"
 GET_ORDERS = "^/sell/fulfillment/v1/order$"
@@ -37,7 +37,7 @@ SLOW_SECONDS = 2
 MAX_RUNS = 4
 
 
-class TestConcurrentImport(SellerMixin, AccountMixin, unittest.TestCase):
+class TestConcurrentImport(SellerMixin, EbayAccountMixin, unittest.TestCase):
     CLIENT_ID = "odoo-race-app"
     RU_NAME = "odoo-race-runame"
 

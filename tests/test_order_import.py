@@ -3,55 +3,12 @@ import uuid
 
 import requests
 
-from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.job import Job
 
 from ..ebay.fulfillment import PAGE_LIMIT
-from .test_listing import ListingCase
-
-
-@tagged("post_install", "-at_install")
-class OrderCase(ListingCase):
-    def setUp(self):
-        super().setUp()
-        self.mug = self._product("MUG-1", "Mug", 10)
-        for product in (self.product, self.mug):
-            listing = self._listing(product)
-            listing.action_publish()
-            self._run(listing)
-            self.assertEqual(listing.state, "published", listing.last_error)
-
-    def _buy(self, lines, **extra):
-        return self.emulator._call(
-            "POST",
-            "purchase",
-            json=dict({"lines": lines, "buyer": {"username": "jo_buyer"}}, **extra),
-        )
-
-    def _poll(self):
-        result = self.account._job_poll_orders()
-
-        return result
-
-    def _orders(self):
-        return self.env["marketplace.order"].search(
-            [("account_id", "=", self.account.id)]
-        )
-
-    def _usps_carrier(self):
-        """A delivery method mapped to eBay's carrier code USPS."""
-        return self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env.ref(
-                    "marketplace_connector.product_ebay_shipping"
-                ).id,
-                "ebay_carrier_code": "USPS",
-            }
-        )
+from .ebay_common import OrderCase
 
 
 class TestOrderImport(OrderCase):

@@ -10,7 +10,8 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .test_company_isolation import USER_GROUPS, TwoCompaniesCase
+from .common import USER_GROUPS
+from .ebay_common import TwoCompaniesCase
 
 # Listing fields the connector owns, with a value someone might forge.
 LISTING_FORGERIES = {

@@ -5,8 +5,7 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.job import Job
 
 from ..ebay.inventory import InventoryApi
-from .common import EbayHttpCase
-from .test_listing import IMAGE, SellerMixin
+from .ebay_common import IMAGE, EbayHttpCase, SellerMixin
 
 
 @tagged("post_install", "-at_install")

@@ -15,7 +15,8 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .test_company_isolation import USER_GROUPS, TwoCompaniesCase
+from .common import USER_GROUPS
+from .ebay_common import TwoCompaniesCase
 
 
 @tagged("post_install", "-at_install")

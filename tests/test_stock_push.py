@@ -1,49 +1,8 @@
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.queue_job.job import Job
-
 from ..models.ebay.ebay_listing import REVISIONS_PER_DAY
-from .test_listing import ListingCase
-
-PUSH = "bulk_update_price_quantity"
-
-
-@tagged("post_install", "-at_install")
-class StockPushCase(ListingCase):
-    def _published(self, product=None, **values):
-        listing = self._listing(product, **values)
-        listing.action_publish()
-        self._run(listing)
-        self.assertEqual(listing.state, "published", listing.last_error)
-        return listing
-
-    def _push_jobs(self):
-        return self.env["queue.job"].search(
-            [("state", "=", "pending"), ("method_name", "=", "_job_push_stock")]
-        )
-
-    def _perform_pushes(self):
-        jobs = self._push_jobs()
-        for record in jobs:
-            record.state = "started"  # as the runner does, before performing
-            Job.load(self.env, record.uuid).perform()
-            record.state = "done"
-        return jobs
-
-    def _offer(self, listing):
-        return self._api().get_offer(listing.offer_id)
-
-    def _set_stock(self, product, quantity):
-        quant = self.env["stock.quant"].search(
-            [
-                ("product_id", "=", product.id),
-                ("location_id", "=", self.env.ref("stock.stock_location_stock").id),
-            ],
-            limit=1,
-        )
-        quant.inventory_quantity = quantity
-        quant.action_apply_inventory()
+from .ebay_common import PUSH, StockPushCase
 
 
 class TestStockPush(StockPushCase):

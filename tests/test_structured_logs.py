@@ -6,8 +6,7 @@ from odoo.tools import mute_logger
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..ebay import EbayAuthError, EbayError
-from .common import EbayCase
-from .test_order_import import OrderCase
+from .ebay_common import EbayCase, OrderCase
 
 ADDON_LOGGER = "odoo.addons.marketplace_connector"
 CLIENT_LOGGER = ADDON_LOGGER + ".ebay.client"

@@ -19,7 +19,8 @@ from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from ..ebay import EbayAuthError
-from .common import Emulator, EmulatorMixin, emulator_url, query_of
+from .common import Emulator, emulator_url, query_of
+from .ebay_common import EbayEmulatorMixin
 
 TOKEN_PATH = "^/identity/v1/oauth2/token$"
 AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
@@ -36,9 +37,9 @@ class TestConcurrentRefresh(unittest.TestCase):
         self.emulator.reset()
         self.secret = Fernet.generate_key().decode()
         self.emulator.register_app(
-            EmulatorMixin.CLIENT_ID,
+            EbayEmulatorMixin.CLIENT_ID,
             self.secret,
-            EmulatorMixin.RU_NAME,
+            EbayEmulatorMixin.RU_NAME,
             "http://127.0.0.1/ebay/oauth/callback",
         )
         with self.registry.cursor() as cr:
@@ -48,8 +49,8 @@ class TestConcurrentRefresh(unittest.TestCase):
                     "channel": "ebay",
                     "name": "Concurrency seller",
                     "environment": "emulator",
-                    "client_id": EmulatorMixin.CLIENT_ID,
-                    "ebay_ru_name": EmulatorMixin.RU_NAME,
+                    "client_id": EbayEmulatorMixin.CLIENT_ID,
+                    "ebay_ru_name": EbayEmulatorMixin.RU_NAME,
                 }
             )
             env["marketplace.secret"]._store(account, "client_secret", self.secret)

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..ebay import EbayAuthError
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 
 @tagged("post_install", "-at_install")

@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 
 from ..ebay import EbayAuthError
 from ..ebay.notification import NotificationApi
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 ACCOUNT_LOGGER = (
     "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"

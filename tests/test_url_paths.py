@@ -14,7 +14,7 @@ from ..ebay.inventory import InventoryApi
 from ..ebay.media import MediaApi
 from ..ebay.notification import NotificationApi
 from ..ebay.taxonomy import TaxonomyApi
-from .test_listing import ListingCase
+from .ebay_common import ListingCase
 
 
 @tagged("post_install", "-at_install")

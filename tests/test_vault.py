@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..const import VAULT_KEYS_ENV
 from ..vault import key_fingerprint
-from .common import EbayCase
+from .ebay_common import EbayCase
 
 
 class TestVault(EbayCase):
