@@ -85,9 +85,9 @@ class MarketplaceOrder(models.Model):
                 """
                 UPDATE marketplace_order
                    SET import_delay_minutes = CASE
-                       WHEN imported_at IS NULL OR ebay_created_at IS NULL THEN 0
+                       WHEN imported_at IS NULL OR remote_created_at IS NULL THEN 0
                        ELSE greatest(
-                           0, extract(epoch FROM imported_at - ebay_created_at) / 60
+                           0, extract(epoch FROM imported_at - remote_created_at) / 60
                        )
                    END
                 """
@@ -103,11 +103,11 @@ class MarketplaceOrder(models.Model):
                 now if order.sale_order_id else False
             )
 
-    @api.depends("ebay_created_at", "imported_at")
+    @api.depends("remote_created_at", "imported_at")
     def _compute_import_delay_minutes(self):
         for order in self:
-            if order.ebay_created_at and order.imported_at:
-                delta = order.imported_at - order.ebay_created_at
+            if order.remote_created_at and order.imported_at:
+                delta = order.imported_at - order.remote_created_at
                 # eBay's clock may run a little ahead of ours: never negative.
                 order.import_delay_minutes = max(0.0, delta.total_seconds() / 60.0)
             else:
