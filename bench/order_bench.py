@@ -113,7 +113,9 @@ def main():
     try:
         with registry.cursor() as cr:
             env = environment(cr)
-            env["marketplace.account"].browse(account_id).action_setup_notifications()
+            env["marketplace.account"].browse(
+                account_id
+            ).action_ebay_setup_notifications()
             cr.commit()
         purchased = {}
         for i in range(args.notified):

@@ -28,11 +28,7 @@ from ..ebay.notification import (
     parse_timestamp,
     verify,
 )
-from ..models.marketplace.marketplace_notification import (
-    CLOCK_SKEW,
-    STALE_AFTER,
-    KeyUnavailable,
-)
+from ..models.ebay.notification_common import CLOCK_SKEW, STALE_AFTER, KeyUnavailable
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
@@ -60,10 +56,10 @@ class EbayNotificationController(http.Controller):
     )
     def ebay_notification_challenge(self, account_id, challenge_code=None, **kwargs):
         account = self._account(account_id)
-        token = account._verification_token()
+        token = account._ebay_verification_token()
         if not challenge_code or not token:
             raise BadRequest()
-        endpoint = account.notification_url
+        endpoint = account.ebay_notification_url
         return request.make_json_response(
             {"challengeResponse": challenge_response(challenge_code, token, endpoint)}
         )
@@ -78,7 +74,7 @@ class EbayNotificationController(http.Controller):
     )
     def ebay_notification(self, account_id, **kwargs):
         account = self._account(account_id)
-        if not account.notification_destination_id:
+        if not account.ebay_notification_destination_id:
             # eBay only pushes to a registered destination: this is not eBay.
             # Answered like an unknown account, and nothing is asked of eBay.
             raise NotFound()
@@ -105,15 +101,20 @@ class EbayNotificationController(http.Controller):
             return self._refused(account, "published too long ago", 409)
         Notification = request.env(user=SUPERUSER_ID)["marketplace.notification"]
         try:
-            key_text, digest = Notification._public_key(account, header["kid"])
+            key_text, digest = Notification._ebay_public_key(account, header["kid"])
             verify(raw, header, key_text, digest)
         except SignatureError as exc:
             return self._refused(account, exc, 412)
         except KeyUnavailable as exc:
             # Not verifiable now.  eBay redelivers on any non-2xx answer.
             return self._refused(account, exc, 503 if exc.transient else 412)
+        body = message["notification"]
         stored = Notification.with_company(account.company_id)._store_once(
-            account, message
+            account,
+            body["notificationId"],
+            message["metadata"]["topic"],
+            published,
+            body.get("data"),
         )
         if stored is not None:
             stored._enqueue()

@@ -20,10 +20,18 @@ from .ebay import ebay_listing_group
 from . import product_product
 from . import product_template
 from .marketplace import marketplace_order
+from .ebay import marketplace_order as ebay_marketplace_order
 from . import sale_order
-from .ebay import ebay_account_orders
+from . import sale_order_line
+from . import res_partner
+from .ebay import marketplace_account_orders as ebay_marketplace_account_orders
 from .marketplace import marketplace_notification
+from .ebay import marketplace_notification as ebay_marketplace_notification
+from .marketplace import marketplace_account_orders
+from .ebay import marketplace_account_notification
 from . import stock_picking
+from .ebay import stock_picking as ebay_stock_picking
+from .ebay import delivery_carrier
 from .ebay import ebay_category
 from .ebay import ebay_stock_push
 from .marketplace import marketplace_drift

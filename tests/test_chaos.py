@@ -131,14 +131,14 @@ class TestChaos(RunnerMixin, OrderCase):
         self._day()
         orders = self._orders()
         shipments = {}
-        for order in orders.filtered(lambda o: o.ebay_order_id != cancelled):
+        for order in orders.filtered(lambda o: o.remote_order_id != cancelled):
             picking = order.sale_order_id.picking_ids.filtered(
                 lambda p: p.state not in ("done", "cancel")
             )
-            self.assertEqual(len(picking), 1, order.ebay_order_id)
-            tracking = f"CHAOS-{order.ebay_order_id}"
+            self.assertEqual(len(picking), 1, order.remote_order_id)
+            tracking = f"CHAOS-{order.remote_order_id}"
             self._ship(picking, tracking)
-            shipments[order.ebay_order_id] = (picking, tracking)
+            shipments[order.remote_order_id] = (picking, tracking)
         self._receive(self.mug, 3)
         self._day()
 
@@ -165,18 +165,18 @@ class TestChaos(RunnerMixin, OrderCase):
 
         # One sale order per eBay order; the cancelled one cancelled.
         orders = self._orders()
-        self.assertEqual(sorted(orders.mapped("ebay_order_id")), sorted(order_ids))
+        self.assertEqual(sorted(orders.mapped("remote_order_id")), sorted(order_ids))
         for order_id in order_ids:
             sales = self.env["sale.order"].search([("client_order_ref", "=", order_id)])
             self.assertEqual(len(sales), 1, order_id)
         cancelled_sale = orders.filtered(
-            lambda o: o.ebay_order_id == cancelled
+            lambda o: o.remote_order_id == cancelled
         ).sale_order_id
         self.assertEqual(cancelled_sale.state, "cancel")
 
         # Tracking on eBay exactly once per shipment.
         for order_id, (picking, tracking) in shipments.items():
-            self.assertEqual(picking.ebay_tracking_state, "sent", order_id)
+            self.assertEqual(picking.marketplace_tracking_state, "sent", order_id)
             numbers = [
                 f.get("shipmentTrackingNumber") for f in self._fulfillments(order_id)
             ]

@@ -98,9 +98,9 @@ class TestDashboard(EbayCase):
         self.flagged = self.env["marketplace.order"].create(
             {
                 "account_id": self.account.id,
-                "ebay_order_id": "FLAGGED",
+                "remote_order_id": "FLAGGED",
                 "state": "flagged",
-                "ebay_created_at": self.now - timedelta(minutes=5),
+                "remote_created_at": self.now - timedelta(minutes=5),
             }
         )
         self._order(self.other, self.now, 5000)
@@ -137,9 +137,9 @@ class TestDashboard(EbayCase):
         return self.env["marketplace.order"].create(
             {
                 "account_id": account.id,
-                "ebay_order_id": f"{account.id}-{imported_at}-{delay_minutes}",
+                "remote_order_id": f"{account.id}-{imported_at}-{delay_minutes}",
                 "state": "imported",
-                "ebay_created_at": imported_at - timedelta(minutes=delay_minutes),
+                "remote_created_at": imported_at - timedelta(minutes=delay_minutes),
                 "imported_at": imported_at,
             }
         )
@@ -337,7 +337,7 @@ class TestImportDelay(OrderCase):
         # applied, the first import time stays.
         first = order.imported_at
         self._poll()
-        order.action_refresh_from_ebay()
+        order.action_refresh_from_marketplace()
         self.assertEqual(order.imported_at, first)
 
     def test_flagged_order_counts_when_its_retry_imports_it(self):

@@ -42,7 +42,7 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
         picking.carrier_tracking_ref = tracking
         picking.move_ids.write({"quantity": 1, "picked": True})
         picking._action_done()
-        self.assertEqual(picking.ebay_tracking_state, "queued")
+        self.assertEqual(picking.marketplace_tracking_state, "queued")
 
     def _fulfillments(self):
         client = self.account._ebay_client()
@@ -55,14 +55,14 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
     def test_5xx_is_tried_again_and_reaches_ebay_once(self):
         self.emulator.fault(FULFILL, "500", method="POST")
         self._ship("TRACK-5XX")
-        first = self._jobs("_job_ebay_send_tracking")
+        first = self._jobs("_job_send_tracking")
         self._run_job(first)
         # Not failed at once: done, with its next try queued after the
         # function's backoff (30 to 90 s after a first try, jittered).
         self.assertEqual(first.state, "done")
-        self.assertEqual(self.picking.ebay_tracking_state, "queued")
-        self.assertIn("Try 2 of", self.picking.ebay_tracking_error)
-        retry = self._jobs("_job_ebay_send_tracking")
+        self.assertEqual(self.picking.marketplace_tracking_state, "queued")
+        self.assertIn("Try 2 of", self.picking.marketplace_tracking_error)
+        retry = self._jobs("_job_send_tracking")
         self.assertEqual(len(retry), 1)
         self.assertEqual(retry.kwargs, {"ebay_try": 2})
         self.assertTrue(25 <= self._eta_seconds(retry) <= 91, retry.eta)
@@ -72,12 +72,12 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
             [("getShippingFulfillments", 200), ("createShippingFulfillment", 500)],
         )
         self._run_job(retry)
-        self.assertEqual(self.picking.ebay_tracking_state, "sent")
-        self.assertFalse(self.picking.ebay_tracking_error)
+        self.assertEqual(self.picking.marketplace_tracking_state, "sent")
+        self.assertFalse(self.picking.marketplace_tracking_error)
         self.assertEqual(len(self._fulfillments()), 1)
         posts = self.emulator.calls(path=FULFILL, method="POST")
         self.assertEqual([c["status"] for c in posts], [500, 201])
-        self.assertFalse(self._jobs("_job_ebay_send_tracking"))
+        self.assertFalse(self._jobs("_job_send_tracking"))
 
     @mute_logger(CLIENT_LOGGER)
     def test_timeout_whose_request_lands_late_is_not_sent_twice(self):
@@ -87,12 +87,14 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
         # The request stalls past the client's timeout, then eBay applies it.
         self.emulator.fault(FULFILL, "slow", method="POST", delay=TEST_TIMEOUT + 2)
         self._ship("TRACK-TIMEOUT")
-        self._run_job(self._jobs("_job_ebay_send_tracking"))
-        self.assertEqual(self.picking.ebay_tracking_state, "queued")
-        self.assertIn("eBay may still apply it", self.picking.ebay_tracking_error)
+        self._run_job(self._jobs("_job_send_tracking"))
+        self.assertEqual(self.picking.marketplace_tracking_state, "queued")
+        self.assertIn(
+            "eBay may still apply it", self.picking.marketplace_tracking_error
+        )
         self._wait_for_call(FULFILL, 201)
-        self._run_job(self._jobs("_job_ebay_send_tracking"))
-        self.assertEqual(self.picking.ebay_tracking_state, "sent")
+        self._run_job(self._jobs("_job_send_tracking"))
+        self.assertEqual(self.picking.marketplace_tracking_state, "sent")
         fulfillments = self._fulfillments()
         self.assertEqual(len(fulfillments), 1)
         self.assertEqual(
@@ -108,8 +110,8 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
     def test_retry_after_is_honoured(self):
         self.emulator.fault(FULFILL, "429", method="POST", retry_after=120)
         self._ship("TRACK-429")
-        self._run_job(self._jobs("_job_ebay_send_tracking"))
-        retry = self._jobs("_job_ebay_send_tracking")
+        self._run_job(self._jobs("_job_send_tracking"))
+        retry = self._jobs("_job_send_tracking")
         # eBay's 120 s, plus up to a tenth more (jitter), never less.
         self.assertTrue(115 <= self._eta_seconds(retry) <= 133, retry.eta)
 
@@ -117,12 +119,12 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
     def test_exhausted_tries_are_a_dead_letter_staff_requeue(self):
         self.emulator.fault(FULFILL, "503", method="POST", times=-1)
         self._ship("TRACK-DOWN")
-        max_tries = job_limits(self.env, "stock.picking", "_job_ebay_send_tracking")[1]
-        runs = self._run_chain("_job_ebay_send_tracking")
+        max_tries = job_limits(self.env, "stock.picking", "_job_send_tracking")[1]
+        runs = self._run_chain("_job_send_tracking")
         self.assertEqual(runs, max_tries, "tried as often as data/ says, no more")
-        self.assertEqual(self.picking.ebay_tracking_state, "error")
+        self.assertEqual(self.picking.marketplace_tracking_state, "error")
         self.assertIn(
-            f"Gave up after {max_tries} tries", self.picking.ebay_tracking_error
+            f"Gave up after {max_tries} tries", self.picking.marketplace_tracking_error
         )
         posts = self.emulator.calls(path=FULFILL, method="POST")
         self.assertEqual(len(posts), max_tries)
@@ -135,8 +137,8 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
         self.assertEqual((letter.kind, letter.state), ("tracking", "open"))
         self.emulator.clear_faults()
         letter.action_requeue()
-        self._run_job(self._jobs("_job_ebay_send_tracking"))
-        self.assertEqual(self.picking.ebay_tracking_state, "sent")
+        self._run_job(self._jobs("_job_send_tracking"))
+        self.assertEqual(self.picking.marketplace_tracking_state, "sent")
         self.assertEqual(letter.state, "resolved")
         self.assertEqual(len(self._fulfillments()), 1)
 
@@ -183,7 +185,7 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
         self.assertEqual(retry.kwargs, {"ebay_try": 2})
         self._run_job(retry)
         self.assertEqual(notification.state, "done")
-        self.assertEqual(self._orders().ebay_order_id, order["orderId"])
+        self.assertEqual(self._orders().remote_order_id, order["orderId"])
         self.assertTrue(self._orders().sale_order_id)
 
     @mute_logger(CLIENT_LOGGER)

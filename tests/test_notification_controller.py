@@ -29,7 +29,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         listing = self._listing(self.mug)
         listing.action_publish()
         self._run(listing)
-        self.account.action_setup_notifications()
+        self.account.action_ebay_setup_notifications()
         # eBay's pushes arrive over HTTP: the registered destination must be
         # in the database for the endpoint to see it.
         self.env.flush_all()
@@ -67,16 +67,16 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         return len(destinations), topics
 
     def test_setup_answered_ebays_challenge(self):
-        destination = self.account.notification_destination_id
+        destination = self.account.ebay_notification_destination_id
         self.assertTrue(destination)
         topics = ["MARKETPLACE_ACCOUNT_DELETION", "ORDER_CONFIRMATION"]
-        self.assertEqual(self.account.notification_subscriptions, ",".join(topics))
+        self.assertEqual(self.account.ebay_notification_subscriptions, ",".join(topics))
         self.assertEqual(self._created_on_ebay(), (1, topics))
         # Setting up again creates nothing new, on eBay or in Odoo.
-        self.account.action_setup_notifications()
+        self.account.action_ebay_setup_notifications()
         self.assertEqual(self._created_on_ebay(), (1, topics))
-        self.assertEqual(self.account.notification_destination_id, destination)
-        self.assertEqual(self.account.notification_subscriptions, ",".join(topics))
+        self.assertEqual(self.account.ebay_notification_destination_id, destination)
+        self.assertEqual(self.account.ebay_notification_subscriptions, ",".join(topics))
         # And what was set up works: eBay's push reaches this Odoo once.
         order = self._buy()
         inbox = self._inbox()
@@ -95,7 +95,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         self._run_jobs()
         self.assertEqual(inbox.state, "done")
         staged = self.env["marketplace.order"].search(
-            [("ebay_order_id", "=", order["orderId"])]
+            [("remote_order_id", "=", order["orderId"])]
         )
         self.assertEqual(staged.state, "imported")
         self.account._job_poll_orders()
@@ -208,7 +208,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         self.emulator._call("POST", "notify", json={"orderId": order["orderId"]})
         self._run_jobs()
         staged = self.env["marketplace.order"].search(
-            [("ebay_order_id", "=", order["orderId"])]
+            [("remote_order_id", "=", order["orderId"])]
         )
         self.assertEqual(staged.state, "cancelled")
         self.assertFalse(staged.sale_order_id, "nothing to ship for a cancelled order")
@@ -271,7 +271,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         order = self._buy()
         self._run_jobs()
         partner = self.env["res.partner"].search(
-            [("ebay_buyer_username", "=", "jo_buyer")]
+            [("marketplace_buyer_username", "=", "jo_buyer")]
         )
         self.assertTrue(partner)
         shipping = partner.child_ids
@@ -288,7 +288,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
             self.assertEqual(record.name, "Deleted eBay buyer")
             self.assertFalse(record.email or record.street or record.zip)
         staged = self.env["marketplace.order"].search(
-            [("ebay_order_id", "=", order["orderId"])]
+            [("remote_order_id", "=", order["orderId"])]
         )
         self.assertFalse(staged.buyer_username)
         self.assertTrue(staged.sale_order_id, "the sale itself is kept")

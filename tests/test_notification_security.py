@@ -87,12 +87,12 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         super().setUp()
         self.company_a = self.env.company
         self.account = self._connect(self._new_account(name="Shop A seller"))
-        self.account.action_setup_notifications()
+        self.account.action_ebay_setup_notifications()
         self.partner_a = self.env["res.partner"].create(
             {
                 "name": "Jo Buyer",
                 "email": "jo@example.com",
-                "ebay_buyer_username": "jo_buyer",
+                "marketplace_buyer_username": "jo_buyer",
                 "company_id": self.company_a.id,
             }
         )
@@ -196,7 +196,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
     def test_a_connected_account_moved_to_another_host_fetches_no_key(self):
         # B sets up a real account and its notifications, then re-points it.
         account_b = self._connect(self._account_b())
-        account_b.action_setup_notifications()
+        account_b.action_ebay_setup_notifications()
         self._point_at_attacker(account_b)
         raw, signature = self._forged_deletion()
         answer_b = self._post(raw, signature, url=f"/ebay/notification/{account_b.id}")

@@ -1,13 +1,16 @@
 import json
 import uuid
+from datetime import datetime
 
 import requests
 
+from odoo import fields
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.job import Job
 
-from ..ebay.fulfillment import PAGE_LIMIT
+from ..ebay.fulfillment import PAGE_LIMIT, FulfillmentApi
+from ..models.marketplace.order_values import Address, Money, OrderValues
 from .ebay_common import OrderCase
 
 
@@ -20,7 +23,7 @@ class TestOrderImport(OrderCase):
         )
         self._poll()
         order = self._orders()
-        self.assertEqual(order.ebay_order_id, data["orderId"])
+        self.assertEqual(order.remote_order_id, data["orderId"])
         self.assertEqual(order.state, "imported")
         sale = order.sale_order_id
         self.assertEqual(sale.state, "sale", "paid orders are confirmed")
@@ -29,16 +32,76 @@ class TestOrderImport(OrderCase):
         self.assertEqual(sorted(products), ["EBAY-SHIPPING", "MUG-1", "TSHIRT-1"])
         tshirt = sale.order_line.filtered(lambda l: l.product_id == self.product)
         self.assertEqual((tshirt.product_uom_qty, tshirt.price_unit), (2, 19.9))
-        self.assertTrue(tshirt.ebay_line_item_id)
+        self.assertTrue(tshirt.marketplace_line_id)
         self.assertFalse(sale.order_line.tax_id, "eBay collected the tax")
-        self.assertAlmostEqual(order.ebay_collected_tax, 1.5)
+        self.assertAlmostEqual(order.marketplace_collected_tax, 1.5)
         self.assertAlmostEqual(sale.amount_total, 2 * 19.9 + 19.9 + 4.99)
-        self.assertEqual(sale.partner_id.ebay_buyer_username, "jo_buyer")
+        self.assertEqual(sale.partner_id.marketplace_buyer_username, "jo_buyer")
         shipping = sale.partner_shipping_id
         self.assertEqual((shipping.type, shipping.zip), ("delivery", "95125"))
         self.assertEqual(shipping.country_id, self.env.ref("base.us"))
         self.assertEqual(shipping.state_id.code, "CA")
         self.assertTrue(sale.picking_ids, "stock is reserved for shipping")
+
+    def test_ebay_order_is_read_into_neutral_order_values(self):
+        data = self._buy(
+            [{"sku": "TSHIRT-1", "quantity": 2}, {"sku": "MUG-1", "quantity": 1}],
+            shippingCost=4.99,
+            tax=1.50,
+        )
+        # As eBay serves it to Odoo, not as the emulator's control API says.
+        served = FulfillmentApi(self.account._ebay_client()).get_order(data["orderId"])
+        Order = self.env["marketplace.order"]
+        values = Order._marketplace_order_values(self.account, served)
+        self.assertIsInstance(values, OrderValues)
+        self.assertEqual(values.remote_order_id, data["orderId"])
+        self.assertEqual(values.buyer_username, "jo_buyer")
+        self.assertEqual(
+            [(line.sku, line.quantity, line.total) for line in values.lines],
+            [("TSHIRT-1", 2, Money(39.8, "USD")), ("MUG-1", 1, Money(19.9, "USD"))],
+        )
+        self.assertTrue(all(line.remote_line_id for line in values.lines))
+        self.assertEqual(values.delivery_cost, Money(4.99, "USD"))
+        self.assertEqual(values.total.currency, "USD")
+        self.assertAlmostEqual(values.total.amount, 39.8 + 19.9 + 4.99 + 1.5)
+        self.assertAlmostEqual(values.collected_tax, 1.5)
+        self.assertEqual(values.ship_to.zip, "95125")
+        self.assertEqual(
+            (values.ship_to.country_code, values.ship_to.state_code), ("US", "CA")
+        )
+        self.assertIsInstance(values.buyer, Address)
+        self.assertIsInstance(values.modified_at, datetime)
+        self.assertEqual(
+            (values.paid, values.cancelled, values.refunded), (True, False, False)
+        )
+        self.assertEqual(json.loads(values.payload), served)
+        # What the import acts on follows eBay's own words.
+        refunded = dict(served, orderPaymentStatus="PARTIALLY_REFUNDED")
+        cancelled = dict(served, cancelStatus={"cancelState": "CANCELED"})
+        refunded = Order._marketplace_order_values(self.account, refunded)
+        cancelled = Order._marketplace_order_values(self.account, cancelled)
+        self.assertEqual((refunded.paid, refunded.refunded), (False, True))
+        self.assertEqual((cancelled.paid, cancelled.cancelled), (True, True))
+
+    def test_a_notification_is_stored_once_per_channel(self):
+        Notification = self.env["marketplace.notification"]
+        published = fields.Datetime.now()
+        first = Notification._store_once(
+            self.account, "n-once-1", "ORDER_CONFIRMATION", published, {"orderId": "1"}
+        )
+        self.assertEqual(first.channel, self.account.channel)
+        self.assertEqual(json.loads(first.data), {"orderId": "1"})
+        # The channel delivers the same id again, even to another account of
+        # the same channel: acknowledged, not stored.
+        other = self._new_account(name="Second seller")
+        for account in (self.account, other):
+            again = Notification._store_once(
+                account, "n-once-1", "ORDER_CONFIRMATION", published, {}
+            )
+            self.assertIsNone(again)
+        self.assertEqual(
+            Notification.search_count([("notification_id", "=", "n-once-1")]), 1
+        )
 
     def _notified(self, order_id):
         """eBay's ORDER_CONFIRMATION for the order, stored and processed as the
@@ -122,7 +185,7 @@ class TestOrderImport(OrderCase):
         self._poll()
         self.assertFalse(self.account.order_poll_error)
         self.assertEqual(len(self._orders()), PAGE_LIMIT + 2, "no order skipped")
-        self.assertIn(newest["orderId"], self._orders().mapped("ebay_order_id"))
+        self.assertIn(newest["orderId"], self._orders().mapped("remote_order_id"))
 
     def test_unknown_sku_keeps_the_order_flagged_until_fixed(self):
 

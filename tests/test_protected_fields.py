@@ -91,7 +91,7 @@ class TestProtectedFields(TwoCompaniesCase):
             {
                 "state": "connected",
                 "ebay_user_id": "someone-else",
-                "notification_destination_id": "forged",
+                "ebay_notification_destination_id": "forged",
                 "ebay_merchant_location_key": "forged",
                 "ebay_business_policies_opted_in": True,
                 "order_watermark": fields.Datetime.now(),
@@ -131,16 +131,16 @@ class TestProtectedFields(TwoCompaniesCase):
                 "total": 0.0,
                 "sale_order_id": False,
                 "account_id": self.account_b.id,
-                "ebay_order_id": "forged",
+                "remote_order_id": "forged",
             },
         )
         with self.assertRaises(AccessError):
-            sale.with_user(self.user_a).write({"ebay_order_id": False})
+            sale.with_user(self.user_a).write({"marketplace_order_id": False})
         with self.assertRaises(AccessError):
             sale.order_line[:1].with_user(self.user_a).write(
-                {"ebay_line_item_id": "forged"}
+                {"marketplace_line_id": "forged"}
             )
-        self.assertEqual(sale.ebay_order_id, order)
+        self.assertEqual(sale.marketplace_order_id, order)
 
     def test_delivery_tracking_state_is_the_connector_s(self):
         clerk = new_test_user(
@@ -158,7 +158,7 @@ class TestProtectedFields(TwoCompaniesCase):
         self._assert_each_refused(
             picking,
             clerk,
-            {"ebay_tracking_state": "sent", "ebay_fulfillment_id": "forged"},
+            {"marketplace_tracking_state": "sent", "ebay_fulfillment_id": "forged"},
         )
 
     def test_drift_and_alert_rows_are_the_connector_s(self):

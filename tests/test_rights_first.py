@@ -60,7 +60,9 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
             {"account_id": account.id, "kind": "payment", "name": "Refused policy"}
         )
         return {
-            "action_setup_notifications": lambda a: a.action_setup_notifications(),
+            "action_ebay_setup_notifications": lambda a: (
+                a.action_ebay_setup_notifications()
+            ),
             "action_opt_in_business_policies": (
                 lambda a: a.action_opt_in_business_policies()
             ),
@@ -86,7 +88,7 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
                 self.account,
             )
         self.assertEqual(self.account.state, "connected")
-        self.assertFalse(self.account.notification_destination_id)
+        self.assertFalse(self.account.ebay_notification_destination_id)
 
     def test_other_company_people_are_refused_before_effects(self):
         drift = self.env["marketplace.drift"].create(

@@ -1,5 +1,6 @@
 import json
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -205,17 +206,13 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
     def test_refresh_and_notification_calls_are_attempts(self):
         data = self._buy([{"sku": "MUG-1", "quantity": 1}])
         self._poll()
-        self._orders().action_refresh_from_ebay()
+        self._orders().action_refresh_from_marketplace()
         notification = self.env["marketplace.notification"]._store_once(
             self.account,
-            {
-                "metadata": {"topic": "ORDER_CONFIRMATION"},
-                "notification": {
-                    "notificationId": "n-logs-1",
-                    "publishDate": "2026-01-01T00:00:00.000Z",
-                    "data": {"orderId": data["orderId"]},
-                },
-            },
+            "n-logs-1",
+            "ORDER_CONFIRMATION",
+            fields.Datetime.to_datetime("2026-01-01 00:00:00"),
+            {"orderId": data["orderId"]},
         )
         notification._job_process()
         self.assertEqual(notification.state, "done")
@@ -253,8 +250,8 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
         picking.move_ids.write({"quantity": 1, "picked": True})
         with trap_jobs():
             picking.with_context(skip_backorder=True)._action_done()
-        picking._job_ebay_send_tracking()
-        self.assertEqual(picking.ebay_tracking_state, "sent")
+        picking._job_send_tracking()
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
         [received] = self.emulator.calls(path="shipping_fulfillment$", method="POST")
         attempt = self._attempts("createShippingFulfillment")
         self.assertEqual(attempt.request_id, received["request_id"])

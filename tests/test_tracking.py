@@ -42,11 +42,11 @@ class TestTracking(OrderCase):
         trap = self._ship(
             picking, {"MUG-1": 1, "TSHIRT-1": 1}, "9400100000000000000001"
         )
-        self.assertEqual(picking.ebay_tracking_state, "queued")
-        self.assertEqual(trap.jobs_count(only=picking._job_ebay_send_tracking), 1)
-        picking._job_ebay_send_tracking()
-        picking._job_ebay_send_tracking()  # a second run sends nothing
-        self.assertEqual(picking.ebay_tracking_state, "sent")
+        self.assertEqual(picking.marketplace_tracking_state, "queued")
+        self.assertEqual(trap.jobs_count(only=picking._job_send_tracking), 1)
+        picking._job_send_tracking()
+        picking._job_send_tracking()  # a second run sends nothing
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
         fulfillments = self._fulfillments(order["orderId"])
         self.assertEqual(len(fulfillments), 1)
         self.assertEqual(
@@ -62,7 +62,7 @@ class TestTracking(OrderCase):
         backorder = sale.picking_ids - picking
         self.assertTrue(backorder)
         self._ship(backorder, {"MUG-1": 1}, "9400100000000000000002")
-        backorder._job_ebay_send_tracking()
+        backorder._job_send_tracking()
         fulfillments = self._fulfillments(order["orderId"])
         self.assertEqual(len(fulfillments), 2)
         self.assertEqual(fulfillments[1]["lineItems"][0]["quantity"], 1)
@@ -74,7 +74,7 @@ class TestTracking(OrderCase):
         self._ship(picking, {"MUG-1": 1}, "TRACK-LOST-1")
         # A first run reached eBay, then its transaction was lost.
         client = self.account._ebay_client()
-        line_item = picking.move_ids.sale_line_id.ebay_line_item_id
+        line_item = picking.move_ids.sale_line_id.marketplace_line_id
         client.request(
             "POST",
             f"/sell/fulfillment/v1/order/{order['orderId']}/shipping_fulfillment",
@@ -85,8 +85,8 @@ class TestTracking(OrderCase):
                 "shippedDate": "2026-11-22T10:00:00.000Z",
             },
         )
-        picking._job_ebay_send_tracking()
-        self.assertEqual(picking.ebay_tracking_state, "sent")
+        picking._job_send_tracking()
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
         self.assertEqual(len(self._fulfillments(order["orderId"])), 1)
 
     def test_unmapped_carrier_is_a_clear_error_on_the_picking(self):
@@ -95,14 +95,14 @@ class TestTracking(OrderCase):
         picking = self._orders().sale_order_id.picking_ids
         other = self.carrier.copy({"name": "Local courier", "ebay_carrier_code": False})
         trap = self._ship(picking, {"MUG-1": 1}, "LOCAL-1", carrier=other)
-        self.assertFalse(trap.jobs_count(only=picking._job_ebay_send_tracking))
-        self.assertEqual(picking.ebay_tracking_state, "error")
-        self.assertIn("no eBay carrier code", picking.ebay_tracking_error)
+        self.assertFalse(trap.jobs_count(only=picking._job_send_tracking))
+        self.assertEqual(picking.marketplace_tracking_state, "error")
+        self.assertIn("no eBay carrier code", picking.marketplace_tracking_error)
         self.assertFalse(self.emulator.calls(path="shipping_fulfillment"))
         other.ebay_carrier_code = "OTHER"
         with trap_jobs() as trap:
-            picking.action_ebay_resend_tracking()
-            self.assertEqual(trap.jobs_count(only=picking._job_ebay_send_tracking), 1)
+            picking.action_resend_tracking()
+            self.assertEqual(trap.jobs_count(only=picking._job_send_tracking), 1)
 
     def test_stock_user_without_ebay_rights_validates_an_unmapped_delivery(self):
         self._buy([{"sku": "MUG-1", "quantity": 1}])
@@ -119,7 +119,7 @@ class TestTracking(OrderCase):
         )
         self._ship(picking.with_user(clerk), {"MUG-1": 1}, "LOCAL-2", carrier=other)
         self.assertEqual(picking.state, "done")
-        self.assertEqual(picking.ebay_tracking_state, "error")
+        self.assertEqual(picking.marketplace_tracking_state, "error")
         letter = self.env["marketplace.dead.letter"].search(
             [("res_model", "=", "stock.picking"), ("res_id", "=", picking.id)]
         )

@@ -51,17 +51,17 @@ class StockPicking(models.Model):
     _inherit = ["stock.picking", "marketplace.dead.letter.source"]
 
     _dead_letter_kind = "tracking"
-    _dead_letter_state_field = "ebay_tracking_state"
+    _dead_letter_state_field = "marketplace_tracking_state"
     _dead_letter_failed_states = ("error",)
     _dead_letter_ok_states = ("sent",)
-    _dead_letter_error_field = "ebay_tracking_error"
+    _dead_letter_error_field = "marketplace_tracking_error"
 
     def _dead_letter_account(self):
         # The user validating the delivery may not read eBay orders.
         return self.sudo()._marketplace_order().account_id
 
     def _dead_letter_requeue(self):
-        self.action_ebay_resend_tracking()
+        self.action_resend_tracking()
 
 
 class QueueJob(models.Model):

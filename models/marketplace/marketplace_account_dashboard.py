@@ -113,7 +113,7 @@ class MarketplaceAccount(models.Model):
                 "orders": ("marketplace.order", [("imported_at", ">=", today)]),
                 "order_delay": (
                     "marketplace.order",
-                    [("imported_at", ">=", week), ("ebay_created_at", "!=", False)],
+                    [("imported_at", ">=", week), ("remote_created_at", "!=", False)],
                 ),
             }
         )

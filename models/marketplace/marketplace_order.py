@@ -1,10 +1,14 @@
-"""eBay orders staged in Odoo: each becomes one sale order, exactly once.
+"""Marketplace orders staged in Odoo: each becomes one sale order, exactly once.
 
-The row (account, eBay order id) is claimed with INSERT ... ON CONFLICT DO
+The row (account, remote order id) is claimed with INSERT ... ON CONFLICT DO
 NOTHING in the transaction that creates the sale order, so whatever mix of
 polls, notifications and replays delivers an order, one transaction wins and
 the others see the row and only apply changes.  An order Odoo cannot import
 (unknown SKU...) is kept, flagged with the reason, and can be retried.
+
+The import works from an :class:`~.order_values.OrderValues` only; the
+channel reads its marketplace's order into one (``_marketplace_order_values``)
+and fetches an order again on request (``_marketplace_fetch_order``).
 """
 
 import json
@@ -14,10 +18,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
-
-from ...ebay import EbayError
-from ...ebay.errors import actionable
-from ...ebay.fulfillment import FulfillmentApi
 
 _logger = logging.getLogger(__name__)
 
@@ -29,19 +29,16 @@ ORDER_STATES = [
 ]
 
 
-def _amount(money):
-    return float((money or {}).get("value") or 0.0)
-
-
 class MarketplaceOrder(models.Model):
     _name = "marketplace.order"
-    _description = "eBay Order"
+    _description = "Marketplace Order"
     _inherit = ["mail.thread", "marketplace.protected.fields.mixin"]
-    _order = "ebay_modified_at desc, id desc"
-    _rec_name = "ebay_order_id"
+    _order = "remote_modified_at desc, id desc"
+    _rec_name = "remote_order_id"
     _check_company_auto = True
 
-    # eBay's order and the buyer's data as eBay sent them: the connector's.
+    # The marketplace's order and the buyer's data as it sent them: the
+    # connector's.
     account_id = fields.Many2one(
         "marketplace.account",
         required=True,
@@ -53,8 +50,8 @@ class MarketplaceOrder(models.Model):
     company_id = fields.Many2one(
         related="account_id.company_id", store=True, system_field=True
     )
-    ebay_order_id = fields.Char(
-        string="eBay order", required=True, readonly=True, system_field=True
+    remote_order_id = fields.Char(
+        string="Marketplace order", required=True, readonly=True, system_field=True
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -77,14 +74,21 @@ class MarketplaceOrder(models.Model):
     fulfillment_status = fields.Char(readonly=True, system_field=True)
     cancel_state = fields.Char(readonly=True, system_field=True)
     buyer_username = fields.Char(readonly=True, system_field=True)
-    ebay_created_at = fields.Datetime(readonly=True, system_field=True)
-    ebay_modified_at = fields.Datetime(readonly=True, index=True, system_field=True)
+    remote_created_at = fields.Datetime(
+        string="Created on the marketplace", readonly=True, system_field=True
+    )
+    remote_modified_at = fields.Datetime(
+        string="Modified on the marketplace",
+        readonly=True,
+        index=True,
+        system_field=True,
+    )
     currency_code = fields.Char(readonly=True, system_field=True)
     total = fields.Float(readonly=True, system_field=True)
-    ebay_collected_tax = fields.Float(
+    marketplace_collected_tax = fields.Float(
         readonly=True,
         system_field=True,
-        help="Sales tax eBay collected and remits itself.",
+        help="Sales tax the marketplace collected and remits itself.",
     )
     payload = fields.Text(
         readonly=True,
@@ -95,29 +99,50 @@ class MarketplaceOrder(models.Model):
     _sql_constraints = [
         (
             "account_order_uniq",
-            "unique(account_id, ebay_order_id)",
-            "This eBay order is already imported for this account.",
+            "unique(account_id, remote_order_id)",
+            "This marketplace order is already imported for this account.",
         )
     ]
 
+    # -- channel hooks -----------------------------------------------------------------
+    @api.model
+    def _marketplace_order_values(self, account, data):
+        """Hook: ``account``'s channel reads its order ``data`` (the parsed
+        payload) into an OrderValues.  Each channel overrides it."""
+        raise NotImplementedError(
+            f"channel {account.channel!r} does not read marketplace orders"
+        )
+
+    def _marketplace_fetch_order(self):
+        """Hook: this order's data as its marketplace gives it now (what
+        ``_marketplace_order_values`` reads); a UserError when it cannot."""
+        raise NotImplementedError(
+            f"channel {self.account_id.channel!r} does not fetch orders"
+        )
+
+    def _shipping_product(self):
+        """Hook: the service product a sale order's delivery line uses."""
+        return self.env.ref("marketplace_connector.product_marketplace_shipping")
+
     # -- claiming ------------------------------------------------------------------
     @api.model
-    def _claim(self, account, ebay_order_id):
+    def _claim(self, account, remote_order_id):
         """Return (staging row, created?), creating it at most once."""
         self.env.flush_all()
         self.env.cr.execute(
             """
-            INSERT INTO marketplace_order (account_id, company_id, ebay_order_id, state,
-                                    create_uid, write_uid, create_date, write_date)
+            INSERT INTO marketplace_order (
+                account_id, company_id, remote_order_id, state,
+                create_uid, write_uid, create_date, write_date)
             VALUES (%s, %s, %s, 'new', %s, %s, now() at time zone 'UTC',
                     now() at time zone 'UTC')
-            ON CONFLICT (account_id, ebay_order_id) DO NOTHING
+            ON CONFLICT (account_id, remote_order_id) DO NOTHING
             RETURNING id
             """,
             (
                 account.id,
                 account.company_id.id,
-                ebay_order_id,
+                remote_order_id,
                 self.env.uid,
                 self.env.uid,
             ),
@@ -126,69 +151,76 @@ class MarketplaceOrder(models.Model):
         if row:
             return self.browse(row[0]), True
         existing = self.search(
-            [("account_id", "=", account.id), ("ebay_order_id", "=", ebay_order_id)],
+            [
+                ("account_id", "=", account.id),
+                ("remote_order_id", "=", remote_order_id),
+            ],
             limit=1,
         )
         if existing:
             return existing, False
         # Claimed by a transaction committed after ours began: look again in
-        # a new one.  Not an eBay outcome, so queue_job's own retry (it rolls
-        # this transaction back, which sees nothing new anyway), and counted:
-        # a claim that never becomes visible ends as a failed job, not a loop.
+        # a new one.  Not a marketplace outcome, so queue_job's own retry (it
+        # rolls this transaction back, which sees nothing new anyway), and
+        # counted: a claim that never becomes visible ends as a failed job,
+        # not a loop.
         raise RetryableJobError(
-            f"eBay order {ebay_order_id} is being imported by another worker",
+            f"Marketplace order {remote_order_id} is being imported by another worker",
             seconds=5,
         )
 
     @api.model
     def _import_payload(self, account, data):
-        """Create or update Odoo's copy of one eBay order; return the row."""
-        order, _created = self._claim(account, data["orderId"])
+        """Create or update Odoo's copy of the order ``data`` of ``account``'s
+        channel; return the row."""
+        return self._import_values(
+            account, self._marketplace_order_values(account, data)
+        )
+
+    @api.model
+    def _import_values(self, account, values):
+        """Create or update Odoo's copy of one order (an OrderValues)."""
+        order, _created = self._claim(account, values.remote_order_id)
         order = order.with_company(account.company_id)
         with self.env.cr.savepoint():
-            order._apply(data)
+            order._apply(values)
         return order
 
-    # -- applying eBay's state --------------------------------------------------------
-    def _apply(self, data):
+    # -- applying the marketplace's state ---------------------------------------------
+    def _apply(self, values):
         self.ensure_one()
-        pricing = data.get("pricingSummary") or {}
-        tax = sum(
-            _amount(t.get("amount"))
-            for line in data.get("lineItems") or []
-            for t in line.get("ebayCollectAndRemitTaxes") or []
-        )
         self.write(
             {
-                "payload": json.dumps(data),
-                "payment_status": data.get("orderPaymentStatus"),
-                "fulfillment_status": data.get("orderFulfillmentStatus"),
-                "cancel_state": (data.get("cancelStatus") or {}).get("cancelState"),
-                "buyer_username": (data.get("buyer") or {}).get("username"),
-                "ebay_created_at": _parse(data.get("creationDate")),
-                "ebay_modified_at": _parse(data.get("lastModifiedDate")),
-                "currency_code": (pricing.get("total") or {}).get("currency"),
-                "total": _amount(pricing.get("total")),
-                "ebay_collected_tax": tax,
+                "payload": values.payload,
+                "payment_status": values.payment_status,
+                "fulfillment_status": values.fulfillment_status,
+                "cancel_state": values.cancel_state,
+                "buyer_username": values.buyer_username,
+                "remote_created_at": values.created_at or False,
+                "remote_modified_at": values.modified_at or False,
+                "currency_code": values.total.currency,
+                "total": values.total.amount,
+                "marketplace_collected_tax": values.collected_tax,
             }
         )
-        cancelled = self.cancel_state == "CANCELED"
         if not self.sale_order_id:
-            if cancelled:
+            if values.cancelled:
                 self.write({"state": "cancelled", "flag_reason": False})
                 return
-            self._create_sale_order(data)
+            self._create_sale_order(values)
             if not self.sale_order_id:
                 return
         sale = self.sale_order_id
-        if cancelled:
+        if values.cancelled:
             self._cancel_sale_order()
-        elif self.payment_status == "PAID" and sale.state in ("draft", "sent"):
+        elif values.paid and sale.state in ("draft", "sent"):
             sale.action_confirm()
-        if self.payment_status in ("FULLY_REFUNDED", "PARTIALLY_REFUNDED"):
+        if values.refunded:
             sale.message_post(
                 body=self.env._(
-                    "eBay reports the order %(status)s.", status=self.payment_status
+                    "%(channel)s reports the order %(status)s.",
+                    channel=self.account_id._channel_label(),
+                    status=self.payment_status,
                 )
             )
 
@@ -197,39 +229,44 @@ class MarketplaceOrder(models.Model):
         if sale.state == "cancel":
             self.state = "cancelled"
             return
+        channel = self.account_id._channel_label()
         shipped = sale.picking_ids.filtered(lambda p: p.state == "done")
         if shipped:
             self.write(
                 {
                     "state": "flagged",
                     "flag_reason": self.env._(
-                        "The buyer's order was cancelled on eBay but %(pickings)s "
-                        "already shipped: handle the return by hand.",
+                        "The buyer's order was cancelled on %(channel)s but "
+                        "%(pickings)s already shipped: handle the return by hand.",
+                        channel=channel,
                         pickings=", ".join(shipped.mapped("name")),
                     ),
                 }
             )
             return
         sale.with_context(disable_cancel_warning=True)._action_cancel()
-        sale.message_post(body=self.env._("Cancelled on eBay: stock released."))
+        sale.message_post(
+            body=self.env._(
+                "Cancelled on %(channel)s: stock released.", channel=channel
+            )
+        )
         self.write({"state": "cancelled", "flag_reason": False})
 
-    def _create_sale_order(self, data):
-        lines = data.get("lineItems") or []
+    def _create_sale_order(self, values):
         Product = self.env["product.product"]
         products, unknown = {}, []
-        for line in lines:
+        for line in values.lines:
             product = Product.search(
                 [
-                    ("default_code", "=", line.get("sku")),
+                    ("default_code", "=", line.sku),
                     ("company_id", "in", [False, self.company_id.id]),
                 ],
                 limit=1,
             )
             if product:
-                products[line["lineItemId"]] = product
+                products[line.remote_line_id] = product
             else:
-                unknown.append(line.get("sku") or line.get("title") or "?")
+                unknown.append(line.sku or line.title or "?")
         if unknown:
             self.write(
                 {
@@ -242,53 +279,50 @@ class MarketplaceOrder(models.Model):
                 }
             )
             return
-        partner, shipping = self._partners(data)
-        currency = (data.get("pricingSummary") or {}).get("total", {}).get("currency")
+        partner, shipping = self._partners(values)
         sale_lines = []
-        for line in lines:
-            quantity = line.get("quantity") or 1
+        for line in values.lines:
+            quantity = line.quantity or 1
             sale_lines.append(
                 fields.Command.create(
                     {
-                        "product_id": products[line["lineItemId"]].id,
+                        "product_id": products[line.remote_line_id].id,
                         "product_uom_qty": quantity,
-                        "price_unit": _amount(line.get("lineItemCost")) / quantity,
+                        "price_unit": line.total.amount / quantity,
                         "tax_id": [fields.Command.clear()],
-                        "ebay_line_item_id": line["lineItemId"],
+                        "marketplace_line_id": line.remote_line_id,
                     }
                 )
             )
-        delivery_cost = _amount((data.get("pricingSummary") or {}).get("deliveryCost"))
-        if delivery_cost:
+        if values.delivery_cost.amount:
             sale_lines.append(
                 fields.Command.create(
                     {
-                        "product_id": self.env.ref(
-                            "marketplace_connector.product_ebay_shipping"
-                        ).id,
+                        "product_id": self._shipping_product().id,
                         "product_uom_qty": 1,
-                        "price_unit": delivery_cost,
+                        "price_unit": values.delivery_cost.amount,
                         "tax_id": [fields.Command.clear()],
                     }
                 )
             )
+        channel = self.account_id._channel_label()
         sale = self.env["sale.order"].create(
             {
                 "partner_id": partner.id,
                 "partner_shipping_id": shipping.id,
                 "company_id": self.company_id.id,
                 "warehouse_id": self.account_id.warehouse_id.id or False,
-                "pricelist_id": self._pricelist(currency).id,
-                "client_order_ref": self.ebay_order_id,
-                "origin": f"eBay {self.ebay_order_id}",
-                "ebay_order_id": self.id,
+                "pricelist_id": self._pricelist(values.total.currency).id,
+                "client_order_ref": self.remote_order_id,
+                "origin": f"{channel} {self.remote_order_id}",
+                "marketplace_order_id": self.id,
                 "order_line": sale_lines,
             }
         )
         self.write(
             {"sale_order_id": sale.id, "state": "imported", "flag_reason": False}
         )
-        if self.payment_status == "PAID":
+        if values.paid:
             sale.action_confirm()
         self.message_post(body=self.env._("Imported as %(sale)s.", sale=sale.name))
 
@@ -308,91 +342,83 @@ class MarketplaceOrder(models.Model):
             ],
             limit=1,
         ) or Pricelist.create(
-            {"name": f"eBay {currency.name}", "currency_id": currency.id}
+            {
+                "name": f"{self.account_id._channel_label()} {currency.name}",
+                "currency_id": currency.id,
+            }
         )
 
-    def _partners(self, data):
-        """The buyer (matched by eBay username) and a delivery address under it."""
+    def _partners(self, values):
+        """The buyer (matched by their username on the marketplace) and a
+        delivery address under it."""
         Partner = self.env["res.partner"]
-        buyer = data.get("buyer") or {}
-        username = buyer.get("username") or "ebay-buyer"
-        registration = buyer.get("buyerRegistrationAddress") or {}
-        ship_to = (
-            (data.get("fulfillmentStartInstructions") or [{}])[0].get("shippingStep")
-            or {}
-        ).get("shipTo") or {}
-        partner = Partner.search([("ebay_buyer_username", "=", username)], limit=1)
+        # An order without a username still gets a buyer: one per channel.
+        username = values.buyer_username or f"{self.account_id.channel}-buyer"
+        buyer, ship_to = values.buyer, values.ship_to
+        partner = Partner.search(
+            [("marketplace_buyer_username", "=", username)], limit=1
+        )
         if not partner:
             partner = Partner.create(
                 {
-                    "name": registration.get("fullName")
-                    or ship_to.get("fullName")
-                    or username,
-                    "email": registration.get("email") or ship_to.get("email"),
-                    "ebay_buyer_username": username,
+                    "name": buyer.name or ship_to.name or username,
+                    "email": buyer.email or ship_to.email,
+                    "marketplace_buyer_username": username,
                 }
             )
-        address = ship_to.get("contactAddress") or {}
         country = self.env["res.country"].search(
-            [("code", "=", address.get("countryCode"))], limit=1
+            [("code", "=", ship_to.country_code)], limit=1
         )
         state = self.env["res.country.state"].search(
-            [
-                ("country_id", "=", country.id),
-                ("code", "=", address.get("stateOrProvince")),
-            ],
+            [("country_id", "=", country.id), ("code", "=", ship_to.state_code)],
             limit=1,
         )
-        values = {
+        address = {
             "type": "delivery",
             "parent_id": partner.id,
-            "name": ship_to.get("fullName") or partner.name,
-            "street": address.get("addressLine1"),
-            "street2": address.get("addressLine2"),
-            "city": address.get("city"),
-            "zip": address.get("postalCode"),
+            "name": ship_to.name or partner.name,
+            "street": ship_to.street,
+            "street2": ship_to.street2,
+            "city": ship_to.city,
+            "zip": ship_to.zip,
             "country_id": country.id or False,
             "state_id": state.id or False,
-            "phone": (ship_to.get("primaryPhone") or {}).get("phoneNumber"),
+            "phone": ship_to.phone,
         }
         shipping = partner.child_ids.filtered(
             lambda c: (
                 c.type == "delivery"
                 and (c.street, c.zip, c.city, c.country_id.id)
                 == (
-                    values["street"],
-                    values["zip"],
-                    values["city"],
-                    values["country_id"],
+                    address["street"],
+                    address["zip"],
+                    address["city"],
+                    address["country_id"],
                 )
             )
-        )[:1] or Partner.create(values)
+        )[:1] or Partner.create(address)
         return partner, shipping
 
     # -- actions --------------------------------------------------------------------
     # The caller's rights on the orders first; the import itself is the
-    # connector's work and runs as the system (it writes eBay's data).
+    # connector's work and runs as the system (it writes the marketplace's
+    # data).
     def action_retry(self):
         """Import a flagged order again (after its products were fixed)."""
         self.check_access("write")
         for order in self.filtered(lambda o: o.state in ("flagged", "new")).sudo():
+            values = order._marketplace_order_values(
+                order.account_id, json.loads(order.payload)
+            )
             with self.env.cr.savepoint():
-                order.with_company(order.company_id)._apply(json.loads(order.payload))
+                order.with_company(order.company_id)._apply(values)
         return True
 
-    def action_refresh_from_ebay(self):
-        self.check_access("write")  # before eBay is asked
+    def action_refresh_from_marketplace(self):
+        """Read the order from its marketplace again and apply what changed."""
+        self.check_access("write")  # before the marketplace is asked
         for order in self.sudo():
-            api = FulfillmentApi(order.account_id._ebay_client())
-            try:
-                data = api.get_order(order.ebay_order_id)
-            except EbayError as err:
-                raise UserError(actionable(err)) from err
-            order.with_company(order.company_id)._apply(data)
+            data = order._marketplace_fetch_order()
+            values = order._marketplace_order_values(order.account_id, data)
+            order.with_company(order.company_id)._apply(values)
         return True
-
-
-def _parse(value):
-    if not value:
-        return False
-    return fields.Datetime.to_datetime(value.replace("T", " ").rstrip("Z")[:19])

@@ -38,11 +38,11 @@ class MarketplaceOrder(models.Model):
                 now if order.sale_order_id else False
             )
 
-    @api.depends("ebay_created_at", "imported_at")
+    @api.depends("remote_created_at", "imported_at")
     def _compute_import_delay_minutes(self):
         for order in self:
-            if order.ebay_created_at and order.imported_at:
-                delta = order.imported_at - order.ebay_created_at
+            if order.remote_created_at and order.imported_at:
+                delta = order.imported_at - order.remote_created_at
                 # The marketplace's clock may run ahead of ours: never negative.
                 order.import_delay_minutes = max(0.0, delta.total_seconds() / 60.0)
             else:

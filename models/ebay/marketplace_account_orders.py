@@ -1,4 +1,8 @@
-"""Order polling per account: getOrders since a watermark, pages of 200."""
+"""eBay order polling per account: getOrders since a watermark, pages of 200.
+
+Each order read goes to the neutral import (``marketplace.order``), which
+reads eBay's JSON through eBay's order values (models/ebay/marketplace_order.py).
+"""
 
 from datetime import timedelta
 
@@ -6,7 +10,6 @@ from odoo import api, fields, models
 
 from ...ebay.fulfillment import PAGE_LIMIT, FulfillmentApi
 from ..marketplace.job_edge import ebay_job
-from ..marketplace.marketplace_order import _parse
 
 # Orders modified just before the watermark may reach eBay's index late:
 # every poll looks back this far (re-seen orders change nothing).
@@ -23,7 +26,6 @@ class MarketplaceAccount(models.Model):
         system_field=True,
         help="Orders modified up to here are imported.",
     )
-    order_ids = fields.One2many("marketplace.order", "account_id", string="eBay orders")
     # When the last *successful* poll started (a failed poll leaves it as it
     # was): the health report measures lateness from it.
     last_order_poll = fields.Datetime(
@@ -38,7 +40,9 @@ class MarketplaceAccount(models.Model):
 
     @api.model
     def _cron_poll_orders(self):
-        for account in self.search([("state", "=", "connected")]):
+        for account in self.search(
+            [("channel", "=", "ebay"), ("state", "=", "connected")]
+        ):
             account.with_delay(
                 identity_key=f"ebay.orders.poll:{account.id}",
                 description=f"eBay order poll {account.name}",
@@ -61,11 +65,12 @@ class MarketplaceAccount(models.Model):
             while True:
                 page = api.get_orders_page(since, offset=offset, limit=PAGE_LIMIT)
                 orders = page.get("orders") or []
+                staged = Order
                 for data in orders:
-                    Order._import_payload(self, data)
+                    staged |= Order._import_payload(self, data)
                     imported += 1
                 if orders:
-                    newest = max(_parse(o.get("lastModifiedDate")) for o in orders)
+                    newest = max(staged.mapped("remote_modified_at"))
                     watermark = max(watermark or newest, newest)
                 if not page.get("next") or not orders:
                     break

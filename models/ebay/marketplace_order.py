@@ -1,0 +1,114 @@
+"""eBay's orders: its Fulfillment API JSON read into the neutral OrderValues.
+
+Whatever eBay says about an order (getOrders pages, getOrder after a
+notification or a refresh) goes through :func:`ebay_order_values`, so the
+neutral import never sees eBay's JSON.
+"""
+
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ...ebay import EbayError
+from ...ebay.errors import actionable
+from ...ebay.fulfillment import FulfillmentApi
+from ..marketplace.order_values import Address, Money, OrderLine, OrderValues
+
+REFUNDED = ("FULLY_REFUNDED", "PARTIALLY_REFUNDED")
+
+
+class MarketplaceOrder(models.Model):
+    _inherit = "marketplace.order"
+
+    @api.model
+    def _marketplace_order_values(self, account, data):
+        if account.channel != "ebay":
+            return super()._marketplace_order_values(account, data)
+        return ebay_order_values(data)
+
+    def _marketplace_fetch_order(self):
+        if self.account_id.channel != "ebay":
+            return super()._marketplace_fetch_order()
+        api_ = FulfillmentApi(self.account_id._ebay_client())
+        try:
+            return api_.get_order(self.remote_order_id)
+        except EbayError as err:
+            raise UserError(actionable(err)) from err
+
+    def _shipping_product(self):
+        if self.account_id.channel != "ebay":
+            return super()._shipping_product()
+        return self.env.ref("marketplace_connector.product_ebay_shipping")
+
+
+def ebay_order_values(data):
+    """The OrderValues of one order as eBay's Fulfillment API gives it."""
+    pricing = data.get("pricingSummary") or {}
+    buyer = data.get("buyer") or {}
+    registration = buyer.get("buyerRegistrationAddress") or {}
+    ship_to = (
+        (data.get("fulfillmentStartInstructions") or [{}])[0].get("shippingStep") or {}
+    ).get("shipTo") or {}
+    address = ship_to.get("contactAddress") or {}
+    line_items = data.get("lineItems") or []
+    payment_status = data.get("orderPaymentStatus")
+    cancel_state = (data.get("cancelStatus") or {}).get("cancelState")
+    return OrderValues(
+        remote_order_id=data["orderId"],
+        buyer_username=buyer.get("username"),
+        lines=tuple(
+            OrderLine(
+                remote_line_id=line.get("lineItemId"),
+                sku=line.get("sku"),
+                title=line.get("title"),
+                quantity=line.get("quantity") or 1,
+                total=_money(line.get("lineItemCost")),
+            )
+            for line in line_items
+        ),
+        buyer=Address(
+            name=registration.get("fullName"), email=registration.get("email")
+        ),
+        ship_to=Address(
+            name=ship_to.get("fullName"),
+            email=ship_to.get("email"),
+            street=address.get("addressLine1"),
+            street2=address.get("addressLine2"),
+            city=address.get("city"),
+            zip=address.get("postalCode"),
+            country_code=address.get("countryCode"),
+            state_code=address.get("stateOrProvince"),
+            phone=(ship_to.get("primaryPhone") or {}).get("phoneNumber"),
+        ),
+        total=_money(pricing.get("total")),
+        delivery_cost=_money(pricing.get("deliveryCost")),
+        # Sales tax eBay collects and remits itself: not the seller's to
+        # charge, so the sale order's lines carry no tax.
+        collected_tax=sum(
+            _money(tax.get("amount")).amount
+            for line in line_items
+            for tax in line.get("ebayCollectAndRemitTaxes") or []
+        ),
+        created_at=parse_ebay_datetime(data.get("creationDate")),
+        modified_at=parse_ebay_datetime(data.get("lastModifiedDate")),
+        payment_status=payment_status,
+        fulfillment_status=data.get("orderFulfillmentStatus"),
+        cancel_state=cancel_state,
+        paid=payment_status == "PAID",
+        cancelled=cancel_state == "CANCELED",
+        refunded=payment_status in REFUNDED,
+        payload=json.dumps(data),
+    )
+
+
+def _money(money):
+    money = money or {}
+    return Money(float(money.get("value") or 0.0), money.get("currency"))
+
+
+def parse_ebay_datetime(value):
+    """An eBay timestamp (ISO 8601, UTC) as a naive UTC datetime, or None."""
+    if not value:
+        return None
+    return fields.Datetime.to_datetime(value.replace("T", " ").rstrip("Z")[:19])

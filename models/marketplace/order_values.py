@@ -1,0 +1,80 @@
+"""The order a channel hands to the neutral import: plain values, no Odoo.
+
+A channel reads its marketplace's order (JSON, XML, a report row...) into an
+:class:`OrderValues`; ``marketplace.order`` claims it, matches the buyer and
+the delivery address, and makes or updates the sale order from these values
+alone.  Nothing here knows a channel, and nothing imports Odoo, so a
+channel's mapping can be read and tested as plain Python.
+
+It lives next to the neutral order model because it is that model's input;
+it is a module of its own (not a model file) so that the channels' order
+files import it without importing a model.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount as the marketplace sent it (0.0 when it sent none)."""
+
+    amount: float = 0.0
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Address:
+    """A person and a postal address; every part may be missing."""
+
+    name: str | None = None
+    email: str | None = None
+    street: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    zip: str | None = None
+    country_code: str | None = None
+    state_code: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of the order: ``total`` is the line's price for its whole
+    quantity, before the taxes the marketplace collects."""
+
+    remote_line_id: str
+    sku: str | None
+    quantity: int = 1
+    total: Money = field(default_factory=Money)
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderValues:
+    """One marketplace order, as the neutral import needs it.
+
+    ``payment_status``, ``fulfillment_status`` and ``cancel_state`` are the
+    marketplace's own words, shown to staff; ``paid``, ``cancelled`` and
+    ``refunded`` are what the import acts on.  ``payload`` is the order as
+    the marketplace sent it (text), kept so a flagged order can be imported
+    again once its products are fixed.
+    """
+
+    remote_order_id: str
+    buyer_username: str
+    lines: tuple[OrderLine, ...] = ()
+    buyer: Address = field(default_factory=Address)
+    ship_to: Address = field(default_factory=Address)
+    total: Money = field(default_factory=Money)
+    delivery_cost: Money = field(default_factory=Money)
+    collected_tax: float = 0.0
+    created_at: datetime | None = None
+    modified_at: datetime | None = None
+    payment_status: str | None = None
+    fulfillment_status: str | None = None
+    cancel_state: str | None = None
+    paid: bool = False
+    cancelled: bool = False
+    refunded: bool = False
+    payload: str | None = None
