@@ -4,11 +4,13 @@ from .marketplace import marketplace_protected_fields_mixin
 from .marketplace import queue_job_function
 from .marketplace import marketplace_secret
 from .marketplace import marketplace_account
+from .marketplace import marketplace_account_job_edge
 from .ebay import marketplace_account as ebay_marketplace_account
 from .ebay import ebay_account_oauth
 from .ebay import ebay_policy
 from .ebay import ebay_account_setup
 from .ebay import ebay_account_migration
+from .marketplace import marketplace_reference_mixin
 from .marketplace import marketplace_call
 from .ebay import ebay_listing_aspect
 from .ebay import ebay_listing
@@ -26,8 +28,16 @@ from .ebay import ebay_stock_push
 from .marketplace import marketplace_drift
 from . import res_config_settings
 from .marketplace import marketplace_dead_letter
-from .ebay import ebay_dead_letter_sources
+from .marketplace import marketplace_account_dead_letters
+from .marketplace import marketplace_dead_letter_source
+from .ebay import ebay_listing_dead_letter
+from .ebay import ebay_listing_group_dead_letter
+from .marketplace import marketplace_order_dead_letter
+from . import stock_picking_dead_letter
+from .marketplace import queue_job_dead_letter
 from .marketplace import marketplace_alert
+from .marketplace import marketplace_account_alerts
+from .marketplace import marketplace_dead_letter_alerts
 from .marketplace import marketplace_vacuum_mixin
 from .marketplace import marketplace_account_health
 from .marketplace import marketplace_dashboard_fields

@@ -11,7 +11,7 @@ from odoo import fields, models
 
 from ..ebay import EbayValidationError
 from ..ebay.fulfillment import FulfillmentApi, iso_utc
-from .marketplace.job_edge import ebay_job
+from .marketplace.job_edge import marketplace_job
 
 _logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class StockPicking(models.Model):
                 lines.append({"lineItemId": line_item, "quantity": int(move.quantity)})
         return lines
 
-    @ebay_job
+    @marketplace_job
     def _job_ebay_send_tracking(self):
         """Queue job: createShippingFulfillment for this picking's lines."""
         self.ensure_one()
@@ -145,7 +145,7 @@ class StockPicking(models.Model):
         )
         return f"tracking sent: {fulfillment_id}"
 
-    def _ebay_job_gave_up(self, edge):
+    def _marketplace_job_gave_up(self, edge):
         """Out of tries: the delivery's tracking error is its dead letter
         (written by the job, with eBay's reason)."""
         return True

@@ -15,7 +15,7 @@ from .test_health import (
 from .test_listing import revoke_and_poll
 from .test_stock_push import StockPushCase
 
-ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
+ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_marketplace_attention"
 
 
 @tagged("post_install", "-at_install")

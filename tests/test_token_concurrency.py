@@ -26,7 +26,7 @@ AUTH_LOGGER = "odoo.addons.marketplace_connector.ebay.auth"
 ACCOUNT_LOGGER = (
     "odoo.addons.marketplace_connector.models.marketplace.marketplace_account"
 )
-ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_ebay_attention"
+ACTIVITY_TYPE = "marketplace_connector.mail_activity_type_marketplace_attention"
 
 
 class TestConcurrentRefresh(unittest.TestCase):

@@ -82,7 +82,7 @@ class TestTokenRefresh(EbayCase):
         self.assertEqual(self.account.state, "reauth")
         self.assertIn("invalid_grant", self.account.last_error)
         activity_type = self.env.ref(
-            "marketplace_connector.mail_activity_type_ebay_attention"
+            "marketplace_connector.mail_activity_type_marketplace_attention"
         )
         activities = self.account.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type

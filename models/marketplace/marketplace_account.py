@@ -511,3 +511,9 @@ class MarketplaceAccount(models.Model):
             account._write_system({"state": "draft"})
             account.message_post(body=self.env._("Disconnected from eBay."))
         return True
+
+    def _channel_label(self):
+        """The channel's name as people read it ("eBay"), for messages."""
+        self.ensure_one()
+        labels = dict(self._fields["channel"]._description_selection(self.env))
+        return labels.get(self.channel) or self.channel or ""

@@ -18,7 +18,7 @@ from ...ebay.errors import actionable
 from ...ebay.fulfillment import FulfillmentApi
 from ...ebay.notification import NotificationApi, SignatureError, parse_timestamp
 from ..ebay.ebay_environment import fixed_endpoints
-from .job_edge import ebay_job
+from .job_edge import marketplace_job
 from .marketplace_account import _http_session
 
 TOPICS = ("ORDER_CONFIRMATION", "MARKETPLACE_ACCOUNT_DELETION")
@@ -127,7 +127,7 @@ class MarketplaceNotification(models.Model):
                 description=f"eBay {notification.topic}",
             )._job_process()
 
-    @ebay_job
+    @marketplace_job
     def _job_process(self):
         self.ensure_one()
         if self.state == "done":
