@@ -27,9 +27,10 @@ from .ebay import ebay_category
 from .ebay import ebay_stock_push
 from .marketplace import marketplace_drift
 from . import res_config_settings
+from .marketplace import marketplace_issue_mixin
 from .marketplace import marketplace_dead_letter
-from .marketplace import marketplace_account_dead_letters
 from .marketplace import marketplace_dead_letter_source
+from .marketplace import marketplace_listing_dead_letter_source
 from .ebay import ebay_listing_dead_letter
 from .ebay import ebay_listing_group_dead_letter
 from .marketplace import marketplace_order_dead_letter
@@ -38,6 +39,7 @@ from .marketplace import queue_job_dead_letter
 from .marketplace import marketplace_alert
 from .marketplace import marketplace_account_alerts
 from .marketplace import marketplace_dead_letter_alerts
+from .marketplace import marketplace_account_cockpit
 from .marketplace import marketplace_vacuum_mixin
 from .marketplace import marketplace_account_health
 from .marketplace import marketplace_dashboard_fields

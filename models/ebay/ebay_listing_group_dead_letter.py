@@ -1,16 +1,11 @@
 """eBay variation listings give up into the dead-letter inbox and are
-requeued from it (marketplace_dead_letter_source.py)."""
+requeued from it (marketplace_listing_dead_letter_source.py)."""
 
 from odoo import models
 
 
 class EbayListingGroup(models.Model):
     _name = "ebay.listing.group"
-    _inherit = ["ebay.listing.group", "marketplace.dead.letter.source"]
+    _inherit = ["ebay.listing.group", "marketplace.listing.dead.letter.source"]
 
     _dead_letter_kind = "listing_group"
-    _dead_letter_ok_states = ("published", "ended")
-    _dead_letter_attempts_field = "retry_count"
-
-    def _dead_letter_requeue(self):
-        self.action_requeue()

@@ -215,7 +215,7 @@ class JobEdge:
     def _log_calls(self):
         if not self._calls:
             return
-        # A call made for several records (a bulk job) serves no one record.
+        # A call made for several records (a bulk job) served the account.
         record = self.record if len(self.record) == 1 else None
         # The call log is append-only for everyone: written by the system.
         Call = self.env["marketplace.call"].sudo()

@@ -11,17 +11,6 @@ class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
     alert_ids = fields.One2many("marketplace.alert", "account_id", string="Alerts")
-    alert_count = fields.Integer(string="Open alerts", compute="_compute_alert_count")
-
-    def _compute_alert_count(self):
-        counts = self._open_counts("marketplace.alert")
-        for account in self:
-            account.alert_count = counts.get(account, 0)
-
-    def action_open_alerts(self):
-        return self._action_for_account(
-            "marketplace_connector.marketplace_alert_action"
-        )
 
     def _alert_managers(self):
         """The marketplace managers of the account's company."""
@@ -49,7 +38,7 @@ class MarketplaceAccount(models.Model):
         """Alerts whose cause is a condition over time, not an event."""
         states = dict(self._fields["state"].selection)
         for account, report in zip(self, self._health_report(), strict=True):
-            channel = account._channel_label()
+            names = {"channel": account._channel_label(), "name": account.name}
             tokens = report["tokens"]["status"]
             # A cause that ends because the account is switched off did not
             # get fixed: the chatter must not say it did.
@@ -63,16 +52,12 @@ class MarketplaceAccount(models.Model):
             account._alert(
                 "token_revoked",
                 tokens == "revoked",
-                self.env._(
-                    "Reconnect %(channel)s account %(name)s",
-                    channel=channel,
-                    name=account.name,
-                ),
+                self.env._("Reconnect %(channel)s account %(name)s", **names),
                 self.env._(
                     "%(channel)s no longer accepts this account's authorisation. "
                     "Open the account and click Reconnect %(channel)s to grant "
                     "access again.",
-                    channel=channel,
+                    **names,
                 ),
                 reason=gone or self.env._("the account is connected again"),
             )
@@ -80,17 +65,13 @@ class MarketplaceAccount(models.Model):
             account._alert(
                 "token_expiring",
                 tokens == "expiring",
-                self.env._(
-                    "%(channel)s consent of %(name)s expires soon",
-                    channel=channel,
-                    name=account.name,
-                ),
+                self.env._("%(channel)s consent of %(name)s expires soon", **names),
                 self.env._(
                     "The authorisation %(channel)s gave this account expires on "
                     "%(date)s; after that nothing reaches %(channel)s. Click "
                     "Connect on the account to renew it.",
-                    channel=channel,
                     date=expires and fields.Datetime.to_string(expires),
+                    **names,
                 ),
                 reason=gone or self.env._("the consent was renewed"),
             )
@@ -100,11 +81,7 @@ class MarketplaceAccount(models.Model):
                 # The health report says "late", "failing" or "never" only
                 # past the threshold: one failed poll is not enough.
                 account.state == "connected" and orders["status"] != "ok",
-                self.env._(
-                    "%(channel)s orders of %(name)s are late",
-                    channel=channel,
-                    name=account.name,
-                ),
+                self.env._("%(channel)s orders of %(name)s are late", **names),
                 self.env._(
                     "No order import succeeded for more than %(m)s minutes "
                     "(last: %(last)s). %(error)s",

@@ -38,30 +38,24 @@ class MarketplaceAlert(models.Model):
     _name = "marketplace.alert"
     _description = "Marketplace Alert"
     _order = "state, raised_at desc, id desc"
-    _inherit = ["marketplace.reference.mixin"]
+    _inherit = ["marketplace.issue.mixin"]
 
     # Raised and cleared by the connector (as the system), never by hand.
-    name = fields.Char(required=True, readonly=True, system_field=True)
     cause = fields.Selection(
         ALERT_CAUSES, required=True, readonly=True, system_field=True
     )
-    res_model = fields.Char(string="About model", required=True)
-    res_id = fields.Many2oneReference(string="About", required=True)
+    res_model = fields.Char(string="About model")
+    res_id = fields.Many2oneReference(string="About")
     note = fields.Text(readonly=True, system_field=True)
-    state = fields.Selection(
-        [("open", "Open"), ("cleared", "Cleared")],
-        required=True,
-        default="open",
-        index=True,
-        readonly=True,
-        system_field=True,
-    )
     raised_at = fields.Datetime(
         readonly=True, default=fields.Datetime.now, system_field=True
     )
     cleared_at = fields.Datetime(readonly=True, system_field=True)
     clear_reason = fields.Char(readonly=True, system_field=True)
     activity_ids = fields.Many2many("mail.activity", readonly=True, system_field=True)
+
+    def _issue_states(self):
+        return [("open", "Open"), ("cleared", "Cleared")]
 
     def init(self):
         # The database holds the "one open alert per cause" rule, so two

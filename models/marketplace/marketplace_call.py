@@ -1,5 +1,6 @@
 """The call log: one row per call of every channel, what, when, how it went,
-and the record it served (by model and id) when it served one record."""
+and the record it served (by model and id): the one record of the job, else
+the account (a bulk call, a token call)."""
 
 from odoo import api, fields, models
 
@@ -28,7 +29,8 @@ class MarketplaceCall(models.Model):
     @api.model
     def _values_from_call(self, call, account, record=None):
         """A row's values from a client's ``on_call`` dict; ``record`` is the
-        one record the call served, if any."""
+        one record the call served (default: the account)."""
+        record = record or account
         ok = (
             200 <= call.get("status", 0) < 300
             and not call.get("error_ids")
@@ -36,8 +38,8 @@ class MarketplaceCall(models.Model):
         )
         return {
             "account_id": account.id,
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
+            "res_model": record._name,
+            "res_id": record.id,
             "operation": call.get("operation") or "",
             "request_id": call.get("request_id"),
             "http_status": call.get("status", 0),

@@ -35,23 +35,12 @@ class MarketplaceDeadLetter(models.Model):
     _name = "marketplace.dead.letter"
     _description = "Marketplace Dead Letter"
     _order = "last_failed_at desc, id desc"
-    _inherit = ["marketplace.reference.mixin"]
+    _inherit = ["marketplace.issue.mixin"]
 
     # Written by the sources and the inbox actions (as the system), never by
     # hand: a letter edited over RPC could point at any record.
-    name = fields.Char(required=True, readonly=True, system_field=True)
     kind = fields.Selection(
         LETTER_KINDS, required=True, readonly=True, system_field=True
-    )
-    res_model = fields.Char(required=True)
-    res_id = fields.Many2oneReference(required=True)
-    state = fields.Selection(
-        LETTER_STATES,
-        required=True,
-        default="open",
-        index=True,
-        readonly=True,
-        system_field=True,
     )
     error = fields.Text(
         readonly=True, system_field=True, help="The marketplace's error, normalised."
@@ -79,6 +68,9 @@ class MarketplaceDeadLetter(models.Model):
             "A record has one dead letter at most.",
         )
     ]
+
+    def _issue_states(self):
+        return LETTER_STATES
 
     # -- reporting (called by the sources) ---------------------------------------
     @api.model

@@ -26,11 +26,12 @@ class MarketplaceReferenceMixin(models.AbstractModel):
         related="account_id.company_id", store=True, system_field=True
     )
     res_model = fields.Char(
-        string="Model", index=True, readonly=True, system_field=True
+        string="Model", required=True, index=True, readonly=True, system_field=True
     )
     res_id = fields.Many2oneReference(
         string="Record",
         model_field="res_model",
+        required=True,
         index=True,
         readonly=True,
         system_field=True,
