@@ -26,6 +26,14 @@ class MarketplaceCall(models.Model):
     message = fields.Text()
     duration_ms = fields.Integer(string="Duration (ms)")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A call that names no record served its account.
+        for vals in vals_list:
+            if not vals.get("res_model") and vals.get("account_id"):
+                vals.update(res_model="marketplace.account", res_id=vals["account_id"])
+        return super().create(vals_list)
+
     @api.model
     def _values_from_call(self, call, account, record=None):
         """A row's values from a client's ``on_call`` dict; ``record`` is the
