@@ -65,8 +65,6 @@ NOTIFICATION_CLOCK_SKEW_SECONDS = 300
 # Advisory lock namespace for token refreshes (arbitrary, fixed).
 TOKEN_LOCK_NAMESPACE = 0x4542  # "EB"
 
-JOB_CHANNEL_ROOT = "root.ebay"
-
 # Operations settings (Settings > Marketplaces), stored as ir.config_parameter
 # "marketplace_connector.<name>"; read them with models.res_config_settings
 # .get_setting(env, name), which falls back to these defaults.
@@ -85,7 +83,7 @@ SETTING_DEFAULTS = {
     "listing_failure_alert_count": 3,
     # Seconds an eBay call may take before the client gives up on it.  A
     # write given up on may still land: its values are sent again this long
-    # after the failure (see models/job_edge.py).
+    # after the failure (see models/marketplace/job_edge.py).
     "call_timeout_seconds": 30,
     # Drift the reconciliation finds on a listing with no pending change is
     # repaired at once (Odoo's values pushed); off: it waits for staff.

@@ -5,6 +5,7 @@ from .marketplace import queue_job_function
 from .marketplace import marketplace_secret
 from .marketplace import marketplace_account
 from .ebay import marketplace_secret as ebay_marketplace_secret
+from .marketplace import marketplace_account_job_edge
 from .ebay import marketplace_account as ebay_marketplace_account
 from .ebay import marketplace_account_client as ebay_marketplace_account_client
 from .ebay import marketplace_account_token as ebay_marketplace_account_token
@@ -12,6 +13,7 @@ from .ebay import marketplace_account_oauth as ebay_marketplace_account_oauth
 from .ebay import ebay_policy
 from .ebay import marketplace_account_setup as ebay_marketplace_account_setup
 from .ebay import marketplace_account_migration as ebay_marketplace_account_migration
+from .marketplace import marketplace_reference_mixin
 from .marketplace import marketplace_call
 from .ebay import ebay_listing_aspect
 from .ebay import ebay_listing
@@ -36,9 +38,19 @@ from .ebay import ebay_category
 from .ebay import ebay_stock_push
 from .marketplace import marketplace_drift
 from . import res_config_settings
+from .marketplace import marketplace_issue_mixin
 from .marketplace import marketplace_dead_letter
-from .ebay import ebay_dead_letter_sources
+from .marketplace import marketplace_dead_letter_source
+from .marketplace import marketplace_listing_dead_letter_source
+from .ebay import ebay_listing_dead_letter
+from .ebay import ebay_listing_group_dead_letter
+from .marketplace import marketplace_order_dead_letter
+from . import stock_picking_dead_letter
+from .marketplace import queue_job_dead_letter
 from .marketplace import marketplace_alert
+from .marketplace import marketplace_account_alerts
+from .marketplace import marketplace_dead_letter_alerts
+from .marketplace import marketplace_account_cockpit
 from .marketplace import marketplace_vacuum_mixin
 from .marketplace import marketplace_call_vacuum
 from .marketplace import marketplace_notification_vacuum

@@ -9,7 +9,7 @@ connection, a transaction rolled back after the call) is tried again.
 
 from odoo import fields, models
 
-from .marketplace.job_edge import ebay_job
+from .marketplace.job_edge import marketplace_job
 
 
 class StockPicking(models.Model):
@@ -98,7 +98,7 @@ class StockPicking(models.Model):
                 description=f"{label} tracking {picking.name}",
             )._job_send_tracking()
 
-    @ebay_job
+    @marketplace_job
     def _job_send_tracking(self):
         """Queue job: send this picking's tracking to its order's marketplace."""
         self.ensure_one()
@@ -125,7 +125,7 @@ class StockPicking(models.Model):
         )
         return f"tracking sent: {reference}"
 
-    def _ebay_job_gave_up(self, edge):
+    def _marketplace_job_gave_up(self, edge):
         """Out of tries: the delivery's tracking error is its dead letter
         (written by the job, with the marketplace's reason)."""
         return True

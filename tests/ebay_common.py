@@ -185,7 +185,7 @@ class SellerMixin(StockMixin):
                 queued.method_name == "_job_run"
                 and queued.recordset == listing
                 and queued.args == (operation,)
-                and queued.kwargs.get("ebay_try")
+                and queued.kwargs.get("marketplace_try")
             ):
                 next_tries[(listing.id, operation)] = queued
         return trap

@@ -72,7 +72,9 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
             [("account_id", "=", self.account.id), ("http_status", "=", 429)]
         )
         self.assertEqual(len(throttled), self._listing_tries())
-        self.assertEqual(throttled.listing_id, failing)
+        self.assertEqual(
+            {(c.res_model, c.res_id) for c in throttled}, {(failing._name, failing.id)}
+        )
         failed_calls = Attempt.search(
             [
                 ("account_id", "=", self.account.id),

@@ -64,7 +64,7 @@ class TestShipmentRetries(RunnerMixin, OrderCase):
         self.assertIn("Try 2 of", self.picking.marketplace_tracking_error)
         retry = self._jobs("_job_send_tracking")
         self.assertEqual(len(retry), 1)
-        self.assertEqual(retry.kwargs, {"ebay_try": 2})
+        self.assertEqual(retry.kwargs, {"marketplace_try": 2})
         self.assertTrue(25 <= self._eta_seconds(retry) <= 91, retry.eta)
         # The calls of the first try survive it.
         self.assertEqual(
@@ -182,7 +182,7 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
         self.assertIn("Try 2 of", notification.result)
         self.assertFalse(self._orders())
         retry = self._jobs("_job_process")
-        self.assertEqual(retry.kwargs, {"ebay_try": 2})
+        self.assertEqual(retry.kwargs, {"marketplace_try": 2})
         self._run_job(retry)
         self.assertEqual(notification.state, "done")
         self.assertEqual(self._orders().remote_order_id, order["orderId"])
@@ -425,18 +425,18 @@ class TestDriftRepair(RunnerMixin, StockPushCase):
 @tagged("post_install", "-at_install")
 class TestOneDeclaration(EbayCase):
     def _job_methods(self):
-        """(model, method) of every @ebay_job method in the registry."""
+        """(model, method) of every @marketplace_job method in the registry."""
         found = set()
         for name in self.env.registry:
             cls = type(self.env[name])
             for attr in dir(cls):
                 if not attr.startswith("_job_"):
                     continue
-                if getattr(getattr(cls, attr, None), "is_ebay_job", False):
+                if getattr(getattr(cls, attr, None), "is_marketplace_job", False):
                     found.add((name, attr))
         return found
 
-    def test_every_ebay_job_is_declared_in_data(self):
+    def test_every_marketplace_job_is_declared_in_data(self):
         jobs = self._job_methods()
         self.assertGreaterEqual(len(jobs), 9)
         Function = self.env["queue.job.function"]
@@ -470,5 +470,5 @@ class TestOneDeclaration(EbayCase):
 
     def test_edge_outside_a_job_is_refused(self):
         account = self._new_account()
-        with self.assertRaisesRegex(RuntimeError, "@ebay_job"):
+        with self.assertRaisesRegex(RuntimeError, "@marketplace_job"):
             account._job_edge(record=account, operation="getUser")

@@ -64,7 +64,7 @@ class TestPublish(ListingCase):
             offer["pricingSummary"]["price"], {"value": "19.90", "currency": "USD"}
         )
         # Every call is an attempt, with the correlation id eBay saw.
-        attempts = listing.attempt_ids.sorted("id")
+        attempts = listing.call_ids.sorted("id")
         self.assertEqual(
             attempts.mapped("operation"),
             [
@@ -132,11 +132,11 @@ class TestPublish(ListingCase):
         self.assertEqual(listing.state, "error")
         self.assertIn("shipping (fulfillment) policy", listing.last_error)
         self.assertIn("25007", listing.last_error)
-        failed = listing.attempt_ids.filtered(
-            lambda a: a.state == "failed" and a.error_ids
+        failed = listing.call_ids.filtered(
+            lambda a: a.state == "failed" and a.error_codes
         )
         self.assertEqual(failed.operation, "publishOffer")
-        self.assertEqual(failed.error_ids, "25007")
+        self.assertEqual(failed.error_codes, "25007")
         # Fix the data, requeue: it goes through and reuses the same offer.
         offer_id = listing.offer_id
         self.account.action_sync_policies()
@@ -199,11 +199,11 @@ class TestPublish(ListingCase):
         self.assertFalse(trap.enqueued_jobs)
         self.assertIn(f"Gave up after {max_tries} tries", listing.last_error)
         self.assertEqual(
-            set(listing.attempt_ids.mapped("error_ids")),
+            set(listing.call_ids.mapped("error_codes")),
             {"2001"},
             "every try is logged",
         )
-        self.assertEqual(len(listing.attempt_ids), max_tries)
+        self.assertEqual(len(listing.call_ids), max_tries)
         # Staff requeue the dead letter once eBay is back.
         self.emulator.clear_faults()
         with trap_jobs() as trap:
@@ -263,7 +263,7 @@ class TestLifecycle(ListingCase):
             "24.50",
         )
         self.assertEqual(listing.revisions_today, 2)
-        self.assertEqual(listing.attempt_ids.sorted("id")[-1].operation, "updateOffer")
+        self.assertEqual(listing.call_ids.sorted("id")[-1].operation, "updateOffer")
         listing.action_end()
         self._run(listing, "end")
         self.assertEqual(listing.state, "ended")

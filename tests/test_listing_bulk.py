@@ -69,7 +69,7 @@ class TestBulkPublish(ListingCase):
         for listing in listings:
             self.assertEqual(len(api.get_offers(listing.sku)["offers"]), 1)
         failed = self.env["marketplace.call"].search(
-            [("account_id", "=", self.account.id), ("error_ids", "=", "2001")]
+            [("account_id", "=", self.account.id), ("error_codes", "=", "2001")]
         )
         self.assertEqual(failed.operation, "bulkCreateOffer")
 

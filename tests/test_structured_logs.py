@@ -237,7 +237,7 @@ class TestOrderCallsLogged(LogMixin, OrderCase):
         self.assertEqual(Attempt.search_count([]) - before, len(received))
         received = self.emulator.calls(path="^/sell/inventory/")
         self.assertEqual(
-            set(Attempt.search([("listing_id", "=", listing.id)]).mapped("request_id")),
+            set(listing.call_ids.mapped("request_id")),
             {c["request_id"] for c in received},
         )
 

@@ -28,7 +28,7 @@ from ...ebay import (
 from ...ebay.errors import actionable
 from ...ebay.inventory import InventoryApi
 from ...ebay.media import MediaApi
-from ..marketplace.job_edge import ebay_job
+from ..marketplace.job_edge import marketplace_job
 
 _logger = logging.getLogger(__name__)
 
@@ -149,7 +149,13 @@ class EbayListing(models.Model):
         system_field=True,
         help="Revisions sent today (eBay allows 250 per day).",
     )
-    attempt_ids = fields.One2many("marketplace.call", "listing_id", string="Calls")
+    # The call log links its rows by model and id (as the chatter does).
+    call_ids = fields.One2many(
+        "marketplace.call",
+        "res_id",
+        domain=[("res_model", "=", "ebay.listing")],
+        string="Calls",
+    )
     fee_preview = fields.Text(readonly=True, copy=False, system_field=True)
     media_image_url = fields.Char(
         readonly=True,
@@ -158,7 +164,7 @@ class EbayListing(models.Model):
         help="The product image on eBay.",
     )
     media_image_checksum = fields.Char(readonly=True, copy=False, system_field=True)
-    attempt_count = fields.Integer(compute="_compute_attempt_count")
+    call_count = fields.Integer(compute="_compute_call_count")
 
     _sql_constraints = [
         (
@@ -168,14 +174,16 @@ class EbayListing(models.Model):
         ),
     ]
 
-    def _compute_attempt_count(self):
+    def _compute_call_count(self):
         counts = dict(
             self.env["marketplace.call"]._read_group(
-                [("listing_id", "in", self.ids)], ["listing_id"], ["__count"]
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
             )
         )
         for listing in self:
-            listing.attempt_count = counts.get(listing, 0)
+            listing.call_count = counts.get(listing.id, 0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -381,9 +389,9 @@ class EbayListing(models.Model):
             self._write_system({"last_error": actionable(err)})
             fees = None
         finally:
-            Attempt = self.env["marketplace.call"].sudo()
-            Attempt.create(
-                [Attempt._values_from_call(c, self.account_id, self) for c in calls]
+            Call = self.env["marketplace.call"].sudo()
+            Call.create(
+                [Call._values_from_call(c, self.account_id, self) for c in calls]
             )
         if fees is None:
             return False
@@ -398,14 +406,14 @@ class EbayListing(models.Model):
         self._write_system({"fee_preview": "\n".join(lines) or self.env._("No fees.")})
         return True
 
-    def action_open_attempts(self):
+    def action_open_calls(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("eBay calls of %(sku)s", sku=self.sku),
             "res_model": "marketplace.call",
             "view_mode": "list,form",
-            "domain": [("listing_id", "=", self.id)],
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
         }
 
     def _notify_queued(self, queued, refused):
@@ -435,7 +443,7 @@ class EbayListing(models.Model):
                 description=f"eBay {operation} {listing.sku}",
             )._job_run(operation)
 
-    @ebay_job
+    @marketplace_job
     def _job_run(self, operation):
         """Queue job: one eBay operation for this listing."""
         self.ensure_one()
@@ -455,7 +463,7 @@ class EbayListing(models.Model):
             self.write({"retry_count": edge.tries, "last_error": edge.message})
         return f"{operation} {self.sku}: {self.state}"
 
-    def _ebay_job_gave_up(self, edge):
+    def _marketplace_job_gave_up(self, edge):
         """The listings out of tries show it themselves: the dead-letter state."""
         for listing in self.filtered(lambda l: l.state == "queued"):
             listing.write(

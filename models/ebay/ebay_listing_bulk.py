@@ -16,7 +16,7 @@ from ...ebay import payloads
 from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
 from ...ebay.messages import actionable_message
-from ..marketplace.job_edge import ebay_job
+from ..marketplace.job_edge import marketplace_job
 
 
 class EbayListing(models.Model):
@@ -44,7 +44,7 @@ class EbayListing(models.Model):
             description=f"eBay bulk publish of {len(self)} listing(s)",
         )._job_bulk_publish()
 
-    @ebay_job
+    @marketplace_job
     def _job_bulk_publish(self):
         """Queue job: create items, offers and listings for up to 25 SKUs."""
         todo = self.filtered(

@@ -13,7 +13,7 @@ from ...ebay import EbayError, payloads
 from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
 from ...ebay.messages import actionable_message
-from ..marketplace.job_edge import ebay_job
+from ..marketplace.job_edge import marketplace_job
 from .ebay_listing import LISTING_STATES
 
 
@@ -178,7 +178,7 @@ class EbayListingGroup(models.Model):
             )._job_group_run(operation)
 
     # -- job ------------------------------------------------------------------------
-    @ebay_job
+    @marketplace_job
     def _job_group_run(self, operation):
         self.ensure_one()
         if self.state != "queued" or self.pending_operation != operation:
@@ -196,7 +196,7 @@ class EbayListingGroup(models.Model):
             self.write({"retry_count": edge.tries, "last_error": edge.message})
         return f"group {operation} {self.group_key}: {self.state}"
 
-    def _ebay_job_gave_up(self, edge):
+    def _marketplace_job_gave_up(self, edge):
         """A group out of tries shows it itself: the dead-letter state."""
         self.write(
             {"state": "failed", "retry_count": edge.tries, "last_error": edge.message}
@@ -204,9 +204,9 @@ class EbayListingGroup(models.Model):
         self.message_post(body=edge.message)
         return True
 
-    def _ebay_outcome_unknown(self, until):
+    def _marketplace_outcome_unknown(self, until):
         """A group write may still land: its variants' values go again."""
-        self.listing_ids._ebay_outcome_unknown(until)
+        self.listing_ids._marketplace_outcome_unknown(until)
 
     def _do_group_publish(self, api):
         listings = self.listing_ids

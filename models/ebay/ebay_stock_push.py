@@ -26,7 +26,7 @@ from odoo import api, fields, models
 from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
 from ...ebay.messages import actionable_message
-from ..marketplace.job_edge import ebay_job
+from ..marketplace.job_edge import marketplace_job
 from .ebay_listing import REVISIONS_PER_DAY
 
 
@@ -102,7 +102,7 @@ class MarketplaceAccount(models.Model):
         )
         listings._mark_push()
 
-    @ebay_job
+    @marketplace_job
     def _job_push_stock(self):
         """Queue job: push every marked listing of the account, 25 per call.
 
@@ -224,7 +224,7 @@ class EbayListing(models.Model):
             ),
         )
 
-    def _ebay_outcome_unknown(self, until):
+    def _marketplace_outcome_unknown(self, until):
         """A write of these listings may still land until ``until``: keep
         them marked, and push their current values once it cannot."""
         for listing in self:

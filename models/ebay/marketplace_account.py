@@ -3,6 +3,13 @@ its code): the selection value here, eBay's behaviour in the files beside."""
 
 from odoo import fields, models
 
+from ...ebay import EbayError, EbayTransientError
+from ...ebay.errors import actionable
+from ..marketplace.job_edge import REFUSED, TRANSIENT
+
+# Calls sent with POST that only read: a lost answer changes nothing on eBay.
+READ_OPERATIONS = frozenset({"bulkGetInventoryItem", "getListingFees"})
+
 
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
@@ -10,3 +17,24 @@ class MarketplaceAccount(models.Model):
     channel = fields.Selection(
         selection_add=[("ebay", "eBay")], ondelete={"ebay": "cascade"}
     )
+
+    # -- the job edge's hooks (models/marketplace/job_edge.py) ----------------------
+    def _marketplace_client(self, on_call=None):
+        if self.channel != "ebay":
+            return super()._marketplace_client(on_call=on_call)
+        return self._ebay_client(on_call=on_call)
+
+    def _marketplace_error_outcome(self, exc):
+        if self.channel != "ebay" or not isinstance(exc, EbayError):
+            return super()._marketplace_error_outcome(exc)
+        return TRANSIENT if isinstance(exc, EbayTransientError) else REFUSED
+
+    def _marketplace_error_message(self, exc):
+        if self.channel != "ebay" or not isinstance(exc, EbayError):
+            return super()._marketplace_error_message(exc)
+        return actionable(exc)
+
+    def _marketplace_read_only_call(self, call):
+        if self.channel != "ebay":
+            return super()._marketplace_read_only_call(call)
+        return call.get("operation") in READ_OPERATIONS

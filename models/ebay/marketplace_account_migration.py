@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 
 from ...ebay.inventory import InventoryApi
 from ...ebay.messages import actionable_message
-from ..marketplace.job_edge import ebay_job
+from ..marketplace.job_edge import marketplace_job
 
 MIGRATE_BATCH = 5  # eBay's limit for bulkMigrateListing
 
@@ -49,7 +49,7 @@ class MarketplaceAccount(models.Model):
             )._job_migrate_listings(batch)
         return True
 
-    @ebay_job
+    @marketplace_job
     def _job_migrate_listings(self, listing_ids):
         """Queue job: migrate up to 5 listings, link their SKUs, report."""
         self.ensure_one()

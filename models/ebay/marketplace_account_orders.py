@@ -9,7 +9,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ...ebay.fulfillment import PAGE_LIMIT, FulfillmentApi
-from ..marketplace.job_edge import ebay_job
+from ..marketplace.job_edge import marketplace_job
 
 # Orders modified just before the watermark may reach eBay's index late:
 # every poll looks back this far (re-seen orders change nothing).
@@ -48,7 +48,7 @@ class MarketplaceAccount(models.Model):
                 description=f"eBay order poll {account.name}",
             )._job_poll_orders()
 
-    @ebay_job
+    @marketplace_job
     def _job_poll_orders(self):
         """Queue job: import every order modified since the watermark."""
         self.ensure_one()

@@ -1,9 +1,9 @@
-"""The job edge: the one place where a queue job meets eBay's outcomes.
+"""The job edge: the one place where a queue job meets a marketplace's outcomes.
 
-Every queue job that calls eBay is an :func:`ebay_job` method and makes its
-calls inside the edge of the account it works for::
+Every queue job that calls a marketplace is a :func:`marketplace_job` method
+and makes its calls inside the edge of the account it works for::
 
-    @ebay_job
+    @marketplace_job
     def _job_publish(self):
         ...
         with account._job_edge(record=self, operation="publishOffer") as edge:
@@ -14,38 +14,45 @@ calls inside the edge of the account it works for::
 What the edge does, once for every job:
 
 * It writes every call made in the block to the call log
-  (``marketplace.call``), whatever the outcome.
+  (``marketplace.call``), linked to the record it served, whatever the
+  outcome.
+* The account's channel says what an exception means
+  (``account._marketplace_error_outcome(exc)``): not a marketplace outcome
+  (a bug, a database race: left to queue_job), transient or refused.
 * A transient outcome (timeout, dropped connection, 5xx, 429) enqueues the
-  same job again: after eBay's Retry-After when eBay sent one, else after the
-  job function's retry pattern (declared in data/, a range: jitter), until
-  the job function's ``marketplace_max_tries``.  Then the job gave up: the
-  records' own dead-letter state when their model has one
-  (``_ebay_job_gave_up``), else a failed queue job in the dead-letter inbox,
-  which staff requeue.
-* A refusal (any other eBay error: a 4xx other than 429, refused
-  credentials, an account that may not call) is never tried again; the job
-  writes ``edge.message`` where staff work.
+  same job again: after the marketplace's Retry-After when it sent one
+  (``exc.retry_after``), else after the job function's retry pattern
+  (declared in data/, a range: jitter), until the job function's
+  ``marketplace_max_tries``.  Then the job gave up: the records' own
+  dead-letter state when their model has one
+  (``_marketplace_job_gave_up``), else a failed queue job in the
+  dead-letter inbox, which staff requeue.
+* A refusal (a 4xx other than 429, refused credentials, an account that may
+  not call) is never tried again; the job writes ``edge.message`` (the
+  channel's advice, ``account._marketplace_error_message(exc)``) where staff
+  work.
 * A write that got no answer (timeout, dropped connection) may still be
-  applied by eBay later, even after a later write.  The records are marked
-  (``_ebay_outcome_unknown(until)``) so that Odoo's current values are sent
-  again once the stalled request can no longer land: ``until`` is the
-  client's timeout after the failure, i.e. twice the timeout after the
-  request left.  eBay does not say how long a request may wait in its front
-  end; we wait as long again as the client waited.  A request landing even
-  later is drift, which the reconciliation finds and repairs.
+  applied by the marketplace later, even after a later write.  The records
+  are marked (``_marketplace_outcome_unknown(until)``) so that Odoo's current
+  values are sent again once the stalled request can no longer land:
+  ``until`` is the client's timeout after the failure, i.e. twice the
+  timeout after the request left.  Marketplaces do not say how long a
+  request may wait in their front end; we wait as long again as the client
+  waited.  A request landing even later is drift, which the reconciliation
+  finds and repairs.
 
 Why the retry is persisted explicitly and not raised as RetryableJobError:
 queue_job retries a job only on RetryableJobError, and that rolls the job's
 transaction back.  A try must leave things behind that the rollback would
 lose: its call log, the unknown-outcome mark, the reason shown on the record,
-and the partial results of bulk jobs (the stock-push batches eBay accepted,
-which count against the listings' daily revisions; the order pages already
+and the partial results of bulk jobs (the stock-push batches the marketplace
+accepted, which may count against a daily budget; the order pages already
 imported).  Writing those from a second cursor would update rows the job's
 own transaction holds locked (the listing it just wrote, the account), so
 the two transactions would wait on each other.  So every try ends normally
 and commits what it did and learnt, and the next try is a new job with an
-eta; the try number travels in its keyword argument ``ebay_try``.
-queue_job's own retries remain only for what is not an eBay outcome
+eta; the try number travels in its keyword argument ``marketplace_try``.
+queue_job's own retries remain only for what is not a marketplace outcome
 (serialization failures, an order claimed by a transaction not yet visible).
 """
 
@@ -61,37 +68,37 @@ from odoo import fields
 
 from odoo.addons.queue_job.job import RETRY_INTERVAL, Job
 
-from ...ebay import EbayError, EbayTransientError
-from ...ebay.errors import actionable
-
 _logger = logging.getLogger(__name__)
 
-TRY_KWARG = "ebay_try"
+TRY_KWARG = "marketplace_try"
 # Tries of a job whose function does not say (data/ declares them all).
 DEFAULT_MAX_TRIES = 5
-# Calls sent with POST that only read: a lost answer changes nothing on eBay.
-READ_OPERATIONS = frozenset({"bulkGetInventoryItem", "getListingFees"})
+# What the account's channel may say of an exception raised in the block.
+TRANSIENT = "transient"
+REFUSED = "refused"
 
 JobRun = namedtuple("JobRun", "records method args kwargs try_number")
-_current_run = contextvars.ContextVar("marketplace_ebay_job_run", default=None)
+_current_run = contextvars.ContextVar("marketplace_job_run", default=None)
 
 
-def ebay_job(method):
-    """Declare a queue job method whose eBay calls go through the job edge.
+def marketplace_job(method):
+    """Declare a queue job method whose marketplace calls go through the job
+    edge.
 
     The edge enqueues this very call again (same records, same arguments)
-    for the next try; ``ebay_try`` (1 when absent) says which try runs.
+    for the next try; ``marketplace_try`` (1 when absent) says which try runs.
     """
 
     @functools.wraps(method)
-    def run_job(self, *args, ebay_try=1, **kwargs):
-        token = _current_run.set(JobRun(self, method.__name__, args, kwargs, ebay_try))
+    def run_job(self, *args, marketplace_try=1, **kwargs):
+        run = JobRun(self, method.__name__, args, kwargs, marketplace_try)
+        token = _current_run.set(run)
         try:
             return method(self, *args, **kwargs)
         finally:
             _current_run.reset(token)
 
-    run_job.is_ebay_job = True
+    run_job.is_marketplace_job = True
     return run_job
 
 
@@ -119,10 +126,11 @@ def backoff_seconds(pattern, tries):
 
 
 class JobEdge:
-    """One job's eBay calls for ``record``, and what came of them.
+    """One job's marketplace calls for ``record``, and what came of them.
 
-    Use it as a context manager; ``client`` is the account's eBay client.
-    After the block: ``failed`` (an eBay error ended it), ``refused``,
+    Use it as a context manager; ``client`` is the account's client
+    (``account._marketplace_client``).
+    After the block: ``failed`` (a marketplace error ended it), ``refused``,
     ``retrying`` (the next try is queued for ``retry_at``), ``gave_up``,
     ``unknown`` (a write may still land) and ``message`` (for staff).
     """
@@ -130,7 +138,7 @@ class JobEdge:
     def __init__(self, account, record, operation):
         run = _current_run.get()
         if run is None:
-            raise RuntimeError("the job edge serves @ebay_job methods only")
+            raise RuntimeError("the job edge serves @marketplace_job methods only")
         self.account = account
         self.record = record
         self.operation = operation
@@ -147,6 +155,7 @@ class JobEdge:
         self.unknown = False
         self._calls = []
         self._client = None
+        self.channel = account._channel_label()
 
     # -- the block ------------------------------------------------------------------
     @property
@@ -154,14 +163,15 @@ class JobEdge:
         """The account's client, built on first use inside the block, so an
         account that may not call is a refusal like any other."""
         if self._client is None:
-            self._client = self.account._ebay_client(on_call=self._calls.append)
+            self._client = self.account._marketplace_client(on_call=self._calls.append)
         return self._client
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, traceback):
-        if exc is not None and not isinstance(exc, EbayError):
+        outcome = None if exc is None else self.account._marketplace_error_outcome(exc)
+        if exc is not None and outcome not in (TRANSIENT, REFUSED):
             # A bug or a database race (a serialisation failure, the order
             # claim's RetryableJobError): the job's transaction is rolled back
             # or already aborted, so nothing can be written into it, and
@@ -171,16 +181,17 @@ class JobEdge:
         if exc is None:
             return False
         self.error = exc
-        if isinstance(exc, EbayTransientError):
+        if outcome == TRANSIENT:
             self._transient(exc)
         else:
             self.outcome = "refused"
-            self.message = actionable(exc)
+            self.message = self.account._marketplace_error_message(exc)
             _logger.info(
-                "eBay refused %s (job %s): %s",
+                "%s refused %s (job %s): %s",
+                self.channel,
                 self.operation,
                 self.run.method,
-                exc.error_ids,
+                getattr(exc, "error_ids", None),
             )
         return True
 
@@ -204,29 +215,29 @@ class JobEdge:
     def _log_calls(self):
         if not self._calls:
             return
-        record = self.record
-        single = record._name == "ebay.listing" and len(record) == 1
-        listing = record if single else None
+        # A call made for several records (a bulk job) served the account.
+        record = self.record if len(self.record) == 1 else None
         # The call log is append-only for everyone: written by the system.
-        Attempt = self.env["marketplace.call"].sudo()
-        Attempt.create(
-            [Attempt._values_from_call(c, self.account, listing) for c in self._calls]
+        Call = self.env["marketplace.call"].sudo()
+        Call.create(
+            [Call._values_from_call(c, self.account, record) for c in self._calls]
         )
 
     def _transient(self, err):
         _ = self.env._
-        reason = err.user_message
+        reason = str(err)
         if self._unanswered_write(err):
             self.unknown = True
-            margin = self._client.timeout if self._client else 0
+            margin = getattr(self._client, "timeout", 0) or 0
             until = fields.Datetime.now() + timedelta(seconds=margin)
-            mark = getattr(self.record, "_ebay_outcome_unknown", None)
+            mark = getattr(self.record, "_marketplace_outcome_unknown", None)
             if mark is not None:
                 mark(until)
             reason = _(
-                "%(reason)s; eBay may still apply it, so Odoo sends its values "
-                "again after %(until)s (UTC)",
+                "%(reason)s; %(channel)s may still apply it, so Odoo sends its "
+                "values again after %(until)s (UTC)",
                 reason=reason,
+                channel=self.channel,
                 until=fields.Datetime.to_string(until),
             )
         if self.tries < self.max_tries:
@@ -235,8 +246,9 @@ class JobEdge:
             self._enqueue_next_try(delay)
             self.outcome = "retrying"
             self.message = _(
-                "eBay is unavailable for now (%(reason)s). Try %(next)s of %(max)s "
-                "at %(when)s (UTC).",
+                "%(channel)s is unavailable for now (%(reason)s). Try %(next)s of "
+                "%(max)s at %(when)s (UTC).",
+                channel=self.channel,
                 reason=reason,
                 next=self.tries + 1,
                 max=self.max_tries,
@@ -247,10 +259,14 @@ class JobEdge:
         self.message = _(
             "Gave up after %(tries)s tries: %(reason)s Use Requeue to try again.",
             tries=self.tries,
-            reason=actionable(err) if not self.unknown else reason,
+            reason=(
+                self.account._marketplace_error_message(err)
+                if not self.unknown
+                else reason
+            ),
         )
         records = self.run.records
-        own_letter = getattr(records, "_ebay_job_gave_up", None)
+        own_letter = getattr(records, "_marketplace_job_gave_up", None)
         if own_letter is None or not own_letter(self):
             self._park()
 
@@ -258,16 +274,16 @@ class JobEdge:
         """True when a write left and no answer came back (its fate unknown)."""
         call = self._calls[-1] if self._calls else {}
         return (
-            not err.status
+            not getattr(err, "status", 0)
             and call.get("attempt", 0) > 0
             and call.get("method") not in ("GET", "HEAD")
-            and call.get("operation") not in READ_OPERATIONS
+            and not self.account._marketplace_read_only_call(call)
         )
 
     def _delay(self, err):
-        """Seconds before the next try: eBay's Retry-After (plus up to a tenth
-        more, so many waiting jobs do not come back at the same second), else
-        the job function's pattern."""
+        """Seconds before the next try: the marketplace's Retry-After (plus up
+        to a tenth more, so many waiting jobs do not come back at the same
+        second), else the job function's pattern."""
         retry_after = getattr(err, "retry_after", None)
         if retry_after:
             return int(retry_after) + random.randint(0, max(1, int(retry_after) // 10))
@@ -287,7 +303,7 @@ class JobEdge:
         records = self.run.records
         names = ", ".join(records[:3].mapped("display_name"))
         more = f" (+{len(records) - 3})" if len(records) > 3 else ""
-        return f"eBay {self.operation}: {names}{more}"
+        return f"{self.channel} {self.operation}: {names}{more}"
 
     def _enqueue_next_try(self, delay):
         run = self.run
@@ -297,7 +313,7 @@ class JobEdge:
         delayed = run.records.with_delay(
             eta=delay,
             # One next try per try: a run repeated after a crash adds none.
-            identity_key=f"ebay.retry:{digest.hexdigest()}:{following}",
+            identity_key=f"marketplace.retry:{digest.hexdigest()}:{following}",
             description=f"{self._label()} (try {following} of {self.max_tries})",
             **self._job_properties(),
         )

@@ -231,3 +231,9 @@ class MarketplaceAccount(models.Model):
                 )
             )
         return True
+
+    def _channel_label(self):
+        """The channel's name as people read it ("eBay"), for messages."""
+        self.ensure_one()
+        labels = dict(self._fields["channel"]._description_selection(self.env))
+        return labels.get(self.channel) or self.channel or ""

@@ -1,10 +1,12 @@
-"""The dead-letter inbox: every eBay job and record that gave up, in one list.
+"""The dead-letter inbox: every marketplace job and record that gave up, in
+one list.
 
-A source record (a listing, a variation group, an eBay order, a delivery
-whose tracking eBay refused, a notification, a failed queue job) owns at most
-one letter, keyed by (model, id).  The source reports its own failures and
-recoveries through :class:`MarketplaceDeadLetterSource`; staff requeue or ignore
-letters in bulk from the inbox.
+A source record (a listing, a variation listing, a marketplace order, a
+delivery whose tracking the marketplace refused, a notification, a failed
+queue job) owns at most one letter, keyed by (model, id).  The source reports
+its own failures and recoveries through ``marketplace.dead.letter.source``
+(marketplace_dead_letter_source.py); staff requeue or ignore letters in bulk
+from the inbox.
 """
 
 from psycopg2.errors import UniqueViolation
@@ -22,7 +24,7 @@ LETTER_STATES = [
 LETTER_KINDS = [
     ("listing", "Listing"),
     ("listing_group", "Variation listing"),
-    ("order", "eBay order"),
+    ("order", "Marketplace order"),
     ("tracking", "Tracking"),
     ("notification", "Notification"),
     ("job", "Job"),
@@ -31,49 +33,17 @@ LETTER_KINDS = [
 
 class MarketplaceDeadLetter(models.Model):
     _name = "marketplace.dead.letter"
-    _description = "eBay Dead Letter"
+    _description = "Marketplace Dead Letter"
     _order = "last_failed_at desc, id desc"
-    _inherit = ["marketplace.protected.fields.mixin"]
-    _check_company_auto = True
+    _inherit = ["marketplace.issue.mixin"]
 
     # Written by the sources and the inbox actions (as the system), never by
     # hand: a letter edited over RPC could point at any record.
-    name = fields.Char(required=True, readonly=True, system_field=True)
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        readonly=True,
-        check_company=True,
-        system_field=True,
-    )
-    company_id = fields.Many2one(
-        related="account_id.company_id", store=True, system_field=True
-    )
     kind = fields.Selection(
         LETTER_KINDS, required=True, readonly=True, system_field=True
     )
-    res_model = fields.Char(
-        string="Model", required=True, readonly=True, system_field=True
-    )
-    res_id = fields.Many2oneReference(
-        string="Record",
-        model_field="res_model",
-        required=True,
-        readonly=True,
-        system_field=True,
-    )
-    state = fields.Selection(
-        LETTER_STATES,
-        required=True,
-        default="open",
-        index=True,
-        readonly=True,
-        system_field=True,
-    )
     error = fields.Text(
-        readonly=True, system_field=True, help="eBay's error, normalised."
+        readonly=True, system_field=True, help="The marketplace's error, normalised."
     )
     attempts = fields.Integer(
         readonly=True,
@@ -98,6 +68,9 @@ class MarketplaceDeadLetter(models.Model):
             "A record has one dead letter at most.",
         )
     ]
+
+    def _issue_states(self):
+        return LETTER_STATES
 
     # -- reporting (called by the sources) ---------------------------------------
     @api.model
@@ -212,10 +185,10 @@ class MarketplaceDeadLetter(models.Model):
         return self.search(domain)
 
     def _after_failure(self):
-        """Hook: alerts follow letters (see marketplace_alert.py)."""
+        """Hook: alerts follow letters (marketplace_dead_letter_alerts.py)."""
 
     def _after_recovery(self):
-        """Hook: alerts follow letters (see marketplace_alert.py)."""
+        """Hook: alerts follow letters (marketplace_dead_letter_alerts.py)."""
 
     # -- actions (bulk) -----------------------------------------------------------
     def _source(self):
@@ -266,27 +239,17 @@ class MarketplaceDeadLetter(models.Model):
         return self._notify(self.env._("%(n)s ignored.", n=len(letters)))
 
     def _after_ignore(self):
-        """Hook: alerts follow letters (see marketplace_alert.py)."""
-
-    def action_open_record(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        """Hook: alerts follow letters (marketplace_dead_letter_alerts.py)."""
 
     def action_open_calls(self):
-        """The eBay calls logged for the record (listings) or its account."""
+        """The calls logged for the record, else those of its account."""
         self.ensure_one()
-        domain = [("account_id", "=", self.account_id.id)]
-        if self.res_model == "ebay.listing":
-            domain = [("listing_id", "=", self.res_id)]
+        domain = [("res_model", "=", self.res_model), ("res_id", "=", self.res_id)]
+        if not self.env["marketplace.call"].search_count(domain, limit=1):
+            domain = [("account_id", "=", self.account_id.id)]
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("eBay calls"),
+            "name": self.env._("Calls"),
             "res_model": "marketplace.call",
             "view_mode": "list,form",
             "domain": domain,
@@ -304,103 +267,3 @@ class MarketplaceDeadLetter(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
-
-
-class MarketplaceDeadLetterSource(models.AbstractModel):
-    """A model whose records can give up: reports to the inbox on write.
-
-    A model mixes this in and says which field holds its state, which states
-    mean "gave up", where its error and try count are, and how to requeue.
-    """
-
-    _name = "marketplace.dead.letter.source"
-    _description = "Record that can give up (eBay dead letters)"
-
-    _dead_letter_kind = None
-    # Set while the record has a letter that is not resolved: the hot paths
-    # (a bulk publish writes a thousand listings) check recovery for free.
-    dead_letter_open = fields.Boolean(readonly=True, copy=False, system_field=True)
-    _dead_letter_state_field = "state"
-    _dead_letter_failed_states = ("failed", "error")
-    # States that prove the record works again (queued or draft prove nothing).
-    _dead_letter_ok_states = ()
-    _dead_letter_error_field = "last_error"
-    _dead_letter_attempts_field = None
-
-    def _dead_letter_account(self):
-        return self.account_id
-
-    def _dead_letter_requeue(self):
-        raise NotImplementedError
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        if any(self._dead_letter_state_field in vals for vals in vals_list):
-            records._dead_letter_sync()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self._dead_letter_state_field in vals:
-            self._dead_letter_sync()
-        return result
-
-    def unlink(self):
-        # A deleted record cannot fail any more: its letter (and the alert
-        # about it) must not stay open for ever.
-        self.env["marketplace.dead.letter"].with_context(
-            ebay_source_deleted=True
-        )._report_recoveries(self.filtered("dead_letter_open"))
-        return super().unlink()
-
-    def _dead_letter_sync(self):
-        state_field = self._dead_letter_state_field
-        failed = self.filtered(
-            lambda r: r[state_field] in self._dead_letter_failed_states
-        )
-        failures = []
-        for record in failed:
-            account = record._dead_letter_account()
-            if not account:
-                continue
-            # A refusal is one failure; a give-up counts the tries it made.
-            attempts_field = (
-                record._dead_letter_attempts_field
-                if record[state_field] == "failed"
-                else None
-            )
-            failures.append(
-                {
-                    "record": record,
-                    "account": account,
-                    "kind": record._dead_letter_kind,
-                    "error": record[record._dead_letter_error_field] or False,
-                    "attempts": record[attempts_field] if attempts_field else 1,
-                }
-            )
-        Letter = self.env["marketplace.dead.letter"]
-        Letter._report_failures(failures)
-        recovered = self.filtered(
-            lambda r: (
-                r.dead_letter_open and r[state_field] in self._dead_letter_ok_states
-            )
-        )
-        if recovered:
-            Letter._report_recoveries(recovered)
-
-
-class MarketplaceAccount(models.Model):
-    _inherit = "marketplace.account"
-
-    dead_letter_count = fields.Integer(compute="_compute_dead_letter_count")
-
-    def _compute_dead_letter_count(self):
-        counts = self._open_counts("marketplace.dead.letter")
-        for account in self:
-            account.dead_letter_count = counts.get(account, 0)
-
-    def action_open_dead_letters(self):
-        return self._action_for_account(
-            "marketplace_connector.marketplace_dead_letter_action"
-        )

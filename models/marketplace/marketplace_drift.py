@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
 from ..res_config_settings import get_setting
-from .job_edge import ebay_job
+from .job_edge import marketplace_job
 
 
 class MarketplaceDrift(models.Model):
@@ -112,7 +112,7 @@ class MarketplaceAccount(models.Model):
                 description=f"eBay reconciliation {account.name}",
             )._job_reconcile()
 
-    @ebay_job
+    @marketplace_job
     def _job_reconcile(self):
         """Queue job: find drift between eBay and Odoo for live listings."""
         self.ensure_one()

@@ -10,7 +10,7 @@ import json
 
 from odoo import api, fields, models
 
-from .job_edge import ebay_job
+from .job_edge import marketplace_job
 
 
 class MarketplaceNotification(models.Model):
@@ -117,7 +117,7 @@ class MarketplaceNotification(models.Model):
         None for nothing): never buyer data."""
         return
 
-    @ebay_job
+    @marketplace_job
     def _job_process(self):
         self.ensure_one()
         if self.state == "done":

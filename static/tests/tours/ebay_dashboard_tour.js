@@ -96,7 +96,7 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
         },
         {
             content: "They are the failing SKU's",
-            trigger: ".o_list_view .o_data_row td[name='listing_id']:contains('DASH-FAIL')",
+            trigger: ".o_list_view .o_data_row td[name='res_id']:contains('DASH-FAIL')",
         },
         {
             content: "Back to the dashboard",

@@ -1,0 +1,18 @@
+"""Listings of every channel give up the same way: a listing whose job ran
+out of tries is ``failed`` (its ``retry_count`` says after how many), one the
+marketplace refused is ``error``; it works again once published or ended, and
+its own Requeue runs it again."""
+
+from odoo import models
+
+
+class MarketplaceListingDeadLetterSource(models.AbstractModel):
+    _name = "marketplace.listing.dead.letter.source"
+    _description = "Listing that can give up (marketplace dead letters)"
+    _inherit = ["marketplace.dead.letter.source"]
+
+    _dead_letter_ok_states = ("published", "ended")
+    _dead_letter_attempts_field = "retry_count"
+
+    def _dead_letter_requeue(self):
+        self.action_requeue()
