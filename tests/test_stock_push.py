@@ -198,7 +198,7 @@ class TestReconciliation(StockPushCase):
         self.account._job_reconcile()
         drifts = self.account.drift_ids.filtered(lambda d: d.state == "open")
         self.assertEqual(
-            sorted((d.field, d.odoo_value, d.ebay_value) for d in drifts),
+            sorted((d.field, d.odoo_value, d.marketplace_value) for d in drifts),
             [("price", 19.9, 5.0), ("quantity", 12.0, 3.0)],
         )
         since = drifts.mapped("since")
