@@ -89,7 +89,7 @@ def main():
 
         def naive_way():
             for listing in naive:
-                listing.write({"state": "queued", "pending_operation": "publish"})
+                listing._set_state("queued", pending_operation="publish")
                 listing._job_run("publish")
 
         result_bulk = measure(cr, emulator, bulk_way)

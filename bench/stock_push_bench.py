@@ -58,7 +58,7 @@ def main():
         )
         for start in range(0, len(listings), 25):
             chunk = listings[start : start + 25]
-            chunk.write({"state": "queued", "pending_operation": "publish"})
+            chunk._set_state("queued", pending_operation="publish")
             chunk._job_bulk_publish()
         cr.commit()
         print(

@@ -15,12 +15,21 @@ from .ebay import marketplace_account_setup as ebay_marketplace_account_setup
 from .ebay import marketplace_account_migration as ebay_marketplace_account_migration
 from .marketplace import marketplace_reference_mixin
 from .marketplace import marketplace_call
+from .marketplace import marketplace_listing_mixin
+from .marketplace import marketplace_account_stock
+from .ebay import marketplace_account_stock_push
 from .ebay import ebay_listing_aspect
 from .ebay import ebay_listing
+from .ebay import ebay_listing_stock_push
 from .ebay import ebay_listing_bulk
 from .ebay import ebay_listing_group
+from .ebay import ebay_listing_group_aspect
 from . import product_product
 from . import product_template
+from . import product_pricelist_item
+from . import stock_move
+from .ebay import product_product as ebay_product_product
+from .ebay import product_template as ebay_product_template
 from .marketplace import marketplace_order
 from .ebay import marketplace_order as ebay_marketplace_order
 from . import sale_order
@@ -35,8 +44,9 @@ from . import stock_picking
 from .ebay import stock_picking as ebay_stock_picking
 from .ebay import delivery_carrier
 from .ebay import ebay_category
-from .ebay import ebay_stock_push
 from .marketplace import marketplace_drift
+from .marketplace import marketplace_account_drift
+from .ebay import marketplace_account_reconcile
 from . import res_config_settings
 from .marketplace import marketplace_issue_mixin
 from .marketplace import marketplace_dead_letter

@@ -1,25 +1,15 @@
-"""Templates show the eBay listings of their variants."""
+"""A template's sales price marks its variants' live listings, on every channel."""
 
-from odoo import fields, models
+from odoo import models
 
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
-    ebay_listing_count = fields.Integer(compute="_compute_ebay_listing_count")
-
-    def _compute_ebay_listing_count(self):
-        counts = dict(
-            self.env["ebay.listing"]._read_group(
-                [("product_id.product_tmpl_id", "in", self.ids)],
-                ["product_id"],
-                ["__count"],
+    def write(self, vals):
+        result = super().write(vals)
+        if "list_price" in vals:
+            self.env["marketplace.listing.mixin"]._mark_live_listings(
+                [("product_id", "in", self.product_variant_ids.ids)]
             )
-        )
-        for template in self:
-            template.ebay_listing_count = sum(
-                counts.get(variant, 0) for variant in template.product_variant_ids
-            )
-
-    def action_open_ebay_listings(self):
-        return self.product_variant_ids.action_open_ebay_listings()
+        return result

@@ -382,7 +382,7 @@ class TestDriftRepair(RunnerMixin, StockPushCase):
         self._change_on_ebay(listing, 40)  # someone edited it on eBay's site
         self.account._job_reconcile()
         drift = self.account.drift_ids
-        self.assertEqual((drift.field, drift.ebay_value), ("quantity", 40))
+        self.assertEqual((drift.field, drift.marketplace_value), ("quantity", 40))
         self.assertEqual(drift.state, "repairing")
         self.assertTrue(listing.push_pending)
         self.assertIn("automatic drift repair", listing.message_ids[0].body)

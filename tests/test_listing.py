@@ -310,6 +310,30 @@ class TestLifecycle(ListingCase):
         self.assertEqual(listing.state, "published")
 
 
+class TestListingState(ListingCase):
+    def test_state_changes_only_through_the_guarded_method(self):
+        listing = self._listing()
+        self.assertEqual(listing.state, "draft")
+        with self.assertRaises(ValueError):
+            listing.sudo().write({"state": "published"})
+        with self.assertRaises(ValueError):
+            listing._set_state("live")
+        with self.assertRaises(ValueError):
+            listing._set_state("failed", last_error="gave up")  # nothing was queued
+        self.assertEqual((listing.state, listing.last_error), ("draft", False))
+        listing._set_state("queued", pending_operation="publish")
+        self.assertEqual(
+            (listing.state, listing.pending_operation), ("queued", "publish")
+        )
+        listing._set_state("failed", last_error="gave up")
+        self.assertEqual((listing.state, listing.last_error), ("failed", "gave up"))
+
+    def test_every_listing_model_is_found_through_the_mixin(self):
+        """The neutral stock marks find the channels' listings this way."""
+        names = self.env["marketplace.listing.mixin"]._listing_models()
+        self.assertEqual(names, ["ebay.listing"])
+
+
 class TestBulkWizard(ListingCase):
     def test_preview_then_publish_some(self):
         ready = self.product

@@ -165,16 +165,17 @@ class TestProtectedFields(TwoCompaniesCase):
         drift = self.env["marketplace.drift"].create(
             {
                 "account_id": self.account_b.id,
-                "listing_id": self.listing_b.id,
+                "res_model": "ebay.listing",
+                "res_id": self.listing_b.id,
                 "field": "quantity",
                 "odoo_value": 5,
-                "ebay_value": 7,
+                "marketplace_value": 7,
             }
         )
         self._assert_each_refused(
             drift,
             self.user_b | self.manager_b,
-            {"state": "resolved", "ebay_value": 5, "listing_id": self.listing_b.id},
+            {"state": "resolved", "marketplace_value": 5, "res_id": self.listing_b.id},
         )
         alert = self.env["marketplace.alert"]._raise(
             self.account_b, "drift_found", "Drift", "Quantities differ"
@@ -200,10 +201,11 @@ class TestProtectedFields(TwoCompaniesCase):
         drift = self.env["marketplace.drift"].create(
             {
                 "account_id": self.account.id,
-                "listing_id": listing.id,
+                "res_model": "ebay.listing",
+                "res_id": listing.id,
                 "field": "quantity",
                 "odoo_value": 12,
-                "ebay_value": 3,
+                "marketplace_value": 3,
             }
         )
         with trap_jobs() as trap:

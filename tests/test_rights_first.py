@@ -94,10 +94,11 @@ class TestRightsBeforeEffects(TwoCompaniesCase):
         drift = self.env["marketplace.drift"].create(
             {
                 "account_id": self.account.id,
-                "listing_id": self.listing_a.id,
+                "res_model": "ebay.listing",
+                "res_id": self.listing_a.id,
                 "field": "quantity",
                 "odoo_value": 12,
-                "ebay_value": 3,
+                "marketplace_value": 3,
             }
         )
         actions = dict(self._account_actions(self.account))

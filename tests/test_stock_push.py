@@ -157,8 +157,12 @@ class TestReconciliation(StockPushCase):
         self.account._job_reconcile()
         drifts = self.account.drift_ids.filtered(lambda d: d.state == "open")
         self.assertEqual(
-            sorted((d.field, d.odoo_value, d.ebay_value) for d in drifts),
+            sorted((d.field, d.odoo_value, d.marketplace_value) for d in drifts),
             [("price", 19.9, 5.0), ("quantity", 12.0, 3.0)],
+        )
+        # Each line names its listing by model and id, whatever the channel.
+        self.assertEqual(
+            [(d.listing_ref, d.sku) for d in drifts], [(listing, listing.sku)] * 2
         )
         since = drifts.mapped("since")
         self.account._job_reconcile()  # still drifting: same lines, same since
@@ -173,6 +177,21 @@ class TestReconciliation(StockPushCase):
         self.assertEqual(self._offer(listing)["availableQuantity"], 12)
         self.account._job_reconcile()
         self.assertEqual(set(self.account.drift_ids.mapped("state")), {"resolved"})
+
+    def test_drift_lines_go_with_their_listing(self):
+        listing = self._listing()
+        drift = self.env["marketplace.drift"].create(
+            {
+                "account_id": self.account.id,
+                "res_model": listing._name,
+                "res_id": listing.id,
+                "field": "quantity",
+                "odoo_value": 12,
+                "marketplace_value": 3,
+            }
+        )
+        listing.unlink()
+        self.assertFalse(drift.exists())
 
 
 class TestPricelist(StockPushCase):

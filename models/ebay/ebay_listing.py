@@ -2,7 +2,7 @@
 
 Every eBay call of a listing's operation runs in a queue job (``_job_run``)
 through the job edge (job_edge.py): the job checks that its operation is
-still wanted, does it and records each call as a publish attempt.  A
+still wanted, does it and records each call in the call log.  A
 transient failure is tried again by a new job with backoff and jitter (the
 attempts stay recorded); when the tries are used up the listing lands in the
 visible "failed" dead-letter state with a requeue button.  A refusal puts it
@@ -32,14 +32,6 @@ from ..marketplace.job_edge import marketplace_job
 
 _logger = logging.getLogger(__name__)
 
-LISTING_STATES = [
-    ("draft", "Draft"),
-    ("queued", "Queued"),
-    ("published", "Published"),
-    ("ended", "Ended"),
-    ("error", "Error"),
-    ("failed", "Failed (gave up)"),
-]
 OPERATIONS = [
     ("publish", "Publish / revise"),
     ("end", "End (withdraw)"),
@@ -59,37 +51,12 @@ def _normalise(text):
 class EbayListing(models.Model):
     _name = "ebay.listing"
     _description = "eBay Listing"
-    _inherit = ["mail.thread", "marketplace.protected.fields.mixin"]
+    # Account, company, product, SKU, state, price override and the push
+    # bookkeeping come from the mixin; eBay's offer and listing are here.
+    _inherit = ["marketplace.listing.mixin"]
     _order = "id desc"
     _rec_name = "sku"
-    _check_company_auto = True
-    _company_from_field = "account_id"
 
-    # The offer lives in that eBay account: a listing never moves to another.
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="restrict",
-        index=True,
-        check_company=True,
-        set_once=True,
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-        set_once=True,
-    )
-    product_id = fields.Many2one(
-        "product.product",
-        required=True,
-        ondelete="restrict",
-        index=True,
-        check_company=True,
-    )
-    sku = fields.Char(string="SKU", required=True, index=True, tracking=True)
     marketplace_id = fields.Selection(
         related="account_id.ebay_marketplace_id", store=True
     )
@@ -101,12 +68,13 @@ class EbayListing(models.Model):
         "ebay.listing.aspect", "listing_id", string="Item specifics"
     )
     image_urls = fields.Text(help="HTTPS image URLs, one per line.")
-    price = fields.Float(
-        string="Price override",
-        digits="Product Price",
-        help="Empty: the product's sales price (or the account's pricelist).",
+    group_id = fields.Many2one(
+        "ebay.listing.group",
+        string="Variation group",
+        index=True,
+        ondelete="set null",
+        check_company=True,
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     # What the connector records of eBay's side: written by the system only.
     offer_id = fields.Char(
         string="eBay offer ID",
@@ -122,23 +90,8 @@ class EbayListing(models.Model):
         index=True,
         system_field=True,
     )
-    state = fields.Selection(
-        LISTING_STATES,
-        required=True,
-        default="draft",
-        tracking=True,
-        copy=False,
-        readonly=True,
-        system_field=True,
-    )
     pending_operation = fields.Selection(
         OPERATIONS, readonly=True, copy=False, system_field=True
-    )
-    is_live = fields.Boolean(
-        readonly=True,
-        copy=False,
-        system_field=True,
-        help="The listing is live on eBay (published, not ended).",
     )
     last_error = fields.Text(readonly=True, copy=False, system_field=True)
     retry_count = fields.Integer(readonly=True, copy=False, system_field=True)
@@ -189,7 +142,6 @@ class EbayListing(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             product = self.env["product.product"].browse(vals.get("product_id"))
-            vals.setdefault("sku", product.default_code or "")
             vals.setdefault("title", (product.name or "")[: payloads.TITLE_MAX])
             if "description" not in vals and product.description_sale:
                 vals["description"] = product.description_sale
@@ -232,7 +184,7 @@ class EbayListing(models.Model):
             ]
             or ([self.media_image_url] if self.media_image_url else []),
             # What Odoo wants eBay to show: buffer, share and cap applied,
-            # price from the account's pricelist (see ebay_stock_push).
+            # price from the account's pricelist (marketplace_account_stock).
             quantity=account._target_quantity(self.product_id),
             price=account._target_price(
                 self.product_id, self.price or self.product_id.lst_price
@@ -316,12 +268,10 @@ class EbayListing(models.Model):
         for listing in self:
             problems = listing._problems()
             if problems:
-                listing._write_system(
-                    {
-                        "state": "error",
-                        "pending_operation": False,
-                        "last_error": "\n".join(message for _f, message in problems),
-                    }
+                listing._set_state(
+                    "error",
+                    pending_operation=False,
+                    last_error="\n".join(message for _f, message in problems),
                 )
                 continue
             queued |= listing
@@ -435,9 +385,7 @@ class EbayListing(models.Model):
     # -- jobs ------------------------------------------------------------------
     def _queue(self, operation):
         for listing in self:
-            listing.write(
-                {"state": "queued", "pending_operation": operation, "last_error": False}
-            )
+            listing._set_state("queued", pending_operation=operation, last_error=False)
             listing.with_delay(
                 identity_key=f"ebay.listing.{operation}:{listing.id}",
                 description=f"eBay {operation} {listing.sku}",
@@ -466,12 +414,8 @@ class EbayListing(models.Model):
     def _marketplace_job_gave_up(self, edge):
         """The listings out of tries show it themselves: the dead-letter state."""
         for listing in self.filtered(lambda l: l.state == "queued"):
-            listing.write(
-                {
-                    "state": "failed",
-                    "retry_count": edge.tries,
-                    "last_error": edge.message,
-                }
+            listing._set_state(
+                "failed", retry_count=edge.tries, last_error=edge.message
             )
             listing.message_post(body=edge.message)
         return True
@@ -532,7 +476,7 @@ class EbayListing(models.Model):
         self._done(
             self.env._("Published on eBay as listing %(id)s.", id=self.ebay_listing_id)
         )
-        self.write({"state": "published", "is_live": True})
+        self._set_state("published", is_live=True)
 
     def _find_offer(self, api):
         """The offer eBay already has for this SKU and marketplace, if any."""
@@ -561,7 +505,7 @@ class EbayListing(models.Model):
         self._done(
             self.env._("Ended on eBay (withdrawn); the offer is kept for relisting.")
         )
-        self.write({"state": "ended", "is_live": False})
+        self._set_state("ended", is_live=False)
 
     def _do_delete(self, api):
         try:
@@ -569,14 +513,7 @@ class EbayListing(models.Model):
         except EbayNotFound:
             pass  # already gone: the goal is reached
         self._done(self.env._("Offer deleted on eBay."))
-        self.write(
-            {
-                "state": "draft",
-                "offer_id": False,
-                "ebay_listing_id": False,
-                "is_live": False,
-            }
-        )
+        self._set_state("draft", offer_id=False, ebay_listing_id=False, is_live=False)
 
     def _do_retrieve(self, api):
         offer = self._pull_from_ebay(api)
@@ -596,12 +533,14 @@ class EbayListing(models.Model):
             offer.get("status") == "PUBLISHED"
             and listing.get("listingStatus") == "ACTIVE"
         )
+        state = (
+            "published"
+            if live
+            else ("ended" if listing.get("listingStatus") == "ENDED" else "draft")
+        )
         values = {
             "ebay_listing_id": listing.get("listingId") or self.ebay_listing_id,
             "is_live": live,
-            "state": "published"
-            if live
-            else ("ended" if listing.get("listingStatus") == "ENDED" else "draft"),
             "category_id": offer.get("categoryId") or self.category_id,
             "title": product.get("title") or self.title,
             "image_urls": "\n".join(product.get("imageUrls") or []) or self.image_urls,
@@ -611,7 +550,7 @@ class EbayListing(models.Model):
             values["price"] = float(price)
         if item.get("condition"):
             values["condition"] = item["condition"]
-        self.write(values)
+        self._set_state(state, **values)
         return offer
 
     def _done(self, message):
@@ -619,7 +558,7 @@ class EbayListing(models.Model):
         self.message_post(body=message)
 
     def _refused(self, operation, message):
-        self.write({"state": "error", "last_error": message})
+        self._set_state("error", last_error=message)
         self.message_post(
             body=self.env._(
                 "eBay refused %(op)s: %(reason)s", op=operation, reason=message

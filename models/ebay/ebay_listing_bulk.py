@@ -28,9 +28,7 @@ class EbayListing(models.Model):
         if len(fresh) < 2:
             return super()._queue_publish()
         (self - fresh)._queue("publish")
-        fresh.write(
-            {"state": "queued", "pending_operation": "publish", "last_error": False}
-        )
+        fresh._set_state("queued", pending_operation="publish", last_error=False)
         for account in fresh.account_id:
             mine = fresh.filtered(lambda l, a=account: l.account_id == a)
             for start in range(0, len(mine), BULK_LIMIT):
@@ -61,7 +59,7 @@ class EbayListing(models.Model):
             offers_ok._bulk_publish(api)
         waiting = todo.filtered(lambda l: l.state == "queued")
         if edge.refused:
-            waiting.write({"state": "error", "last_error": edge.message})
+            waiting._set_state("error", last_error=edge.message)
         elif edge.retrying:
             waiting.write({"retry_count": edge.tries, "last_error": edge.message})
         published = len(todo.filtered(lambda l: l.state == "published"))
@@ -117,24 +115,22 @@ class EbayListing(models.Model):
                 continue
             if response.get("statusCode", 500) < 300 and response.get("listingId"):
                 quantity, price = listing._targets()
-                listing.write(
-                    {
-                        "pushed_quantity": quantity,
-                        "pushed_price": price,
-                        "state": "published",
-                        "is_live": True,
-                        "ebay_listing_id": response["listingId"],
-                        "pending_operation": False,
-                        "last_error": False,
-                        "retry_count": 0,
-                    }
+                listing._set_state(
+                    "published",
+                    pushed_quantity=quantity,
+                    pushed_price=price,
+                    is_live=True,
+                    ebay_listing_id=response["listingId"],
+                    pending_operation=False,
+                    last_error=False,
+                    retry_count=0,
                 )
             else:
                 listing._refused_entry("publishOffer", response)
 
     def _refused_entry(self, operation, response):
         message = actionable_message(response.get("errors"), default=operation)
-        self.write({"state": "error", "last_error": message})
+        self._set_state("error", last_error=message)
 
 
 def _existing_offer_id(response):

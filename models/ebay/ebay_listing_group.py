@@ -14,7 +14,7 @@ from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
 from ...ebay.messages import actionable_message
 from ..marketplace.job_edge import marketplace_job
-from .ebay_listing import LISTING_STATES
+from ..marketplace.marketplace_listing_mixin import LISTING_STATES
 
 
 class EbayListingGroup(models.Model):
@@ -251,14 +251,13 @@ class EbayListingGroup(models.Model):
         result = api.publish_offer_by_inventory_item_group(
             self.group_key, self.account_id.ebay_marketplace_id
         )
-        values = {
-            "state": "published",
-            "is_live": True,
-            "ebay_listing_id": result.get("listingId"),
-            "pending_operation": False,
-            "last_error": False,
-        }
-        listings.write(values)
+        listings._set_state(
+            "published",
+            is_live=True,
+            ebay_listing_id=result.get("listingId"),
+            pending_operation=False,
+            last_error=False,
+        )
         for listing in listings:
             quantity, price = listing._targets()
             listing.write({"pushed_quantity": quantity, "pushed_price": price})
@@ -283,7 +282,7 @@ class EbayListingGroup(models.Model):
         api.withdraw_offer_by_inventory_item_group(
             self.group_key, self.account_id.ebay_marketplace_id
         )
-        self.listing_ids.write({"state": "ended", "is_live": False})
+        self.listing_ids._set_state("ended", is_live=False)
         self.write({"state": "ended", "pending_operation": False, "last_error": False})
         self.message_post(body=self.env._("Ended on eBay (all variants withdrawn)."))
 
@@ -299,35 +298,3 @@ class _BulkRefused(EbayError):
             status=207,
             errors=errors,
         )
-
-
-class EbayListingGroupAspect(models.Model):
-    _name = "ebay.listing.group.aspect"
-    _description = "eBay Shared Item Specific"
-    _inherit = ["marketplace.protected.fields.mixin"]
-
-    # Set when the line is created on its group; never moved to another one.
-    group_id = fields.Many2one(
-        "ebay.listing.group",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        set_once=True,
-    )
-    company_id = fields.Many2one(
-        related="group_id.company_id", store=True, index=True, system_field=True
-    )
-    name = fields.Char(required=True, size=40)
-    value = fields.Char(required=True, size=50)
-
-
-class EbayListing(models.Model):
-    _inherit = "ebay.listing"
-
-    group_id = fields.Many2one(
-        "ebay.listing.group",
-        string="Variation group",
-        index=True,
-        ondelete="set null",
-        check_company=True,
-    )

@@ -1,0 +1,62 @@
+"""eBay's reconciliation job: read what eBay shows for the live listings.
+
+Quantities come from bulkGetInventoryItem (25 per call), prices from
+getOffer; the neutral account records the drift (marketplace_account_drift.py).
+"""
+
+from odoo import models
+
+from ...ebay.endpoints import BULK_LIMIT
+from ...ebay.inventory import InventoryApi
+from ..marketplace.job_edge import marketplace_job
+
+
+class MarketplaceAccount(models.Model):
+    _inherit = "marketplace.account"
+
+    def _marketplace_enqueue_reconcile(self):
+        if self.channel != "ebay":
+            return super()._marketplace_enqueue_reconcile()
+        self.with_delay(
+            identity_key=f"ebay.reconcile:{self.id}",
+            description=f"eBay reconciliation {self.name}",
+        )._job_reconcile()
+        return True
+
+    @marketplace_job
+    def _job_reconcile(self):
+        """Queue job: find drift between eBay and Odoo for live listings."""
+        self.ensure_one()
+        listings = self.env["ebay.listing"].search(
+            [("account_id", "=", self.id), ("is_live", "=", True)]
+        )
+        seen = {}
+        with self._job_edge(record=self, operation="reconcile") as edge:
+            api_ = InventoryApi(edge.client)
+            for start in range(0, len(listings), BULK_LIMIT):
+                chunk = listings[start : start + BULK_LIMIT]
+                data = api_.bulk_get_inventory_item(chunk.mapped("sku"))
+                for response in data.get("responses", []):
+                    item = response.get("inventoryItem") or {}
+                    quantity = (
+                        (item.get("availability") or {}).get(
+                            "shipToLocationAvailability"
+                        )
+                        or {}
+                    ).get("quantity")
+                    seen[response.get("sku")] = {"quantity": quantity}
+            for listing in listings:
+                offer = api_.get_offer(listing.offer_id)
+                price = ((offer.get("pricingSummary") or {}).get("price") or {}).get(
+                    "value"
+                )
+                seen.setdefault(listing.sku, {})["price"] = (
+                    float(price) if price else None
+                )
+        if edge.failed:
+            if not edge.retrying:
+                self.message_post(
+                    body=self.env._("Reconciliation failed: %(r)s", r=edge.message)
+                )
+            return f"failed: {edge.message}"
+        return self._record_drift(listings, seen)

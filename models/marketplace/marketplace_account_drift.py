@@ -1,0 +1,88 @@
+"""The account's reconciliation: when it runs, and what it records.
+
+The cron asks each connected account's channel to reconcile
+(:meth:`_marketplace_enqueue_reconcile`); the channel's job reads what the
+marketplace shows and hands it to :meth:`_record_drift`, which keeps the
+drift lines (marketplace_drift.py), repairs what no pending change
+explains and raises or clears the drift alert.
+"""
+
+from odoo import api, fields, models
+
+from ..res_config_settings import get_setting
+
+
+class MarketplaceAccount(models.Model):
+    _inherit = "marketplace.account"
+
+    drift_ids = fields.One2many("marketplace.drift", "account_id")
+    last_reconciled_at = fields.Datetime(readonly=True, copy=False, system_field=True)
+
+    @api.model
+    def _cron_reconcile(self):
+        for account in self.search([("state", "=", "connected")]):
+            account._marketplace_enqueue_reconcile()
+
+    def _marketplace_enqueue_reconcile(self):
+        """Hook: enqueue the channel's reconciliation of this account.
+
+        Its job reads the quantity and price the marketplace shows for the
+        account's live listings and calls :meth:`_record_drift`.  A channel
+        that does not override it reconciles nothing.
+        """
+        self.ensure_one()
+        return False
+
+    def _record_drift(self, listings, seen):
+        """Compare what the marketplace shows with what Odoo wants.
+
+        ``listings``: the account's live listings that were read; ``seen``:
+        ``{sku: {"quantity": q, "price": p}}`` as the marketplace shows them
+        (a value it did not give is None and not compared).
+        """
+        self.ensure_one()
+        found = 0
+        Drift = self.env["marketplace.drift"]
+        drifting = Drift
+        for listing in listings:
+            quantity, price = listing._targets()
+            for field_name, odoo_value in (("quantity", quantity), ("price", price)):
+                shown = seen.get(listing.sku, {}).get(field_name)
+                open_drift = Drift.search(
+                    [
+                        ("res_model", "=", listing._name),
+                        ("res_id", "=", listing.id),
+                        ("field", "=", field_name),
+                        ("state", "in", ("open", "repairing")),
+                    ],
+                    limit=1,
+                )
+                if shown is None or abs(float(shown) - odoo_value) < 0.005:
+                    open_drift.state = "resolved"
+                    continue
+                found += 1
+                values = {"odoo_value": odoo_value, "marketplace_value": float(shown)}
+                if open_drift:
+                    # A repair still on its way stays one; otherwise it failed.
+                    waiting = (
+                        open_drift.state == "repairing" and listing._change_pending()
+                    )
+                    open_drift.write(
+                        dict(values, state="repairing" if waiting else "open")
+                    )
+                    drifting |= open_drift
+                else:
+                    drifting |= Drift.create(
+                        dict(
+                            values,
+                            account_id=self.id,
+                            res_model=listing._name,
+                            res_id=listing.id,
+                            field=field_name,
+                        )
+                    )
+        if get_setting(self.env, "drift_auto_repair"):
+            drifting._repair_automatically()
+        self.last_reconciled_at = fields.Datetime.now()
+        self._check_drift_alert()
+        return f"{found} drift(s) in {len(listings)} listing(s)"
