@@ -1,7 +1,7 @@
 """Neutral models first where the load order allows, channel models after."""
 
 from .marketplace import marketplace_protected_fields_mixin
-from .marketplace import queue_job_function
+from . import queue_job_function
 from .marketplace import marketplace_secret
 from .marketplace import marketplace_account
 from .ebay import marketplace_secret as ebay_marketplace_secret
@@ -13,6 +13,7 @@ from .ebay import marketplace_account_oauth as ebay_marketplace_account_oauth
 from .ebay import ebay_policy
 from .ebay import marketplace_account_setup as ebay_marketplace_account_setup
 from .ebay import marketplace_account_migration as ebay_marketplace_account_migration
+from .marketplace import marketplace_account_record_mixin
 from .marketplace import marketplace_reference_mixin
 from .marketplace import marketplace_call
 from .marketplace import marketplace_listing_mixin
@@ -56,7 +57,7 @@ from .ebay import ebay_listing_dead_letter
 from .ebay import ebay_listing_group_dead_letter
 from .marketplace import marketplace_order_dead_letter
 from . import stock_picking_dead_letter
-from .marketplace import queue_job_dead_letter
+from . import queue_job_dead_letter
 from .marketplace import marketplace_alert
 from .marketplace import marketplace_account_alerts
 from .marketplace import marketplace_dead_letter_alerts

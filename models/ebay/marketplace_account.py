@@ -3,9 +3,8 @@ its code): the selection value here, eBay's behaviour in the files beside."""
 
 from odoo import fields, models
 
-from ...ebay import EbayError, EbayTransientError
+from ...ebay import EbayError
 from ...ebay.errors import actionable
-from ..marketplace.job_edge import REFUSED, TRANSIENT
 
 # Calls sent with POST that only read: a lost answer changes nothing on eBay.
 READ_OPERATIONS = frozenset({"bulkGetInventoryItem", "getListingFees"})
@@ -19,15 +18,12 @@ class MarketplaceAccount(models.Model):
     )
 
     # -- the job edge's hooks (models/marketplace/job_edge.py) ----------------------
+    # eBay's errors subclass apiclient's, so the neutral reading of an error's
+    # outcome (transient or refused) serves eBay as it is.
     def _marketplace_client(self, on_call=None):
         if self.channel != "ebay":
             return super()._marketplace_client(on_call=on_call)
         return self._ebay_client(on_call=on_call)
-
-    def _marketplace_error_outcome(self, exc):
-        if self.channel != "ebay" or not isinstance(exc, EbayError):
-            return super()._marketplace_error_outcome(exc)
-        return TRANSIENT if isinstance(exc, EbayTransientError) else REFUSED
 
     def _marketplace_error_message(self, exc):
         if self.channel != "ebay" or not isinstance(exc, EbayError):

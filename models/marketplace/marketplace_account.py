@@ -225,9 +225,7 @@ class MarketplaceAccount(models.Model):
             account.message_post(
                 body=self.env._(
                     "Disconnected from %(channel)s.",
-                    channel=account._fields["channel"].convert_to_export(
-                        account.channel, account
-                    ),
+                    channel=account._channel_label(),
                 )
             )
         return True

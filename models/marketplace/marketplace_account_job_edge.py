@@ -11,6 +11,9 @@ payment provider overrides the transaction's hooks::
 
 from odoo import models
 
+from ...apiclient import ApiError, TransientError
+from .job_edge import REFUSED, TRANSIENT
+
 
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
@@ -30,13 +33,22 @@ class MarketplaceAccount(models.Model):
         """What ``exc``, raised inside a job edge, means for the job:
         ``"transient"`` (tried again later), ``"refused"`` (never tried
         again), or None: not the marketplace's answer (a bug, a database
-        race), left to queue_job."""
+        race), left to queue_job.
+
+        Every channel's client raises apiclient's errors (its own subclass
+        them), so this reading serves them all; a channel overrides it only
+        for errors of its own that are not apiclient's."""
+        if isinstance(exc, TransientError):
+            return TRANSIENT
+        if isinstance(exc, ApiError):
+            return REFUSED
+        return None
 
     def _marketplace_error_message(self, exc):
         """The text for staff about a refusal: what to do, the channel's own
         words.  The channel's errors carry no secret (the clients build them
         from the marketplace's error texts only)."""
-        return str(exc)
+        return getattr(exc, "user_message", None) or str(exc)
 
     def _marketplace_read_only_call(self, call):
         """True when ``call`` (an ``on_call`` dict) changes nothing on the

@@ -18,21 +18,9 @@ class MarketplaceDrift(models.Model):
     _name = "marketplace.drift"
     _description = "Marketplace Drift"
     _order = "since desc"
-    _inherit = ["marketplace.protected.fields.mixin"]
-    _check_company_auto = True
+    # Account and company: the connector's, as every field here is.
+    _inherit = ["marketplace.account.record.mixin"]
 
-    # Found by the reconciliation: every field is the connector's.
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
-        system_field=True,
-    )
-    company_id = fields.Many2one(
-        related="account_id.company_id", store=True, system_field=True
-    )
     channel = fields.Selection(related="account_id.channel")
     # The listing, of whichever channel's listing model (it removes its
     # drift lines when it is deleted).

@@ -18,21 +18,9 @@ class MarketplaceNotification(models.Model):
     _description = "Marketplace Notification"
     _order = "id desc"
     _rec_name = "notification_id"
-    _inherit = ["marketplace.protected.fields.mixin"]
-    _check_company_auto = True
+    # Account and company: the connector's, as every field here is.
+    _inherit = ["marketplace.account.record.mixin"]
 
-    # What the marketplace sent and what became of it: the connector's only.
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
-        system_field=True,
-    )
-    company_id = fields.Many2one(
-        related="account_id.company_id", store=True, system_field=True
-    )
     # Stored: a notification id is unique per channel (two marketplaces may
     # use the same ids), and the store-once insert names it.
     channel = fields.Selection(

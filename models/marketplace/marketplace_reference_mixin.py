@@ -8,23 +8,10 @@ from odoo import fields, models
 class MarketplaceReferenceMixin(models.AbstractModel):
     _name = "marketplace.reference.mixin"
     _description = "Kept by the connector about a record of an account"
-    _inherit = ["marketplace.protected.fields.mixin"]
-    _check_company_auto = True
+    _inherit = ["marketplace.account.record.mixin"]
 
     # Written by the connector (as the system), never by hand: a row edited
-    # over RPC could point at any record or account.
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        readonly=True,
-        check_company=True,
-        system_field=True,
-    )
-    company_id = fields.Many2one(
-        related="account_id.company_id", store=True, system_field=True
-    )
+    # over RPC could point at any record.
     res_model = fields.Char(
         string="Model", required=True, index=True, readonly=True, system_field=True
     )

@@ -2,7 +2,7 @@
 
 from odoo import fields, models
 
-from .job_edge import DEFAULT_MAX_TRIES
+from .marketplace.job_edge import DEFAULT_MAX_TRIES
 
 
 class QueueJobFunction(models.Model):
