@@ -26,7 +26,7 @@ class StockPicking(models.Model):
         system_field=True,
     )
     marketplace_tracking_error = fields.Text(
-        readonly=True, copy=False, system_field=True
+        string="Tracking error", readonly=True, copy=False, system_field=True
     )
 
     def _marketplace_order(self):

@@ -18,7 +18,9 @@ MIGRATE_BATCH = 5  # eBay's limit for bulkMigrateListing
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
-    ebay_migration_report = fields.Text(readonly=True, copy=False, system_field=True)
+    ebay_migration_report = fields.Text(
+        string="Migration report", readonly=True, copy=False, system_field=True
+    )
     ebay_listings_to_migrate = fields.Char(
         string="eBay listing IDs to migrate",
         copy=False,

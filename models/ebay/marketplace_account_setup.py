@@ -15,7 +15,10 @@ class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
     ebay_business_policies_opted_in = fields.Boolean(
-        readonly=True, copy=False, system_field=True
+        string="Business policies opted in",
+        readonly=True,
+        copy=False,
+        system_field=True,
     )
     ebay_policy_ids = fields.One2many("ebay.policy", "account_id", string="Policies")
     ebay_fulfillment_policy_id = fields.Many2one(
@@ -40,7 +43,7 @@ class MarketplaceAccount(models.Model):
         "('policy_id', '!=', False)]",
     )
     ebay_merchant_location_key = fields.Char(
-        readonly=True, copy=False, system_field=True
+        string="Inventory location key", readonly=True, copy=False, system_field=True
     )
 
     def _raise_setup_error(self, what, err):

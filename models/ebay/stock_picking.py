@@ -14,7 +14,9 @@ from ...ebay.fulfillment import FulfillmentApi, iso_utc
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    ebay_fulfillment_id = fields.Char(readonly=True, copy=False, system_field=True)
+    ebay_fulfillment_id = fields.Char(
+        string="eBay fulfillment ID", readonly=True, copy=False, system_field=True
+    )
 
     def _marketplace_tracking_problem(self):
         if self._marketplace_account().channel != "ebay":

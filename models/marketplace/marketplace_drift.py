@@ -28,7 +28,7 @@ class MarketplaceDrift(models.Model):
         string="Listing model", required=True, index=True, system_field=True
     )
     res_id = fields.Many2oneReference(
-        string="Listing", model_field="res_model", required=True, system_field=True
+        string="Listing ID", model_field="res_model", required=True, system_field=True
     )
     listing_ref = fields.Reference(
         selection="_selection_listing_model",
@@ -45,7 +45,9 @@ class MarketplaceDrift(models.Model):
         system_field=True,
     )
     odoo_value = fields.Float(string="Odoo value", readonly=True, system_field=True)
-    marketplace_value = fields.Float(readonly=True, system_field=True)
+    marketplace_value = fields.Float(
+        string="Marketplace value", readonly=True, system_field=True
+    )
     since = fields.Datetime(
         required=True, default=fields.Datetime.now, readonly=True, system_field=True
     )

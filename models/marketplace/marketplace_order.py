@@ -86,6 +86,7 @@ class MarketplaceOrder(models.Model):
     currency_code = fields.Char(readonly=True, system_field=True)
     total = fields.Float(readonly=True, system_field=True)
     marketplace_collected_tax = fields.Float(
+        string="Tax collected by the marketplace",
         readonly=True,
         system_field=True,
         help="Sales tax the marketplace collected and remits itself.",
