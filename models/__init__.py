@@ -54,6 +54,7 @@ from .marketplace import marketplace_dead_letter
 from .marketplace import marketplace_dead_letter_source
 from .marketplace import marketplace_listing_dead_letter_source
 from .ebay import ebay_listing_dead_letter
+from .ebay import marketplace_dead_letter as ebay_marketplace_dead_letter
 from .ebay import ebay_listing_group_dead_letter
 from .marketplace import marketplace_order_dead_letter
 from . import stock_picking_dead_letter

@@ -23,7 +23,6 @@ LETTER_STATES = [
 
 LETTER_KINDS = [
     ("listing", "Listing"),
-    ("listing_group", "Variation listing"),
     ("order", "Marketplace order"),
     ("tracking", "Tracking"),
     ("notification", "Notification"),

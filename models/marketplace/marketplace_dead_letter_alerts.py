@@ -12,7 +12,12 @@ class MarketplaceDeadLetter(models.Model):
     _inherit = "marketplace.dead.letter"
 
     def _listing_letters(self):
-        return self.filtered(lambda x: x.kind in ("listing", "listing_group"))
+        return self.filtered(
+            lambda x: (
+                x.res_model in self.env
+                and getattr(self.env[x.res_model], "_dead_letter_is_listing", False)
+            )
+        )
 
     def _after_failure(self):
         super()._after_failure()

@@ -11,6 +11,9 @@ class MarketplaceListingDeadLetterSource(models.AbstractModel):
     _description = "Listing that can give up (marketplace dead letters)"
     _inherit = ["marketplace.dead.letter.source"]
 
+    # A listing's letters raise the "keeps failing" alert
+    # (marketplace_dead_letter_alerts.py), whatever the channel calls them.
+    _dead_letter_is_listing = True
     _dead_letter_ok_states = ("published", "ended")
     _dead_letter_attempts_field = "retry_count"
 
