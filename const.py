@@ -55,8 +55,9 @@ OAUTH_STATE_TTL_SECONDS = 900
 OAUTH_HMAC_SCOPE = "marketplace_connector.ebay_oauth"
 OAUTH_CALLBACK_PATH = "/ebay/oauth/callback"
 
-# eBay notifications: a publish date older than the replay window is refused
-# as a replay, one later than now plus the clock skew as forged or broken.
+# Notifications (eBay's are the first): a publish date older than the replay
+# window is refused as a replay, one later than now plus the clock skew as
+# forged or broken.
 # Notification ids are remembered longer than the window (retention_days has
 # a floor, see res_config_settings), so a replay inside it is always known.
 NOTIFICATION_REPLAY_WINDOW_SECONDS = 2 * 86400
@@ -69,7 +70,8 @@ TOKEN_LOCK_NAMESPACE = 0x4542  # "EB"
 # "marketplace_connector.<name>"; read them with models.res_config_settings
 # .get_setting(env, name), which falls back to these defaults.
 SETTING_DEFAULTS = {
-    # Publish attempts and processed notifications older than this are vacuumed.
+    # Calls (marketplace.call) and processed notifications older than this are
+    # vacuumed.
     "retention_days": 90,
     # Rows deleted per batch (and per commit) by the vacuum.
     "vacuum_batch_size": 1000,
@@ -81,7 +83,7 @@ SETTING_DEFAULTS = {
     "stock_late_minutes": 30,
     # A listing "keeps failing" after this many failed runs in a row.
     "listing_failure_alert_count": 3,
-    # Seconds an eBay call may take before the client gives up on it.  A
+    # Seconds a marketplace call may take before the client gives up on it.  A
     # write given up on may still land: its values are sent again this long
     # after the failure (see models/marketplace/job_edge.py).
     "call_timeout_seconds": 30,

@@ -36,10 +36,10 @@ from .ebay import marketplace_order as ebay_marketplace_order
 from . import sale_order
 from . import sale_order_line
 from . import res_partner
+from .marketplace import marketplace_account_orders
 from .ebay import marketplace_account_orders as ebay_marketplace_account_orders
 from .marketplace import marketplace_notification
 from .ebay import marketplace_notification as ebay_marketplace_notification
-from .marketplace import marketplace_account_orders
 from .ebay import marketplace_account_notification
 from . import stock_picking
 from .ebay import stock_picking as ebay_stock_picking

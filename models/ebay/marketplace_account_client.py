@@ -152,7 +152,7 @@ class MarketplaceAccount(models.Model):
         """
         self.ensure_one()
         return {
-            "on_call": on_call or self._attempt_recorder(),
+            "on_call": on_call or self._call_recorder(),
             "log_fields": {"account": self.id},
         }
 

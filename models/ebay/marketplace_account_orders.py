@@ -18,25 +18,10 @@ FIRST_POLL_LOOKBACK = timedelta(days=30)
 
 
 class MarketplaceAccount(models.Model):
-    _inherit = "marketplace.account"
+    """eBay's poll keeps the neutral watermark and poll status
+    (models/marketplace/marketplace_account_orders.py)."""
 
-    order_watermark = fields.Datetime(
-        readonly=True,
-        copy=False,
-        system_field=True,
-        help="Orders modified up to here are imported.",
-    )
-    # When the last *successful* poll started (a failed poll leaves it as it
-    # was): the health report measures lateness from it.
-    last_order_poll = fields.Datetime(
-        string="Last successful order poll",
-        readonly=True,
-        copy=False,
-        system_field=True,
-        help="When the last poll that completed without error started.",
-    )
-    # Why the last poll failed; cleared by the next successful poll.
-    order_poll_error = fields.Text(readonly=True, copy=False, system_field=True)
+    _inherit = "marketplace.account"
 
     @api.model
     def _cron_poll_orders(self):

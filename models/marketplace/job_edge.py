@@ -6,8 +6,8 @@ and makes its calls inside the edge of the account it works for::
     @marketplace_job
     def _job_publish(self):
         ...
-        with account._job_edge(record=self, operation="publishOffer") as edge:
-            InventoryApi(edge.client).publish_offer(self.offer_id)
+        with account._job_edge(record=self, operation="publish") as edge:
+            edge.client.publish(self.sku)      # the channel's own client
         if edge.failed:
             return self._not_published(edge)  # edge.message, where staff work
 

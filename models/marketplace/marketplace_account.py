@@ -178,7 +178,7 @@ class MarketplaceAccount(models.Model):
         self.ensure_one()
         return JobEdge(self, record, operation)
 
-    def _attempt_recorder(self, listing=None):
+    def _call_recorder(self, record=None):
         """An ``on_call`` hook writing one call-log row per finished call.
 
         The row is written in the transaction of this recordset's
@@ -189,12 +189,12 @@ class MarketplaceAccount(models.Model):
         """
         self.ensure_one()
         account = self
-        Attempt = self.env["marketplace.call"].sudo()
+        Call = self.env["marketplace.call"].sudo()
 
-        def record(call):
-            Attempt.create(Attempt._values_from_call(call, account, listing))
+        def write_row(call):
+            Call.create(Call._values_from_call(call, account, record))
 
-        return record
+        return write_row
 
     # -- per-account records (form buttons, dashboard) -------------------------
     def _open_counts(self, model):

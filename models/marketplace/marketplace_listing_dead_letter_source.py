@@ -1,7 +1,9 @@
 """Listings of every channel give up the same way: a listing whose job ran
 out of tries is ``failed`` (its ``retry_count`` says after how many), one the
 marketplace refused is ``error``; it works again once published or ended, and
-its own Requeue runs it again."""
+its own Requeue runs it again.  A channel's listing model that inherits it
+provides ``retry_count``, ``last_error`` and ``action_requeue`` (as
+ebay.listing does)."""
 
 from odoo import models
 

@@ -108,6 +108,7 @@ class MarketplaceListingMixin(models.AbstractModel):
         string="Unknown push outcome until",
         readonly=True,
         copy=False,
+        system_field=True,
         index=True,
         help="A push of this listing got no answer from the marketplace (timeout, "
         "dropped connection) and may still be applied until then. Odoo sends "

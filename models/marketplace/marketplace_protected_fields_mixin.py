@@ -2,13 +2,13 @@
 
 A field says which it is, where it is defined::
 
-    offer_id = fields.Char(readonly=True, copy=False, system_field=True)
+    remote_order_id = fields.Char(readonly=True, copy=False, system_field=True)
     account_id = fields.Many2one("marketplace.account", required=True, set_once=True)
 
 - ``system_field``: written by the connector only (marketplace ids, states, pushed
   values, flags, counters, buyer data).
 - ``set_once``: given when the record is created, never changed by a person
-  afterwards (a listing never moves to another account or company).
+  afterwards (a record never moves to another account or company).
 
 ``readonly=True`` only keeps the web client from sending a value; any RPC
 caller can still write it.  This mixin makes the rule hold for every caller:
@@ -20,7 +20,7 @@ action checked the caller's rights (STYLE rule 18)::
 
     self.check_access("write")            # first: nothing happens for a refusal
     ...
-    listing._write_system({"offer_id": offer_id, "state": "published"})
+    order._write_system({"state": "imported", "sale_order_id": sale.id})
 
 Queue jobs run in the environment they were enqueued from, so the connector
 enqueues them on ``sudo()`` records once the rights were checked: a job body
