@@ -92,11 +92,14 @@ class MarketplaceListingMixin(models.AbstractModel):
     pushed_price = fields.Float(readonly=True, copy=False, system_field=True)
     pushed_at = fields.Datetime(readonly=True, copy=False, system_field=True)
     push_error = fields.Text(readonly=True, copy=False, system_field=True)
+    # Held back by the channel's own limit, not by an error (eBay: today's
+    # revisions are kept for drops to zero): the health report does not count
+    # it as failing.
     push_deferred = fields.Boolean(
         readonly=True,
         copy=False,
         system_field=True,
-        help="Waits for tomorrow: today's revisions are kept for drops to zero.",
+        help="Held back by the marketplace's limits; sent when they allow.",
     )
     # When the listing became pending: kept while it stays pending (more
     # changes do not move it forward), cleared once pushed.  The health

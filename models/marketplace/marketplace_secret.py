@@ -23,9 +23,14 @@ class MarketplaceSecret(models.Model):
     _name = "marketplace.secret"
     _description = "Marketplace Vaulted Secret"
     _rec_name = "kind"
+    _check_company_auto = True
 
     account_id = fields.Many2one(
-        "marketplace.account", required=True, ondelete="cascade", index=True
+        "marketplace.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True)
     kind = fields.Selection(TOKEN_KINDS, required=True)
