@@ -20,26 +20,10 @@ from ..marketplace.marketplace_listing_mixin import LISTING_STATES
 class EbayListingGroup(models.Model):
     _name = "ebay.listing.group"
     _description = "eBay Multi-variation Listing"
-    _inherit = ["mail.thread", "marketplace.protected.fields.mixin"]
+    # Account and company, set once: marketplace.account.owned.mixin.
+    _inherit = ["mail.thread", "marketplace.account.owned.mixin"]
     _rec_name = "group_key"
-    _check_company_auto = True
-    _company_from_field = "account_id"
 
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="restrict",
-        check_company=True,
-        set_once=True,
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-        set_once=True,
-    )
     product_tmpl_id = fields.Many2one(
         "product.template", required=True, ondelete="restrict", check_company=True
     )

@@ -19,25 +19,11 @@ class EbayPolicy(models.Model):
     _name = "ebay.policy"
     _description = "eBay Business Policy"
     _order = "account_id, kind, name"
-    _inherit = ["marketplace.protected.fields.mixin"]
-    _check_company_auto = True
-    _company_from_field = "account_id"
+    # Account and company, set once: marketplace.account.owned.mixin.
+    _inherit = ["marketplace.account.owned.mixin"]
 
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="cascade",
-        check_company=True,
-        set_once=True,
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-        set_once=True,
-    )
+    # A policy is a copy of the account's own on eBay: it goes with the account.
+    account_id = fields.Many2one(ondelete="cascade")
     kind = fields.Selection(POLICY_KINDS, required=True)
     name = fields.Char(required=True)
     policy_id = fields.Char(

@@ -33,27 +33,9 @@ _STATE_KEY = "marketplace_listing_set_state"
 class MarketplaceListingMixin(models.AbstractModel):
     _name = "marketplace.listing.mixin"
     _description = "Marketplace Listing"
-    _inherit = ["mail.thread", "marketplace.protected.fields.mixin"]
-    _check_company_auto = True
-    _company_from_field = "account_id"
+    # Account and company, set once: marketplace.account.owned.mixin.
+    _inherit = ["mail.thread", "marketplace.account.owned.mixin"]
 
-    # The listing lives in that account: a listing never moves to another.
-    account_id = fields.Many2one(
-        "marketplace.account",
-        required=True,
-        ondelete="restrict",
-        index=True,
-        check_company=True,
-        set_once=True,
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-        set_once=True,
-    )
     product_id = fields.Many2one(
         "product.product",
         required=True,
