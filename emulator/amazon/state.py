@@ -38,6 +38,15 @@ DEFAULT_CONFIG = {
 
 class AmazonState(State):
     DEFAULT_CONFIG = DEFAULT_CONFIG
+    # 0: no throttling; delays of 0 apply or process at once.
+    CONFIG_MINIMUM = {
+        **State.CONFIG_MINIMUM,
+        "rate_limits": 0,
+        "apply_delay": 0,
+        "feed_queue_seconds": 0,
+        "feed_processing_seconds": 0,
+        "report_seconds": 0,
+    }
 
     def __init__(self, cli_apps=()):
         self.cli_apps = list(cli_apps)

@@ -24,6 +24,9 @@ class State:
     """
 
     DEFAULT_CONFIG = DEFAULT_CONFIG
+    #: the smallest value ``POST /_emulator/config`` takes per setting (1 for
+    #: those not listed)
+    CONFIG_MINIMUM = {"latency_ms": 0}
 
     def __init__(self):
         self.lock = threading.RLock()
