@@ -61,7 +61,11 @@ def _included(req, default):
 def _submission_answer(req, sku, answer):
     """``ListingsItemSubmissionResponse`` with the includedData asked for."""
     included = _included(req, SUBMIT_DEFAULT)
-    body = {"sku": sku, "status": answer["status"], "submissionId": answer["submissionId"]}
+    body = {
+        "sku": sku,
+        "status": answer["status"],
+        "submissionId": answer["submissionId"],
+    }
     if "issues" in included:
         body["issues"] = answer["issues"]
     if "identifiers" in included:
@@ -80,7 +84,9 @@ def _submission_answer(req, sku, answer):
     return 200, body, {}
 
 
-def _submit(req, kind, product_type=None, requirements=None, attributes=None, patches=None):
+def _submit(
+    req, kind, product_type=None, requirements=None, attributes=None, patches=None
+):
     sku = req.params["sku"]
     problem = listings_store.sku_problem(sku)
     if problem:
@@ -183,7 +189,8 @@ def _matches_identifier(listing, kind, values, marketplace_ids):
         return listing["sku"] in values
     if kind == "ASIN":
         return any(
-            listing["marketplaces"].get(m, {}).get("asin") in values for m in marketplace_ids
+            listing["marketplaces"].get(m, {}).get("asin") in values
+            for m in marketplace_ids
         )
     view = listings_store.attributes_for(listing["attributes"], marketplace_ids)
     for value in view.get("externally_assigned_product_identifier") or ():
@@ -203,82 +210,108 @@ def _when(text):
     return listings_store.iso(moment.timestamp())
 
 
+def _search_filters(query):
+    """The search's filters from its query: ``(filters, None)`` or ``(None,
+    the 400 answer)``."""
+    identifiers = _csv(query.get("identifiers"))
+    kind = query.get("identifiersType")
+    if identifiers and not kind:
+        return None, _bad("identifiersType is required when identifiers are given.")
+    if kind and not identifiers:
+        return None, _bad("identifiers are required when identifiersType is given.")
+    if len(identifiers) > IDENTIFIERS_MAX:
+        return None, _bad(f"At most {IDENTIFIERS_MAX} identifiers are allowed.")
+    try:
+        page_size = int(query.get("pageSize") or SEARCH_PAGE_DEFAULT)
+    except ValueError:
+        return None, _bad("pageSize must be an integer.")
+    if not 1 <= page_size <= SEARCH_PAGE_MAX:
+        return None, _bad(f"pageSize must be between 1 and {SEARCH_PAGE_MAX}.")
+    windows = {}
+    for name in WINDOWS:
+        if query.get(name):
+            windows[name] = _when(query[name])
+            if windows[name] is None:
+                return None, _bad(f"{name} must be an ISO 8601 date-time.")
+    severity = query.get("withIssueSeverity")
+    filters = {
+        "identifiers": identifiers,
+        "kind": kind,
+        "page_size": page_size,
+        "windows": windows,
+        "with_status": set(_csv(query.get("withStatus"))),
+        "without_status": set(_csv(query.get("withoutStatus"))),
+        "severities": {"ERROR"} if severity == "ERROR" else {"ERROR", "WARNING"},
+        "severity": severity,
+        "parent": query.get("variationParentSku"),
+    }
+    return filters, None
+
+
+WINDOWS = ("createdAfter", "createdBefore", "lastUpdatedAfter", "lastUpdatedBefore")
+
+
+def _chosen(listing, places, filters):
+    """Does the listing (listed in ``places``) pass the search's filters?"""
+    if filters["identifiers"] and not _matches_identifier(
+        listing, filters["kind"], filters["identifiers"], places
+    ):
+        return False
+    if filters["parent"] and filters["parent"] not in listings_store.parents_of(
+        listing["attributes"], places[0]
+    ):
+        return False
+    statuses = {s for m in places for s in listing["marketplaces"][m]["status"]}
+    if not filters["with_status"] <= statuses or filters["without_status"] & statuses:
+        return False
+    if filters["severity"]:
+        issues = [
+            entry
+            for m in places
+            for entry in listing["marketplaces"][m]["issues"]
+            + listing["marketplaces"][m].get("raised", [])
+        ]
+        if not any(entry["severity"] in filters["severities"] for entry in issues):
+            return False
+    return _in_windows(listing, filters["windows"])
+
+
 @route("GET", f"{BASE}/{{sellerId}}", auth="seller")
 def search_listings_items(req):
     marketplace_ids, refusal = _marketplaces(req)
     if refusal:
         return refusal
     query = req.query
-    identifiers = _csv(query.get("identifiers"))
-    kind = query.get("identifiersType")
-    if identifiers and not kind:
-        return _bad("identifiersType is required when identifiers are given.")
-    if kind and not identifiers:
-        return _bad("identifiers are required when identifiersType is given.")
-    if len(identifiers) > IDENTIFIERS_MAX:
-        return _bad(f"At most {IDENTIFIERS_MAX} identifiers are allowed.")
-    try:
-        page_size = int(query.get("pageSize") or SEARCH_PAGE_DEFAULT)
-    except ValueError:
-        return _bad("pageSize must be an integer.")
-    if not 1 <= page_size <= SEARCH_PAGE_MAX:
-        return _bad(f"pageSize must be between 1 and {SEARCH_PAGE_MAX}.")
-    windows = {}
-    for name in ("createdAfter", "createdBefore", "lastUpdatedAfter", "lastUpdatedBefore"):
-        if query.get(name):
-            windows[name] = _when(query[name])
-            if windows[name] is None:
-                return _bad(f"{name} must be an ISO 8601 date-time.")
+    filters, refusal = _search_filters(query)
+    if refusal:
+        return refusal
     query_key = sorted([k, v] for k, v in query.items() if k != "pageToken")
     offset = 0
     if query.get("pageToken"):
         offset = _read_page_token(query["pageToken"], query_key)
         if offset is None:
             return _bad("Invalid pageToken.")
+    page_size = filters["page_size"]
     seller_id = req.params["sellerId"]
-    with_status = set(_csv(query.get("withStatus")))
-    without_status = set(_csv(query.get("withoutStatus")))
-    severity = query.get("withIssueSeverity")
-    parent = query.get("variationParentSku")
     state = req.state
     with state.lock:
         listings_store.apply_due(state)
-        listings = listings_store.seller_listings(state, seller_id)
         chosen = []
-        for listing in listings.values():
+        for listing in listings_store.seller_listings(state, seller_id).values():
             places = [m for m in marketplace_ids if m in listing["marketplaces"]]
-            if not places:
-                continue
-            if identifiers and not _matches_identifier(listing, kind, identifiers, places):
-                continue
-            if parent and parent not in listings_store.parents_of(listing["attributes"], places[0]):
-                continue
-            statuses = {s for m in places for s in listing["marketplaces"][m]["status"]}
-            if with_status and not with_status <= statuses:
-                continue
-            if without_status & statuses:
-                continue
-            if severity:
-                issues = [
-                    entry
-                    for m in places
-                    for entry in listing["marketplaces"][m]["issues"]
-                    + listing["marketplaces"][m].get("raised", [])
-                ]
-                wanted = {"ERROR"} if severity == "ERROR" else {"ERROR", "WARNING"}
-                if not any(entry["severity"] in wanted for entry in issues):
-                    continue
-            if not _in_windows(listing, windows):
-                continue
-            chosen.append(listing)
+            if places and _chosen(listing, places, filters):
+                chosen.append(listing)
         sort_by = query.get("sortBy") or "lastUpdatedDate"
         descending = (query.get("sortOrder") or "DESC") == "DESC"
-        chosen.sort(key=lambda entry: (entry[sort_by], entry["sku"]), reverse=descending)
-        page = chosen[offset : offset + page_size]
+        chosen.sort(
+            key=lambda entry: (entry[sort_by], entry["sku"]), reverse=descending
+        )
         included = _included(req, GET_DEFAULT)
         items = [
-            listings_store.item(state, seller_id, entry["sku"], marketplace_ids, included)
-            for entry in page
+            listings_store.item(
+                state, seller_id, entry["sku"], marketplace_ids, included
+            )
+            for entry in chosen[offset : offset + page_size]
         ]
     body = {"numberOfResults": len(chosen), "items": items}
     pagination = {}

@@ -119,7 +119,9 @@ def _attribute_shape(name, values):
             f"The attribute '{name}' must be a non-empty array of objects.", name
         )
     if not all(isinstance(value, dict) for value in values):
-        return _malformed(f"The values of the attribute '{name}' must be objects.", name)
+        return _malformed(
+            f"The values of the attribute '{name}' must be objects.", name
+        )
     return None
 
 
@@ -158,14 +160,20 @@ def acceptance_issues(kind, product_type, attributes=None, patches=None):
                 continue
             name = match.group(1)
             if patch.get("op") not in PATCH_OPS:
-                found.append(_malformed(f"The patch operation of '{name}' is unknown.", name))
+                found.append(
+                    _malformed(f"The patch operation of '{name}' is unknown.", name)
+                )
             elif patch["op"] == "delete":
                 values = patch.get("value")
                 if values is not None and not (
-                    isinstance(values, list) and all(isinstance(v, dict) for v in values)
+                    isinstance(values, list)
+                    and all(isinstance(v, dict) for v in values)
                 ):
                     found.append(
-                        _malformed(f"The values of the attribute '{name}' must be objects.", name)
+                        _malformed(
+                            f"The values of the attribute '{name}' must be objects.",
+                            name,
+                        )
                     )
             else:
                 problem = _attribute_shape(name, patch.get("value"))
@@ -174,7 +182,7 @@ def acceptance_issues(kind, product_type, attributes=None, patches=None):
     return found
 
 
-# -- patches ----------------------------------------------------------------------------
+# -- patches ---------------------------------------------------------------------------
 def _selectors(product_type, name, value):
     definition = product_types.definition(product_type, "ATVPDKIKX0DER")
     schema = (definition.properties if definition else {}).get(name) or {}
@@ -200,8 +208,12 @@ def apply_patches(attributes, patches, product_type):
             if not values:
                 current = []
             for value in values:
-                selectors = [k for k in _selectors(product_type, name, value) if k in value]
-                current = [item for item in current if not _same(item, value, selectors)]
+                selectors = [
+                    k for k in _selectors(product_type, name, value) if k in value
+                ]
+                current = [
+                    item for item in current if not _same(item, value, selectors)
+                ]
         else:  # add, merge
             for value in values:
                 selectors = _selectors(product_type, name, value)
@@ -229,7 +241,7 @@ def partial_update_patches(attributes):
     ]
 
 
-# -- per-marketplace views -----------------------------------------------------------------
+# -- per-marketplace views -------------------------------------------------------------
 def attributes_for(attributes, marketplace_ids):
     """The values of ``attributes`` that apply to ``marketplace_ids`` (those
     without a marketplace_id apply everywhere)."""
@@ -351,7 +363,7 @@ def _asin(state, seller_id, listing, view):
     return asin
 
 
-# -- submissions -------------------------------------------------------------------------
+# -- submissions -----------------------------------------------------------------------
 def submit(
     state,
     seller_id,
@@ -388,7 +400,11 @@ def submit(
             status = "INVALID" if _has_errors(issues) else "VALID"
             return {"status": status, "submissionId": submission_id, "issues": issues}
         if _has_errors(issues):
-            return {"status": "INVALID", "submissionId": submission_id, "issues": issues}
+            return {
+                "status": "INVALID",
+                "submissionId": submission_id,
+                "issues": issues,
+            }
         data = store(state)
         data["seq"] += 1
         data["pending"].append(
@@ -411,7 +427,15 @@ def submit(
 
 
 def _preview_issues(
-    state, seller_id, sku, marketplace_ids, kind, product_type, requirements, attributes, patches
+    state,
+    seller_id,
+    sku,
+    marketplace_ids,
+    kind,
+    product_type,
+    requirements,
+    attributes,
+    patches,
 ):
     """What applying the submission would find, for each marketplace."""
     if kind == "delete":
@@ -534,7 +558,13 @@ def _apply(state, submission):
         for marketplace_id in submission["marketplace_ids"]:
             listing["marketplaces"].setdefault(
                 marketplace_id,
-                {"status": [], "asin": None, "issues": [], "raised": [], "createdDate": moment},
+                {
+                    "status": [],
+                    "asin": None,
+                    "issues": [],
+                    "raised": [],
+                    "createdDate": moment,
+                },
             )
     listing["lastUpdatedDate"] = moment
     touched = set(submission["marketplace_ids"])
@@ -555,7 +585,9 @@ def raise_issue(state, seller_id, sku, marketplace_id, entry):
         if listing is None or marketplace_id not in listing["marketplaces"]:
             return False
         place = listing["marketplaces"][marketplace_id]
-        place.setdefault("raised", []).append(dict(entry, marketplaceIds=[marketplace_id]))
+        place.setdefault("raised", []).append(
+            dict(entry, marketplaceIds=[marketplace_id])
+        )
         place["lastUpdatedDate"] = listing["lastUpdatedDate"] = iso(state.now())
         _set_status(listing, marketplace_id)
         return True
@@ -572,7 +604,7 @@ def clear_raised(state, seller_id, sku):
         return True
 
 
-# -- what answers show ----------------------------------------------------------------------
+# -- what answers show -----------------------------------------------------------------
 def pending_of(state, seller_id, sku=None):
     return [
         {
@@ -699,7 +731,9 @@ def item(state, seller_id, sku, marketplace_ids, included=("summaries",)):
             offers = []
             for m in places:
                 for audience, offer_type in (("ALL", "B2C"), ("B2B", "B2B")):
-                    price = price_of(attributes_for(listing["attributes"], [m]), m, audience)
+                    price = price_of(
+                        attributes_for(listing["attributes"], [m]), m, audience
+                    )
                     if price is not None:
                         currency, amount = price
                         offers.append(
@@ -737,7 +771,8 @@ def item(state, seller_id, sku, marketplace_ids, included=("summaries",)):
             ]
         if "productTypes" in included:
             answer["productTypes"] = [
-                {"marketplaceId": m, "productType": listing["productType"]} for m in places
+                {"marketplaceId": m, "productType": listing["productType"]}
+                for m in places
             ]
         return answer
 
