@@ -843,3 +843,26 @@ def test_feed_message_goes_through_the_same_store(amazon_emulator, amazon):
     )
     amazon.apply_pending()
     assert "FEED-1" not in amazon.listings(SELLER)
+
+
+def test_skus_are_url_encoded_in_paths(amazon, api):
+    sku = "TEE/RED 1+x"
+    item = listed(amazon, api, sku)
+    assert item["sku"] == sku
+    assert amazon.listing(SELLER, sku)["sku"] == sku
+    assert sku in amazon.listings(SELLER)
+
+
+def test_a_second_put_replaces_every_attribute(amazon, api):
+    listed(amazon, api, "SHIRT-PUT2")
+    attributes = shirt()
+    del attributes["department"]
+    put(api, "SHIRT-PUT2", attributes)
+    # Until it applies, the first version is what Amazon shows.
+    assert get(api, "SHIRT-PUT2").json()["issues"] == []
+    amazon.apply_pending()
+    item = get(api, "SHIRT-PUT2").json()
+    assert "department" not in item["attributes"]
+    assert [i["attributeNames"] for i in item["issues"]] == [["department"]]
+    # The ASIN the catalog gave stays with the listing.
+    assert item["summaries"][0]["asin"]
