@@ -30,8 +30,6 @@ META_PATH = "/_schemas/meta-schema/v1"
 LINK_SECONDS = 7 * 24 * 3600  # "valid for 7 days" (AMAZON_FACTS.md section 8)
 SIGNATURE = "X-Amz-Signature"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
-# The version the search answers name (``ProductTypeList.productTypeVersion``).
-SEARCH_VERSION = "U8L9ZxG2SDOXv4x7zUuY6g=="
 
 
 def _csv(value):
@@ -84,7 +82,11 @@ def search_definitions_product_types(req):
                 "marketplaceIds": list(marketplace_ids),
             }
         )
-    return 200, {"productTypes": found, "productTypeVersion": SEARCH_VERSION}, {}
+    return (
+        200,
+        {"productTypes": found, "productTypeVersion": product_types.catalog_version()},
+        {},
+    )
 
 
 @route("GET", f"{BASE}/{{productType}}", auth="seller")

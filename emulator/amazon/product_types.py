@@ -248,6 +248,13 @@ def version(name):
     return base64.b64encode(hashlib.md5(data).digest()[:8]).decode()
 
 
+def catalog_version():
+    """The version a search answers (``ProductTypeList.productTypeVersion``):
+    it changes when any product type's schema does."""
+    joined = "\n".join(version(name) for name in names()).encode()
+    return base64.b64encode(hashlib.md5(joined).digest()[:8]).decode()
+
+
 def meta_schema():
     """``(meta-schema dict, served bytes, checksum)``."""
     with _lock:
