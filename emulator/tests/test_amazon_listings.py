@@ -683,6 +683,8 @@ def test_search_refuses_bad_paging(amazon, api):
         api("GET", ITEMS, params={"marketplaceIds": US, "identifiers": "X"}).status_code
         == 400
     )
+    both = {"identifiers": "X", "identifiersType": "SKU", "variationParentSku": "P"}
+    assert api("GET", ITEMS, params={"marketplaceIds": US, **both}).status_code == 400
 
 
 # -- variations ------------------------------------------------------------------------
