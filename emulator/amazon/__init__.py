@@ -35,7 +35,15 @@ On the command line (from the repository root)::
 
 import logging
 
-from . import control, lwa, sellers_api
+from . import (
+    control,
+    documents,
+    feeds_api,
+    feeds_control,
+    lwa,
+    reports_api,
+    sellers_api,
+)
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,

@@ -27,6 +27,7 @@ from pathlib import Path
 from jsonschema import Draft7Validator
 
 from . import listings_store
+from .personality import default_models_dir
 
 _logger = logging.getLogger("emulator")
 
@@ -40,11 +41,9 @@ _validators_lock = threading.Lock()
 
 def schemas_dir(state):
     """``<models>/schemas/feeds``: the models folder the emulator serves."""
-    models = getattr(state, "models_dir", None)
-    if models is None:
-        from .personality import default_models_dir
-
-        models = default_models_dir()
+    # The folder the emulator was started with when it says, else the
+    # default (AMAZON_MODELS_DIR or ../shared/amazon-models).
+    models = getattr(state, "models_dir", None) or default_models_dir()
     return Path(models, "schemas", "feeds")
 
 
@@ -122,9 +121,7 @@ def process(state, feed, content):
         "summary": _summary(errors, warnings, len(messages), accepted, invalid),
     }
     if included:
-        items = listings_store.report_items(
-            state, seller_id, marketplace_id, skus, included
-        )
+        items = report_items(state, seller_id, marketplace_id, skus, included)
         report["items"] = items
         report["summary"]["itemSummary"] = {
             "items": len(items),
@@ -141,8 +138,8 @@ def _check(state, seller_id, document):
     messages = document.get("messages")
     if isinstance(messages, list) and len(messages) > MAX_MESSAGES:
         why = (
-            f"The feed has {len(messages)} messages; a JSON_LISTINGS_FEED "
-            f"takes at most {MAX_MESSAGES}."
+            f"The feed has {len(messages):,} messages; a JSON_LISTINGS_FEED "
+            f"takes at most {MAX_MESSAGES:,}."
         )
         return why, []
     found = problems(state, FEED_SCHEMA, document)
@@ -206,6 +203,20 @@ def _summary(errors, warnings, processed, accepted, invalid):
         "messagesAccepted": accepted,
         "messagesInvalid": invalid,
     }
+
+
+def report_items(state, seller_id, marketplace_id, skus, included):
+    """The listings items of the accepted messages' SKUs, as getListingsItem
+    answers them with ``included``.  The report comes once the feed's
+    updates are applied, so pending submissions are applied first (every
+    pending one: the emulator keeps one queue).  A deleted SKU has no item."""
+    listings_store.apply_due(state, force=True)
+    found = []
+    for sku in skus:
+        entry = listings_store.item(state, seller_id, sku, [marketplace_id], included)
+        if entry is not None:
+            found.append(entry)
+    return found
 
 
 def _count(item, severity):

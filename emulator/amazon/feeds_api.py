@@ -157,7 +157,7 @@ def _finish(state, feed, when):
 
 
 # -- documents ---------------------------------------------------------------------
-@route("POST", f"{FEEDS}/documents")
+@route("POST", f"{FEEDS}/documents", auth="seller")
 def create_feed_document(req):
     content_type = (req.json or {}).get("contentType")
     if not isinstance(content_type, str) or not content_type.strip():
@@ -169,7 +169,7 @@ def create_feed_document(req):
     return 201, {"feedDocumentId": doc["document_id"], "url": url}, {}
 
 
-@route("GET", f"{FEEDS}/documents/{{feedDocumentId}}")
+@route("GET", f"{FEEDS}/documents/{{feedDocumentId}}", auth="seller")
 def get_feed_document(req):
     advance(req.state)
     doc = documents.find_document(
@@ -193,7 +193,7 @@ def get_feed_document(req):
 
 
 # -- feeds -------------------------------------------------------------------------
-@route("POST", f"{FEEDS}/feeds")
+@route("POST", f"{FEEDS}/feeds", auth="seller")
 def create_feed(req):
     state = req.state
     spec = req.json if isinstance(req.json, dict) else {}
@@ -253,7 +253,7 @@ def create_feed(req):
     return 202, {"feedId": feed["feedId"]}, {}
 
 
-@route("GET", f"{FEEDS}/feeds/{{feedId}}")
+@route("GET", f"{FEEDS}/feeds/{{feedId}}", auth="seller")
 def get_feed(req):
     advance(req.state)
     with req.state.lock:
@@ -263,7 +263,7 @@ def get_feed(req):
         return 200, feed_view(feed), {}
 
 
-@route("DELETE", f"{FEEDS}/feeds/{{feedId}}")
+@route("DELETE", f"{FEEDS}/feeds/{{feedId}}", auth="seller")
 def cancel_feed(req):
     advance(req.state)
     with req.state.lock:
@@ -283,7 +283,7 @@ def cancel_feed(req):
     return 200, None, {}
 
 
-@route("GET", f"{FEEDS}/feeds")
+@route("GET", f"{FEEDS}/feeds", auth="seller")
 def get_feeds(req):
     state = req.state
     advance(state)

@@ -147,7 +147,7 @@ def report_view(report):
     return view
 
 
-@route("POST", f"{REPORTS}/reports")
+@route("POST", f"{REPORTS}/reports", auth="seller")
 def create_report(req):
     state = req.state
     spec = req.json if isinstance(req.json, dict) else {}
@@ -188,7 +188,7 @@ def create_report(req):
     return 202, {"reportId": report["reportId"]}, {}
 
 
-@route("GET", f"{REPORTS}/reports/{{reportId}}")
+@route("GET", f"{REPORTS}/reports/{{reportId}}", auth="seller")
 def get_report(req):
     advance(req.state)
     with req.state.lock:
@@ -198,7 +198,7 @@ def get_report(req):
         return 200, report_view(report), {}
 
 
-@route("GET", f"{REPORTS}/documents/{{reportDocumentId}}")
+@route("GET", f"{REPORTS}/documents/{{reportDocumentId}}", auth="seller")
 def get_report_document(req):
     advance(req.state)
     doc = documents.find_document(
@@ -227,7 +227,9 @@ def get_report_document(req):
 def merchant_listings(state, seller_id, marketplace_id, active_only=False):
     """The tab-separated report of the seller's listings in one marketplace."""
     rows = ["\t".join(COLUMNS)]
-    for listing in listings_store.seller_listings(state, seller_id):
+    with state.lock:
+        listings = list(listings_store.seller_listings(state, seller_id).values())
+    for listing in sorted(listings, key=lambda entry: entry["sku"]):
         row = listing_row(listing, marketplace_id)
         if row is None or (active_only and row["status"] != "Active"):
             continue
@@ -278,20 +280,28 @@ def _fulfillment(attributes):
     return "DEFAULT", ""
 
 
-def listing_id(sku, created):
+def listing_id(sku, opened):
     """A stable listing id in Amazon's shape (MMDD + 7 characters)."""
-    moment = datetime.datetime.fromtimestamp(created or 0, datetime.timezone.utc)
     digest = hashlib.sha1(sku.encode()).hexdigest().upper()
-    return moment.strftime("%m%d") + digest[:7]
+    return opened.strftime("%m%d") + digest[:7]
+
+
+def _moment(text):
+    """The store's ISO time (``...Z``) as a datetime (the epoch if none)."""
+    try:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return datetime.datetime.fromtimestamp(0, datetime.timezone.utc)
 
 
 def listing_row(listing, marketplace_id):
     """One report row (column -> value) of ``listing`` in ``marketplace_id``,
     or None when it is not listed there."""
-    place = listings_store.marketplace_view(listing, marketplace_id)
+    place = listing["marketplaces"].get(marketplace_id)
     if place is None:
         return None
-    attributes = listing.get("attributes") or {}
+    # The attributes as they apply in this marketplace.
+    attributes = listings_store.attributes_for(listing["attributes"], [marketplace_id])
     identifier = None
     for entry in attributes.get("externally_assigned_product_identifier") or []:
         identifier = entry
@@ -299,7 +309,7 @@ def listing_row(listing, marketplace_id):
     asin = place.get("asin") or ""
     channel, quantity = _fulfillment(attributes)
     statuses = place.get("status") or []
-    issues = place.get("issues") or []
+    issues = (place.get("issues") or []) + (place.get("raised") or [])
     if "BUYABLE" in statuses:
         status = "Active"
     elif any(issue.get("severity") == "ERROR" for issue in issues):
@@ -308,14 +318,13 @@ def listing_row(listing, marketplace_id):
         )
     else:
         status = "Inactive"
-    created = listings_store.created_at(listing)
-    opened = datetime.datetime.fromtimestamp(created or 0, datetime.timezone.utc)
+    opened = _moment(place.get("createdDate") or listing.get("createdDate"))
     condition = _value(attributes, "condition_type", marketplace_id)
     return {
         "item-name": _value(attributes, "item_name", marketplace_id) or "",
         "item-description": _value(attributes, "product_description", marketplace_id)
         or "",
-        "listing-id": listing_id(listing["sku"], created),
+        "listing-id": listing_id(listing["sku"], opened),
         "seller-sku": listing["sku"],
         "price": _price(attributes, marketplace_id),
         "quantity": quantity,
