@@ -153,6 +153,24 @@ def presigned_url(state, base_url, doc, method, content_encoding=None):
     return f"{base_url}{DOCUMENTS_PATH}{doc['document_id']}?{urlencode(params)}"
 
 
+def document_answer(req, doc, id_key):
+    """getFeedDocument's / getReportDocument's answer: the id (under
+    ``id_key``), a download URL and, for a compressed document, its
+    ``compressionAlgorithm``.  ``enableContentEncodingUrlHeader=true`` makes
+    the URL answer ``Content-Encoding: gzip`` ("instead of the default
+    identity when compressionAlgorithm is GZIP")."""
+    answer = {id_key: doc["document_id"]}
+    encoding = None
+    if doc["compression"]:
+        answer["compressionAlgorithm"] = doc["compression"]
+        if req.query.get("enableContentEncodingUrlHeader") == "true":
+            encoding = "gzip"
+    answer["url"] = presigned_url(
+        req.state, req.base_url, doc, "GET", content_encoding=encoding
+    )
+    return answer
+
+
 def _s3_error(status, code, message, **extra):
     fields = "".join(
         f"<{key}>{escape(str(value))}</{key}>" for key, value in extra.items()

@@ -180,16 +180,7 @@ def get_feed_document(req):
     )
     if doc is None:
         return error(404, "NotFound", "The requested feed document was not found.")
-    answer = {"feedDocumentId": doc["document_id"]}
-    encoding = None
-    if doc["compression"]:
-        answer["compressionAlgorithm"] = doc["compression"]
-        if req.query.get("enableContentEncodingUrlHeader") == "true":
-            encoding = "gzip"
-    answer["url"] = documents.presigned_url(
-        req.state, req.base_url, doc, "GET", content_encoding=encoding
-    )
-    return 200, answer, {}
+    return 200, documents.document_answer(req, doc, "feedDocumentId"), {}
 
 
 # -- feeds -------------------------------------------------------------------------
@@ -253,12 +244,21 @@ def create_feed(req):
     return 202, {"feedId": feed["feedId"]}, {}
 
 
+def owned(table, record_id, req):
+    """The caller's own record ``record_id`` of ``table`` (a feed, a
+    report), or None: another seller's is not found either."""
+    record = table.get(record_id)
+    if record is None or record["seller_id"] != seller_of(req):
+        return None
+    return record
+
+
 @route("GET", f"{FEEDS}/feeds/{{feedId}}", auth="seller")
 def get_feed(req):
     advance(req.state)
     with req.state.lock:
-        feed = feeds(req.state).get(req.params["feedId"])
-        if feed is None or feed["seller_id"] != seller_of(req):
+        feed = owned(feeds(req.state), req.params["feedId"], req)
+        if feed is None:
             return error(404, "NotFound", "The requested feed was not found.")
         return 200, feed_view(feed), {}
 
@@ -267,8 +267,8 @@ def get_feed(req):
 def cancel_feed(req):
     advance(req.state)
     with req.state.lock:
-        feed = feeds(req.state).get(req.params["feedId"])
-        if feed is None or feed["seller_id"] != seller_of(req):
+        feed = owned(feeds(req.state), req.params["feedId"], req)
+        if feed is None:
             return error(404, "NotFound", "The requested feed was not found.")
         if feed["processingStatus"] != "IN_QUEUE":
             # The model: "Only feeds with processingStatus=IN_QUEUE can be

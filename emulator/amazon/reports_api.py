@@ -27,7 +27,7 @@ import secrets
 
 from . import documents, listings_store
 from .feeds_api import advance as _advance_feeds
-from .feeds_api import error, invalid_input, iso, seller_of
+from .feeds_api import error, invalid_input, iso, owned, seller_of
 from .routes import route
 
 REPORTS = "/reports/2021-06-30"
@@ -192,8 +192,8 @@ def create_report(req):
 def get_report(req):
     advance(req.state)
     with req.state.lock:
-        report = reports(req.state).get(req.params["reportId"])
-        if report is None or report["seller_id"] != seller_of(req):
+        report = owned(reports(req.state), req.params["reportId"], req)
+        if report is None:
             return error(404, "NotFound", "The requested report was not found.")
         return 200, report_view(report), {}
 
@@ -206,21 +206,7 @@ def get_report_document(req):
     )
     if doc is None:
         return error(404, "NotFound", "The requested report document was not found.")
-    encoding = None
-    if req.query.get("enableContentEncodingUrlHeader") == "true":
-        encoding = "gzip"
-    url = documents.presigned_url(
-        req.state, req.base_url, doc, "GET", content_encoding=encoding
-    )
-    return (
-        200,
-        {
-            "reportDocumentId": doc["document_id"],
-            "url": url,
-            "compressionAlgorithm": doc["compression"],
-        },
-        {},
-    )
+    return 200, documents.document_answer(req, doc, "reportDocumentId"), {}
 
 
 # -- the merchant listings report ----------------------------------------------------

@@ -196,6 +196,18 @@ def test_upload_content_type_must_match(amazon):
     assert seller.create_feed(document["feedDocumentId"]).status_code == 202
 
 
+def test_input_document_expires_after_two_days(amazon):
+    seller = Seller(amazon)
+    document = seller.create_document()
+    data = feed_document([update(1, "HP-0001")])
+    assert seller.upload(document["url"], data).status_code == 200
+    amazon.advance(2 * 24 * 3600 + 1)
+    seller = Seller(amazon)  # a fresh access token: the first one is long gone
+    refused = seller.create_feed(document["feedDocumentId"])
+    assert refused.status_code == 400
+    assert "expired" in refused.json()["errors"][0]["details"]
+
+
 def test_upload_url_expires_after_five_minutes(amazon):
     seller = Seller(amazon)
     document = seller.create_document()

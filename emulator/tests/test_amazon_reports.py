@@ -67,15 +67,9 @@ def test_merchant_listings_report_reflects_listings(amazon):
         ],
     )
     header, rows = report_rows(seller, amazon)
-    assert header[:7] == [
-        "item-name",
-        "item-description",
-        "listing-id",
-        "seller-sku",
-        "price",
-        "quantity",
-        "open-date",
-    ]
+    assert "\t".join(header).startswith(
+        "item-name\titem-description\tlisting-id\tseller-sku\tprice\tquantity\t"
+    )
     for column in ("product-id-type", "asin1", "product-id", "fulfillment-channel"):
         assert column in header
     assert header[-1] == "status"
