@@ -35,15 +35,9 @@ On the command line (from the repository root)::
 
 import logging
 
-from . import (
-    control,
-    documents,
-    feeds_api,
-    feeds_control,
-    lwa,
-    reports_api,
-    sellers_api,
-)
+from . import control, lwa, sellers_api
+from . import definitions_api, listings_api, listings_control
+from . import documents, feeds_api, feeds_control, reports_api
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
@@ -58,6 +52,9 @@ __all__ = [
     "build_server",
     "control",
     "default_models_dir",
+    "definitions_api",
+    "listings_api",
+    "listings_control",
     "load_contracts",
     "lwa",
     "sellers_api",
