@@ -151,6 +151,19 @@ def test_feed_of_several_hundred_messages(amazon, amazon_models_dir):
     assert summary["itemSummary"]["items"] == len(items)
     assert summary["itemSummary"]["errors"] >= 10
 
+    # The listings store holds what the feed did.
+    listings = amazon.listings(SELLER)
+    assert "HP-0241" not in listings  # refused
+    assert "HP-0236" not in listings  # deleted
+    assert "HP-DUPLICATE" not in listings  # its messageId was taken
+    assert len(listings) == 235 + 10
+    patched = listings["HP-0005"]["attributes"]["fulfillment_availability"]
+    assert patched == [{"fulfillment_channel_code": "DEFAULT", "quantity": 3}]
+    assert (
+        listings["HP-0021"]["attributes"]["fulfillment_availability"][0]["quantity"]
+        == 7
+    )
+
     # The control API: the feed with its decoded messages and its report.
     control = amazon.feed(feed_id)
     assert control["processingStatus"] == "DONE"

@@ -4,7 +4,7 @@ from the listings the seller's feeds made."""
 import gzip
 
 from amazon_app import CA
-from amazon_feed_app import REPORTS, US, Seller, feed_document, headphones
+from amazon_feed_app import REPORTS, SELLER, US, Seller, feed_document, headphones
 
 ALL_LISTINGS = "GET_MERCHANT_LISTINGS_ALL_DATA"
 
@@ -66,6 +66,15 @@ def test_merchant_listings_report_reflects_listings(amazon):
             put(3, "HP-0003", brand=None),
         ],
     )
+    # And one through Listings Items.
+    answer = seller.call(
+        "PUT",
+        f"/listings/2021-08-01/items/{SELLER}/HP-0004",
+        params={"marketplaceIds": US},
+        json={"productType": "HEADPHONES", "attributes": headphones("HP-0004")},
+    )
+    assert answer.json()["status"] == "ACCEPTED", answer.text
+    amazon.apply_pending()
     header, rows = report_rows(seller, amazon)
     assert "\t".join(header).startswith(
         "item-name\titem-description\tlisting-id\tseller-sku\tprice\tquantity\t"
@@ -73,7 +82,8 @@ def test_merchant_listings_report_reflects_listings(amazon):
     for column in ("product-id-type", "asin1", "product-id", "fulfillment-channel"):
         assert column in header
     assert header[-1] == "status"
-    assert sorted(rows) == ["HP-0001", "HP-0002", "HP-0003"]
+    assert sorted(rows) == ["HP-0001", "HP-0002", "HP-0003", "HP-0004"]
+    assert rows["HP-0004"]["status"] == "Active"
     active = rows["HP-0001"]
     assert active["item-name"] == "Emulator headphones HP-0001"
     assert active["price"] == "49.99"
