@@ -402,6 +402,14 @@ def test_feeds_and_documents_are_the_sellers_own(amazon):
     assert seller.create_feed(document["feedDocumentId"]).status_code == 400
 
 
+def test_feed_schemas_come_from_the_models_served(amazon_emulator, amazon_models_dir):
+    state = amazon_emulator.state
+    assert state.models_dir == amazon_models_dir
+    assert feed_processing.schemas_dir(state) == Path(
+        amazon_models_dir, "schemas", "feeds"
+    )
+
+
 def test_a_report_off_amazons_schema_is_a_violation(amazon, amazon_emulator):
     state = amazon_emulator.state
     feed = {"feedId": "1", "seller_id": SELLER}
