@@ -306,6 +306,7 @@ def test_broken_documents_end_fatal(amazon, amazon_models_dir):
         "not json": b"{'header': nope",
         "schema": json.dumps(wrong_version).encode(),
         "too many": feed_document(too_many),
+        "another seller": feed_document([update(1, "HP-1")], seller_id="A2OTHER"),
     }
     feeds = {name: seller.submit(data) for name, data in broken.items()}
     amazon.process_feeds()
@@ -325,7 +326,30 @@ def test_broken_documents_end_fatal(amazon, amazon_models_dir):
     )
     assert "25,000" in seller.result_report(feeds["too many"])["issues"][0]["message"]
     assert "version" in seller.result_report(feeds["schema"])["issues"][0]["message"]
+    assert (
+        "sellerId"
+        in seller.result_report(feeds["another seller"])["issues"][0]["message"]
+    )
     assert amazon.feed(feeds["too many"])["messages"] == []
+
+
+def test_legacy_listings_feeds_end_fatal_and_others_are_refused(amazon):
+    seller = Seller(amazon)
+    document = seller.create_document("text/xml; charset=UTF-8")
+    put = seller.upload(
+        document["url"], b"<AmazonEnvelope/>", "text/xml; charset=UTF-8"
+    )
+    assert put.status_code == 200
+    legacy = seller.create_feed(
+        document["feedDocumentId"], feed_type="POST_PRODUCT_DATA"
+    )
+    assert legacy.status_code == 202, legacy.text
+    amazon.process_feeds()
+    feed = seller.get_feed(legacy.json()["feedId"])
+    assert feed["processingStatus"] == "FATAL"
+    assert "resultFeedDocumentId" not in feed
+    unknown = seller.create_feed(document["feedDocumentId"], feed_type="NOT_A_FEED")
+    assert unknown.status_code == 400
 
 
 def test_download_claims_no_content_encoding_unless_asked(amazon):
