@@ -159,7 +159,9 @@ def _check(state, seller_id, document):
 def _message_issues(state, seller_id, marketplace_id, message, seen):
     """The issues of one message: a repeated messageId makes it invalid
     (the schema: "unique within this feed submission"), otherwise the
-    listings store judges it."""
+    listings store judges it.  [UNCONFIRMED: Amazon's code and words for a
+    repeated messageId; the feed-level texts of this module are the
+    emulator's too.]"""
     if message["messageId"] in seen:
         return [
             {

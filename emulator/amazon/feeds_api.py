@@ -17,7 +17,8 @@ Amazon's rules kept here, with their sources (shared/AMAZON_FACTS.md §7):
 * 5 JSON_LISTINGS_FEED submissions per 5 minutes per seller and region
   (changelog 2025-05-06), else 429 QuotaExceeded: the bucket of
   ``rates.take_listings_feed``, taken once a submission is otherwise
-  acceptable (a refused one does not count against the seller);
+  acceptable [UNCONFIRMED whether Amazon counts refused submissions; here
+  they do not];
 * the legacy XML and flat-file listings feeds end FATAL since 2025-07-31.
 """
 
@@ -47,7 +48,6 @@ LEGACY_LISTINGS_FEEDS = frozenset(
         "POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA",
     }
 )
-TERMINAL = frozenset({"DONE", "FATAL", "CANCELLED"})
 REPORT_CONTENT_TYPE = "application/json"  # [UNCONFIRMED] the report object's type
 
 
