@@ -23,9 +23,10 @@ from ..apiclient import (
     UnknownOutcome,
 )
 
-# LWA access and refresh tokens start with these (AMAZON_FACTS §1); an
-# error text that quotes one (a proxy, a future Amazon message) is blanked.
-_TOKEN_RE = re.compile(r"Atz[ar]\|[^\s\"',;]+")
+# LWA access, refresh and grantless tokens start with Atza|, Atzr| and Atc|
+# (AMAZON_FACTS §1 shows the first two); an error text that quotes one (a
+# proxy, a future Amazon message) is blanked.
+_TOKEN_RE = re.compile(r"At(?:z[ar]|c)\|[^\s\"',;]+")
 REDACTED = "[redacted]"
 
 
