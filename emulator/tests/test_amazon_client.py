@@ -57,7 +57,7 @@ PARTICIPATIONS_PATH = "^/sellers/v1/marketplaceParticipations"
 TOKEN_PATH = "^/auth/o2/token$"
 
 
-# -- helpers ----------------------------------------------------------------------
+# -- helpers ---------------------------------------------------------------------------
 @pytest.fixture
 def transport():
     session = requests.Session()
@@ -139,7 +139,7 @@ def wait_for_stalled_call(amazon, path, seconds=5):
         time.sleep(0.05)
 
 
-# -- LWA --------------------------------------------------------------------------
+# -- LWA -------------------------------------------------------------------------------
 def test_consent_code_exchange_then_refresh_then_a_call(amazon, lwa, transport, calls):
     _location, params = amazon.seller_consent(state="st-c1")
     token = lwa.exchange_code(params["spapi_oauth_code"], APP["redirect_uri"])
@@ -263,9 +263,7 @@ def test_lwa_server_error_code_is_transient():
         assert "tried again later" in actionable(err)
 
 
-def test_lwa_timeout_is_a_timeout_not_an_unknown_outcome(
-    amazon, endpoints, calls
-):
+def test_lwa_timeout_is_a_timeout_not_an_unknown_outcome(amazon, endpoints, calls):
     refresh = amazon.refresh_token()
     amazon.fault(TOKEN_PATH, "slow", delay=1.0)
     session = requests.Session()
@@ -286,7 +284,7 @@ def test_lwa_timeout_is_a_timeout_not_an_unknown_outcome(
     assert calls[-1]["status"] == 0
 
 
-# -- SP-API errors --------------------------------------------------------------------
+# -- SP-API errors ---------------------------------------------------------------------
 def test_a_refused_token_is_refreshed_once(amazon, endpoints, transport, lwa, calls):
     source = TokenSource(lwa, amazon.refresh_token(), first="Atza|not-a-token")
     client = sp_client(endpoints, transport, source, calls)
@@ -366,7 +364,7 @@ def test_user_agent_and_token_header(amazon, sp):
     assert "Authorization" not in sent
 
 
-# -- the client-side rate limiter ----------------------------------------------------
+# -- the client-side rate limiter ------------------------------------------------------
 def test_a_burst_above_the_bucket_raises_instead_of_drawing_429s(amazon, sp, calls):
     rate, burst = DEFAULT_RATES[PARTICIPATIONS_OP]  # 0.016/s, burst 15
     # The limiter leaves one of Amazon's tokens spare (network jitter).
@@ -542,12 +540,13 @@ def test_default_rates_are_the_models(amazon_models_dir):
                     found[operation["operationId"]] = tuple(
                         float(v) for v in match.groups()
                     )
-    table = {k: v for k, v in DEFAULT_RATES.items() if k != JSON_LISTINGS_FEED_OPERATION}
+    table = dict(DEFAULT_RATES)
+    del table[JSON_LISTINGS_FEED_OPERATION]
     assert table == {k: found[k] for k in table}
     assert DEFAULT_RATES[JSON_LISTINGS_FEED_OPERATION] == (5 / 300, 5)
 
 
-# -- endpoints, paths, sub-APIs ------------------------------------------------------------
+# -- endpoints, paths, sub-APIs --------------------------------------------------------
 def test_endpoints_per_region_and_environment():
     na = endpoints_for("NA", "production")
     assert na.api_url == "https://sellingpartnerapi-na.amazon.com"
@@ -675,3 +674,184 @@ def test_token_looking_text_from_amazon_is_blanked():
     assert "[redacted]" in err.errors[0]["message"]
 
 
+# -- Listings Items round trips --------------------------------------------------------
+# Reserved characters and a space: the SKU is quoted as one path segment.
+ODD_SKU = "TEE/blue 1#%?"
+
+
+def _localised(marketplace, **texts):
+    return {
+        name: [
+            {"value": value, "language_tag": "en_US", "marketplace_id": marketplace}
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        for name, values in texts.items()
+    }
+
+
+def tee_attributes(price=12.5, quantity=4, marketplace=US):
+    """A complete SHIRT listing of the emulator's schema for ``marketplace``."""
+    attributes = _localised(
+        marketplace,
+        item_name="Organic Tee",
+        brand="C1 Brand",
+        bullet_point=["Organic cotton", "Fair trade"],
+        product_description="An organic cotton tee.",
+        department="womens",
+    )
+    attributes.update(
+        externally_assigned_product_identifier=[
+            {"type": "ean", "value": "4006381333931", "marketplace_id": marketplace}
+        ],
+        condition_type=[{"value": "new_new", "marketplace_id": marketplace}],
+        main_product_image_locator=[
+            {
+                "media_location": "https://img.example.com/tee.jpg",
+                "marketplace_id": marketplace,
+            }
+        ],
+        purchasable_offer=[
+            {
+                "marketplace_id": marketplace,
+                "currency": "USD",
+                "audience": "ALL",
+                "our_price": [{"schedule": [{"value_with_tax": price}]}],
+            }
+        ],
+        fulfillment_availability=[
+            {"fulfillment_channel_code": "DEFAULT", "quantity": quantity}
+        ],
+    )
+    return attributes
+
+
+def test_put_get_patch_search_delete_round_trip(amazon, sp, calls):
+    answer = sp.listings.put(ODD_SKU, [US], "SHIRT", tee_attributes())
+    assert (answer["status"], answer["sku"], answer["issues"]) == (
+        "ACCEPTED",
+        ODD_SKU,
+        [],
+    )
+    put_call = amazon.calls(path="^/listings/", method="PUT")[-1]
+    assert put_call["path"].endswith("/TEE%2Fblue%201%23%25%3F")
+    assert calls[-1]["request_id"] == put_call["request_id"]
+    # Accepted is not applied: Amazon does not know the SKU yet.
+    with pytest.raises(AmazonNotFound) as caught:
+        sp.listings.get(ODD_SKU, [US])
+    assert caught.value.status == 404 and not caught.value.retryable
+    assert amazon.apply_pending() == 1
+
+    item = sp.listings.get(ODD_SKU, [US])
+    assert item["sku"] == ODD_SKU
+    assert item["summaries"][0]["status"] == ["BUYABLE", "DISCOVERABLE"]
+    assert item["fulfillmentAvailability"][0]["quantity"] == 4
+    assert amazon.listing(SELLER, ODD_SKU)["productType"] == "SHIRT"
+
+    merged = sp.listings.patch(
+        ODD_SKU,
+        [US],
+        "SHIRT",
+        [
+            {
+                "op": "merge",
+                "path": "/attributes/fulfillment_availability",
+                "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": 0}],
+            }
+        ],
+    )
+    assert merged["status"] == "ACCEPTED"
+    amazon.apply_pending()
+    item = sp.listings.get(ODD_SKU, [US], included=("summaries", "issues"))
+    assert "DISCOVERABLE" in item["summaries"][0]["status"]
+    assert "BUYABLE" not in item["summaries"][0]["status"]  # out of stock
+    assert "attributes" not in item
+
+    sp.listings.put("TEE-2", [US], "SHIRT", tee_attributes(price=20))
+    amazon.apply_pending()
+    page = sp.listings.search([US], page_size=1)
+    assert page["numberOfResults"] == 2 and len(page["items"]) == 1
+    skus = [i["sku"] for i in sp.listings.iterate([US], page_size=1)]
+    assert sorted(skus) == sorted([ODD_SKU, "TEE-2"])
+    only = sp.listings.search([US], skus=["TEE-2"])
+    assert [i["sku"] for i in only["items"]] == ["TEE-2"]
+    buyable = sp.listings.search([US], with_status=["BUYABLE"])
+    assert [i["sku"] for i in buyable["items"]] == ["TEE-2"]
+
+    deleted = sp.listings.delete(ODD_SKU, [US])
+    assert deleted["status"] == "ACCEPTED"
+    amazon.apply_pending()
+    with pytest.raises(AmazonNotFound):
+        sp.listings.get(ODD_SKU, [US])
+    assert sorted(amazon.listings(SELLER)) == ["TEE-2"]
+
+
+def test_validation_preview(amazon, sp, calls):
+    valid = sp.listings.put("TEE-P", [US], "SHIRT", tee_attributes(), preview=True)
+    assert (valid["status"], valid["issues"]) == ("VALID", [])
+    assert calls[-1]["read_only"] is True
+    attributes = tee_attributes()
+    del attributes["department"]
+    invalid = sp.listings.put("TEE-P", [US], "SHIRT", attributes, preview=True)
+    assert invalid["status"] == "INVALID"
+    assert [i["attributeNames"] for i in invalid["issues"]] == [["department"]]
+    assert amazon.apply_pending() == 0
+    assert amazon.listings(SELLER) == {}
+    query = amazon.calls(path="^/listings/", method="PUT")[-1]["query"]
+    assert query["mode"] == "VALIDATION_PREVIEW"
+
+
+def test_a_refused_listing_call_is_a_refusal(amazon, sp):
+    with pytest.raises(AmazonRefused) as caught:
+        sp.listings.put("TEE-DE", ["A1PA6795UKMFR9"], "SHIRT", tee_attributes())
+    err = caught.value
+    assert (err.status, err.error_ids) == (400, ["InvalidInput"])
+    assert isinstance(err, Refused) and not err.retryable
+    assert "Amazon refused the data sent" in actionable(err)
+    with pytest.raises(AmazonRefused):
+        sp.listings.put("..", [US], "SHIRT", tee_attributes())
+    with pytest.raises(ValueError):
+        sp.listings.patch("TEE", [US], "SHIRT", [{"op": "move", "path": "/x"}])
+
+
+def test_a_write_that_times_out_has_an_unknown_outcome(
+    amazon, endpoints, tokens, calls
+):
+    amazon.fault("^/listings/", "slow", delay=1.0, method="PUT", times=2)
+    session = requests.Session()
+    client = sp_client(endpoints, AmazonTransport(session, timeout=0.3), tokens, calls)
+    with pytest.raises(AmazonUnknownOutcome) as caught:
+        client.listings.put("TEE-T", [US], "SHIRT", tee_attributes())
+    err = caught.value
+    assert isinstance(err, UnknownOutcome) and isinstance(err, TransientError)
+    assert calls[-1]["attempt"] == 1 and calls[-1]["status"] == 0
+    assert "may still apply" in actionable(err)
+    # A preview changes nothing: its lost answer is a plain timeout.
+    with pytest.raises(AmazonTimeout):
+        client.listings.put("TEE-T", [US], "SHIRT", tee_attributes(), preview=True)
+    session.close()
+    wait_for_stalled_call(amazon, "^/listings/")
+    deadline = time.monotonic() + 5
+    while len(amazon.calls(path="^/listings/")) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # The stalled write did land: Amazon may apply what got no answer.
+    amazon.apply_pending()
+    assert "TEE-T" in amazon.listings(SELLER)
+
+
+def test_product_type_search_definition_and_schema(amazon, sp):
+    found = sp.definitions.search([US], keywords="t-shirt")
+    assert [p["name"] for p in found["productTypes"]] == ["SHIRT"]
+    with pytest.raises(ValueError):
+        sp.definitions.search([US], keywords="a", item_name="b")
+    definition = sp.definitions.get_definition("SHIRT", US, seller_id=SELLER)
+    link = definition["schema"]["link"]["resource"]
+    schema = sp.definitions.download_schema(link, definition["schema"]["checksum"])
+    assert "item_name" in schema["properties"]
+    # Downloads carry no token: the link is presigned.
+    download = amazon.calls(method="GET")[-1]
+    assert "x-amz-access-token" not in download["headers"]
+    with pytest.raises(AmazonError, match="checksum"):
+        sp.definitions.download_schema(link, "bm90IHRoZSBjaGVja3N1bQ==")
+    with pytest.raises(AmazonRefused):
+        sp.definitions.get_definition("NO_SUCH_TYPE", US)
