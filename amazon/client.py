@@ -309,7 +309,12 @@ class SpApiClient:
         all_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "identity"}
         all_headers.update(headers or {})
         with self.reporter.reporting(call):
-            response = self.transport.send(call, all_headers, safe=safe, data=data)
+            try:
+                response = self.transport.send(call, all_headers, safe=safe, data=data)
+            finally:
+                # The signature lets anyone fetch the document for a while:
+                # the record handed to on_call keeps the URL without it.
+                call["url"] = url.split("?", 1)[0]
             request_id = amazon_request_id(response, call)
             if response.status_code >= 400:
                 raise error_from_response(response, request_id)

@@ -362,6 +362,8 @@ def test_user_agent_and_token_header(amazon, sp):
     assert len(user_agent(version="9" * 600)) == 500
     assert sent["x-amz-access-token"] == "<redacted>"  # the emulator's log hides it
     assert "Authorization" not in sent
+    # Amazon takes no client request id: none of ours is sent.
+    assert not [name for name in sent if name.lower() == "x-request-id"]
 
 
 # -- the client-side rate limiter ------------------------------------------------------
@@ -587,6 +589,11 @@ def test_sub_apis_are_built_on_first_use(sp):
     assert sp.attach("extra", Extra) is sp.extra
     with pytest.raises(AttributeError):
         sp.no_such_api  # noqa: B018
+    # A token source that gives no grantless token cannot make such a call.
+    with pytest.raises(ValueError, match="grantless"):
+        sp.request(
+            "getDestinations", "GET", "/notifications/v1/destinations", grantless=True
+        )
 
 
 # -- no secret anywhere ----------------------------------------------------------------
@@ -839,7 +846,7 @@ def test_a_write_that_times_out_has_an_unknown_outcome(
     assert "TEE-T" in amazon.listings(SELLER)
 
 
-def test_product_type_search_definition_and_schema(amazon, sp):
+def test_product_type_search_definition_and_schema(amazon, sp, calls):
     found = sp.definitions.search([US], keywords="t-shirt")
     assert [p["name"] for p in found["productTypes"]] == ["SHIRT"]
     with pytest.raises(ValueError):
@@ -848,6 +855,9 @@ def test_product_type_search_definition_and_schema(amazon, sp):
     link = definition["schema"]["link"]["resource"]
     schema = sp.definitions.download_schema(link, definition["schema"]["checksum"])
     assert "item_name" in schema["properties"]
+    # The record keeps the link without its query (a presigned signature).
+    assert calls[-1]["operation"] == "downloadProductTypeSchema"
+    assert calls[-1]["url"] == link.split("?", 1)[0]
     # Downloads carry no token: the link is presigned.
     download = amazon.calls(method="GET")[-1]
     assert "x-amz-access-token" not in download["headers"]
