@@ -416,6 +416,20 @@ def test_the_limiter_learns_a_lower_rate_from_the_header(
     assert emulator_statuses(amazon) == [200] * 6  # not one 429
 
 
+def test_a_call_may_name_its_own_bucket(amazon, endpoints, transport, tokens, calls):
+    """createFeed of a JSON_LISTINGS_FEED counts in a bucket of its own."""
+    limiter = RateLimiter(rates={JSON_LISTINGS_FEED_OPERATION: (5 / 300, 1)})
+    client = sp_client(endpoints, transport, tokens, calls, limiter)
+    path = "/sellers/v1/marketplaceParticipations"
+    client.request(PARTICIPATIONS_OP, "GET", path, bucket=JSON_LISTINGS_FEED_OPERATION)
+    with pytest.raises(AmazonRateLimited):
+        client.request(
+            PARTICIPATIONS_OP, "GET", path, bucket=JSON_LISTINGS_FEED_OPERATION
+        )
+    client.request(PARTICIPATIONS_OP, "GET", path)  # its own bucket is full
+    assert emulator_statuses(amazon) == [200, 200]
+
+
 def test_the_limiter_learns_it_without_a_table_entry():
     limiter = RateLimiter(rates={})
     assert limiter.limits("k", "someOperation") == (1, 1)
