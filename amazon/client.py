@@ -181,16 +181,13 @@ class SpApiClient:
         self.max_wait = max_wait
         self.reporter = CallReporter(_logger, "amazon_call", on_call, log_fields)
 
-    def __repr__(self):
-        return f"SpApiClient(api_url={self.api_url!r}, seller_id={self.seller_id!r})"
-
-    @property
-    def session(self):
-        return self.transport.session
-
     @property
     def timeout(self):
+        """Seconds each request waits for an answer (the transport's)."""
         return self.transport.timeout
+
+    def __repr__(self):
+        return f"SpApiClient(api_url={self.api_url!r}, seller_id={self.seller_id!r})"
 
     # -- sub-APIs -------------------------------------------------------------
     def __getattr__(self, name):
