@@ -20,6 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 # Amazon takes a main image and up to 8 others (other_product_image_locator_1..8).
 OTHER_IMAGES_MAX = 8
 DEFAULT_CONDITION = "new_new"
+# purchasable_offer's audience: ALL is the offer to every buyer (B2B: business).
+DEFAULT_AUDIENCE = "ALL"
 # Seller-fulfilled stock; Amazon's fulfilment centres use AMAZON_<region>.
 DEFAULT_FULFILLMENT_CHANNEL = "DEFAULT"
 # GS1 lengths: EAN-8, UPC-A, EAN-13, GTIN-14.
@@ -112,9 +114,11 @@ def offer_attribute(marketplace_id, currency, price, current_offer=None):
 
     ``current_offer``: the listing's current purchasable_offer item for this
     marketplace, when read back; its other parts (sale price, quantity
-    discounts, dates) are kept, as Amazon's pricing sample does.
+    discounts, dates) are kept, as Amazon's pricing sample does.  The
+    audience is ALL (everyone; B2B offers are a separate audience) unless
+    the current offer says otherwise.
     """
-    offer = dict(current_offer or {})
+    offer = {"audience": DEFAULT_AUDIENCE, **(current_offer or {})}
     offer.update(
         marketplace_id=marketplace_id,
         currency=currency,

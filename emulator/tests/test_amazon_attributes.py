@@ -75,6 +75,7 @@ def test_a_simple_product(shirt):
         ],
         "purchasable_offer": [
             {
+                "audience": "ALL",
                 "marketplace_id": US,
                 "currency": "USD",
                 "our_price": [{"schedule": [{"value_with_tax": 19.99}]}],
@@ -209,6 +210,21 @@ def test_a_variation_family(shirt):
     assert shirt.problems({**child, **department}) == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    sorted((HERE.parent / "amazon" / "product_types").glob("*.json")),
+    ids=lambda p: p.stem,
+)
+def test_what_is_built_suits_the_emulators_product_types(path):
+    """Whatever an emulator product type still asks for is an attribute
+    listing_attributes does not map (for overrides), never a malformed one."""
+    schema = ProductTypeSchema(json.loads(path.read_text()))
+    attributes = build()
+    for problem in schema.problems(attributes):
+        assert problem.attribute not in attributes, problem
+        assert problem.message.endswith("this attribute is required"), problem
+
+
 def test_overrides_replace_or_remove_whole_attributes():
     attributes = build()
     overrides = {
@@ -278,6 +294,7 @@ def test_offer_patches(message_schema):
         "path": "/attributes/purchasable_offer",
         "value": [
             {
+                "audience": "ALL",
                 "marketplace_id": US,
                 "currency": "USD",
                 "our_price": [{"schedule": [{"value_with_tax": 9.5}]}],
@@ -290,6 +307,7 @@ def test_offer_patches(message_schema):
 
 def test_a_price_patch_keeps_the_rest_of_the_current_offer():
     current = {
+        "audience": "B2B",
         "marketplace_id": US,
         "currency": "USD",
         "our_price": [{"schedule": [{"value_with_tax": 20.0}]}],
@@ -297,5 +315,6 @@ def test_a_price_patch_keeps_the_rest_of_the_current_offer():
     }
     (patch,) = offer_patches(US, "USD", price=18, current_offer=current)
     assert patch["value"][0]["discounted_price"] == current["discounted_price"]
+    assert patch["value"][0]["audience"] == "B2B"
     assert patch["value"][0]["our_price"] == [{"schedule": [{"value_with_tax": 18.0}]}]
     assert current["our_price"][0]["schedule"][0]["value_with_tax"] == 20.0

@@ -404,9 +404,16 @@ def _emulator_schemas():
     return sorted(EMULATOR_PRODUCT_TYPES.glob("*.json"))
 
 
+def _emulator_meta_schema():
+    paths = sorted(EMULATOR_PRODUCT_TYPES.glob("meta/*.json"))
+    return json.loads(paths[0].read_text()) if paths else None
+
+
 @pytest.mark.parametrize("path", _emulator_schemas(), ids=lambda p: p.stem)
 def test_the_emulators_product_type_schemas_load_and_report(path):
-    schema = ProductTypeSchema(json.loads(path.read_text()))
+    schema = ProductTypeSchema(
+        json.loads(path.read_text()), meta_schema=_emulator_meta_schema()
+    )
     required = schema.required_attributes()
     assert required, f"{path.name} requires nothing"
     found = {p.attribute for p in schema.problems({})}
