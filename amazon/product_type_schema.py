@@ -253,13 +253,13 @@ class ProductTypeSchema:
         if root.id():
             registry = registry.with_resource(root.id(), root)
         self._resolver = registry.resolver_with_root(root)
-        try:
-            AmazonSchemaValidator.check_schema(schema_dict)
-        except SchemaError as exc:
-            raise ValueError(
-                f"Not a usable product type schema: {exc.message}"
-            ) from exc
-        self._check_refs(schema_dict)
+        if not checked:
+            try:
+                AmazonSchemaValidator.check_schema(schema_dict)
+            except SchemaError as exc:
+                message = f"Not a usable product type schema: {exc.message}"
+                raise ValueError(message) from exc
+            self._check_refs(schema_dict)
         self._validator = AmazonSchemaValidator(schema_dict, registry=registry)
 
     def _check_refs(self, node):
