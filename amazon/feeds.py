@@ -282,11 +282,20 @@ class FeedsApi:
             "cancelFeed", "DELETE", f"{BASE}/feeds/{path_segment(feed_id, 'feed id')}"
         )
 
-    def get_document(self, document_id):
-        """getFeedDocument: ``{feedDocumentId, url, compressionAlgorithm?}``."""
+    def get_document(self, document_id, content_encoding_header=False):
+        """getFeedDocument: ``{feedDocumentId, url, compressionAlgorithm?}``.
+
+        ``content_encoding_header``: Amazon's enableContentEncodingUrlHeader,
+        a URL whose answer says ``Content-Encoding: gzip`` (for clients that
+        unzip on their own; :meth:`download` needs no such help).
+        """
         segment = path_segment(document_id, "feed document id")
+        params = {"enableContentEncodingUrlHeader": "true"}
         return self.client.request(
-            "getFeedDocument", "GET", f"{BASE}/documents/{segment}"
+            "getFeedDocument",
+            "GET",
+            f"{BASE}/documents/{segment}",
+            params=params if content_encoding_header else None,
         ).data
 
     def download(self, url, compression=None):
