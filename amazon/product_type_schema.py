@@ -350,7 +350,8 @@ class ProductTypeSchema:
         seen = 0
         while isinstance(schema, dict) and "$ref" in schema and seen < 20:
             seen += 1
-            # __init__ checked that every $ref resolves.
+            # __init__ checked that every $ref resolves (or was told, by
+            # checked=True, that the schema had been checked before).
             resolved = self._resolver.lookup(schema["$ref"]).contents
             schema = {**resolved, **{k: v for k, v in schema.items() if k != "$ref"}}
         return schema if isinstance(schema, dict) else {}
@@ -374,8 +375,9 @@ class ProductTypeSchema:
         return not self.problems(attributes)
 
     def _leaves(self, error):
-        """The errors worth showing: for anyOf/oneOf, the branch that came
-        closest (jsonschema's relevance), not "is not valid under any"."""
+        """The errors worth showing: for anyOf/oneOf, the branch that got
+        deepest into the value (then the one with the fewest failures),
+        not "is not valid under any of the given schemas"."""
         if error.validator in ("anyOf", "oneOf") and error.context:
             best = min(
                 error.context,
