@@ -37,40 +37,36 @@ OPERATIONS = ("UPDATE", "PARTIAL_UPDATE", "PATCH", "DELETE")
 
 
 # -- building the document ------------------------------------------------------
+def _message(sku, operation, **fields):
+    return {"sku": sku, "operationType": operation, **fields}
+
+
 def update_message(sku, product_type, attributes, requirements="LISTING"):
     """An UPDATE message: the listing's full set of attributes (any other
     attribute the listing had is dropped)."""
-    return {
-        "sku": sku,
-        "operationType": "UPDATE",
-        "productType": product_type,
-        "requirements": requirements,
-        "attributes": attributes,
-    }
+    return _message(
+        sku,
+        "UPDATE",
+        productType=product_type,
+        requirements=requirements,
+        attributes=attributes,
+    )
 
 
 def partial_update_message(sku, product_type, attributes):
     """PARTIAL_UPDATE: the given attributes replaced, the others kept."""
-    return {
-        "sku": sku,
-        "operationType": "PARTIAL_UPDATE",
-        "productType": product_type,
-        "attributes": attributes,
-    }
+    return _message(
+        sku, "PARTIAL_UPDATE", productType=product_type, attributes=attributes
+    )
 
 
 def patch_message(sku, product_type, patches):
     """PATCH: JSON patches (e.g. :func:`.attributes.offer_patches`)."""
-    return {
-        "sku": sku,
-        "operationType": "PATCH",
-        "productType": product_type,
-        "patches": patches,
-    }
+    return _message(sku, "PATCH", productType=product_type, patches=patches)
 
 
 def delete_message(sku):
-    return {"sku": sku, "operationType": "DELETE"}
+    return _message(sku, "DELETE")
 
 
 def chunks(messages, size=MAX_MESSAGES):

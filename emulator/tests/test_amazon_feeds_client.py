@@ -35,6 +35,7 @@ from marketplace_connector.amazon.feeds import (
     document_bytes,
     listings_feed_document,
     parse_processing_report,
+    partial_update_message,
     patch_message,
     update_message,
 )
@@ -89,12 +90,9 @@ def test_the_feed_document_follows_amazons_schema(feed_schema):
         update_message("SKU-1", "SHIRT", shirt("SKU-1")),
         patch_message("SKU-2", "PRODUCT", offer_patches(US, "USD", 9.5, 3)),
         delete_message("SKU-3"),
-        {
-            "sku": "SKU-4",
-            "operationType": "PARTIAL_UPDATE",
-            "productType": "SHIRT",
-            "attributes": {"item_name": shirt("SKU-4")["item_name"]},
-        },
+        partial_update_message(
+            "SKU-4", "SHIRT", {"item_name": shirt("SKU-4")["item_name"]}
+        ),
     ]
     document = listings_feed_document(SELLER, messages)
     feed_schema.validate(document)
