@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .documents import DocumentTransfer
 from .paths import path_segment
+from .ratelimit import JSON_LISTINGS_FEED_OPERATION
 
 BASE = "/feeds/2021-06-30"
 JSON_LISTINGS_FEED = "JSON_LISTINGS_FEED"
@@ -261,8 +262,15 @@ class FeedsApi:
         }
         if feed_options:
             body["feedOptions"] = dict(feed_options)
+        # JSON_LISTINGS_FEED has a limit of its own (5 per 5 minutes per
+        # region), not createFeed's: its calls count in its own bucket.
+        listings = feed_type == JSON_LISTINGS_FEED
         data = self.client.request(
-            "createFeed", "POST", f"{BASE}/feeds", json=body
+            "createFeed",
+            "POST",
+            f"{BASE}/feeds",
+            json=body,
+            bucket=JSON_LISTINGS_FEED_OPERATION if listings else None,
         ).data
         return (data or {}).get("feedId")
 
