@@ -11,7 +11,9 @@ without transparent decoding.
 import gzip
 import json
 import os
+import threading
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jsonschema
@@ -404,3 +406,45 @@ def test_listings_feeds_count_in_their_own_bucket(amazon, sp_client):
     assert 30 <= caught.value.retry_after <= 90
     assert len(amazon.calls(path="/feeds/2021-06-30/feeds$", method="POST")) == 4
     assert all(call["status"] != 429 for call in sp_client.calls)
+
+
+# What the mislabelling storage host serves, by path.
+STORED = {}
+
+
+class MislabelledStorage(BaseHTTPRequestHandler):
+    """A storage host that says ``Content-Encoding: gzip`` of whatever it
+    sends: what clients that decode transparently trip over."""
+
+    def do_GET(self):
+        body = STORED[self.path.split("?")[0]]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def storage():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), MislabelledStorage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_downloads_take_the_bytes_as_sent_whatever_the_headers_say(storage):
+    text = b'{"header": {}}'
+    STORED.update({"/plain": text, "/twice": gzip.compress(gzip.compress(text))})
+    client = SpApiClient(api_url=storage, access_token=lambda: "unused")
+    # Decoding on the HTTP client's side fails on the plain one.
+    with pytest.raises(requests.exceptions.ContentDecodingError):
+        requests.get(f"{storage}/plain?X-Amz-Signature=s", timeout=5)
+    assert client.feeds.download(f"{storage}/plain?X-Amz-Signature=s") == text
+    assert client.reports.download(f"{storage}/twice?X-Amz-Signature=s") == text
