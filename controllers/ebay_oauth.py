@@ -14,7 +14,7 @@ from odoo.http import request
 
 from ..const import OAUTH_CALLBACK_PATH
 from ..ebay import EbayAuthError, EbayError
-from ..models.ebay.ebay_oauth_errors import OAuthStateError
+from ..models.marketplace.oauth_state import OAuthStateError
 
 _logger = logging.getLogger(__name__)
 

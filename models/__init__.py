@@ -4,6 +4,7 @@ from .marketplace import marketplace_protected_fields_mixin
 from . import queue_job_function
 from .marketplace import marketplace_secret
 from .marketplace import marketplace_account
+from .marketplace import marketplace_account_token
 from .marketplace import marketplace_account_owned_mixin
 from .ebay import marketplace_secret as ebay_marketplace_secret
 from .marketplace import marketplace_account_job_edge
