@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
-from ..amazon.errors import AmazonError, actionable
+from ..amazon import AmazonError, actionable
 from ..models.amazon.amazon_environment import (
     REGIONS,
     enabled_emulator_url,

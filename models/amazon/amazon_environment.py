@@ -15,7 +15,7 @@ import logging
 
 from odoo.exceptions import UserError
 
-from ...amazon.endpoints import endpoints_for as amazon_endpoints_for
+from ...amazon import endpoints_for as amazon_endpoints_for
 from ..marketplace.loopback_url import configured_loopback_url
 
 _logger = logging.getLogger(__name__)

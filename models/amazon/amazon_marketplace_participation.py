@@ -4,7 +4,7 @@ marketplaces"; staff choose which of them Odoo sells in."""
 
 from odoo import api, fields, models
 
-from ...amazon.endpoints import MARKETPLACES
+from ...amazon import MARKETPLACES
 
 
 class AmazonMarketplaceParticipation(models.Model):

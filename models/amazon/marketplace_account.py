@@ -4,7 +4,7 @@ beside (client, token, consent, secret rotation)."""
 
 from odoo import fields, models
 
-from ...amazon.errors import AmazonError, actionable
+from ...amazon import AmazonError, actionable
 
 
 class MarketplaceAccount(models.Model):
@@ -30,7 +30,7 @@ class MarketplaceAccount(models.Model):
     def _marketplace_read_only_call(self, call):
         if self.channel != "amazon":
             return super()._marketplace_read_only_call(call)
-        # Every Amazon call sent with another method than GET may change the
-        # listing (a VALIDATION_PREVIEW aside, whose lost answer is simply
-        # asked again): a lost answer leaves the outcome unknown.
-        return False
+        # The client marks the writes that change nothing (a
+        # VALIDATION_PREVIEW); any other non-GET call may have changed the
+        # listing, so its lost answer leaves the outcome unknown.
+        return bool(call.get("read_only"))

@@ -7,19 +7,14 @@ what Amazon needs to call, guarded by the account's channel where it
 overrides a neutral hook.
 """
 
-import platform
-import sys
-
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.modules.module import get_manifest
 
 from ... import const
-from ...amazon.client import SpApiClient
-from ...amazon.errors import AmazonAuthError
-from ...amazon.lwa import LwaClient
-from ...amazon.ratelimit import RateLimiter
+from ...amazon import AmazonAuthError, AmazonTransport, LwaClient, SpApiClient
+from ..marketplace.http_session import http_session
 from ..marketplace.loopback_url import loopback_base_url
+from ..res_config_settings import get_setting
 from .amazon_environment import (
     OAUTH_CALLBACK_PATH,
     REGIONS,
@@ -27,21 +22,6 @@ from .amazon_environment import (
     enabled_emulator_url,
     endpoints_for,
 )
-
-# One client-side limiter per Odoo process: its buckets (per account and
-# operation) are shared by the worker threads, fed by x-amzn-RateLimit-Limit.
-RATE_LIMITER = RateLimiter()
-
-
-def user_agent():
-    """``AppName/Version (Language=Python/x.y; Platform=os)``, as Amazon asks
-    of every request (facts §1)."""
-    version = get_manifest("marketplace_connector").get("version", "18.0")
-    return (
-        f"marketplace_connector/{version} (Language=Python/"
-        f"{sys.version_info.major}.{sys.version_info.minor}; "
-        f"Platform={platform.system() or 'unknown'})"
-    )
 
 
 class MarketplaceAccount(models.Model):
@@ -71,7 +51,6 @@ class MarketplaceAccount(models.Model):
         "amazon.marketplace.participation",
         "account_id",
         string="Amazon marketplaces",
-        readonly=True,
     )
     amazon_default_participation_id = fields.Many2one(
         "amazon.marketplace.participation",
@@ -177,6 +156,7 @@ class MarketplaceAccount(models.Model):
             self._amazon_endpoints().lwa_url,
             account.client_id,
             secret,
+            **self._amazon_call_hooks(),
         )
 
     def _amazon_client(self, on_call=None):
@@ -194,14 +174,21 @@ class MarketplaceAccount(models.Model):
         """An SP-API client whose access token comes from ``access_token``
         (a callable), with this account's hosts, limiter and call hooks."""
         self.ensure_one()
+        # The rate buckets are the process's (shared by its worker threads),
+        # one set per account: Amazon's usage plans are per seller and app.
         return SpApiClient(
-            self._amazon_transport(on_call),
+            self._amazon_transport(),
             self._amazon_endpoints().api_url,
             access_token,
             seller_id=self.amazon_selling_partner_id or None,
-            limiter=RATE_LIMITER,
-            limiter_key=self.id,
-            user_agent=user_agent(),
+            limiter_key=f"account-{self.id}",
+            **self._amazon_call_hooks(on_call),
+        )
+
+    def _amazon_transport(self):
+        return AmazonTransport(
+            session=http_session(),
+            timeout=get_setting(self.env, "call_timeout_seconds"),
         )
 
     def _amazon_check_can_call(self):

@@ -10,6 +10,7 @@ used.  Nothing is stored unless the exchange and the Sellers API call both
 succeed: the tokens are written last.
 """
 
+import dataclasses
 import logging
 import secrets
 from urllib.parse import urlencode
@@ -134,10 +135,6 @@ class MarketplaceAccount(models.Model):
         token = account._amazon_lwa_client().exchange_code(
             code, account.amazon_callback_url
         )
-        if not token.refresh_token:
-            raise UserError(
-                self.env._("Amazon answered the code exchange without a refresh token.")
-            )
         account._amazon_connect(token, selling_partner_id, "consent")
 
     def _amazon_connect_self_authorised(self, refresh_token, selling_partner_id):
@@ -146,12 +143,10 @@ class MarketplaceAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         token = account._amazon_lwa_client().refresh(refresh_token)
-        token_with_refresh = type(token)(
-            access_token=token.access_token,
-            expires_in=token.expires_in,
-            refresh_token=refresh_token,
-        )
-        account._amazon_connect(token_with_refresh, selling_partner_id, "self")
+        # LWA answers with the refresh token it was given (facts §1); the one
+        # pasted is the one kept either way.
+        token = dataclasses.replace(token, refresh_token=refresh_token)
+        account._amazon_connect(token, selling_partner_id, "self")
 
     def _amazon_connect(self, token, selling_partner_id, how):
         """Check the seller is not connected elsewhere, read its marketplaces

@@ -3,11 +3,10 @@ the neutral refresh lock (one LWA call however many workers need it), and
 what LWA's refusal of a refresh does to the account."""
 
 import logging
-import time
 
 from odoo import models
 
-from ...amazon.errors import AmazonAuthError, AmazonClientSecretError
+from ...amazon import AmazonAuthError, AmazonClientSecretError
 from ..marketplace.timestamps import epoch_to_datetime
 
 _logger = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ class MarketplaceAccount(models.Model):
 
     def _amazon_store_access_token(self, token):
         """Vault an :class:`LwaToken`'s access token with its expiry."""
-        expiry = epoch_to_datetime(time.time() + int(token.expires_in or 0))
+        expiry = epoch_to_datetime(token.expires_at)
         self.env["marketplace.secret"]._store(
             self, "user_access", token.access_token, expiry
         )
