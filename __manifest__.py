@@ -38,6 +38,8 @@
         "views/marketplace_account_cockpit_views.xml",
         "views/marketplace_dashboard_views.xml",
         "views/ebay_account_views.xml",
+        "views/amazon_listing_views.xml",
+        "views/amazon_product_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "views/marketplace_menus.xml",
