@@ -9,7 +9,7 @@
     "author": "Marketplace Connector contributors",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_stock", "stock_delivery", "mail", "queue_job"],
-    "external_dependencies": {"python": ["requests", "cryptography"]},
+    "external_dependencies": {"python": ["requests", "cryptography", "jsonschema"]},
     "data": [
         "security/marketplace_security.xml",
         "security/ir.model.access.csv",
