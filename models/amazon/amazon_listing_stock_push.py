@@ -1,0 +1,105 @@
+"""A listing's part of Amazon's stock push: the patchListingsItem path.
+
+The marks and pushed values are the mixin's (marketplace_listing_mixin.py);
+the account's push job is in marketplace_account_stock_push.py, the feed
+path in amazon_listing_feed.py.
+"""
+
+from odoo import fields, models
+
+from ...amazon.attributes import offer_patches
+
+# Offer-only patches name the product type PRODUCT, as Amazon's own pricing
+# sample does (S use-cases/pricing/.../submit_price_handler.py; LG
+# §Considerations: PRODUCT serves offer-only and partial updates).
+OFFER_PRODUCT_TYPE = "PRODUCT"
+
+
+class AmazonListing(models.Model):
+    _inherit = "amazon.listing"
+
+    def _amazon_marketplace_code(self):
+        self.ensure_one()
+        return self.participation_id.marketplace_id
+
+    def _amazon_currency(self):
+        self.ensure_one()
+        currency = self.participation_id.currency_id or self.currency_id
+        return currency.name
+
+    def _amazon_offer_patches(self, quantity, price):
+        self.ensure_one()
+        return offer_patches(
+            price=price,
+            quantity=quantity,
+            marketplace_id=self._amazon_marketplace_code(),
+            currency=self._amazon_currency(),
+        )
+
+    def _amazon_patch_offers(self, now):
+        """One patchListingsItem per listing with Odoo's quantity and price;
+        returns how many Amazon accepted.
+
+        ``now``: when the job looked for work (a listing unsettled until then
+        is settled by this patch).  A transient failure stops the loop: the
+        job edge queued the job's next try, which sends the rest too.
+        """
+        accepted = 0
+        for listing in self:
+            quantity, price = listing._targets()
+            code = listing._amazon_marketplace_code()
+            with listing.account_id._job_edge(
+                record=listing, operation="patchListingsItem"
+            ) as edge:
+                result = edge.client.listings.patch(
+                    listing.sku,
+                    [code],
+                    OFFER_PRODUCT_TYPE,
+                    listing._amazon_offer_patches(quantity, price),
+                )
+            if edge.failed:
+                listing.push_error = edge.message
+                if edge.refused:
+                    continue
+                break
+            issues = result.get("issues") or []
+            if result.get("status") == "ACCEPTED":
+                listing._amazon_pushed(quantity, price, now)
+                accepted += 1
+            else:
+                listing.push_error = "\n".join(
+                    f"{i.get('code', '')}: {i.get('message', '')}" for i in issues
+                ) or self.env._("Amazon answered %(status)s.", status=result.get("status"))
+            if issues:
+                listing._amazon_land_issues(issues, "submission")
+        return accepted
+
+    def _amazon_pushed(self, quantity, price, now=None):
+        """Amazon has (or will apply) ``quantity`` and ``price``."""
+        values = {
+            "pushed_quantity": quantity,
+            "pushed_price": price,
+            "pushed_at": fields.Datetime.now(),
+            "push_pending": False,
+            "push_urgent": False,
+            "push_error": False,
+        }
+        if now:
+            still = self.filtered(
+                lambda l: l.push_unsettled_until and l.push_unsettled_until > now
+            )
+            (self - still).write(dict(values, push_unsettled_until=False))
+            still.write(values)
+        else:
+            self.write(values)
+
+    def _marketplace_outcome_unknown(self, until):
+        """A patch of these listings may still land until ``until``: keep
+        them marked, and push their current values once it cannot."""
+        for listing in self:
+            later = listing.push_unsettled_until
+            if not later or later < until:
+                listing.push_unsettled_until = until
+        self.account_id._amazon_enqueue_settle(until)
+        others = getattr(super(), "_marketplace_outcome_unknown", None)
+        return others(until) if others else None
