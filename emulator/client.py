@@ -15,7 +15,9 @@ in another one alike::
 
 :class:`EmulatorClient` speaks the core's control API (``core/control.py``);
 :class:`EbayEmulatorClient` adds the eBay personality's endpoints
-(``ebay/control.py``) and the seller's side of eBay's consent page.  A
+(``ebay/control.py``) and the seller's side of eBay's consent page;
+:class:`AmazonEmulatorClient` the Amazon personality's (``amazon/control.py``)
+and the seller's side of Seller Central's consent page.  A
 control call that is not answered 2xx raises :class:`ControlError` (a
 ``requests.HTTPError``) whose text holds the emulator's answer.
 """
@@ -208,6 +210,123 @@ class EbayEmulatorClient(EmulatorClient):
         )
 
 
+class AmazonEmulatorClient(EmulatorClient):
+    """The Amazon personality's control API (``amazon/control.py``) and the
+    seller's side of Seller Central's consent page."""
+
+    TOKEN_PATH = "/auth/o2/token"
+    CONSENT_PATH = "/apps/authorize/consent"
+    TOKEN_HEADER = "x-amz-access-token"
+
+    def amazon(self, method, path, **kwargs):
+        """``method /_emulator/amazon/<path>``: its JSON answer."""
+        return self.control(method, f"amazon/{path}", **kwargs)
+
+    def add_app(
+        self,
+        client_id,
+        client_secret,
+        application_id,
+        redirect_uri,
+        secret_expires_at=None,
+    ):
+        """Register an LWA application (``redirect_uri``: one URI or a list)."""
+        uris = [redirect_uri] if isinstance(redirect_uri, str) else list(redirect_uri)
+        return self.amazon(
+            "POST",
+            "apps",
+            json={
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "application_id": application_id,
+                "redirect_uris": uris,
+                "secret_expires_at": secret_expires_at,
+            },
+        )
+
+    def add_seller(
+        self, seller_id, region="NA", marketplaces=("ATVPDKIKX0DER",), name=None
+    ):
+        return self.amazon(
+            "POST",
+            "sellers",
+            json={
+                "seller_id": seller_id,
+                "region": region,
+                "marketplaces": list(marketplaces),
+                "name": name,
+            },
+        )
+
+    def self_authorize(self, client_id, seller_id="A1EMULATORSELLER"):
+        """A refresh token of ``seller_id`` for ``client_id``, as Seller
+        Central's self-authorization gives one."""
+        answer = self.amazon(
+            "POST",
+            "self-authorize",
+            json={"client_id": client_id, "seller_id": seller_id},
+        )
+        return answer["refresh_token"]
+
+    def expire_client_secret(self, client_id):
+        return self.amazon(
+            "POST", "expire-client-secret", json={"client_id": client_id}
+        )
+
+    def revoke(self, refresh_token):
+        return self.amazon("POST", "revoke", json={"refresh_token": refresh_token})
+
+    def set_rate(self, operation, rate, burst):
+        """Override a token bucket (an operationId, or one of the emulator's
+        own bucket names, see ``amazon/rates.py``)."""
+        return self.amazon(
+            "POST", "rates", json={"operation": operation, "rate": rate, "burst": burst}
+        )
+
+    def consent(self, consent_url, decision="confirm", seller_id=None, session=None):
+        """Open the consent page at ``consent_url`` as the seller and answer
+        it (``confirm`` or ``cancel``), as ``seller_id`` (default: the first
+        the page offers).  Returns the URL the browser is redirected to."""
+        session = session or requests.Session()
+        page = session.get(consent_url, timeout=self.timeout)
+        if page.status_code != 200:
+            raise ControlError(
+                f"the consent page answered {page.status_code}: {page.text}",
+                response=page,
+            )
+        form = _FormParser.parse(page.text)
+        data = dict(form.hidden, decision=decision)
+        data["selling_partner_id"] = seller_id or form.first_option
+        answer = session.post(
+            urljoin(page.url, form.action),
+            data=data,
+            allow_redirects=False,
+            timeout=self.timeout,
+        )
+        if answer.status_code != 302:
+            raise ControlError(
+                f"the consent form answered {answer.status_code}: {answer.text}",
+                response=answer,
+            )
+        return answer.headers["Location"]
+
+    def lwa(self, **form):
+        """``POST /auth/o2/token`` with ``form`` (the raw answer)."""
+        return self.session.post(
+            f"{self.url}{self.TOKEN_PATH}", data=form, timeout=self.timeout
+        )
+
+    def call(self, method, path, token=None, **kwargs):
+        """An SP-API call with an access ``token`` (the raw answer)."""
+        headers = dict(kwargs.pop("headers", {}))
+        if token:
+            headers[self.TOKEN_HEADER] = token
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.request(
+            method, f"{self.url}{path}", headers=headers, **kwargs
+        )
+
+
 class _FormParser(html.parser.HTMLParser):
     """Reads the consent page's form: its action and hidden fields."""
 
@@ -215,6 +334,7 @@ class _FormParser(html.parser.HTMLParser):
         super().__init__()
         self.action = None
         self.hidden = {}
+        self.first_option = None
 
     @classmethod
     def parse(cls, text):
@@ -228,10 +348,15 @@ class _FormParser(html.parser.HTMLParser):
             self.action = attrs.get("action")
         if tag == "input" and attrs.get("type") == "hidden":
             self.hidden[attrs.get("name")] = attrs.get("value", "")
+        if tag == "option" and self.first_option is None:
+            self.first_option = attrs.get("value")
 
 
-def start_process(args=(), stdout=subprocess.DEVNULL, stderr=None, env=None):
-    """``python3 -m emulator --port 0 ARGS`` from the repository root.
+def start_process(
+    args=(), stdout=subprocess.DEVNULL, stderr=None, env=None, module="emulator"
+):
+    """``python3 -m <module> --port 0 ARGS`` from the repository root
+    (``emulator``: eBay's; ``emulator.amazon``: Amazon's).
 
     Returns ``(process, url)`` once it has written its port.  ``stderr``
     defaults to a temporary log file (a pipe nobody reads would fill and
@@ -245,7 +370,7 @@ def start_process(args=(), stdout=subprocess.DEVNULL, stderr=None, env=None):
         log = open(Path(folder, "emulator.log"), "w")  # noqa: SIM115 (the child's)
         stderr = log
     process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0"]
+        [sys.executable, "-m", module, "--port", "0"]
         + ["--port-file", str(port_file), *args],
         cwd=REPO_DIR,
         stdout=stdout,
@@ -273,3 +398,12 @@ def contracts_options():
         or REPO_DIR.parent / "shared" / "ebay-contracts"
     )
     return ["--contracts", str(contracts)]
+
+
+def amazon_models_options():
+    """``--models`` with ``AMAZON_MODELS_DIR`` or ``../shared/amazon-models``."""
+    models = (
+        os.environ.get("AMAZON_MODELS_DIR")
+        or REPO_DIR.parent / "shared" / "amazon-models"
+    )
+    return ["--models", str(models)]

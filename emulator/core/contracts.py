@@ -424,7 +424,11 @@ class ContractBook:
                 continue
             contract = Contract(path, spec, self.corrections)
             self.contracts.append(contract)
-            self.bases.add(base or _literal_root(spec["paths"]))
+            # A contract without a base path covers the literal start its
+            # paths share; when they share none (Product Pricing v0 mixes
+            # /products/... and /batches/...), each path's own literal start.
+            root = base or _literal_root(spec["paths"])
+            self.bases.update([root] if root else _literal_roots(spec["paths"]))
             for template, item in spec["paths"].items():
                 shared = item.get("parameters", [])
                 for method, op in item.items():
@@ -640,6 +644,19 @@ def _literal_root(paths):
         while not text.startswith(common):
             common = common[:-1]
     return common.rsplit("/", 1)[0] if not common.endswith("/") else common[:-1]
+
+
+def _literal_roots(paths):
+    """The literal start of each template of ``paths``, up to a segment
+    boundary: ``/products/pricing/v0/items/{Asin}/offers`` ->
+    ``/products/pricing/v0/items``."""
+    roots = set()
+    for template in paths:
+        literal = template.split("{", 1)[0]
+        literal = literal if literal.endswith("/") else literal.rsplit("/", 1)[0] + "/"
+        if literal.rstrip("/"):
+            roots.add(literal.rstrip("/"))
+    return roots
 
 
 def _where(path):

@@ -14,10 +14,13 @@ its marketplace knows.  A personality provides:
   the ``(status, body, headers)`` refusal; it may set ``req.token``;
 * its error bodies: ``fault_body`` (what an injected 400/429/5xx carries),
   ``not_found``, ``contract_violation``, ``not_implemented``, ``system_error``;
-* optionally: ``request_id_header`` (read, logged and echoed),
-  ``answer_headers()`` (sent on every answer), ``api_roots`` (path prefixes
-  where a path no contract covers is a violation), ``redacted_keys`` (body
-  fields the call log never shows), ``extra_contracts`` (checks for
+* optionally: ``request_id_header`` (read, logged and echoed; or minted
+  fresh for every answer by ``request_id_for(headers)``),
+  ``answer_headers()`` (sent on every answer; ``answer_headers_for(req,
+  status)`` when they depend on the call and its status), ``api_roots``
+  (path prefixes where a path no contract covers is a violation),
+  ``redacted_keys`` (body fields the call log never shows),
+  ``redacted_headers`` (likewise, headers), ``extra_contracts`` (checks for
   endpoints that have no machine-readable contract: objects with
   ``covers(path)``, ``check_request(req)`` and
   ``check_answer(req, status, body)``), ``empty_answer_content_type``.
@@ -37,6 +40,9 @@ class Personality:
     request_id_header = None
     api_roots = ()
     redacted_keys = frozenset()
+    #: lower-case header names whose values the call log never shows
+    #: (besides Authorization, always redacted)
+    redacted_headers = frozenset()
     extra_contracts = ()
     empty_answer_content_type = None
     corrections = Corrections()
@@ -77,5 +83,16 @@ class Personality:
     def system_error(self, path):
         return self.error_body(500, path, "Internal error")
 
+    def request_id_for(self, headers):
+        """The request id of a call (logged and sent back in
+        ``request_id_header``): by default the one the caller sent, if any."""
+        header = self.request_id_header
+        return (headers.get(header) if header else None) or ""
+
     def answer_headers(self):
         return {}
+
+    def answer_headers_for(self, req, status):
+        """The headers of one answer (``req`` is None for a request the
+        server could not read); by default :meth:`answer_headers`."""
+        return self.answer_headers()

@@ -27,7 +27,8 @@ when asked for) steps 3, 5 and 7 are skipped and ``/_emulator/health`` says
 ``"checked": false``.
 
 Every marketplace call is appended to the call log with secrets redacted
-(the personality's ``redacted_keys``; the Authorization header always).
+(the personality's ``redacted_keys`` and ``redacted_headers``; the
+Authorization header always).
 Logging shows the method, path and status only: never a query string, body
 or token.
 """
@@ -146,8 +147,7 @@ class Handler(BaseHTTPRequestHandler):
         if raw is None:
             return
         headers = Headers(self.headers.items())
-        id_header = personality.request_id_header
-        request_id = (headers.get(id_header) if id_header else None) or ""
+        request_id = personality.request_id_for(headers)
         req = Request(self.command, path, query, headers, raw, state)
         req.request_id = request_id
         host, port = self.server.server_address[:2]
@@ -155,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
         _parse_body(req)
         if path.startswith(CONTROL_PREFIX):
             status, body, extra = self._run(req)
-            self._send(status, body, extra, request_id)
+            self._send(status, body, extra, request_id, req=req)
             return
 
         started = time.monotonic()
@@ -163,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
             "method": self.command,
             "path": path,
             "query": query,
-            "headers": _redact_headers(headers),
+            "headers": _redact_headers(headers, personality.redacted_headers),
             "body": _log_body(req, personality.redacted_keys),
             "status": 0,
             "request_id": request_id,
@@ -196,13 +196,13 @@ class Handler(BaseHTTPRequestHandler):
             state.record_call(entry)
             req.operation = self._operation_of(req)
             self._check_answer(req, status, body)
-            self._send(status, body, extra, request_id, api=True)
+            self._send(status, body, extra, request_id, api=True, req=req)
             return
         status, body, extra = self._dispatch(req)
         entry.update(status=status, duration_ms=_ms_since(started))
         state.record_call(entry)
         self._check_answer(req, status, body)
-        self._send(status, body, extra, request_id, api=True)
+        self._send(status, body, extra, request_id, api=True, req=req)
 
     def _operation_of(self, req):
         """The contract operation of a marketplace call, or None."""
@@ -349,7 +349,7 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if length < 0 or length > MAX_BODY:
             self.close_connection = True
-            self._send(400, {"error": "bad Content-Length"}, {}, "")
+            self._send(400, {"error": "bad Content-Length"}, {}, self._unread_id())
             return None
         return self.rfile.read(length) if length else b""
 
@@ -361,7 +361,7 @@ class Handler(BaseHTTPRequestHandler):
                 size = int(line.split(b";")[0].strip() or b"x", 16)
             except ValueError:
                 self.close_connection = True
-                self._send(400, {"error": "bad chunked body"}, {}, "")
+                self._send(400, {"error": "bad chunked body"}, {}, self._unread_id())
                 return None
             if size == 0:
                 while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
@@ -370,7 +370,11 @@ class Handler(BaseHTTPRequestHandler):
             chunks.append(self.rfile.read(size))
             self.rfile.readline(3)  # the CRLF after each chunk
 
-    def _send(self, status, body, extra, request_id, api=False):
+    def _unread_id(self):
+        """The request id of a request refused before it was read."""
+        return self.server.personality.request_id_for(Headers(self.headers.items()))
+
+    def _send(self, status, body, extra, request_id, api=False, req=None):
         if isinstance(body, str):
             payload = body.encode()
             content_type = "text/html; charset=utf-8"
@@ -389,7 +393,8 @@ class Handler(BaseHTTPRequestHandler):
         id_header = self.server.personality.request_id_header
         if request_id and id_header:
             self.send_header(id_header, request_id)
-        for key, value in self.server.personality.answer_headers().items():
+        personality = self.server.personality
+        for key, value in personality.answer_headers_for(req, status).items():
             self.send_header(key, value)
         for key, value in (extra or {}).items():
             self.send_header(key, value)
@@ -428,9 +433,15 @@ def _ms_since(started):
     return round((time.monotonic() - started) * 1000, 3)
 
 
-def _redact_headers(headers):
+def _redact_headers(headers, redacted=frozenset()):
+    """``headers`` without Authorization's value nor those of ``redacted``
+    (lower-case names: the personality's own token headers)."""
     return {
-        key: ("<redacted>" if key.lower() == "authorization" else value)
+        key: (
+            "<redacted>"
+            if key.lower() == "authorization" or key.lower() in redacted
+            else value
+        )
         for key, value in headers.items()
     }
 

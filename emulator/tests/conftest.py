@@ -34,13 +34,19 @@ def _addon_package_without_odoo(name="marketplace_connector"):
 
 _addon_package_without_odoo()
 
+from amazon_app import APP as AMAZON_APP
+from amazon_app import AmazonEmuClient
 from ebay_app import APP, EmuClient
 
+from emulator.amazon import start_emulator as start_amazon_emulator
 from emulator.client import EmulatorUnchecked
 from emulator.ebay import start_emulator
 
 CONTRACTS = os.environ.get("EBAY_CONTRACTS_DIR") or str(
     REPO_DIR.parent / "shared" / "ebay-contracts"
+)
+AMAZON_MODELS = os.environ.get("AMAZON_MODELS_DIR") or str(
+    REPO_DIR.parent / "shared" / "amazon-models"
 )
 
 
@@ -89,3 +95,45 @@ def client(emu):
     """An :class:`EmuClient` on the reset emulator."""
     url, session = emu
     return EmuClient(url, session)
+
+
+@pytest.fixture(scope="session")
+def amazon_models_dir():
+    if not Path(AMAZON_MODELS, "models", "sellers-api-model", "sellers.json").is_file():
+        pytest.fail(
+            f"Amazon's models are needed at {AMAZON_MODELS} (AMAZON_MODELS_DIR)"
+        )
+    return AMAZON_MODELS
+
+
+@pytest.fixture(scope="session")
+def amazon_emulator(amazon_models_dir):
+    handle = start_amazon_emulator(models_dir=amazon_models_dir)
+    try:
+        AmazonEmuClient(handle.url).checked()
+    except EmulatorUnchecked as exc:
+        handle.stop()
+        pytest.fail(str(exc))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def amazon(amazon_emulator):
+    """An :class:`AmazonEmuClient` on a freshly reset Amazon emulator with
+    :data:`amazon_app.APP` registered.
+
+    Every test ends with no contract violation left (a test that provokes
+    one on purpose takes it with ``take_violations`` and asserts it).
+    """
+    session = requests.Session()
+    client = AmazonEmuClient(amazon_emulator.url, session)
+    client.reset()
+    client.add_app(**AMAZON_APP)
+    yield client
+    left = client.violations()
+    session.close()
+    assert left == [], "Amazon's models were broken:\n" + "\n".join(
+        f"{v['side']} {v['method']} {v['path']} ({v['operation']}): {v['reason']}"
+        for v in left
+    )

@@ -1,0 +1,99 @@
+"""The Amazon personality of the emulator.
+
+One loopback host plays all of Amazon: Login with Amazon (``POST
+/auth/o2/token``), Seller Central's website authorization (``GET
+/apps/authorize/consent``), the Selling Partner API on the models' own
+paths, checked against Amazon's Swagger 2.0 models
+(``../shared/amazon-models/models/*/*.json``, or ``AMAZON_MODELS_DIR``) by
+the core, and presigned document URLs under ``/_documents/`` (Feeds).
+Importing this package registers every API module's routes on
+``routes.ROUTER``; :class:`AmazonPersonality` is what the core serves.
+
+Every SP-API call needs an LWA access token in ``x-amz-access-token``
+(``personality.py``), goes through a token bucket per (seller, operation)
+with the models' rates (``rates.py``), and every answer carries a fresh
+``x-amzn-RequestId``.  Operations without a handler answer 501.  The
+control endpoints are listed in ``control.py`` (and the core's in
+``core/control.py``).
+
+In a process (benchmarks, tests)::
+
+    from emulator.amazon import start_emulator
+    from emulator.client import AmazonEmulatorClient
+    handle = start_emulator()            # 127.0.0.1, a free port
+    AmazonEmulatorClient(handle.url).add_app("cid", "secret", "amzn1.sp.solution.x",
+                                             "https://odoo.example/amazon/callback")
+    ...
+    handle.stop()
+
+On the command line (from the repository root)::
+
+    python3 -m emulator.amazon --host 127.0.0.1 --port 8098 \\
+        [--models ../shared/amazon-models] [--no-contracts] \\
+        [--app-file FILE] [--port-file FILE]
+"""
+
+import logging
+
+from . import control, lwa, sellers_api
+from .personality import (
+    UNCHECKED_WARNING,
+    AmazonPersonality,
+    default_models_dir,
+)
+
+__all__ = [
+    "UNCHECKED_WARNING",
+    "AmazonPersonality",
+    "ContractsMissing",
+    "EmulatorHandle",
+    "build_server",
+    "control",
+    "default_models_dir",
+    "load_contracts",
+    "lwa",
+    "sellers_api",
+    "start_emulator",
+]
+
+from ..core import ContractsMissing, EmulatorHandle, serve_in_thread
+from ..core import build_server as build_core_server
+
+_logger = logging.getLogger("emulator")
+
+
+def load_contracts(models_dir=None):
+    """Amazon's contract book of ``models_dir`` (default: see
+    :func:`default_models_dir`); :class:`ContractsMissing` when there is
+    none."""
+    return AmazonPersonality().load_contracts(models_dir)
+
+
+def build_server(
+    host="127.0.0.1", port=0, models_dir=None, apps=(), no_contracts=False
+):
+    """An Amazon emulator server bound to ``host:port``, not yet serving.
+
+    ``apps``: dicts ``{client_id, client_secret, application_id,
+    redirect_uri}`` registered now and again after every reset.  Without
+    models it raises :class:`ContractsMissing`, unless ``no_contracts`` asks
+    for an unchecked emulator (then nothing is checked, loudly).
+    """
+    personality = AmazonPersonality(apps)
+    if no_contracts:
+        _logger.warning(UNCHECKED_WARNING)
+        contracts = None
+    else:
+        contracts = personality.load_contracts(models_dir)
+    return build_core_server(personality, host, port, contracts)
+
+
+def start_emulator(
+    host="127.0.0.1", port=0, models_dir=None, apps=(), no_contracts=False
+):
+    """Serve in a background (daemon) thread; return an :class:`EmulatorHandle`.
+
+    ``port=0`` picks a free port (see ``handle.url``).
+    """
+    server = build_server(host, port, models_dir, apps, no_contracts)
+    return serve_in_thread(server, name="amazon-emulator")
