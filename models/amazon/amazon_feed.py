@@ -122,14 +122,10 @@ class AmazonFeed(models.Model):
     message_count = fields.Integer(
         string="Messages sent", readonly=True, system_field=True
     )
-    accepted_count = fields.Integer(
-        string="Accepted", readonly=True, system_field=True
-    )
+    accepted_count = fields.Integer(string="Accepted", readonly=True, system_field=True)
     invalid_count = fields.Integer(string="Invalid", readonly=True, system_field=True)
     error_count = fields.Integer(string="Errors", readonly=True, system_field=True)
-    warning_count = fields.Integer(
-        string="Warnings", readonly=True, system_field=True
-    )
+    warning_count = fields.Integer(string="Warnings", readonly=True, system_field=True)
     report_summary = fields.Text(readonly=True, system_field=True)
     last_error = fields.Text(readonly=True, system_field=True)
     submitted_at = fields.Datetime(readonly=True, system_field=True, index=True)
@@ -181,7 +177,19 @@ class AmazonFeed(models.Model):
         listings = listings - self._open_messages(listings, purpose).listing_id
         Feed = self.sudo()
         feeds = Feed.browse()
-        for participation, group in listings.grouped("participation_id").items():
+        participations = {p.marketplace_id: p for p in account.amazon_participation_ids}
+        for code, group in listings.grouped("marketplace_code").items():
+            participation = participations.get(code)
+            if not participation:
+                group._write_system(
+                    {
+                        "push_error": self.env._(
+                            "The account does not sell in marketplace %(code)s.",
+                            code=code,
+                        )
+                    }
+                )
+                continue
             todo = group
             while todo:
                 feed = Feed.search(
@@ -263,18 +271,26 @@ class AmazonFeed(models.Model):
             self._enqueue_submit(eta=free_at)
             return f"deferred to {free_at}: {FEEDS_PER_WINDOW} feeds in 5 minutes"
         messages = self._messages_to_send()
-        if not messages:
-            self.write(
-                {
-                    "state": "cancelled",
-                    "finished_at": now,
-                    "report_summary": self.env._("Nothing left to send."),
-                }
-            )
-            return "nothing left to send"
         account = self.account_id
-        document = self._document(messages)
         with account._job_edge(record=self, operation="createFeed") as edge:
+            if self.purpose == "publish":
+                # Checked as a put would be (the product type's schema may
+                # need a call): what fails stays out, in error.
+                passed = messages.listing_id._amazon_checked_for_feed(edge.client)
+                (messages - messages.filtered(lambda m: m.listing_id in passed)).write(
+                    {"state": "dropped"}
+                )
+                messages = messages.filtered(lambda m: m.state == "pending")
+            if not messages:
+                self.write(
+                    {
+                        "state": "cancelled",
+                        "finished_at": now,
+                        "report_summary": self.env._("Nothing left to send."),
+                    }
+                )
+                return "nothing left to send"
+            document = self._document(messages)
             feeds = edge.client.feeds
             created = feeds.create_document(CONTENT_TYPE)
             self.input_document_id = created["feedDocumentId"]
@@ -322,13 +338,9 @@ class AmazonFeed(models.Model):
     def _document(self, messages):
         """The feed document's bytes (listings-feed-schema-v2)."""
         account = self.account_id
-        code = self.marketplace_code
-        currency = self.participation_id.currency_id.name
         body = [
             dict(
-                message.listing_id._amazon_feed_message(
-                    message, code, currency, self.purpose
-                ),
+                message.listing_id._amazon_feed_message(message, self.purpose),
                 messageId=message.message_id,
             )
             for message in messages
@@ -429,10 +441,9 @@ class AmazonFeed(models.Model):
                 self, message, issues + by_sku.get(message.sku, [])
             )
         lost.write({"state": "lost"})
-        if self.purpose == "offer":
-            # Odoo's values may have moved on while the feed waited: those
-            # listings are marked again (one push for all of them).
-            sent.filtered(lambda m: m.state == "accepted").listing_id._mark_push()
+        # Odoo's values may have moved on while the feed waited: those
+        # listings are marked again (one push for all of them).
+        sent.filtered(lambda m: m.state == "accepted").listing_id._mark_push()
         self._write_summary(summary, own, "done")
         if lost:
             self._resubmit(lost)
@@ -453,7 +464,9 @@ class AmazonFeed(models.Model):
             {
                 "state": state,
                 "finished_at": fields.Datetime.now(),
-                "accepted_count": len(messages.filtered(lambda m: m.state == "accepted")),
+                "accepted_count": len(
+                    messages.filtered(lambda m: m.state == "accepted")
+                ),
                 "invalid_count": len(messages.filtered(lambda m: m.state == "invalid")),
                 "error_count": summary.get("errors", 0),
                 "warning_count": summary.get("warnings", 0),
@@ -556,9 +569,13 @@ class AmazonFeed(models.Model):
         self.check_access("write")
         feeds = self.browse()
         for feed in self.sudo().filtered(lambda f: f.state in ("fatal", "cancelled")):
-            feeds |= feed._resubmit(
-                feed.message_ids.filtered(lambda m: m.state == "lost")
-            )
+            lost = feed.message_ids.filtered(lambda m: m.state == "lost")
+            if feed.purpose == "publish":
+                # They were put in error when the feed failed for good.
+                lost.listing_id.filtered(lambda l: l.state == "error")._set_state(
+                    "queued", pending_operation="publish", last_error=False
+                )
+            feeds |= feed._resubmit(lost)
         return feeds.ids
 
 

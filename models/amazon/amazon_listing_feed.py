@@ -3,9 +3,6 @@ processing report said of it (amazon_feed.py builds and follows the feed)."""
 
 from odoo import models
 
-# Report and listing severities -> amazon.listing.issue severities.
-SEVERITIES = {"ERROR": "error", "WARNING": "warning", "INFO": "info"}
-
 
 class AmazonListing(models.Model):
     _inherit = "amazon.listing"
@@ -16,7 +13,11 @@ class AmazonListing(models.Model):
         longer needs it (pushed meanwhile, no longer live, no longer queued)."""
         self.ensure_one()
         if purpose == "publish":
-            return {} if self._amazon_waits_for_feed_publish() else None
+            if not self._amazon_waits_for_feed_publish():
+                return None
+            # The values the listing's attributes are built with now.
+            quantity, price = self._targets()
+            return {"quantity": quantity, "price": price}
         if not self.is_live:
             return None
         quantity, price = self._targets()
@@ -28,30 +29,26 @@ class AmazonListing(models.Model):
             return None
         return {"quantity": quantity, "price": price}
 
-    def _amazon_feed_message(self, message, marketplace_code, currency, purpose):
+    def _amazon_feed_message(self, message, purpose):
         """The listings-feed-schema-v2 message (without its messageId)."""
         self.ensure_one()
         if purpose == "offer":
             return {
                 "sku": self.sku,
                 "operationType": "PATCH",
-                "productType": "PRODUCT",
-                "patches": self._amazon_offer_patches(message.quantity, message.price),
+                "productType": self._amazon_offer_product_type(),
+                "patches": self._amazon_offer_patches_for(
+                    message.quantity, message.price
+                ),
             }
-        return {
-            "sku": self.sku,
-            "operationType": "UPDATE",
-            "productType": self.product_type_id.code,
-            "requirements": "LISTING",
-            "attributes": self._amazon_feed_attributes(),
-        }
+        return self._amazon_message("UPDATE")
 
     # -- the report ----------------------------------------------------------------
     def _amazon_feed_result(self, feed, message, issues):
         """The report's word on this listing's message: its issues land on
         the listing, and the listing records what Amazon now has."""
         self.ensure_one()
-        self._amazon_land_issues(issues, "feed")
+        self._amazon_issues(issues, "feed")
         accepted = message.state == "accepted"
         if feed.purpose == "publish":
             return self._amazon_feed_published(feed, message, issues, accepted)
@@ -87,30 +84,3 @@ class AmazonListing(models.Model):
             self._write_system({"push_error": reason})
         else:
             self._amazon_feed_publish_failed(reason)
-
-    def _amazon_land_issues(self, issues, source):
-        """Replace this listing's issues from ``source`` by ``issues`` (the
-        Listings Items issue shape: code, message, severity, attributeNames,
-        categories)."""
-        self.ensure_one()
-        Issue = self.env["amazon.listing.issue"].sudo()
-        Issue.search(
-            [("listing_id", "=", self.id), ("source", "=", source)]
-        ).unlink()
-        Issue.create(
-            [
-                {
-                    "listing_id": self.id,
-                    "code": str(issue.get("code") or ""),
-                    "message": issue.get("message") or "",
-                    "severity": SEVERITIES.get(issue.get("severity"), "info"),
-                    "attribute_names": ", ".join(
-                        issue.get("attributeNames")
-                        or ([issue["attributeName"]] if issue.get("attributeName") else [])
-                    ),
-                    "categories": ", ".join(issue.get("categories") or []),
-                    "source": source,
-                }
-                for issue in issues
-            ]
-        )

@@ -9,32 +9,29 @@ from odoo import fields, models
 
 from ...amazon.attributes import offer_patches
 
-# Offer-only patches name the product type PRODUCT, as Amazon's own pricing
-# sample does (S use-cases/pricing/.../submit_price_handler.py; LG
-# §Considerations: PRODUCT serves offer-only and partial updates).
-OFFER_PRODUCT_TYPE = "PRODUCT"
-
 
 class AmazonListing(models.Model):
     _inherit = "amazon.listing"
 
-    def _amazon_marketplace_code(self):
+    def _amazon_offer_patches_for(self, quantity, price):
+        """The patches that set ``quantity`` and ``price`` (a feed message
+        carries the values it was built with, not the listing's current
+        ones)."""
         self.ensure_one()
-        return self.participation_id.marketplace_id
-
-    def _amazon_currency(self):
-        self.ensure_one()
-        currency = self.participation_id.currency_id or self.currency_id
-        return currency.name
-
-    def _amazon_offer_patches(self, quantity, price):
-        self.ensure_one()
+        marketplace, _language, currency = self._amazon_marketplace()
         return offer_patches(
             price=price,
             quantity=quantity,
-            marketplace_id=self._amazon_marketplace_code(),
-            currency=self._amazon_currency(),
+            marketplace_id=marketplace,
+            currency=currency,
         )
+
+    def _amazon_offer_product_type(self):
+        """The listing's product type, else PRODUCT: Amazon's name for
+        offer-only updates (LG §Considerations; Amazon's own pricing sample
+        patches with PRODUCT, S use-cases/pricing/.../submit_price_handler.py)."""
+        self.ensure_one()
+        return self.product_type_id.code or "PRODUCT"
 
     def _amazon_patch_offers(self, now):
         """One patchListingsItem per listing with Odoo's quantity and price;
@@ -47,31 +44,31 @@ class AmazonListing(models.Model):
         accepted = 0
         for listing in self:
             quantity, price = listing._targets()
-            code = listing._amazon_marketplace_code()
             with listing.account_id._job_edge(
                 record=listing, operation="patchListingsItem"
             ) as edge:
                 result = edge.client.listings.patch(
                     listing.sku,
-                    [code],
-                    OFFER_PRODUCT_TYPE,
-                    listing._amazon_offer_patches(quantity, price),
+                    [listing.marketplace_code],
+                    listing._amazon_offer_product_type(),
+                    listing._amazon_offer_patches_for(quantity, price),
                 )
             if edge.failed:
                 listing.push_error = edge.message
                 if edge.refused:
                     continue
                 break
-            issues = result.get("issues") or []
             if result.get("status") == "ACCEPTED":
                 listing._amazon_pushed(quantity, price, now)
                 accepted += 1
-            else:
-                listing.push_error = "\n".join(
-                    f"{i.get('code', '')}: {i.get('message', '')}" for i in issues
-                ) or self.env._("Amazon answered %(status)s.", status=result.get("status"))
-            if issues:
-                listing._amazon_land_issues(issues, "submission")
+                continue
+            # INVALID: nothing changed on Amazon; the listing stays marked
+            # and shows why (its issues, where staff work).
+            errors = listing._amazon_issues(result.get("issues"), "submission")
+            listing.push_error = listing._summary(errors) or self.env._(
+                "Amazon did not accept the stock and price (%(status)s).",
+                status=result.get("status"),
+            )
         return accepted
 
     def _amazon_pushed(self, quantity, price, now=None):

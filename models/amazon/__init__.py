@@ -1,0 +1,1 @@
+"""Amazon's side of the marketplace models (imported by models/__init__.py)."""
