@@ -9,7 +9,7 @@
     "author": "Marketplace Connector contributors",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_stock", "stock_delivery", "mail", "queue_job"],
-    "external_dependencies": {"python": ["requests", "cryptography"]},
+    "external_dependencies": {"python": ["requests", "cryptography", "jsonschema"]},
     "data": [
         "security/marketplace_security.xml",
         "security/ir.model.access.csv",
@@ -41,6 +41,8 @@
         "views/marketplace_dashboard_views.xml",
         "views/amazon_feed_views.xml",
         "views/ebay_account_views.xml",
+        "views/amazon_listing_views.xml",
+        "views/amazon_product_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "views/marketplace_menus.xml",

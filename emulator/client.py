@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, quote, urljoin, urlparse
 
 import requests
 
@@ -281,6 +281,35 @@ class AmazonEmulatorClient(EmulatorClient):
         own bucket names, see ``amazon/rates.py``)."""
         return self.amazon(
             "POST", "rates", json={"operation": operation, "rate": rate, "burst": burst}
+        )
+
+    # -- listings (amazon/listings_control.py) -------------------------------------
+    def listings(self, seller_id="A1EMULATORSELLER"):
+        """``{sku: listing}`` of a seller as the emulator holds them."""
+        return self.amazon("GET", f"listings/{quote(seller_id, safe='')}")
+
+    def listing(self, seller_id, sku):
+        """One listing (with its pending submissions); ControlError 404 if none."""
+        return self.amazon(
+            "GET", f"listings/{quote(seller_id, safe='')}/{quote(sku, safe='')}"
+        )
+
+    def apply_pending(self):
+        """Apply every ACCEPTED submission now: the number applied."""
+        return self.amazon("POST", "listings/apply")["applied"]
+
+    def add_issue(self, seller_id, sku, marketplace_id, issue):
+        """Raise an issue on a live listing, as Amazon does after acceptance."""
+        return self.amazon(
+            "POST",
+            f"listings/{quote(seller_id, safe='')}/{quote(sku, safe='')}/issues",
+            json={"marketplace_id": marketplace_id, "issue": issue},
+        )
+
+    def clear_issues(self, seller_id, sku):
+        return self.amazon(
+            "DELETE",
+            f"listings/{quote(seller_id, safe='')}/{quote(sku, safe='')}/issues",
         )
 
     def consent(self, consent_url, decision="confirm", seller_id=None, session=None):

@@ -57,6 +57,11 @@ from .marketplace import marketplace_listing_dead_letter_source
 from .ebay import ebay_listing_dead_letter
 from .ebay import marketplace_dead_letter as ebay_marketplace_dead_letter
 from .ebay import ebay_listing_group_dead_letter
+from .amazon import amazon_product_type
+from .amazon import amazon_listing
+from .amazon import amazon_listing_issue
+from .amazon import product_template as amazon_product_template
+from .amazon import product_product as amazon_product_product
 from .marketplace import marketplace_order_dead_letter
 from . import stock_picking_dead_letter
 from . import queue_job_dead_letter

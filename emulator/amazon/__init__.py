@@ -36,6 +36,7 @@ On the command line (from the repository root)::
 import logging
 
 from . import control, lwa, sellers_api
+from . import definitions_api, listings_api, listings_control
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
@@ -50,6 +51,9 @@ __all__ = [
     "build_server",
     "control",
     "default_models_dir",
+    "definitions_api",
+    "listings_api",
+    "listings_control",
     "load_contracts",
     "lwa",
     "sellers_api",

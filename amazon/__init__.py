@@ -1,0 +1,1 @@
+"""Pure-Python Amazon SP-API client (no odoo)."""

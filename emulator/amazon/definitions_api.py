@@ -1,0 +1,168 @@
+"""Product Type Definitions API 2020-09-01
+(models/product-type-definitions-api-model) and the schema downloads.
+
+searchDefinitionsProductTypes finds the emulator's product types by
+keywords or item name; getDefinitionsProductType answers links to the
+schema and the meta-schema, each with its checksum (the base64 MD5 of the
+bytes the link serves), the property groups and the version.  The schema
+itself is not in the answer: Amazon's links are presigned S3 URLs, valid 7
+days, fetched without an access token (AMAZON_FACTS.md section 8); here
+they point at this emulator under ``/_schemas/``, served with no
+authentication either.
+"""
+
+from . import errors, product_types
+from .marketplaces import MARKETPLACES
+from .routes import route
+
+BASE = "/definitions/2020-09-01/productTypes"
+SCHEMAS = "/_schemas/product-types"
+META_PATH = "/_schemas/meta-schema/v1"
+# The version the search answers name (``ProductTypeList.productTypeVersion``).
+SEARCH_VERSION = "U8L9ZxG2SDOXv4x7zUuY6g=="
+
+
+def _csv(value):
+    return [part for part in (value or "").split(",") if part]
+
+
+def _marketplaces(req):
+    ids = _csv(req.query.get("marketplaceIds"))
+    unknown = [m for m in ids if m not in MARKETPLACES]
+    if not ids or unknown:
+        return None, (
+            400,
+            errors.invalid_input(
+                "Invalid marketplaceIds.",
+                f"Unknown marketplace {', '.join(unknown)}" if unknown else None,
+            ),
+            {},
+        )
+    return ids, None
+
+
+@route("GET", BASE, auth="seller")
+def search_definitions_product_types(req):
+    marketplace_ids, refusal = _marketplaces(req)
+    if refusal:
+        return refusal
+    keywords = [k.strip().lower() for k in _csv(req.query.get("keywords")) if k.strip()]
+    item_name = (req.query.get("itemName") or "").strip().lower()
+    if keywords and item_name:
+        # The model: "Cannot be used with keywords" (either one or neither).
+        return (
+            400,
+            errors.invalid_input("Use either keywords or itemName, not both."),
+            {},
+        )
+    found = []
+    for name in product_types.names():
+        meta = product_types.PRODUCT_TYPES[name]
+        words = {name.lower(), meta["displayName"].lower(), *meta["keywords"]}
+        if keywords and not any(
+            keyword in word or word in keyword for keyword in keywords for word in words
+        ):
+            continue
+        if item_name and not any(word in item_name for word in words):
+            continue
+        found.append(
+            {
+                "name": name,
+                "displayName": meta["displayName"],
+                "marketplaceIds": list(marketplace_ids),
+            }
+        )
+    return 200, {"productTypes": found, "productTypeVersion": SEARCH_VERSION}, {}
+
+
+@route("GET", f"{BASE}/{{productType}}", auth="seller")
+def get_definitions_product_type(req):
+    marketplace_ids, refusal = _marketplaces(req)
+    if refusal:
+        return refusal
+    if len(marketplace_ids) != 1:
+        # "limited to one marketplaceId at this time" (the model).
+        return (
+            400,
+            errors.invalid_input("Only one marketplaceId is allowed at this time."),
+            {},
+        )
+    marketplace_id = marketplace_ids[0]
+    name = req.params["productType"]
+    requirements = req.query.get("requirements") or "LISTING"
+    enforced = req.query.get("requirementsEnforced") or "ENFORCED"
+    definition = product_types.definition(name, marketplace_id, requirements, enforced)
+    if definition is None:
+        return (
+            404,
+            errors.errors("NOT_FOUND", f"Product type '{name}' not found."),
+            {},
+        )
+    version = product_types.version(name)
+    asked = req.query.get("productTypeVersion")
+    if asked and asked not in ("LATEST", "RELEASE_CANDIDATE", version):
+        return (
+            404,
+            errors.errors(
+                "NOT_FOUND", f"Version '{asked}' of product type '{name}' not found."
+            ),
+            {},
+        )
+    _meta, _body, meta_checksum = product_types.meta_schema()
+    query = f"marketplaceId={marketplace_id}&requirements={requirements}"
+    query += f"&requirementsEnforced={enforced}"
+    locale = req.query.get("locale")
+    if not locale or locale == "DEFAULT":
+        locale = product_types.language_tags(marketplace_id)[0]
+    return (
+        200,
+        {
+            "metaSchema": {
+                "link": {"resource": f"{req.base_url}{META_PATH}", "verb": "GET"},
+                "checksum": meta_checksum,
+            },
+            "schema": {
+                "link": {
+                    "resource": f"{req.base_url}{SCHEMAS}/{name}/{version}?{query}",
+                    "verb": "GET",
+                },
+                "checksum": definition.checksum,
+            },
+            "requirements": requirements,
+            "requirementsEnforced": enforced,
+            "propertyGroups": product_types.property_groups(name),
+            "locale": locale,
+            "marketplaceIds": [marketplace_id],
+            "productType": name,
+            "displayName": product_types.PRODUCT_TYPES[name]["displayName"],
+            "productTypeVersion": {
+                "version": version,
+                "latest": True,
+                "releaseCandidate": False,
+            },
+        },
+        {},
+    )
+
+
+@route("GET", f"{SCHEMAS}/{{productType}}/{{version}}", auth=None)
+def download_schema(req):
+    """The schema a getDefinitionsProductType link points at (no token:
+    the link is the credential, as Amazon's presigned URLs are)."""
+    name = req.params["productType"]
+    definition = product_types.definition(
+        name,
+        req.query.get("marketplaceId") or "",
+        req.query.get("requirements") or "LISTING",
+        req.query.get("requirementsEnforced") or "ENFORCED",
+    )
+    if definition is None or req.params["version"] != product_types.version(name):
+        return 404, errors.errors("NoSuchKey", "The specified key does not exist."), {}
+    # A dict body is sent as json.dumps(body): definition.body's bytes.
+    return 200, definition.schema, {}
+
+
+@route("GET", META_PATH, auth=None)
+def download_meta_schema(req):
+    meta, _body, _checksum = product_types.meta_schema()
+    return 200, meta, {}
