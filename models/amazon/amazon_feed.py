@@ -447,12 +447,18 @@ class AmazonFeed(models.Model):
         self._write_summary(summary, own, "done")
         if lost:
             self._resubmit(lost)
-        self.account_id._alert(
-            "amazon_feed_failed",
-            False,
-            record=self,
-            reason=self.env._("the feed was processed"),
-        )
+        # The failed feed this one sent again has its answer now.
+        failed = self.resubmit_of_id
+        while failed:
+            self.account_id._alert(
+                "amazon_feed_failed",
+                False,
+                record=failed,
+                reason=self.env._(
+                    "its messages went through again in %(feed)s", feed=self.name
+                ),
+            )
+            failed = failed.resubmit_of_id
         return (
             f"feed {self.amazon_feed_id} done: {self.accepted_count} accepted, "
             f"{self.invalid_count} invalid, {len(lost)} sent again"
