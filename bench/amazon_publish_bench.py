@@ -118,7 +118,8 @@ def main():
         ],
     )
     print(
-        f"\n{len(feeds)} feed(s).  Amazon's rates: putListingsItem {put_rate}/s burst {put_burst}; "
+        f"\n{len(feeds)} feed(s).  Amazon's rates: putListingsItem {put_rate}/s "
+        f"burst {put_burst}; "
         f"JSON_LISTINGS_FEED {FEED_RATE[1]} per 5 minutes.  Amazon's own "
         "processing of the feed is not counted.  Contract violations: "
         f"{violations}"
