@@ -66,8 +66,9 @@ def _never_sent(exc):
 class Transport:
     """Sends the requests of one client.
 
-    A channel subclasses it to name its correlation header and to raise its
-    own subclasses of the base errors (class attributes below).
+    A channel subclasses it to name its correlation header (None: none is
+    sent) and to raise its own subclasses of the base errors (class
+    attributes below).
 
     :param session: a ``requests.Session`` (default: a new one)
     :param timeout: seconds to wait for an answer, for every request
@@ -100,7 +101,13 @@ class Transport:
         call["status"] = 0
         if safe is None:
             safe = call["method"].upper() in SAFE_METHODS
-        all_headers = {self.correlation_header: call["request_id"]}
+        # A service that takes no correlation id of ours (Amazon sends its
+        # own back) has no header: the id stays in our call record only.
+        all_headers = (
+            {self.correlation_header: call["request_id"]}
+            if self.correlation_header
+            else {}
+        )
         all_headers.update(headers or {})
         request_id = call["request_id"]
         started = time.monotonic()

@@ -6,7 +6,6 @@ the code exchange succeeds.  The code and the state never reach the log.
 """
 
 import logging
-import re
 
 from odoo import http
 from odoo.exceptions import UserError
@@ -14,52 +13,12 @@ from odoo.http import request
 
 from ..const import OAUTH_CALLBACK_PATH
 from ..ebay import EbayAuthError, EbayError
-from ..models.ebay.ebay_oauth_errors import OAuthStateError
+from ..models.marketplace.oauth_state import OAuthStateError
+from .callback_log_filter import redact_callback_queries
 
 _logger = logging.getLogger(__name__)
 
-# The callback path, plain or percent-encoded (as in /web/login?redirect=…),
-# then its query up to the end of the request target.
-_CALLBACK_QUERY = re.compile(
-    "((?:/|%2F)"
-    + "(?:/|%2F)".join(re.escape(p) for p in OAUTH_CALLBACK_PATH.strip("/").split("/"))
-    + r")(?:\?|%3F)[^\s\x1b\"]*",
-    re.IGNORECASE,
-)
-
-
-class RedactOAuthCallbackQuery(logging.Filter):
-    """Keeps eBay's authorisation code and Odoo's state out of the request log.
-
-    eBay sends the seller back with ``?state=…&code=…`` in the URL, and the
-    HTTP server (werkzeug) logs every request line, query string included,
-    at INFO, Odoo's default level; so does the login redirect that carries
-    the callback URL when the session has expired.  This filter, on the
-    ``werkzeug`` logger, cuts the query off those lines.
-    """
-
-    def filter(self, record):
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # not ours to repair
-            return True
-        redacted = _CALLBACK_QUERY.sub(r"\1?[redacted]", message)
-        if redacted != message:
-            record.msg, record.args = redacted, ()
-        return True
-
-
-def _install_request_log_filter():
-    request_log = logging.getLogger("werkzeug")
-    # By name: a reloaded module must not add a second one.
-    if not any(
-        type(existing).__name__ == RedactOAuthCallbackQuery.__name__
-        for existing in request_log.filters
-    ):
-        request_log.addFilter(RedactOAuthCallbackQuery())
-
-
-_install_request_log_filter()
+redact_callback_queries(OAUTH_CALLBACK_PATH)
 
 RESULT_TEMPLATE = "marketplace_connector.ebay_oauth_result_page"
 

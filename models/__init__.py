@@ -4,6 +4,7 @@ from .marketplace import marketplace_protected_fields_mixin
 from . import queue_job_function
 from .marketplace import marketplace_secret
 from .marketplace import marketplace_account
+from .marketplace import marketplace_account_token
 from .marketplace import marketplace_account_owned_mixin
 from .ebay import marketplace_secret as ebay_marketplace_secret
 from .marketplace import marketplace_account_job_edge
@@ -11,6 +12,14 @@ from .ebay import marketplace_account as ebay_marketplace_account
 from .ebay import marketplace_account_client as ebay_marketplace_account_client
 from .ebay import marketplace_account_token as ebay_marketplace_account_token
 from .ebay import marketplace_account_oauth as ebay_marketplace_account_oauth
+from .amazon import marketplace_account as amazon_marketplace_account
+from .amazon import marketplace_account_client as amazon_marketplace_account_client
+from .amazon import marketplace_account_token as amazon_marketplace_account_token
+from .amazon import marketplace_account_oauth as amazon_marketplace_account_oauth
+from .amazon import (
+    marketplace_account_client_secret as amazon_marketplace_account_client_secret,
+)
+from .amazon import amazon_marketplace_participation
 from .ebay import ebay_policy
 from .ebay import marketplace_account_setup as ebay_marketplace_account_setup
 from .ebay import marketplace_account_migration as ebay_marketplace_account_migration
@@ -66,6 +75,7 @@ from .marketplace import marketplace_order_dead_letter
 from . import stock_picking_dead_letter
 from . import queue_job_dead_letter
 from .marketplace import marketplace_alert
+from .amazon import marketplace_alert as amazon_marketplace_alert
 from .marketplace import marketplace_account_alerts
 from .marketplace import marketplace_dead_letter_alerts
 from .marketplace import marketplace_account_cockpit

@@ -1,2 +1,3 @@
 from . import ebay_connect_wizard
 from . import ebay_listing_action_wizard
+from . import amazon_connect_wizard

@@ -1,1 +1,1 @@
-"""Amazon's models (imported one by one from models/__init__.py)."""
+"""Amazon's side of the marketplace models (imported by models/__init__.py)."""

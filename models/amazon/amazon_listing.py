@@ -23,13 +23,14 @@ listings item, described by the product type's JSON schema.  So:
   its parent in ``child_parent_sku_relationship``.
 """
 
-import json
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
+from ...amazon.attributes import listing_attributes, merge_overrides, offer_patches
+from ...amazon.errors import AmazonError, AmazonNotFound, actionable
 from ..marketplace.job_edge import marketplace_job
 
 _logger = logging.getLogger(__name__)
@@ -64,8 +65,6 @@ PARENTAGE = [
 # seller can still refresh by hand, and reconciliation (amazon.feed) reads
 # every listing's status anyway.
 READBACK_DELAYS = (60, 120, 300, 600, 1800, 3600)
-# Barcode lengths and the identifier type Amazon calls them.
-BARCODE_TYPES = {8: "ean", 12: "upc", 13: "ean", 14: "gtin"}
 
 
 class AmazonListing(models.Model):
@@ -229,13 +228,6 @@ class AmazonListing(models.Model):
         path = f"/web/image/product.product/{product.id}/image_1920"
         return [f"{base.rstrip('/')}{path}?unique={unique}"]
 
-    @staticmethod
-    def _barcode_identifier(barcode):
-        """(type, value) of an EAN/UPC/GTIN barcode, or None."""
-        code = (barcode or "").strip()
-        kind = BARCODE_TYPES.get(len(code)) if code.isdigit() else None
-        return (kind, code) if kind else None
-
     def _amazon_values(self):
         """The plain product values amazon/attributes.py turns into attributes."""
         self.ensure_one()
@@ -246,17 +238,19 @@ class AmazonListing(models.Model):
             for line in (template.amazon_bullet_points or "").splitlines()
             if line.strip()
         ]
-        description = template.description_sale or product.description_sale or ""
-        identifier = self._barcode_identifier(product.barcode)
+        description = product.description_sale or template.description_sale or ""
+        images = self._amazon_image_urls()
         values = {
-            "title": template.amazon_title or product.display_name,
+            "title": template.amazon_title or template.name,
             "brand": template.amazon_brand or "",
-            "bullets": bullets,
+            "bullet_points": bullets,
             "description": description.strip(),
-            "barcode": identifier[1] if identifier else "",
-            "barcode_type": identifier[0] if identifier else "",
+            # The barcode's type (EAN, UPC, GTIN) is read from its length;
+            # a wrong check digit is a problem shown before anything is sent.
+            "barcode": product.barcode or "",
             "condition": self.condition or template.amazon_condition or "new_new",
-            "image_urls": self._amazon_image_urls(),
+            "main_image_url": images[0] if images else "",
+            "other_image_urls": images[1:],
         }
         if self.parentage == "parent":
             values.update(parentage="parent", variation_theme=self.variation_theme)
@@ -269,7 +263,7 @@ class AmazonListing(models.Model):
                 parentage="child",
                 parent_sku=self.parent_id.sku,
                 variation_theme=self.parent_id.variation_theme,
-                variation_values=self._variation_values(),
+                variant_attributes=self._variation_values(),
             )
         return values
 
@@ -281,32 +275,26 @@ class AmazonListing(models.Model):
             for ptav in self.product_id.product_template_attribute_value_ids
         }
 
-    def _amazon_overrides(self):
-        """The product's attribute overrides: template's, then variant's."""
-        self.ensure_one()
-        overrides = {}
-        for owner in (self.product_id.product_tmpl_id, self.product_id):
-            if owner.amazon_attribute_overrides:
-                overrides.update(json.loads(owner.amazon_attribute_overrides))
-        return overrides
-
     def _amazon_attributes(self):
-        """The attributes of the listing as Amazon wants them."""
+        """The attributes of the listing as Amazon wants them: mapped from
+        the product, then the template's overrides, then the variant's (a
+        parent takes the template's only)."""
         self.ensure_one()
-        from ...amazon.attributes import listing_attributes, merge_overrides
-
         marketplace, language, currency = self._amazon_marketplace()
         attributes = listing_attributes(
             self._amazon_values(), marketplace, language, currency
         )
-        return merge_overrides(attributes, self._amazon_overrides())
+        owners = [self.product_id.product_tmpl_id]
+        if self.parentage != "parent":
+            owners.append(self.product_id)
+        for owner in owners:
+            attributes = merge_overrides(attributes, owner.amazon_attribute_overrides)
+        return attributes
 
     def _amazon_offer_patches(self):
         """The patches of the listing's price and quantity (patchListingsItem,
         or a PATCH message of a feed)."""
         self.ensure_one()
-        from ...amazon.attributes import offer_patches
-
         marketplace, _language, currency = self._amazon_marketplace()
         quantity, price = self._targets()
         return offer_patches(
@@ -419,12 +407,9 @@ class AmazonListing(models.Model):
             requirements=product_type.requirements,
         )
         if fetched != product_type:
-            self._write_system_listing({"product_type_id": fetched.id})
+            # As the system: the job or the action checked the rights.
+            self.sudo().product_type_id = fetched
         return fetched
-
-    def _write_system_listing(self, values):
-        # Written as the system: the job or the action checked rights.
-        self.sudo().write(values)
 
     # -- actions (UI) ----------------------------------------------------------------
     # Each action checks the caller's rights on the listings first; then the
@@ -478,29 +463,39 @@ class AmazonListing(models.Model):
 
     def action_preview(self):
         """Ask Amazon whether it would accept the listing (putListingsItem in
-        VALIDATION_PREVIEW mode: nothing is created).
+        VALIDATION_PREVIEW mode: nothing is created or changed on Amazon).
 
         Interactive on purpose: the seller waits for the answer.  Odoo's own
-        check runs first; the calls are logged like any other.
+        check runs first and its problems are shown beside Amazon's: Amazon
+        says more than the schema does (and in its own words), and a preview
+        changes nothing, so it is asked even when Odoo found problems.  The
+        calls are logged like any other; a refusal is shown, not raised, so
+        the log stays.
         """
         self.ensure_one()
         self.check_access("write")  # before Amazon is asked
-        from ...amazon.errors import AmazonError, actionable
-
+        if self.state == "queued":
+            raise UserError(self.env._("The listing is on its way to Amazon."))
+        if not self.product_type_id:
+            problems = self._amazon_check()
+            return self._notify(self._summary(problems), "warning")
         account = self.account_id
         client = account._amazon_client(on_call=account._call_recorder(self))
         try:
             product_type = self._definition(client)
             problems = self._amazon_check()
-            if problems:
+            try:
+                attributes = self._amazon_attributes()
+            except ValueError:
+                # A value no listing can carry (a mistyped barcode): Odoo's
+                # check named it, and there is nothing Amazon could judge.
                 self._write_system({"preview_status": "INVALID"})
                 return self._notify(self._summary(problems), "warning")
-            marketplace = self.marketplace_code
             answer = client.listings.put(
                 self.sku,
-                [marketplace],
+                [self.marketplace_code],
                 product_type.code,
-                self._amazon_attributes(),
+                attributes,
                 requirements=product_type.requirements,
                 preview=True,
             )
@@ -512,10 +507,10 @@ class AmazonListing(models.Model):
         self._write_system(
             {"preview_status": status if status in ("VALID", "INVALID") else False}
         )
-        if status == "VALID" and not errors:
+        if status == "VALID" and not errors and not problems:
             return self._notify(self.env._("Amazon would accept this listing."))
         return self._notify(
-            self._summary(errors)
+            self._summary(errors + problems)
             or self.env._("Amazon would not accept this listing."),
             "warning",
         )
@@ -677,14 +672,10 @@ class AmazonListing(models.Model):
         self._accepted_or_invalid(answer, "patch")
 
     def _do_delete(self, client):
-        from ...amazon.errors import AmazonRefused
-
         try:
             client.listings.delete(self.sku, [self.marketplace_code])
-        except AmazonRefused as err:
-            if getattr(err, "status", None) != 404:
-                raise
-            # Already gone: the goal is reached.
+        except AmazonNotFound:
+            pass  # already gone: the goal is reached
         self._done(self.env._("Deleted on Amazon; Publish lists it again."))
         self._set_state(
             "ended",
@@ -738,16 +729,12 @@ class AmazonListing(models.Model):
         """Read Amazon's status, ASIN and issues of the listing: True when
         read, None when Amazon has no such listing, False while Amazon has
         not applied the last submission yet (``submitted``: compare with it)."""
-        from ...amazon.errors import AmazonRefused
-
         marketplace = self.marketplace_code
         try:
             item = client.listings.get(
                 self.sku, [marketplace], included=("summaries", "issues")
             )
-        except AmazonRefused as err:
-            if getattr(err, "status", None) != 404:
-                raise
+        except AmazonNotFound:
             # Not there yet (a put applied later), or gone.
             return False if submitted else None
         summaries = [

@@ -16,6 +16,8 @@ import json
 
 from odoo import api, fields, models
 
+from ...amazon.product_type_schema import ProductTypeSchema
+
 REQUIREMENTS = [
     ("LISTING", "Product and offer"),
     ("LISTING_PRODUCT_ONLY", "Product only"),
@@ -122,7 +124,9 @@ class AmazonProductType(models.Model):
         }
         if not record or record.checksum != checksum or not record.schema:
             url = (link.get("link") or {}).get("resource")
-            schema = client.definitions.download_schema(url)
+            # The client checks the bytes against the checksum before they
+            # are cached under it.
+            schema = client.definitions.download_schema(url, checksum=checksum)
             values.update(checksum=checksum, schema=json.dumps(schema))
         if record:
             record.write(values)
@@ -155,8 +159,6 @@ class AmazonProductType(models.Model):
         """The schema's validator (amazon/product_type_schema.py), built once
         per stored checksum."""
         self.ensure_one()
-        from ...amazon.product_type_schema import ProductTypeSchema
-
         key = (self.id, self.checksum)
         validator = _VALIDATORS.get(key)
         if validator is None:

@@ -24,7 +24,7 @@ class ProductProduct(models.Model):
     @api.constrains("amazon_attribute_overrides")
     def _check_amazon_attribute_overrides(self):
         for product in self:
-            check_overrides(product.amazon_attribute_overrides, self.env)
+            check_overrides(product.amazon_attribute_overrides)
 
     def _amazon_listings_for(self, account, marketplace_code):
         """The listing of each product in ``marketplace_code``, created when

@@ -57,7 +57,7 @@ class ProductTemplate(models.Model):
     @api.constrains("amazon_attribute_overrides")
     def _check_amazon_attribute_overrides(self):
         for template in self:
-            check_overrides(template.amazon_attribute_overrides, self.env)
+            check_overrides(template.amazon_attribute_overrides)
 
     def _compute_amazon_listing_count(self):
         counts = dict(
@@ -138,7 +138,7 @@ class ProductTemplate(models.Model):
 
     def _amazon_variation_theme(self):
         """Amazon's theme from the attributes the variants differ by (Size
-        and Color: SIZE_COLOR)."""
+        and Color: SIZE/COLOR)."""
         names = [
             line.attribute_id.name.strip().upper()
             for line in self.attribute_line_ids
@@ -147,4 +147,4 @@ class ProductTemplate(models.Model):
         ]
         order = {"SIZE": 0, "COLOR": 1}
         names.sort(key=lambda n: (order.get(n, 2), n))
-        return "_".join(names)
+        return "/".join(names)

@@ -12,54 +12,18 @@ Everything that needs an eBay host asks here: the account's clients, the
 notification key lookup, the connect wizard.
 """
 
-import ipaddress
 import logging
-import os
-from urllib.parse import urlsplit
 
 from odoo.exceptions import UserError
-from odoo.tools import config
 
 from ...const import EMULATOR_URL_CONFIG, EMULATOR_URL_ENV
 from ...ebay import Endpoints
+from ..marketplace.loopback_url import (
+    configured_loopback_url,
+    loopback_base_url,  # noqa: F401  (eBay's callers import it from here)
+)
 
 _logger = logging.getLogger(__name__)
-_refused_settings = set()
-
-
-def loopback_base_url(value):
-    """``scheme://host[:port]`` of ``value`` when it is a loopback URL, else None.
-
-    Anything more than a scheme, a host and a port (credentials, a path, a
-    query) is refused rather than dropped: the setting must say exactly
-    where the emulator is.
-    """
-    try:
-        parts = urlsplit((value or "").strip())
-        port = parts.port  # ValueError on a port that is not a number
-    except ValueError:
-        return None
-    host = parts.hostname
-    if (
-        parts.scheme not in ("http", "https")
-        or not host
-        or parts.username is not None
-        or parts.password is not None
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-    ):
-        return None
-    if host != "localhost":
-        try:
-            if not ipaddress.ip_address(host).is_loopback:
-                return None
-        except ValueError:  # a name other than localhost
-            return None
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc = f"{netloc}:{port}"
-    return f"{parts.scheme}://{netloc}"
 
 
 def enabled_emulator_url():
@@ -68,21 +32,9 @@ def enabled_emulator_url():
     The environment variable wins over the configuration file.  A setting
     that is not a loopback URL enables nothing (and is reported once).
     """
-    if os.environ.get(EMULATOR_URL_ENV):
-        source, raw = EMULATOR_URL_ENV, os.environ[EMULATOR_URL_ENV]
-    else:
-        source, raw = EMULATOR_URL_CONFIG, config.get(EMULATOR_URL_CONFIG)
-    if not raw:
-        return None
-    url = loopback_base_url(raw)
-    if url is None and (source, raw) not in _refused_settings:
-        _refused_settings.add((source, raw))
-        _logger.warning(
-            "%s is not a loopback http(s) URL (scheme, host and port only): "
-            "the eBay emulator stays disabled",
-            source,
-        )
-    return url
+    return configured_loopback_url(
+        EMULATOR_URL_ENV, EMULATOR_URL_CONFIG, _logger, "the eBay emulator"
+    )
 
 
 def emulator_not_enabled_error(env):

@@ -1,30 +1,28 @@
 """The consent round-trip of an account: signed state, code exchange; and
 what a change of app or environment undoes.
 
-The ``state`` sent to eBay is ``base64(json).hmac``: the HMAC (keyed by the
-database secret) binds it to the account, the user who started it and an
-expiry, and a one-time nonce stored on the account makes a replayed state
-useless once it has been used.  The HMAC is checked before anything of the
-state is decoded: what Odoo did not sign is never parsed.
+The ``state`` sent to eBay is signed by models/marketplace/oauth_state.py
+(bound to the account, the user who started it and an expiry); a one-time
+nonce stored on the account makes a replayed state useless once used.
 """
 
-import base64
-import binascii
-import hmac
-import json
 import logging
 import secrets
 import time
 
 from odoo import api, fields, models
 from odoo.tools import consteq
-from odoo.tools.misc import hmac as odoo_hmac
 
 from ... import const
 from ...ebay import EbayClient
 from ..marketplace.http_session import http_session
+from ..marketplace.oauth_state import (
+    OAuthStateError,
+    make_state,
+    read_state,
+    sign_state,
+)
 from ..marketplace.timestamps import epoch_to_datetime
-from .ebay_oauth_errors import OAuthStateError
 
 _logger = logging.getLogger(__name__)
 
@@ -82,24 +80,15 @@ class MarketplaceAccount(models.Model):
 
     # -- state -----------------------------------------------------------------
     def _oauth_sign(self, payload):
-        return odoo_hmac(self.env(su=True), const.OAUTH_HMAC_SCOPE, payload)
+        return sign_state(self.env, const.OAUTH_HMAC_SCOPE, payload)
 
     def _oauth_make_state(self):
         """Start a consent round-trip for the current user; return the state."""
         self.ensure_one()
         nonce = secrets.token_urlsafe(16)
         self.sudo().ebay_oauth_nonce = nonce
-        payload = json.dumps(
-            {
-                "a": self.id,
-                "u": self.env.uid,
-                "x": int(time.time()) + const.OAUTH_STATE_TTL_SECONDS,
-                "n": nonce,
-            },
-            separators=(",", ":"),
-        )
-        encoded = base64.urlsafe_b64encode(payload.encode()).decode()
-        return f"{encoded}.{self._oauth_sign(encoded)}"
+        ttl = const.OAUTH_STATE_TTL_SECONDS
+        return make_state(self.env, const.OAUTH_HMAC_SCOPE, self.id, nonce, ttl)
 
     @api.model
     def _oauth_check_state(self, state):
@@ -107,23 +96,7 @@ class MarketplaceAccount(models.Model):
 
         Raises :class:`OAuthStateError` with a reason a person can read.
         """
-        state = state if isinstance(state, str) else ""
-        encoded, _dot, signature = state.rpartition(".")
-        # Compared as bytes: any text (non-ASCII too) is merely unequal.
-        if not encoded or not hmac.compare_digest(
-            signature.encode("utf-8", "replace"),
-            self._oauth_sign(encoded).encode(),
-        ):
-            raise OAuthStateError(self.env._("The request was not issued by Odoo."))
-        account_id, user_id, expires, nonce = self._oauth_parse_state(encoded)
-        if user_id != self.env.uid:
-            raise OAuthStateError(
-                self.env._("The connection was started by another user.")
-            )
-        if expires < time.time():
-            raise OAuthStateError(
-                self.env._("The connection request has expired; start again.")
-            )
+        account_id, nonce = read_state(self.env, const.OAUTH_HMAC_SCOPE, state)
         account = self.sudo().browse(account_id).exists()
         if (
             not account
@@ -135,30 +108,6 @@ class MarketplaceAccount(models.Model):
             )
         account.ebay_oauth_nonce = False
         return account.sudo(False)
-
-    @api.model
-    def _oauth_parse_state(self, encoded):
-        """``(account id, user id, expiry, nonce)`` of a signed state.
-
-        Only signed payloads get here, but a leaked database secret must not
-        turn a state into a crash: anything but the shape Odoo writes is
-        malformed.
-        """
-        try:
-            payload = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
-            values = (payload["a"], payload["u"], payload["x"], payload["n"])
-        except (
-            ValueError,  # bad base64, bad JSON, bad UTF-8
-            binascii.Error,
-            KeyError,
-            TypeError,
-            RecursionError,  # deeply nested JSON
-        ) as exc:
-            raise OAuthStateError(self.env._("The request is malformed.")) from exc
-        ids_ok = all(type(v) is int and 0 < v < 2**31 for v in values[:2])
-        if not ids_ok or type(values[2]) is not int or not isinstance(values[3], str):
-            raise OAuthStateError(self.env._("The request is malformed."))
-        return values
 
     # -- completion --------------------------------------------------------------
     def _oauth_complete(self, code):

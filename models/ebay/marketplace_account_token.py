@@ -2,11 +2,9 @@
 refreshed one worker at a time, and what eBay's refusal of a refresh does."""
 
 import logging
-import time
 
-from odoo import api, fields, models
+from odoo import fields, models
 
-from ... import const
 from ...ebay import EbayAuthError
 from ..marketplace.timestamps import epoch_to_datetime
 
@@ -60,55 +58,22 @@ class MarketplaceAccount(models.Model):
             return token
         return self._refresh_token_locked("app_access", stale_token=token)
 
-    @api.model
-    def _still_valid(self, expires_at):
-        margin = const.TOKEN_REFRESH_MARGIN_SECONDS
-        return bool(expires_at) and expires_at.timestamp() - margin > time.time()
+    # -- the refresh lock's hooks (models/marketplace/marketplace_account_token.py)
+    def _marketplace_mint_token(self, kind):
+        if self.channel != "ebay":
+            return super()._marketplace_mint_token(kind)
+        return self._mint_token(kind)
 
-    def _refresh_token_locked(self, kind, stale_token=None):
-        """Refresh one token kind, one worker at a time per account.
-
-        An advisory lock serialises refreshes of the account across workers.
-        The refresh itself runs in a transaction opened *after* the lock is
-        held, so it sees a token another worker has just committed and then
-        makes no call at all.  It commits on its own: a refreshed token (or
-        the 'needs re-authorisation' state) must survive even if the job that
-        asked for it rolls back.
-        """
-        self.ensure_one()
-        # The other transaction must see this one's pending writes where it can.
-        self.env.flush_all()
-        registry = self.env.registry
-        failure = None
-        with registry.cursor() as lock_cr:
-            lock_cr.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                (const.TOKEN_LOCK_NAMESPACE, self.id),
-            )
-            with registry.cursor() as cr:
-                account = self.with_env(self.env(cr=cr, su=True))
-                token, expires_at = account.env["marketplace.secret"]._read_secret(
-                    account, kind
-                )
-                if token and token != stale_token and self._still_valid(expires_at):
-                    result = token  # another worker refreshed it meanwhile
-                else:
-                    try:
-                        result = account._mint_token(kind)
-                    except EbayAuthError as err:
-                        failure = err
-                        if kind == "user_access" and (
-                            err.needs_reauthorisation
-                            or err.oauth_error == "invalid_client"
-                        ):
-                            account._set_needs_reauthorisation(err.user_message)
-                        else:
-                            account._write_system({"last_error": err.user_message})
-        # What the other transaction wrote must not be shadowed by our cache.
-        self.env.invalidate_all()
-        if failure is not None:
-            raise failure
-        return result
+    def _marketplace_token_refused(self, kind, exc):
+        if self.channel != "ebay" or not isinstance(exc, EbayAuthError):
+            return super()._marketplace_token_refused(kind, exc)
+        if kind == "user_access" and (
+            exc.needs_reauthorisation or exc.oauth_error == "invalid_client"
+        ):
+            self._set_needs_reauthorisation(exc.user_message)
+        else:
+            self._write_system({"last_error": exc.user_message})
+        return True
 
     def _mint_token(self, kind):
         """Ask eBay for a new token of ``kind``; store it; return it."""
