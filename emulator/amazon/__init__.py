@@ -37,6 +37,7 @@ import logging
 
 from . import control, lwa, sellers_api
 from . import definitions_api, listings_api, listings_control
+from . import documents, feeds_api, feeds_control, reports_api
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
