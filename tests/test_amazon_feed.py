@@ -167,9 +167,7 @@ class TestAmazonFeedFailure(AmazonFeedCase):
         # (Seller Central, another tool): CANCELLED, like FATAL, clears nothing.
         self.emulator.config(feed_queue_seconds=3600)
         self._run_chain(SUBMIT)
-        self.account._amazon_client().request(
-            "cancelFeed", "DELETE", f"/feeds/2021-06-30/feeds/{again.amazon_feed_id}"
-        )
+        self.account._amazon_client().feeds.cancel_feed(again.amazon_feed_id)
         self._run_chain(CHECK)
         self.assertEqual(again.state, "cancelled")
         self.assertEqual(len(self._feeds()), 2, "no third feed by itself")

@@ -30,7 +30,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ...amazon.feeds import listings_feed_document
+from ...amazon.feeds import document_bytes, listings_feed_document
 from ..marketplace.job_edge import marketplace_job
 
 FEED_TYPE = "JSON_LISTINGS_FEED"
@@ -299,13 +299,13 @@ class AmazonFeed(models.Model):
             # next try makes another with the same messages, which Amazon
             # applies twice to the same effect (whole listings, or the same
             # offer values).
-            feed = feeds.create_feed(
+            feed_id = feeds.create_feed(
                 FEED_TYPE, [self.marketplace_code], self.input_document_id
             )
             self.write(
                 {
                     "state": "submitted",
-                    "amazon_feed_id": feed["feedId"],
+                    "amazon_feed_id": feed_id,
                     "submitted_at": fields.Datetime.now(),
                     "message_count": len(messages),
                     "last_error": False,
@@ -345,14 +345,12 @@ class AmazonFeed(models.Model):
             )
             for message in messages
         ]
-        document = listings_feed_document(
-            account.amazon_selling_partner_id, body, included_data=("issues",)
+        # The report then carries the issues found after acceptance too.
+        return document_bytes(
+            listings_feed_document(
+                account.amazon_selling_partner_id, body, included_data=("issues",)
+            )
         )
-        if isinstance(document, bytes):
-            return document
-        if isinstance(document, str):
-            return document.encode()
-        return json.dumps(document).encode()
 
     # -- following ------------------------------------------------------------------
     def _enqueue_check(self):

@@ -13,10 +13,10 @@ lines know (``_change_pending``).
 
 from odoo import models
 
-from ...amazon.reports import parse_merchant_listings
+from ...amazon.reports import MERCHANT_LISTINGS_ALL
 from ..marketplace.job_edge import marketplace_job
 
-REPORT_TYPE = "GET_MERCHANT_LISTINGS_ALL_DATA"
+REPORT_TYPE = MERCHANT_LISTINGS_ALL
 # Seconds before each getReport: reports take from seconds to many minutes.
 REPORT_CHECK_DELAYS = (30, 60, 120, 300)
 REPORT_PENDING = ("IN_QUEUE", "IN_PROGRESS")
@@ -55,7 +55,7 @@ class MarketplaceAccount(models.Model):
                         body=self.env._("Reconciliation failed: %(r)s", r=edge.message)
                     )
                 return f"failed: {edge.message}"
-            self._amazon_enqueue_report_read(created["reportId"], participation, 0)
+            self._amazon_enqueue_report_read(created, participation, 0)
             asked += 1
         return f"{asked} report(s) asked for"
 
@@ -82,13 +82,7 @@ class MarketplaceAccount(models.Model):
             report = reports.get_report(report_id)
             status = report.get("processingStatus")
             if status == "DONE":
-                document = reports.get_document(report["reportDocumentId"])
-                raw = reports.download(
-                    document["url"], document.get("compressionAlgorithm")
-                )
-                rows = parse_merchant_listings(
-                    raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                )
+                rows = reports.merchant_listings(report["reportDocumentId"])
         if edge.failed:
             if not edge.retrying:
                 self.message_post(
