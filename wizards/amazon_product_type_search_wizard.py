@@ -40,7 +40,9 @@ class AmazonProductTypeSearchWizard(models.TransientModel):
     @api.depends("account_id")
     def _compute_marketplace_code(self):
         for wizard in self:
-            wizard.marketplace_code = wizard.account_id._amazon_default_marketplace()
+            wizard.marketplace_code = (
+                wizard.account_id.amazon_default_participation_id.marketplace_id
+            )
 
     def _reopen(self):
         return {
@@ -61,7 +63,8 @@ class AmazonProductTypeSearchWizard(models.TransientModel):
         client = account._amazon_client(on_call=account._call_recorder())
         try:
             found = client.definitions.search(
-                [self.marketplace_code], keywords=self.keywords
+                [self.marketplace_code],
+                keywords=[w for w in self.keywords.replace(",", " ").split() if w],
             )
         except AmazonError as err:
             self.write({"message": actionable(err), "line_ids": [(5, 0, 0)]})

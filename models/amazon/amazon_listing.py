@@ -79,10 +79,22 @@ class AmazonListing(models.Model):
 
     _dead_letter_kind = "listing"
 
-    # The marketplace of the listing (Amazon's id, e.g. ATVPDKIKX0DER): one
-    # listing per SKU and marketplace.
+    # The marketplace of the listing: one listing per SKU and marketplace.
+    participation_id = fields.Many2one(
+        "amazon.marketplace.participation",
+        string="Marketplace",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        set_once=True,
+        domain="[('account_id', '=', account_id), ('selected', '=', True)]",
+    )
     marketplace_code = fields.Char(
-        string="Marketplace ID", required=True, index=True, set_once=True
+        string="Marketplace ID",
+        related="participation_id.marketplace_id",
+        store=True,
+        index=True,
     )
     product_tmpl_id = fields.Many2one(
         related="product_id.product_tmpl_id", store=True, index=True
@@ -152,8 +164,8 @@ class AmazonListing(models.Model):
 
     _sql_constraints = [
         (
-            "account_marketplace_sku_uniq",
-            "unique(account_id, marketplace_code, sku)",
+            "participation_sku_uniq",
+            "unique(participation_id, sku)",
             "This SKU is already listed in this Amazon marketplace.",
         ),
     ]
@@ -186,9 +198,26 @@ class AmazonListing(models.Model):
                     self.env._("%(sku)s is not a variation parent.", sku=listing.sku)
                 )
 
+    @api.constrains("participation_id", "account_id")
+    def _check_participation_account(self):
+        for listing in self:
+            if listing.participation_id.account_id != listing.account_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(marketplace)s is not a marketplace of %(account)s.",
+                        marketplace=listing.participation_id.display_name,
+                        account=listing.account_id.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not vals.get("participation_id") and vals.get("account_id"):
+                account = self.env["marketplace.account"].browse(vals["account_id"])
+                default = account.amazon_default_participation_id
+                if default:
+                    vals["participation_id"] = default.id
             if not vals.get("product_type_id") and vals.get("product_id"):
                 product = self.env["product.product"].browse(vals["product_id"])
                 product_type = product.product_tmpl_id.amazon_product_type_id

@@ -26,14 +26,15 @@ class ProductProduct(models.Model):
         for product in self:
             check_overrides(product.amazon_attribute_overrides)
 
-    def _amazon_listings_for(self, account, marketplace_code):
-        """The listing of each product in ``marketplace_code``, created when
-        missing (single products; a template's variants: product.template)."""
+    def _amazon_listings_for(self, account, participation):
+        """The listing of each product in ``participation`` (one of the
+        account's marketplaces), created when missing (single products; a
+        template's variants: product.template)."""
         Listing = self.env["amazon.listing"]
         existing = Listing.search(
             [
                 ("account_id", "=", account.id),
-                ("marketplace_code", "=", marketplace_code),
+                ("participation_id", "=", participation.id),
                 ("product_id", "in", self.ids),
                 ("parentage", "!=", "parent"),
             ]
@@ -43,7 +44,7 @@ class ProductProduct(models.Model):
             [
                 {
                     "account_id": account.id,
-                    "marketplace_code": marketplace_code,
+                    "participation_id": participation.id,
                     "product_id": p.id,
                 }
                 for p in missing

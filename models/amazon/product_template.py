@@ -91,18 +91,19 @@ class ProductTemplate(models.Model):
             "domain": [("product_tmpl_id", "in", self.ids)],
         }
 
-    def _amazon_listings_for(self, account, marketplace_code, variation_theme=None):
-        """The Amazon listings of this template in ``marketplace_code``,
+    def _amazon_listings_for(self, account, participation, variation_theme=None):
+        """The Amazon listings of this template in ``participation`` (one of
+        the account's marketplaces),
         created when missing: one per variant, and a parent with its
         variation theme when the template has several variants."""
         self.ensure_one()
         Listing = self.env["amazon.listing"]
         variants = self.product_variant_ids
-        base = {"account_id": account.id, "marketplace_code": marketplace_code}
+        base = {"account_id": account.id, "participation_id": participation.id}
         existing = Listing.search(
             [
                 ("account_id", "=", account.id),
-                ("marketplace_code", "=", marketplace_code),
+                ("participation_id", "=", participation.id),
                 ("product_tmpl_id", "=", self.id),
             ]
         )
