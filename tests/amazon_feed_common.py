@@ -3,13 +3,20 @@ that pass the product type's schema, listings published (by feed or by
 put), the emulator's feed queue run on demand, and the seller's side of
 the listings as the emulator holds them."""
 
-import json
+import base64
 
 from .amazon_common import EMULATOR_SELLER, US, AmazonCase
 from .common import RunnerMixin, StockMixin
 
 PRODUCT_TYPE = "PRODUCT"
-IMAGE = "https://i.example.com/amazon/main.jpg"
+# A 1x1 PNG: the product's image, which Amazon gets by its public URL.
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360f8cfc000000301010018dd8db0"
+        "0000000049454e44ae426082"
+    )
+)
 # Emulator paths (regular expressions).
 PATCH_PATH = r"^/listings/2021-08-01/items/[^/]+/[^/?]+$"
 PUT_PATH = PATCH_PATH
@@ -37,37 +44,27 @@ class AmazonFeedCase(RunnerMixin, StockMixin, AmazonCase):
 
     def setUp(self):
         super().setUp()
-        self.account.amazon_participation_ids.filtered(
-            lambda p: p.marketplace_id != US
-        ).write({"selected": False})
-        self.product_type = (
-            self.env["amazon.product.type"]
-            .sudo()
-            .create(
-                {
-                    "code": PRODUCT_TYPE,
-                    "name": "Product",
-                    "marketplace_code": US,
-                    "requirements": "LISTING",
-                }
-            )
+        self.us = self.account.amazon_participation_ids.filtered(
+            lambda p: p.marketplace_id == US
+        )
+        (self.account.amazon_participation_ids - self.us).write({"selected": False})
+        self.product_type = self.env["amazon.product.type"]._fetch(
+            self.account._amazon_client(),
+            PRODUCT_TYPE,
+            US,
+            seller_id=self.account.amazon_selling_partner_id,
         )
         self.emulator.clear_calls()
 
     # -- products and listings ---------------------------------------------------------
     def _amazon_product(self, sku, qty=12, number=0, **values):
-        product = self._product(sku, f"Figure {sku}", qty, **values)
-        product.write(
-            {
-                "barcode": ean13(400000000000 + number),
-                "amazon_attribute_overrides": json.dumps(
-                    {
-                        "main_product_image_locator": [
-                            {"media_location": IMAGE, "marketplace_id": US}
-                        ]
-                    }
-                ),
-            }
+        product = self._product(
+            sku,
+            f"Figure {sku}",
+            qty,
+            barcode=ean13(400000000000 + number),
+            image_1920=PNG,
+            **values,
         )
         product.product_tmpl_id.write(
             {
@@ -88,8 +85,7 @@ class AmazonFeedCase(RunnerMixin, StockMixin, AmazonCase):
             if index in long_skus:
                 sku = sku + "-" + "X" * 40
             product = self._amazon_product(sku, qty=qty, number=index)
-            listings |= product._amazon_listings_for(self.account, US)
-        listings.write({"product_type_id": self.product_type.id})
+            listings |= product._amazon_listings_for(self.account, self.us)
         return listings
 
     def _publish_by_feed(self, listings):

@@ -177,19 +177,7 @@ class AmazonFeed(models.Model):
         listings = listings - self._open_messages(listings, purpose).listing_id
         Feed = self.sudo()
         feeds = Feed.browse()
-        participations = {p.marketplace_id: p for p in account.amazon_participation_ids}
-        for code, group in listings.grouped("marketplace_code").items():
-            participation = participations.get(code)
-            if not participation:
-                group._write_system(
-                    {
-                        "push_error": self.env._(
-                            "The account does not sell in marketplace %(code)s.",
-                            code=code,
-                        )
-                    }
-                )
-                continue
+        for participation, group in listings.grouped("participation_id").items():
             todo = group
             while todo:
                 feed = Feed.search(
