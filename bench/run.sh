@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Hand-run benchmarks against the emulator.  Usage: bench/run.sh publish [args]
+# (amazon_publish and amazon_stock_push run against the Amazon emulator).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 which=${1:-publish}
@@ -12,6 +13,7 @@ RUN_DIR=$(mktemp -d /tmp/marketplace-bench.XXXXXX)
 chmod 755 "$RUN_DIR"
 cleanup() {
     [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+    [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
     stop_postgres
     rm -rf "$RUN_DIR"
 }
@@ -23,6 +25,15 @@ EMULATOR_PORT=$(free_port)
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log"
 # The server's switch for the emulator environment (see readme/CONFIGURE.md).
 export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
+BENCH_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
+case "$which" in
+amazon_*)
+    AMAZON_EMULATOR_PORT=$(free_port)
+    start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log"
+    export AMAZON_EMULATOR_URL="http://127.0.0.1:$AMAZON_EMULATOR_PORT"
+    BENCH_EMULATOR_URL=$AMAZON_EMULATOR_URL
+    ;;
+esac
 MARKETPLACE_VAULT_KEYS="$(new_vault_key)"
 export MARKETPLACE_VAULT_KEYS
 link_addon "$RUN_DIR/addons"
@@ -40,4 +51,4 @@ say "Installing $ADDON_NAME"
     --without-demo=all --stop-after-init --log-level=warn >"$RUN_DIR/install.log" 2>&1 \
     || { cat "$RUN_DIR/install.log"; die "install failed"; }
 "$PYTHON" "$REPO_DIR/bench/${which}_bench.py" --config "$RUN_DIR/odoo.conf" \
-    --database bench --emulator "http://127.0.0.1:$EMULATOR_PORT" "$@"
+    --database bench --emulator "$BENCH_EMULATOR_URL" "$@"

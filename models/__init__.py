@@ -89,3 +89,20 @@ from .marketplace import marketplace_call_dashboard
 from .marketplace import marketplace_order_dashboard
 from .marketplace import marketplace_account_dashboard
 from .ebay import marketplace_account_dashboard as ebay_marketplace_account_dashboard
+from .amazon import res_config_settings as amazon_res_config_settings
+from .amazon import marketplace_alert_feed as amazon_marketplace_alert_feed
+from .amazon import amazon_feed
+from .amazon import amazon_feed_message
+from .amazon import amazon_listing_stock_push
+from .amazon import amazon_listing_feed
+from .amazon import amazon_listing_bulk
+from .amazon import (
+    marketplace_account_stock_push as amazon_marketplace_account_stock_push,
+)
+from .amazon import (
+    marketplace_account_reconcile as amazon_marketplace_account_reconcile,
+)
+from .amazon import marketplace_account_health as amazon_marketplace_account_health
+from .amazon import (
+    marketplace_account_dashboard as amazon_marketplace_account_dashboard,
+)
