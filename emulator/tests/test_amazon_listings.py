@@ -868,3 +868,29 @@ def test_a_second_put_replaces_every_attribute(amazon, api):
     assert [i["attributeNames"] for i in item["issues"]] == [["department"]]
     # The ASIN the catalog gave stays with the listing.
     assert item["summaries"][0]["asin"]
+
+
+def test_a_patch_that_fixes_a_value_clears_its_issue(amazon, api):
+    attributes = shirt(condition_type=[{"value": "mint", "marketplace_id": US}])
+    item = listed(amazon, api, "SHIRT-FIX", attributes)
+    assert [i["attributeNames"] for i in item["issues"]] == [["condition_type"]]
+    fixed = [{"value": "used_good", "marketplace_id": US}]
+    patch(
+        api,
+        "SHIRT-FIX",
+        [{"op": "replace", "path": "/attributes/condition_type", "value": fixed}],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-FIX").json()
+    assert item["issues"] == []
+    assert item["summaries"][0]["conditionType"] == "used_good"
+    assert item["summaries"][0]["status"] == ["BUYABLE", "DISCOVERABLE"]
+    broken = [{"value": "mint", "marketplace_id": US}]
+    patch(
+        api,
+        "SHIRT-FIX",
+        [{"op": "replace", "path": "/attributes/condition_type", "value": broken}],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-FIX").json()
+    assert [i["attributeNames"] for i in item["issues"]] == [["condition_type"]]
