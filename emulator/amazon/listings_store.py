@@ -186,15 +186,29 @@ def acceptance_issues(kind, product_type, attributes=None, patches=None):
 
 # -- patches ---------------------------------------------------------------------------
 def _selectors(product_type, name, value):
+    """``(selectors, defaults)`` of an attribute: the selectors a patch
+    value is matched on (those it gives, and those with a default: an
+    offer without an audience is the ALL one) and their defaults."""
     definition = product_types.definition(product_type, "ATVPDKIKX0DER")
     schema = (definition.properties if definition else {}).get(name) or {}
-    if "selectors" in schema:
-        return list(schema["selectors"])
-    return [key for key in DEFAULT_SELECTORS if key in value]
+    if "selectors" not in schema:
+        return [key for key in DEFAULT_SELECTORS if key in value], {}
+    fields = (schema.get("items") or {}).get("properties") or {}
+    defaults = {
+        key: fields[key]["default"]
+        for key in schema["selectors"]
+        if "default" in fields.get(key, {})
+    }
+    return [key for key in schema["selectors"] if key in value or key in defaults], (
+        defaults
+    )
 
 
-def _same(item, value, selectors):
-    return all(item.get(key) == value.get(key) for key in selectors)
+def _same(item, value, selectors, defaults):
+    return all(
+        item.get(key, defaults.get(key)) == value.get(key, defaults.get(key))
+        for key in selectors
+    )
 
 
 def apply_patches(attributes, patches, product_type):
@@ -212,17 +226,17 @@ def apply_patches(attributes, patches, product_type):
             if not values:
                 current = []
             for value in values:
-                selectors = [
-                    k for k in _selectors(product_type, name, value) if k in value
-                ]
+                selectors, defaults = _selectors(product_type, name, value)
                 current = [
-                    item for item in current if not _same(item, value, selectors)
+                    item
+                    for item in current
+                    if not _same(item, value, selectors, defaults)
                 ]
         else:  # add, merge
             for value in values:
-                selectors = _selectors(product_type, name, value)
+                selectors, defaults = _selectors(product_type, name, value)
                 for index, item in enumerate(current):
-                    if _same(item, value, selectors):
+                    if _same(item, value, selectors, defaults):
                         current[index] = (
                             {**item, **value} if patch["op"] == "merge" else value
                         )
