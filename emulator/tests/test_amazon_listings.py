@@ -868,3 +868,60 @@ def test_a_second_put_replaces_every_attribute(amazon, api):
     assert [i["attributeNames"] for i in item["issues"]] == [["department"]]
     # The ASIN the catalog gave stays with the listing.
     assert item["summaries"][0]["asin"]
+
+
+def test_a_patch_that_fixes_a_value_clears_its_issue(amazon, api):
+    attributes = shirt(condition_type=[{"value": "mint", "marketplace_id": US}])
+    item = listed(amazon, api, "SHIRT-FIX", attributes)
+    assert [i["attributeNames"] for i in item["issues"]] == [["condition_type"]]
+    fixed = [{"value": "used_good", "marketplace_id": US}]
+    patch(
+        api,
+        "SHIRT-FIX",
+        [{"op": "replace", "path": "/attributes/condition_type", "value": fixed}],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-FIX").json()
+    assert item["issues"] == []
+    assert item["summaries"][0]["conditionType"] == "used_good"
+    assert item["summaries"][0]["status"] == ["BUYABLE", "DISCOVERABLE"]
+    broken = [{"value": "mint", "marketplace_id": US}]
+    patch(
+        api,
+        "SHIRT-FIX",
+        [{"op": "replace", "path": "/attributes/condition_type", "value": broken}],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-FIX").json()
+    assert [i["attributeNames"] for i in item["issues"]] == [["condition_type"]]
+
+
+def test_merge_matches_an_offer_by_its_selectors_and_their_defaults(amazon, api):
+    attributes = shirt()
+    del attributes["purchasable_offer"][0]["audience"]  # ALL by default
+    assert listed(amazon, api, "SHIRT-AUD", attributes)["issues"] == []
+    new_price = [{"schedule": [{"value_with_tax": 9.5}]}]
+    patch(
+        api,
+        "SHIRT-AUD",
+        [
+            {
+                "op": "merge",
+                "path": "/attributes/purchasable_offer",
+                "value": [
+                    {"marketplace_id": US, "audience": "ALL", "our_price": new_price}
+                ],
+            }
+        ],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-AUD").json()
+    assert len(item["attributes"]["purchasable_offer"]) == 1
+    assert item["attributes"]["purchasable_offer"][0]["currency"] == "USD"
+    assert item["offers"] == [
+        {
+            "marketplaceId": US,
+            "offerType": "B2C",
+            "price": {"currencyCode": "USD", "amount": "9.50"},
+        }
+    ]
