@@ -81,7 +81,7 @@ def test_independent_client_reads_participations_and_account(amazon):
     assert account.status_code == 200
     assert account.json()["payload"]["marketplaceParticipationList"]
     # One LWA call for both SP-API calls: the token was reused.
-    assert len(amazon.calls(path="^/auth/o2/token$")) == 1
+    assert len(amazon.lwa_calls("refresh_token")) == 1
 
 
 def test_independent_client_reads_amazons_error_shape(amazon):
