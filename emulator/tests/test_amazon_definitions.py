@@ -161,12 +161,37 @@ def test_one_marketplace_at_a_time(api):
     assert "one marketplaceId" in answer.json()["errors"][0]["message"]
 
 
-def test_download_of_an_unknown_schema_is_404(api):
+def test_links_are_presigned_and_expire_after_seven_days(amazon, api):
     body = definition(api)
-    link = body["schema"]["link"]["resource"].replace(
-        body["productTypeVersion"]["version"], "stale"
-    )
-    assert requests.get(link, timeout=5).status_code == 404
+    link = body["schema"]["link"]["resource"]
+    assert "X-Amz-Signature=" in link and "X-Amz-Expires=604800" in link
+    forged = link.replace("requirements=LISTING", "requirements=LISTING_OFFER_ONLY")
+    refused = requests.get(forged, timeout=5)
+    assert refused.status_code == 403
+    assert "AccessDenied" in refused.text
+    unsigned = link.split("&X-Amz-Signature=")[0]
+    assert requests.get(unsigned, timeout=5).status_code == 403
+    amazon.advance(7 * 24 * 3600 - 60)
+    assert requests.get(link, timeout=5).status_code == 200
+    amazon.advance(120)
+    expired = requests.get(link, timeout=5)
+    assert expired.status_code == 403
+    assert "Request has expired" in expired.text
+    meta = requests.get(body["metaSchema"]["link"]["resource"], timeout=5)
+    assert meta.status_code == 403
+    # A fresh definition gives fresh links.
+    fresh = definition(amazon_token_api(amazon))
+    assert requests.get(fresh["schema"]["link"]["resource"], timeout=5).ok
+
+
+def amazon_token_api(amazon):
+    """A new access token's caller (the clock moved past the first's hour)."""
+    token = amazon.access_token()
+
+    def call(path, **params):
+        return amazon.call("GET", path, token, params=params)
+
+    return call
 
 
 # -- the served schemas against the meta-schema ----------------------------------------
