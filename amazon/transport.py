@@ -2,10 +2,45 @@
 (Amazon answers with its own ``x-amzn-RequestId``, which becomes the call's
 id), Amazon's errors for a missing answer."""
 
+import logging
+import re
+
 from ..apiclient import DEFAULT_TIMEOUT, Transport
-from .errors import AmazonTimeout, AmazonUnknownOutcome, AmazonUnreachable
+from .errors import REDACTED, AmazonTimeout, AmazonUnknownOutcome, AmazonUnreachable
 
 AMAZON_REQUEST_ID_HEADER = "x-amzn-RequestId"
+
+# The parts of a presigned URL's query that let anyone holding it fetch the
+# document or schema (S3's SigV4 query signing, which Amazon's links use).
+_PRESIGNED_RE = re.compile(
+    r"((?:X-Amz-(?:Signature|Credential|Security-Token)|Signature)=)[^&\s\"']+",
+    re.IGNORECASE,
+)
+
+
+def redact_presigned(text):
+    """``text`` with the signatures of any presigned URL in it blanked."""
+    return _PRESIGNED_RE.sub(rf"\1{REDACTED}", text)
+
+
+class _PresignedUrlFilter(logging.Filter):
+    """urllib3 logs each request line, query string included, at DEBUG: a
+    presigned URL's signature would reach the log.  This blanks it."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact_presigned(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_presigned(arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+_URLLIB3_LOGGER = logging.getLogger("urllib3.connectionpool")
+if not any(isinstance(f, _PresignedUrlFilter) for f in _URLLIB3_LOGGER.filters):
+    _URLLIB3_LOGGER.addFilter(_PresignedUrlFilter())
 
 
 class AmazonTransport(Transport):

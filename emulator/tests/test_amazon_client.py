@@ -860,7 +860,8 @@ def test_a_write_that_times_out_has_an_unknown_outcome(
     assert "TEE-T" in amazon.listings(SELLER)
 
 
-def test_product_type_search_definition_and_schema(amazon, sp, calls):
+def test_product_type_search_definition_and_schema(amazon, sp, calls, caplog):
+    caplog.set_level(logging.DEBUG)
     found = sp.definitions.search([US], keywords="t-shirt")
     assert [p["name"] for p in found["productTypes"]] == ["SHIRT"]
     with pytest.raises(ValueError):
@@ -872,6 +873,10 @@ def test_product_type_search_definition_and_schema(amazon, sp, calls):
     # The record keeps the link without its query (a presigned signature).
     assert calls[-1]["operation"] == "downloadProductTypeSchema"
     assert calls[-1]["url"] == link.split("?", 1)[0]
+    # urllib3 logs the request line at DEBUG: the signature is blanked there.
+    signature = re.search(r"X-Amz-Signature=([^&]+)", link).group(1)
+    assert "X-Amz-Signature=[redacted]" in caplog.text
+    assert signature not in caplog.text
     # Downloads carry no token: the link is presigned.
     download = amazon.calls(method="GET")[-1]
     assert "x-amz-access-token" not in download["headers"]
