@@ -102,6 +102,13 @@ def listings_feed_document(
             f"{len(messages)} given: split them with chunks()."
         )
     given = [m["messageId"] for m in messages if "messageId" in m]
+    for message_id in given:
+        if (
+            isinstance(message_id, bool)
+            or not isinstance(message_id, int)
+            or not 1 <= message_id <= MAX_MESSAGE_ID
+        ):
+            raise ValueError(f"messageId {message_id!r} is not in 1..{MAX_MESSAGE_ID}.")
     if len(set(given)) != len(given):
         raise ValueError("Each message of a feed needs its own messageId.")
     next_id = max(given, default=0) + 1
@@ -114,13 +121,8 @@ def listings_feed_document(
         if "messageId" not in message:
             message["messageId"] = next_id
             next_id += 1
-        message_id = message["messageId"]
-        if (
-            isinstance(message_id, bool)
-            or not isinstance(message_id, int)
-            or not 1 <= message_id <= MAX_MESSAGE_ID
-        ):
-            raise ValueError(f"messageId {message_id!r} is not in 1..{MAX_MESSAGE_ID}.")
+    if next_id - 1 > MAX_MESSAGE_ID:
+        raise ValueError(f"messageIds would go past {MAX_MESSAGE_ID}.")
     header = {"sellerId": seller_id, "version": FEED_VERSION}
     if issue_locale:
         header["issueLocale"] = issue_locale

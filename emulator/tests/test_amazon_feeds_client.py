@@ -129,6 +129,11 @@ def test_message_ids_given_are_kept_and_the_others_follow():
         ([{**delete_message("A"), "messageId": 1}] * 2, "its own messageId"),
         ([{**delete_message("A"), "messageId": 0}], "not in 1.."),
         ([{**delete_message("A"), "messageId": 2**31}], "not in 1.."),
+        ([{**delete_message("A"), "messageId": "1"}], "not in 1.."),
+        (
+            [{**delete_message("A"), "messageId": 2**31 - 1}, delete_message("B")],
+            "go past",
+        ),
         ([{"sku": "A", "operationType": "UPSERT"}], "operationType"),
     ],
 )
@@ -335,6 +340,7 @@ def test_an_upload_with_another_content_type_is_a_clear_refusal(amazon, sp_clien
     # Amazon token: the emulator, like S3, refuses an unsigned x-amz header).
     assert sp_client.feeds.upload(document["url"], data, LISTINGS_FEED_CONTENT_TYPE)
     assert sp_client.token not in json.dumps(sp_client.calls)
+    assert "X-Amz-Signature" not in json.dumps(sp_client.calls)
 
 
 def test_an_expired_upload_url_may_be_tried_again(amazon, sp_client):
