@@ -3,8 +3,10 @@
 Two places: ``core/`` (HTTP server, request pipeline, contract checks of
 requests and answers against OpenAPI 3 and Swagger 2.0 contracts, faults,
 clock, call log, control API; it names no marketplace) and one personality
-per marketplace; ``ebay/`` is the first.  ``client.py`` is the one control
-client tests, benchmarks and scripts use.
+per marketplace: ``ebay/`` and ``amazon/`` (LWA, Seller Central's consent
+page and the Selling Partner API, checked against Amazon's Swagger 2.0
+models; ``python3 -m emulator.amazon``, see ``amazon/__init__.py``).
+``client.py`` is the one control client tests, benchmarks and scripts use.
 
 The eBay personality answers as eBay's REST APIs do (OAuth consent page and
 token endpoint, Identity, Inventory, Account, Fulfillment, ...), on eBay's

@@ -310,6 +310,19 @@ class AmazonEmulatorClient(EmulatorClient):
             )
         return answer.headers["Location"]
 
+    def lwa_calls(self, grant_type=None):
+        """The logged calls of LWA's token endpoint, of one ``grant_type``
+        (secrets redacted)."""
+        calls = self.calls(path=f"^{self.TOKEN_PATH}$")
+        if grant_type:
+            calls = [
+                c
+                for c in calls
+                if isinstance(c.get("body"), dict)
+                and c["body"].get("grant_type") == grant_type
+            ]
+        return calls
+
     def lwa(self, **form):
         """``POST /auth/o2/token`` with ``form`` (the raw answer)."""
         return self.session.post(

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared helpers of scripts/run.sh and scripts/test.sh: find Odoo 18, start a
-# project-local PostgreSQL on loopback, start the eBay emulator.
+# project-local PostgreSQL on loopback, start the eBay and Amazon emulators.
 set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -159,6 +159,55 @@ EBAY_EMULATOR_NO_CONTRACTS=1 to run it unchecked)."
         sleep 0.2
     done
     die "The emulator did not answer on port $port."
+}
+
+# Amazon's models live beside the repo (../shared/amazon-models) unless told.
+find_amazon_models() {
+    if [ -z "${AMAZON_MODELS_DIR:-}" ]; then
+        local candidate
+        for candidate in "$REPO_DIR/../shared/amazon-models" "$REPO_DIR/shared/amazon-models"; do
+            if [ -d "$candidate/models" ]; then
+                AMAZON_MODELS_DIR=$(cd "$candidate" && pwd)
+                break
+            fi
+        done
+    fi
+    export AMAZON_MODELS_DIR="${AMAZON_MODELS_DIR:-}"
+}
+
+# Start the Amazon emulator on 127.0.0.1:$1 (extra CLI arguments follow,
+# e.g. --app-file F); log to $2.  It checks every request and answer against
+# Amazon's models, so they must be found; AMAZON_EMULATOR_NO_CONTRACTS=1 runs
+# it unchecked, and says so.
+start_amazon_emulator() {
+    local port=$1 log=$2
+    shift 2
+    find_amazon_models
+    local models=()
+    if [ -n "$AMAZON_MODELS_DIR" ]; then
+        models=(--models "$AMAZON_MODELS_DIR")
+    elif [ "${AMAZON_EMULATOR_NO_CONTRACTS:-}" = "1" ]; then
+        say "WARNING: the Amazon emulator runs WITHOUT Amazon's models: nothing it receives or answers is checked."
+        models=(--no-contracts)
+    else
+        die "Amazon's models were not found beside the repository \
+(../shared/amazon-models): the Amazon emulator checks every request and \
+answer against them. Set AMAZON_MODELS_DIR to their folder (or, knowingly, \
+AMAZON_EMULATOR_NO_CONTRACTS=1 to run it unchecked)."
+    fi
+    (cd "$REPO_DIR" && exec "$PYTHON" -m emulator.amazon --host 127.0.0.1 --port "$port" \
+        "${models[@]}" "$@" >"$log" 2>&1) &
+    AMAZON_EMULATOR_PID=$!
+    local i
+    for i in $(seq 1 100); do
+        if "$PYTHON" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/_emulator/health', timeout=1)" 2>/dev/null; then
+            say "Amazon emulator on http://127.0.0.1:$port"
+            return 0
+        fi
+        kill -0 "$AMAZON_EMULATOR_PID" 2>/dev/null || { cat "$log" >&2; die "The Amazon emulator did not start."; }
+        sleep 0.2
+    done
+    die "The Amazon emulator did not answer on port $port."
 }
 
 # Odoo wants the addon in a folder named after it: link the repo there.

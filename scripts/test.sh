@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: a throw-away PostgreSQL and eBay emulator, the addon
+# The whole test suite: a throw-away PostgreSQL, eBay and Amazon emulators, the addon
 # installed in a fresh database, then pytest (pytest-odoo with --odoo-http, so
 # HttpCase and Chromium tours run) over the Odoo tests and the emulator's own.
 # Usage: scripts/test.sh [extra pytest arguments, e.g. -k oauth]
@@ -13,6 +13,7 @@ RUN_DIR=$(mktemp -d /tmp/marketplace-test.XXXXXX)
 chmod 755 "$RUN_DIR"
 cleanup() {
     [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+    [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
     stop_postgres
     rm -rf "$RUN_DIR"
 }
@@ -28,6 +29,13 @@ start_postgres "$RUN_DIR/pg" "$PG_PORT"
 EMULATOR_PORT=$(free_port)
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log"
 export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
+find_amazon_models
+[ -n "$AMAZON_MODELS_DIR" ] || die "Amazon's models were not found beside the \
+repository (../shared/amazon-models): the Amazon emulator must check every \
+request against them. Set AMAZON_MODELS_DIR to their folder."
+AMAZON_EMULATOR_PORT=$(free_port)
+start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log"
+export AMAZON_EMULATOR_URL="http://127.0.0.1:$AMAZON_EMULATOR_PORT"
 # Two fresh keys, newest first: tests encrypt with the first, rotate, etc.
 MARKETPLACE_VAULT_KEYS="$(new_vault_key),$(new_vault_key)"
 export MARKETPLACE_VAULT_KEYS

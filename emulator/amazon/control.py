@@ -23,6 +23,9 @@
 ``GET /_emulator/amazon/rates``                 the overrides
 ==============================================  ======================================
 
+Registering an app again replaces it: that is how a test rotates its client
+secret (the new one has no expiry unless given one).
+
 ``POST /_emulator/config`` takes Amazon's settings too (``state.DEFAULT_CONFIG``:
 ``access_token_ttl``, ``code_ttl``, ``apply_delay``, ``feed_queue_seconds``,
 ``feed_processing_seconds``, ``report_seconds``, ``rate_limits``).

@@ -13,6 +13,7 @@ instead of sleeping.
 """
 
 import secrets
+from typing import ClassVar
 
 from ..core.state import DEFAULT_CONFIG as CORE_CONFIG
 from ..core.state import State
@@ -38,6 +39,15 @@ DEFAULT_CONFIG = {
 
 class AmazonState(State):
     DEFAULT_CONFIG = DEFAULT_CONFIG
+    # 0: no throttling; delays of 0 apply or process at once.
+    CONFIG_MINIMUM: ClassVar[dict] = {
+        **State.CONFIG_MINIMUM,
+        "rate_limits": 0,
+        "apply_delay": 0,
+        "feed_queue_seconds": 0,
+        "feed_processing_seconds": 0,
+        "report_seconds": 0,
+    }
 
     def __init__(self, cli_apps=()):
         self.cli_apps = list(cli_apps)

@@ -85,7 +85,7 @@ def config(req):
     if unknown:
         return bad_request(f"unknown settings {sorted(unknown)}")
     for key, value in values.items():
-        if not _number(value, 0 if key == "latency_ms" else 1):
+        if not _number(value, req.state.CONFIG_MINIMUM.get(key, 1)):
             return bad_request(f"{key} must be a number")
     with req.state.lock:
         req.state.config.update(values)

@@ -10,6 +10,7 @@ import random
 import re
 import threading
 import time
+from typing import ClassVar
 
 DEFAULT_CONFIG = {
     "latency_ms": 0,  # added to every marketplace call (benchmarks use 50)
@@ -24,6 +25,9 @@ class State:
     """
 
     DEFAULT_CONFIG = DEFAULT_CONFIG
+    #: the smallest value ``POST /_emulator/config`` takes per setting (1 for
+    #: those not listed)
+    CONFIG_MINIMUM: ClassVar[dict] = {"latency_ms": 0}
 
     def __init__(self):
         self.lock = threading.RLock()

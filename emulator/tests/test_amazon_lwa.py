@@ -203,3 +203,24 @@ def test_secrets_never_reach_the_call_log(amazon):
     assert APP["client_secret"] not in text
     assert refresh not in text
     assert access["access_token"] not in text
+
+
+def test_injected_lwa_outage_has_lwas_shape(amazon):
+    amazon.fault("^/auth/o2/token$", "503")
+    answer = amazon.app_lwa(
+        grant_type="refresh_token", refresh_token=amazon.refresh_token()
+    )
+    assert answer.status_code == 503
+    assert answer.json()["error"] == "temporarily_unavailable"
+
+
+def test_a_new_secret_ends_the_expiry(amazon):
+    """Rotating the secret: the app registered again with a new one."""
+    amazon.expire_client_secret(APP["client_id"])
+    amazon.add_app(**dict(APP, client_secret="amzn1.oa2-cs.v1.rotated"))
+    answer = amazon.app_lwa(
+        secret="amzn1.oa2-cs.v1.rotated",
+        grant_type="refresh_token",
+        refresh_token=amazon.refresh_token(),
+    )
+    assert answer.status_code == 200, answer.text
