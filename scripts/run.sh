@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ODOO_PORT=${ODOO_PORT:-8069}
 EMULATOR_PORT=${EMULATOR_PORT:-8099}
+AMAZON_EMULATOR_PORT=${AMAZON_EMULATOR_PORT:-8098}
 PG_PORT=${PG_PORT:-54329}
 DB=${DB:-marketplace_demo}
 RUN_DIR="$REPO_DIR/.run"
@@ -18,6 +19,7 @@ chmod 755 "$RUN_DIR"
 
 cleanup() {
     [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+    [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
     stop_postgres
 }
 trap cleanup EXIT
@@ -34,11 +36,17 @@ umask 077
 ODOO_URL="http://localhost:$ODOO_PORT"
 printf '%s:%s:%s:%s\n' marketplace-demo-app "$(cat "$RUN_DIR/demo-app.secret")" \
     marketplace-demo-runame "$ODOO_URL/ebay/oauth/callback" >"$RUN_DIR/demo-app.emulator"
+# The Amazon demo app: CLIENT_ID:CLIENT_SECRET:APPLICATION_ID:REDIRECT_URI.
+[ -s "$RUN_DIR/amazon-demo-app.secret" ] || new_vault_key >"$RUN_DIR/amazon-demo-app.secret"
+printf '%s:%s:%s:%s\n' amzn1.application-oa2-client.marketplace-demo \
+    "$(cat "$RUN_DIR/amazon-demo-app.secret")" amzn1.sp.solution.marketplace-demo \
+    "$ODOO_URL/amazon/oauth/callback" >"$RUN_DIR/amazon-demo-app.emulator"
 umask 022
 
 # The server's own switch for the emulator environment (loopback only):
 # without it, no account can use the emulator.
 export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
+export AMAZON_EMULATOR_URL="http://127.0.0.1:$AMAZON_EMULATOR_PORT"
 
 link_addon "$RUN_DIR/addons"
 cat >"$RUN_DIR/odoo.conf" <<CONF
@@ -58,6 +66,8 @@ chmod 600 "$RUN_DIR/odoo.conf"
 
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log" \
     --app-file "$RUN_DIR/demo-app.emulator"
+start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log" \
+    --app-file "$RUN_DIR/amazon-demo-app.emulator"
 
 if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U odoo -d postgres -qtAc \
         "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
@@ -78,6 +88,12 @@ if account.environment != "emulator":
     account.environment = "emulator"
 with open("$RUN_DIR/demo-app.secret") as secret_file:
     env["marketplace.secret"]._store(account, "client_secret", secret_file.read().strip())
+amazon = env.ref("marketplace_connector.amazon_account_demo")
+if amazon.environment != "emulator":
+    amazon.environment = "emulator"
+if not amazon.has_client_secret:
+    with open("$RUN_DIR/amazon-demo-app.secret") as secret_file:
+        amazon._amazon_store_client_secret(secret_file.read().strip())
 env["ir.config_parameter"].set_param("web.base.url", "$ODOO_URL")
 env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
 env.cr.commit()
@@ -88,7 +104,10 @@ cat <<MSG
   Odoo is starting on $ODOO_URL  (login: admin, password: admin)
   Sales > Marketplaces > Accounts > "Demo seller (emulator)" > Connect eBay > Connect,
   then Agree on the emulator's consent page.
-  The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT.  Ctrl-C stops everything.
+  Amazon: Sales > Marketplaces > Amazon > Accounts > "Amazon demo seller (emulator)"
+  > Connect Amazon > Connect, then Confirm on the emulator's Seller Central page.
+  The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT, Amazon's on
+  http://127.0.0.1:$AMAZON_EMULATOR_PORT.  Ctrl-C stops everything.
 
 MSG
 "$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB"
