@@ -181,16 +181,13 @@ class SpApiClient:
         self.max_wait = max_wait
         self.reporter = CallReporter(_logger, "amazon_call", on_call, log_fields)
 
-    def __repr__(self):
-        return f"SpApiClient(api_url={self.api_url!r}, seller_id={self.seller_id!r})"
-
-    @property
-    def session(self):
-        return self.transport.session
-
     @property
     def timeout(self):
+        """Seconds each request waits for an answer (the transport's)."""
         return self.transport.timeout
+
+    def __repr__(self):
+        return f"SpApiClient(api_url={self.api_url!r}, seller_id={self.seller_id!r})"
 
     # -- sub-APIs -------------------------------------------------------------
     def __getattr__(self, name):
@@ -220,6 +217,7 @@ class SpApiClient:
         grantless=False,
         safe=None,
         headers=None,
+        bucket=None,
     ):
         """Send one SP-API call; return :class:`apiclient.ApiResponse` (its
         ``data`` the JSON body) or raise an AmazonError.
@@ -231,24 +229,26 @@ class SpApiClient:
         :param safe: True when the call changes nothing although its method
             is a write (a VALIDATION_PREVIEW): a lost answer is then a
             timeout, not an unknown outcome.  Default: GET/HEAD/OPTIONS.
+        :param bucket: the rate bucket when it is not the operation's (a
+            createFeed of JSON_LISTINGS_FEED:
+            ``ratelimit.JSON_LISTINGS_FEED_OPERATION``)
         """
         call = new_call(method, self.api_url + path, operation, path=path)
         if safe and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             # Lets the account's read-only hook tell a preview from a write.
             call["read_only"] = True
+        args = (call, bucket or operation, params, json, grantless, safe, headers)
         with self.reporter.reporting(call):
             try:
-                return self._send(call, params, json, grantless, safe, headers)
+                return self._send(*args)
             except AmazonAuthError as err:
                 if (
                     "force_refresh" not in self._token_options
-                    or err.status != 403
+                    or err.status not in (401, 403)
                     or not _stale_token(err.errors)
                 ):
                     raise
-                return self._send(
-                    call, params, json, grantless, safe, headers, force_refresh=True
-                )
+                return self._send(*args, force_refresh=True)
 
     def _token(self, grantless, force_refresh):
         options = {}
@@ -260,10 +260,11 @@ class SpApiClient:
             options["force_refresh"] = True
         return self._access_token(**options)
 
-    def _send(self, call, params, json, grantless, safe, headers, force_refresh=False):
-        operation = call["operation"]
+    def _send(
+        self, call, bucket, params, json, grantless, safe, headers, force_refresh=False
+    ):
         key = self.limiter_key
-        self.limiter.acquire(key, operation, self.max_wait)
+        self.limiter.acquire(key, bucket, self.max_wait)
         all_headers = {
             ACCESS_TOKEN_HEADER: self._token(grantless, force_refresh),
             "Accept": "application/json",
@@ -279,11 +280,11 @@ class SpApiClient:
         request_id = amazon_request_id(response, call)
         status = response.status_code
         if status == 429:
-            retry_after = self.limiter.throttled(key, operation)
+            retry_after = self.limiter.throttled(key, bucket)
             raise error_from_response(response, request_id, retry_after)
         rate = response.headers.get(RATE_LIMIT_HEADER)
         if rate is not None:
-            self.limiter.observe(key, operation, rate)
+            self.limiter.observe(key, bucket, rate)
         if status >= 400:
             raise error_from_response(response, request_id)
         return ApiResponse(
@@ -309,7 +310,12 @@ class SpApiClient:
         all_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "identity"}
         all_headers.update(headers or {})
         with self.reporter.reporting(call):
-            response = self.transport.send(call, all_headers, safe=safe, data=data)
+            try:
+                response = self.transport.send(call, all_headers, safe=safe, data=data)
+            finally:
+                # The signature lets anyone fetch the document for a while:
+                # the record handed to on_call keeps the URL without it.
+                call["url"] = url.split("?", 1)[0]
             request_id = amazon_request_id(response, call)
             if response.status_code >= 400:
                 raise error_from_response(response, request_id)

@@ -23,9 +23,10 @@ from ..apiclient import (
     UnknownOutcome,
 )
 
-# LWA access and refresh tokens start with these (AMAZON_FACTS §1); an
-# error text that quotes one (a proxy, a future Amazon message) is blanked.
-_TOKEN_RE = re.compile(r"Atz[ar]\|[^\s\"',;]+")
+# LWA access, refresh and grantless tokens start with Atza|, Atzr| and Atc|
+# (AMAZON_FACTS §1 shows the first two); an error text that quotes one (a
+# proxy, a future Amazon message) is blanked.
+_TOKEN_RE = re.compile(r"At(?:z[ar]|c)\|[^\s\"',;]+")
 REDACTED = "[redacted]"
 
 
@@ -156,8 +157,8 @@ ACTIONABLE = {
     "access_denied": "The seller declined the authorisation: connect the "
     "Amazon account again and accept.",
     "invalid_client": "Amazon refused the app's LWA client id or secret (a "
-    "secret expires after 180 days): enter the new client secret from the "
-    "Developer Central page on the Amazon account.",
+    "secret expires after 180 days): rotate it in Seller Central's Developer "
+    "Central, then enter the new client secret on the Amazon account.",
     "invalid_scope": "Amazon refused the scope asked for: this is a bug in the "
     "connector, report it.",
     "invalid_request": "Amazon refused the token request: check the account's "
@@ -215,7 +216,8 @@ def actionable(err):
     lines = []
     codes = [err.lwa_error] if getattr(err, "lwa_error", None) else []
     for code in codes:
-        lines.append(f"{_advice(code, err) or err.message} (Amazon {code})")
+        advice = _advice(code, err)
+        lines.append(f"{advice} ({err.message})" if advice else err.message)
     for entry in err.errors:
         code = entry.get("code") or ""
         said = " ".join(

@@ -144,6 +144,9 @@ class LwaClient:
                 "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
             },
             data=form,
+            # A token request changes nothing a seller sees (refresh tokens do
+            # not rotate): a lost answer is a timeout, not an unknown outcome.
+            safe=True,
         )
         amazon_request_id(response, call)
         body = json_or_none(response)

@@ -88,8 +88,14 @@ DEFAULT_MAX_WAIT = 5.0
 
 
 class _Bucket:
-    """One token bucket.  ``tokens`` may go below zero: each waiting caller
-    holds a reservation, so callers are served one ``1/rate`` apart."""
+    """Our copy of one of Amazon's token buckets.
+
+    ``burst`` is Amazon's burst as far as we know; we use one token less
+    (:attr:`capacity`), so Amazon's bucket keeps one spare for requests that
+    reach it a little closer together than they left (network jitter).
+    ``tokens`` may go below zero: each waiting caller holds a reservation,
+    so callers are served one ``1/rate`` apart.
+    """
 
     __slots__ = ("burst", "ceiling", "default", "rate", "stamp", "tokens")
 
@@ -99,12 +105,16 @@ class _Bucket:
         self.burst = float(burst)
         # The burst we may climb back to after a 429 made us lower it.
         self.ceiling = float(burst)
-        self.tokens = float(burst)
         self.stamp = now
+        self.tokens = self.capacity
+
+    @property
+    def capacity(self):
+        return self.burst - 1 if self.burst >= 2 else self.burst
 
     def refill(self, now):
         elapsed = max(0.0, now - self.stamp)
-        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
         self.stamp = now
 
     def wait_for_token(self):
@@ -189,10 +199,15 @@ class RateLimiter:
             bucket = self._bucket(key, operation, self.clock())
             if rate is not None and not math.isclose(rate, bucket.rate):
                 default_rate, default_burst = bucket.default
-                bucket.ceiling = max(1.0, default_burst * min(1.0, rate / default_rate))
+                bucket.ceiling = max(
+                    1.0, math.floor(default_burst * min(1.0, rate / default_rate))
+                )
                 bucket.rate = rate
+                bucket.burst = min(bucket.burst, bucket.ceiling)
+                # The answer that told us came out of Amazon's bucket too.
+                bucket.tokens = min(bucket.tokens, bucket.capacity - 1)
             bucket.burst = min(bucket.ceiling, bucket.burst + 1)
-            bucket.tokens = min(bucket.tokens, bucket.burst)
+            bucket.tokens = min(bucket.tokens, bucket.capacity)
             return rate
 
     def throttled(self, key, operation):

@@ -7,9 +7,18 @@ schema and the meta-schema, each with its checksum (the base64 MD5 of the
 bytes the link serves), the property groups and the version.  The schema
 itself is not in the answer: Amazon's links are presigned S3 URLs, valid 7
 days, fetched without an access token (AMAZON_FACTS.md section 8); here
-they point at this emulator under ``/_schemas/``, served with no
-authentication either.
+they point at this emulator under ``/_schemas/``, signed the same way (an
+``X-Amz-Signature`` over the path and query with a secret of the
+emulator's, ``X-Amz-Date`` + ``X-Amz-Expires`` seven days on the emulator
+clock): a forged or expired link answers S3's 403 AccessDenied.
 """
+
+import calendar
+import hashlib
+import hmac
+import secrets
+import time
+from urllib.parse import urlencode
 
 from . import errors, product_types
 from .marketplaces import MARKETPLACES
@@ -18,8 +27,9 @@ from .routes import route
 BASE = "/definitions/2020-09-01/productTypes"
 SCHEMAS = "/_schemas/product-types"
 META_PATH = "/_schemas/meta-schema/v1"
-# The version the search answers name (``ProductTypeList.productTypeVersion``).
-SEARCH_VERSION = "U8L9ZxG2SDOXv4x7zUuY6g=="
+LINK_SECONDS = 7 * 24 * 3600  # "valid for 7 days" (AMAZON_FACTS.md section 8)
+SIGNATURE = "X-Amz-Signature"
+DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 def _csv(value):
@@ -72,7 +82,11 @@ def search_definitions_product_types(req):
                 "marketplaceIds": list(marketplace_ids),
             }
         )
-    return 200, {"productTypes": found, "productTypeVersion": SEARCH_VERSION}, {}
+    return (
+        200,
+        {"productTypes": found, "productTypeVersion": product_types.catalog_version()},
+        {},
+    )
 
 
 @route("GET", f"{BASE}/{{productType}}", auth="seller")
@@ -109,8 +123,15 @@ def get_definitions_product_type(req):
             {},
         )
     _meta, _body, meta_checksum = product_types.meta_schema()
-    query = f"marketplaceId={marketplace_id}&requirements={requirements}"
-    query += f"&requirementsEnforced={enforced}"
+    schema_link = _signed(
+        req,
+        f"{SCHEMAS}/{name}/{version}",
+        {
+            "marketplaceId": marketplace_id,
+            "requirements": requirements,
+            "requirementsEnforced": enforced,
+        },
+    )
     locale = req.query.get("locale")
     if not locale or locale == "DEFAULT":
         locale = product_types.language_tags(marketplace_id)[0]
@@ -118,14 +139,11 @@ def get_definitions_product_type(req):
         200,
         {
             "metaSchema": {
-                "link": {"resource": f"{req.base_url}{META_PATH}", "verb": "GET"},
+                "link": {"resource": _signed(req, META_PATH, {}), "verb": "GET"},
                 "checksum": meta_checksum,
             },
             "schema": {
-                "link": {
-                    "resource": f"{req.base_url}{SCHEMAS}/{name}/{version}?{query}",
-                    "verb": "GET",
-                },
+                "link": {"resource": schema_link, "verb": "GET"},
                 "checksum": definition.checksum,
             },
             "requirements": requirements,
@@ -149,6 +167,9 @@ def get_definitions_product_type(req):
 def download_schema(req):
     """The schema a getDefinitionsProductType link points at (no token:
     the link is the credential, as Amazon's presigned URLs are)."""
+    refusal = _check_signature(req)
+    if refusal:
+        return refusal
     name = req.params["productType"]
     definition = product_types.definition(
         name,
@@ -164,5 +185,65 @@ def download_schema(req):
 
 @route("GET", META_PATH, auth=None)
 def download_meta_schema(req):
+    refusal = _check_signature(req)
+    if refusal:
+        return refusal
     meta, _body, _checksum = product_types.meta_schema()
     return 200, meta, {}
+
+
+# -- presigned links ------------------------------------------------------------------
+def _secret(state):
+    with state.lock:
+        store = state.data.setdefault("definitions", {})
+        return store.setdefault("link_secret", secrets.token_bytes(32))
+
+
+def _signature(state, path, params):
+    canonical = f"{path}?{urlencode(sorted(params.items()))}"
+    return hmac.new(_secret(state), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _signed(req, path, params):
+    """A presigned URL of ``path`` with ``params``, valid LINK_SECONDS."""
+    params = dict(
+        params,
+        **{
+            "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+            "X-Amz-Date": time.strftime(DATE_FORMAT, time.gmtime(req.state.now())),
+            "X-Amz-Expires": str(LINK_SECONDS),
+        },
+    )
+    signature = _signature(req.state, path, params)
+    query = urlencode({**params, SIGNATURE: signature})
+    return f"{req.base_url}{path}?{query}"
+
+
+def _access_denied(message):
+    # S3's error document (S3 answers XML; the core sends a text body as
+    # text/html, which is what a client sees of it here).
+    document = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>AccessDenied</Code><Message>{message}</Message></Error>"
+    )
+    return 403, document, {}
+
+
+def _check_signature(req):
+    """None when the link is one this emulator signed and still valid."""
+    params = {k: v for k, v in req.query.items() if k != SIGNATURE}
+    given = req.query.get(SIGNATURE) or ""
+    expected = _signature(req.state, req.path, params)
+    if not hmac.compare_digest(given, expected):
+        return _access_denied(
+            "The request signature we calculated does not match the signature "
+            "you provided."
+        )
+    try:
+        signed_at = calendar.timegm(time.strptime(params["X-Amz-Date"], DATE_FORMAT))
+        lifetime = int(params["X-Amz-Expires"])
+    except (KeyError, ValueError):
+        return _access_denied("Invalid presigned URL.")
+    if req.state.now() > signed_at + lifetime:
+        return _access_denied("Request has expired")
+    return None

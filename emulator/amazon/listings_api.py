@@ -66,7 +66,9 @@ def _submission_answer(req, sku, answer):
         "status": answer["status"],
         "submissionId": answer["submissionId"],
     }
-    if "issues" in included:
+    if "issues" in included or answer["status"] == "INVALID":
+        # An INVALID answer always says why [UNCONFIRMED when includedData
+        # leaves issues out; the safe side for clients].
         body["issues"] = answer["issues"]
     if "identifiers" in included:
         found = listings_store.item(
@@ -219,6 +221,15 @@ def _search_filters(query):
         return None, _bad("identifiersType is required when identifiers are given.")
     if kind and not identifiers:
         return None, _bad("identifiers are required when identifiersType is given.")
+    exclusive = [
+        name
+        for name in ("identifiers", "variationParentSku", "packageHierarchySku")
+        if query.get(name)
+    ]
+    if len(exclusive) > 1:
+        # "You cannot use 'identifiers' if you specify variationParentSku or
+        # packageHierarchySku" (the model), and so on for each.
+        return None, _bad(f"{' and '.join(exclusive)} cannot be used together.")
     if len(identifiers) > IDENTIFIERS_MAX:
         return None, _bad(f"At most {IDENTIFIERS_MAX} identifiers are allowed.")
     try:

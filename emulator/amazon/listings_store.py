@@ -2,8 +2,9 @@
 
 One listing per (seller, SKU), under ``state.data["listings"]``::
 
-    {"sellers": {seller_id: {sku: listing}}, "pending": [submission...],
-     "catalog": {(identifier type, value): asin}, "seq": int}
+    {"sellers": {seller_id: {sku: listing}},
+     "pending": heap of (due, seq, submission),
+     "catalog": {"<identifier type>:<value>": asin}, "seq": int}
 
 A listing is ``{sku, productType, requirements, attributes, marketplaces:
 {marketplace_id: {status: [BUYABLE, DISCOVERABLE], asin, issues, raised,
@@ -47,6 +48,7 @@ Listings Items ``Item`` of a SKU for the answers and processing reports.
 import copy
 import datetime
 import hashlib
+import heapq
 import re
 import uuid
 
@@ -184,41 +186,57 @@ def acceptance_issues(kind, product_type, attributes=None, patches=None):
 
 # -- patches ---------------------------------------------------------------------------
 def _selectors(product_type, name, value):
+    """``(selectors, defaults)`` of an attribute: the selectors a patch
+    value is matched on (those it gives, and those with a default: an
+    offer without an audience is the ALL one) and their defaults."""
     definition = product_types.definition(product_type, "ATVPDKIKX0DER")
     schema = (definition.properties if definition else {}).get(name) or {}
-    if "selectors" in schema:
-        return list(schema["selectors"])
-    return [key for key in DEFAULT_SELECTORS if key in value]
+    if "selectors" not in schema:
+        return [key for key in DEFAULT_SELECTORS if key in value], {}
+    fields = (schema.get("items") or {}).get("properties") or {}
+    defaults = {
+        key: fields[key]["default"]
+        for key in schema["selectors"]
+        if "default" in fields.get(key, {})
+    }
+    return [key for key in schema["selectors"] if key in value or key in defaults], (
+        defaults
+    )
 
 
-def _same(item, value, selectors):
-    return all(item.get(key) == value.get(key) for key in selectors)
+def _same(item, value, selectors, defaults):
+    return all(
+        item.get(key, defaults.get(key)) == value.get(key, defaults.get(key))
+        for key in selectors
+    )
 
 
 def apply_patches(attributes, patches, product_type):
-    """``attributes`` with ``patches`` applied (a new dict)."""
-    result = copy.deepcopy(attributes)
+    """``attributes`` with ``patches`` applied: a new dict, ``attributes``
+    untouched (the attributes not patched are shared, their lists never
+    changed in place)."""
+    result = dict(attributes)
     for patch in patches:
         name = PATCH_PATH.match(patch["path"]).group(1)
         values = copy.deepcopy(patch.get("value") or [])
-        current = result.get(name, [])
+        current = list(result.get(name, []))
         if patch["op"] == "replace":
             current = values
         elif patch["op"] == "delete":
             if not values:
                 current = []
             for value in values:
-                selectors = [
-                    k for k in _selectors(product_type, name, value) if k in value
-                ]
+                selectors, defaults = _selectors(product_type, name, value)
                 current = [
-                    item for item in current if not _same(item, value, selectors)
+                    item
+                    for item in current
+                    if not _same(item, value, selectors, defaults)
                 ]
         else:  # add, merge
             for value in values:
-                selectors = _selectors(product_type, name, value)
+                selectors, defaults = _selectors(product_type, name, value)
                 for index, item in enumerate(current):
-                    if _same(item, value, selectors):
+                    if _same(item, value, selectors, defaults):
                         current[index] = (
                             {**item, **value} if patch["op"] == "merge" else value
                         )
@@ -308,7 +326,9 @@ def _evaluate(state, seller_id, listing, marketplace_id):
     definition = product_types.definition(
         listing["productType"], marketplace_id, listing.get("requirements") or "LISTING"
     )
-    place["issues"] = product_types.issues_of(definition, view, marketplace_id)
+    place["issues"] = product_types.issues_of(
+        definition, view, marketplace_id, place.setdefault("_checks", {})
+    )
     if not _has_errors(place["issues"]) and not place.get("asin"):
         place["asin"] = _asin(state, seller_id, listing, view)
     _set_status(listing, marketplace_id)
@@ -407,22 +427,23 @@ def submit(
             }
         data = store(state)
         data["seq"] += 1
-        data["pending"].append(
-            {
-                "submissionId": submission_id,
-                "seller_id": seller_id,
-                "sku": sku,
-                "marketplace_ids": list(marketplace_ids),
-                "kind": kind,
-                "productType": product_type,
-                "requirements": requirements or "LISTING",
-                "attributes": copy.deepcopy(attributes),
-                "patches": copy.deepcopy(patches),
-                "accepted_at": state.now(),
-                "due": state.now() + float(state.config.get("apply_delay", 1)),
-                "seq": data["seq"],
-            }
-        )
+        submission = {
+            "submissionId": submission_id,
+            "seller_id": seller_id,
+            "sku": sku,
+            "marketplace_ids": list(marketplace_ids),
+            "kind": kind,
+            "productType": product_type,
+            "requirements": requirements or "LISTING",
+            "attributes": copy.deepcopy(attributes),
+            "patches": copy.deepcopy(patches),
+            "accepted_at": state.now(),
+            "due": state.now() + float(state.config.get("apply_delay", 1)),
+            "seq": data["seq"],
+        }
+        # A heap by (due, seq): a feed of 25,000 messages, each looking for
+        # due submissions first, stays O(n log n).
+        heapq.heappush(data["pending"], (submission["due"], data["seq"], submission))
         return {"status": "ACCEPTED", "submissionId": submission_id, "issues": issues}
 
 
@@ -505,22 +526,17 @@ def apply_message(state, seller_id, marketplace_id, message):
 
 
 def apply_due(state, force=False):
-    """Apply the submissions whose time has come (all with ``force``);
-    the number applied."""
+    """Apply the submissions whose time has come (all with ``force``), in
+    the order they were due and accepted; the number applied."""
     with state.lock:
-        data = store(state)
+        pending = store(state)["pending"]
         now = state.now()
-        due = sorted(
-            (s for s in data["pending"] if force or s["due"] <= now),
-            key=lambda s: (s["due"], s["seq"]),
-        )
-        if not due:
-            return 0
-        applied = {id(s) for s in due}
-        data["pending"] = [s for s in data["pending"] if id(s) not in applied]
-        for submission in due:
+        count = 0
+        while pending and (force or pending[0][0] <= now):
+            _due, _seq, submission = heapq.heappop(pending)
             _apply(state, submission)
-        return len(due)
+            count += 1
+        return count
 
 
 def _apply(state, submission):
@@ -614,7 +630,7 @@ def pending_of(state, seller_id, sku=None):
             "marketplaceIds": list(s["marketplace_ids"]),
             "due": iso(s["due"]),
         }
-        for s in store(state)["pending"]
+        for _due, _seq, s in sorted(store(state)["pending"], key=lambda e: e[:2])
         if s["seller_id"] == seller_id and (sku is None or s["sku"] == sku)
     ]
 
@@ -622,7 +638,15 @@ def pending_of(state, seller_id, sku=None):
 def public(state, seller_id, listing):
     """A listing as the control API shows it (a copy, with its pending
     submissions)."""
-    record = copy.deepcopy(listing)
+    record = copy.deepcopy(
+        dict(
+            listing,
+            marketplaces={
+                marketplace_id: {k: v for k, v in place.items() if k != "_checks"}
+                for marketplace_id, place in listing["marketplaces"].items()
+            },
+        )
+    )
     record["pending"] = pending_of(state, seller_id, listing["sku"])
     return record
 

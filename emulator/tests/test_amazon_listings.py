@@ -683,6 +683,8 @@ def test_search_refuses_bad_paging(amazon, api):
         api("GET", ITEMS, params={"marketplaceIds": US, "identifiers": "X"}).status_code
         == 400
     )
+    both = {"identifiers": "X", "identifiersType": "SKU", "variationParentSku": "P"}
+    assert api("GET", ITEMS, params={"marketplaceIds": US, **both}).status_code == 400
 
 
 # -- variations ------------------------------------------------------------------------
@@ -843,3 +845,83 @@ def test_feed_message_goes_through_the_same_store(amazon_emulator, amazon):
     )
     amazon.apply_pending()
     assert "FEED-1" not in amazon.listings(SELLER)
+
+
+def test_skus_are_url_encoded_in_paths(amazon, api):
+    sku = "TEE/RED 1+x"
+    item = listed(amazon, api, sku)
+    assert item["sku"] == sku
+    assert amazon.listing(SELLER, sku)["sku"] == sku
+    assert sku in amazon.listings(SELLER)
+
+
+def test_a_second_put_replaces_every_attribute(amazon, api):
+    listed(amazon, api, "SHIRT-PUT2")
+    attributes = shirt()
+    del attributes["department"]
+    put(api, "SHIRT-PUT2", attributes)
+    # Until it applies, the first version is what Amazon shows.
+    assert get(api, "SHIRT-PUT2").json()["issues"] == []
+    amazon.apply_pending()
+    item = get(api, "SHIRT-PUT2").json()
+    assert "department" not in item["attributes"]
+    assert [i["attributeNames"] for i in item["issues"]] == [["department"]]
+    # The ASIN the catalog gave stays with the listing.
+    assert item["summaries"][0]["asin"]
+
+
+def test_a_patch_that_fixes_a_value_clears_its_issue(amazon, api):
+    attributes = shirt(condition_type=[{"value": "mint", "marketplace_id": US}])
+    item = listed(amazon, api, "SHIRT-FIX", attributes)
+    assert [i["attributeNames"] for i in item["issues"]] == [["condition_type"]]
+    fixed = [{"value": "used_good", "marketplace_id": US}]
+    patch(
+        api,
+        "SHIRT-FIX",
+        [{"op": "replace", "path": "/attributes/condition_type", "value": fixed}],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-FIX").json()
+    assert item["issues"] == []
+    assert item["summaries"][0]["conditionType"] == "used_good"
+    assert item["summaries"][0]["status"] == ["BUYABLE", "DISCOVERABLE"]
+    broken = [{"value": "mint", "marketplace_id": US}]
+    patch(
+        api,
+        "SHIRT-FIX",
+        [{"op": "replace", "path": "/attributes/condition_type", "value": broken}],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-FIX").json()
+    assert [i["attributeNames"] for i in item["issues"]] == [["condition_type"]]
+
+
+def test_merge_matches_an_offer_by_its_selectors_and_their_defaults(amazon, api):
+    attributes = shirt()
+    del attributes["purchasable_offer"][0]["audience"]  # ALL by default
+    assert listed(amazon, api, "SHIRT-AUD", attributes)["issues"] == []
+    new_price = [{"schedule": [{"value_with_tax": 9.5}]}]
+    patch(
+        api,
+        "SHIRT-AUD",
+        [
+            {
+                "op": "merge",
+                "path": "/attributes/purchasable_offer",
+                "value": [
+                    {"marketplace_id": US, "audience": "ALL", "our_price": new_price}
+                ],
+            }
+        ],
+    )
+    amazon.apply_pending()
+    item = get(api, "SHIRT-AUD").json()
+    assert len(item["attributes"]["purchasable_offer"]) == 1
+    assert item["attributes"]["purchasable_offer"][0]["currency"] == "USD"
+    assert item["offers"] == [
+        {
+            "marketplaceId": US,
+            "offerType": "B2C",
+            "price": {"currencyCode": "USD", "amount": "9.50"},
+        }
+    ]
