@@ -3,11 +3,18 @@
 package imports (tests/test_test_layout.py checks that none is missing)."""
 
 from . import test_access
+from . import test_amazon_access
 from . import test_amazon_connect
+from . import test_amazon_connect_tour
 from . import test_amazon_listing
 from . import test_amazon_listing_rights
 from . import test_amazon_listing_variations
+from . import test_amazon_oauth_controller
 from . import test_amazon_publish_tour
+from . import test_amazon_secret_rotation
+from . import test_amazon_token
+from . import test_amazon_token_concurrency
+from . import test_amazon_vault
 from . import test_alerts
 from . import test_chaos
 from . import test_client_errors

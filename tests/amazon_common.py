@@ -97,7 +97,9 @@ class AmazonEmulatorMixin(EmulatorMixin):
         """The LWA token calls the emulator answered (of one grant type)."""
         calls = self.emulator.calls(path=LWA_TOKEN)
         if grant:
-            calls = [c for c in calls if grant in str(c.get("operation", ""))]
+            calls = [
+                c for c in calls if (c.get("body") or {}).get("grant_type") == grant
+            ]
         return calls
 
 
@@ -153,6 +155,15 @@ class AmazonAccountMixin:
         )
         self.assertEqual(account.state, "connected")
         return account
+
+    def _wizard(self, account=None, **values):
+        """The Connect wizard as the account's button opens it."""
+        account = account or self.account
+        return (
+            self.env["amazon.connect.wizard"]
+            .with_context(default_account_id=account.id)
+            .create(values)
+        )
 
     def _connected_account(self, seller_id=None, **values):
         return self._connect(self._new_account(**values), seller_id=seller_id)

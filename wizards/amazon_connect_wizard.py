@@ -124,8 +124,9 @@ class AmazonConnectWizard(models.TransientModel):
                 or account.amazon_application_id,
                 draft_app=account.amazon_draft_app,
             )
-            if account.state == "error":
-                values.setdefault("method", "secret")
+            if account.state == "error" and "default_method" not in self.env.context:
+                # The LWA secret was refused: the seller's consent stands.
+                values["method"] = "secret"
         return values
 
     def action_connect(self):

@@ -36,6 +36,9 @@ class MarketplaceAccount(models.Model):
             return super()._marketplace_mint_token(kind)
         if kind != "user_access":
             raise NotImplementedError(f"Amazon mints no {kind!r} token")
+        # Checked again under the lock: a worker that waited for it may find
+        # the account stopped by the refusal another worker just met.
+        self._amazon_check_can_call()
         Secret = self.env["marketplace.secret"]
         refresh_token, _expiry = Secret._read_secret(self, "user_refresh")
         if not refresh_token:
@@ -50,6 +53,8 @@ class MarketplaceAccount(models.Model):
     def _marketplace_token_refused(self, kind, exc):
         if self.channel != "amazon" or not isinstance(exc, AmazonAuthError):
             return super()._marketplace_token_refused(kind, exc)
+        if self.state != "connected":
+            return True  # stopped already: its state and alert say why
         # Checked first: an expired secret may also be an auth error.
         if isinstance(exc, AmazonClientSecretError):
             self._amazon_set_client_secret_refused(exc)
