@@ -19,10 +19,12 @@ extended with those keywords, resolves ``$ref`` inside the schema only (a
 schema never makes this module fetch anything) and turns each error into a
 :class:`Problem` a seller can act on ("Brand: this attribute is required").
 
-Caching is the caller's: building a ProductTypeSchema compiles its validator
-once, so keep one per (product type, marketplace, requirements, checksum) and
-build a new one only when Amazon's ``checksum`` (a Base64 MD5 of the schema's
-bytes, see :func:`schema_checksum`) changes.  Nothing here imports odoo.
+Caching is the caller's: building a ProductTypeSchema checks the schema and
+compiles its validator, so keep one per (product type, marketplace,
+requirements, checksum), and build a new one only when Amazon's ``checksum``
+(a Base64 MD5 of the schema's bytes, see :func:`schema_checksum`) changes; a
+schema stored after a first check may be rebuilt with ``checked=True``.
+Nothing here imports odoo.
 """
 
 import base64
@@ -226,11 +228,15 @@ class ProductTypeSchema:
         ``metaSchema.link.resource``): when given, the schema is checked
         against it first and a ValueError says when it is not a product type
         schema
+    :param checked: True when this schema was already checked (when it was
+        downloaded and stored): the checks against JSON Schema's meta-schema
+        and of its ``$ref`` (a fifth of a second for a small schema, more
+        for Amazon's big ones) are skipped
     :raises ValueError: the schema is not a JSON schema this validator can
         use (or a ``$ref`` in it points outside it)
     """
 
-    def __init__(self, schema_dict, meta_schema=None):
+    def __init__(self, schema_dict, meta_schema=None, checked=False):
         if not isinstance(schema_dict, dict):
             raise TypeError("A product type schema is a JSON object (a dict).")
         self.schema = schema_dict
@@ -247,13 +253,13 @@ class ProductTypeSchema:
         if root.id():
             registry = registry.with_resource(root.id(), root)
         self._resolver = registry.resolver_with_root(root)
-        try:
-            AmazonSchemaValidator.check_schema(schema_dict)
-        except SchemaError as exc:
-            raise ValueError(
-                f"Not a usable product type schema: {exc.message}"
-            ) from exc
-        self._check_refs(schema_dict)
+        if not checked:
+            try:
+                AmazonSchemaValidator.check_schema(schema_dict)
+            except SchemaError as exc:
+                message = f"Not a usable product type schema: {exc.message}"
+                raise ValueError(message) from exc
+            self._check_refs(schema_dict)
         self._validator = AmazonSchemaValidator(schema_dict, registry=registry)
 
     def _check_refs(self, node):
@@ -344,7 +350,8 @@ class ProductTypeSchema:
         seen = 0
         while isinstance(schema, dict) and "$ref" in schema and seen < 20:
             seen += 1
-            # __init__ checked that every $ref resolves.
+            # __init__ checked that every $ref resolves (or was told, by
+            # checked=True, that the schema had been checked before).
             resolved = self._resolver.lookup(schema["$ref"]).contents
             schema = {**resolved, **{k: v for k, v in schema.items() if k != "$ref"}}
         return schema if isinstance(schema, dict) else {}
@@ -368,8 +375,9 @@ class ProductTypeSchema:
         return not self.problems(attributes)
 
     def _leaves(self, error):
-        """The errors worth showing: for anyOf/oneOf, the branch that came
-        closest (jsonschema's relevance), not "is not valid under any"."""
+        """The errors worth showing: for anyOf/oneOf, the branch that got
+        deepest into the value (then the one with the fewest failures),
+        not "is not valid under any of the given schemas"."""
         if error.validator in ("anyOf", "oneOf") and error.context:
             best = min(
                 error.context,

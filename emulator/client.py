@@ -368,6 +368,31 @@ class AmazonEmulatorClient(EmulatorClient):
             method, f"{self.url}{path}", headers=headers, **kwargs
         )
 
+    # -- feeds, documents, reports (amazon/feeds_control.py) -----------------------
+    def feeds(self, seller_id=None):
+        """The feeds (of ``seller_id``), oldest first, as getFeed shows them
+        plus ``seller_id`` and ``inputFeedDocumentId``."""
+        params = {"seller_id": seller_id} if seller_id else {}
+        return self.amazon("GET", "feeds", params=params)["feeds"]
+
+    def feed(self, feed_id):
+        """One feed with its decoded ``messages`` and its processing
+        ``report`` (once processed)."""
+        return self.amazon("GET", f"feeds/{feed_id}")
+
+    def process_feeds(self):
+        """Process every queued or running feed now (the clock aside)."""
+        return self.amazon("POST", "feeds/process")
+
+    def process_reports(self):
+        """Finish every queued or running report now."""
+        return self.amazon("POST", "reports/process")
+
+    def documents(self):
+        """The stored documents (feed inputs, processing reports, reports),
+        without their bytes."""
+        return self.amazon("GET", "documents")["documents"]
+
 
 class _FormParser(html.parser.HTMLParser):
     """Reads the consent page's form: its action and hidden fields."""

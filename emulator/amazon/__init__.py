@@ -37,6 +37,7 @@ import logging
 
 from . import control, lwa, sellers_api
 from . import definitions_api, listings_api, listings_control
+from . import documents, feeds_api, feeds_control, reports_api
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
@@ -89,7 +90,10 @@ def build_server(
         contracts = None
     else:
         contracts = personality.load_contracts(models_dir)
-    return build_core_server(personality, host, port, contracts)
+    server = build_core_server(personality, host, port, contracts)
+    # Feeds check documents against the same models' feed schemas.
+    server.state.models_dir = models_dir or default_models_dir()
+    return server
 
 
 def start_emulator(

@@ -1,7 +1,8 @@
 """Routing machinery: a :class:`Router` of handlers per path template.
 
 A handler takes a :class:`Request` and returns ``(status, body, headers)``;
-``body`` is a dict or list (sent as JSON), a str (sent as HTML) or None.
+``body`` is a dict or list (sent as JSON), a str (sent as HTML), bytes
+(sent as they are, with the handler's own Content-Type header) or None.
 Each personality keeps one router and registers its handlers on it, e.g.::
 
     ROUTER = Router()

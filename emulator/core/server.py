@@ -383,6 +383,15 @@ class Handler(BaseHTTPRequestHandler):
             # Some marketplaces send a content type even on empty answers.
             empty_type = self.server.personality.empty_answer_content_type
             content_type = empty_type if api and status != 302 else None
+        elif isinstance(body, bytes):
+            # A document (a gzip report, an S3-style XML error): sent as is,
+            # with the Content-Type its handler gives (none when it gives none).
+            extra = dict(extra or {})
+            payload = body
+            content_type = next(
+                (extra.pop(k) for k in list(extra) if k.lower() == "content-type"),
+                None,
+            )
         else:
             payload = json.dumps(body).encode()
             content_type = "application/json"

@@ -349,6 +349,8 @@ def test_ref_to_a_missing_definition_is_refused():
 def test_a_broken_schema_is_refused():
     with pytest.raises(ValueError, match="Not a usable product type schema"):
         ProductTypeSchema({"type": "thing"})
+    # A schema checked when it was stored is not checked again.
+    assert ProductTypeSchema({"minLength": "ten"}, checked=True)
     with pytest.raises(TypeError):
         ProductTypeSchema(["not", "a", "schema"])
 
