@@ -41,9 +41,9 @@ class AmazonListingMixin(StockMixin):
             seller_id=account.amazon_selling_partner_id,
         )
 
-    def _tee(self, sku="TEE-1", **template_values):
+    def _tee(self, sku="TEE-1", barcode=EAN, **template_values):
         product = self._product(
-            sku, "Organic cotton tee", 12, barcode=EAN, image_1920=PNG
+            sku, "Organic cotton tee", 12, barcode=barcode, image_1920=PNG
         )
         product.product_tmpl_id.write(
             dict(
@@ -79,12 +79,13 @@ class AmazonListingMixin(StockMixin):
         """The publish action; its job is trapped, not run."""
         with trap_jobs():
             listing.action_publish()
-        self.assertEqual(listing.state, "queued")
+        self.assertEqual(listing.state, "queued", listing.last_error)
 
     def _publish(self, listing):
         """Publish through the action and its job: the jobs queued after it."""
         with trap_jobs() as trap:
             listing.action_publish()
+        self.assertEqual(listing.state, "queued", listing.last_error)
         trap.assert_enqueued_job(
             listing._job_run,
             args=("publish",),

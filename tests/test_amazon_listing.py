@@ -107,7 +107,7 @@ class TestAmazonListing(AmazonListingMixin, AmazonCase):
         self.assertFalse(listing.issue_ids)
         put = self.emulator.calls(path=LISTINGS, method="PUT")
         self.assertEqual(len(put), 1)
-        self.assertIn("VALIDATION_PREVIEW", put[0]["query"])
+        self.assertEqual(put[0]["query"]["mode"], "VALIDATION_PREVIEW")
         self.assertIsNone(self._on_amazon(listing.sku))
         self.assertEqual(listing.state, "draft")
 
@@ -201,7 +201,8 @@ class TestAmazonListing(AmazonListingMixin, AmazonCase):
         self._publish(listing)
         self._applied(listing)
         listing.price = 24.5
-        self._set_stock(listing.product_id, 7)
+        # 12 in stock, 5 held back: 7 offered (the neutral stock rules).
+        self.account.stock_buffer = 5
         listing.action_update_offer()
         self._run(listing, "_job_run", "patch")
         self.assertEqual(listing.state, "published")
@@ -245,16 +246,16 @@ class TestAmazonListing(AmazonListingMixin, AmazonCase):
         failed = listing.call_ids.filtered(lambda c: c.http_status == 429)
         self.assertEqual(len(failed), 1)
 
-    def test_unknown_attribute_override_is_caught_before_the_put(self):
-        """An override of an attribute the product type does not have (the
-        schema allows no other): the job's check finds it, nothing is sent."""
+    def test_override_amazon_does_not_allow_is_caught_before_the_put(self):
+        """An override with a value the product type does not allow, given
+        after the action's check: the job's check finds it, nothing is sent."""
         product = self._tee()
         listing = self._listing(product)
         self._queue_publish(listing)
         product.product_tmpl_id.amazon_attribute_overrides = (
-            '{"department": [{"value": "mens", "language_tag": "en_US"}],'
-            ' "not_an_attribute": [{"value": "x"}]}'
+            '{"department": [{"value": "martians", "language_tag": "en_US"}]}'
         )
         self._run(listing, "_job_run", "publish")
         self.assertEqual(listing.state, "error")
+        self.assertIn("Department", listing.last_error)
         self.assertEqual(self._submissions(), [])

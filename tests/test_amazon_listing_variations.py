@@ -25,7 +25,7 @@ class TestAmazonVariations(AmazonListingMixin, AmazonCase):
         template = self.env["product.template"].create(
             {
                 "name": "Family tee",
-                "default_code": "FAM-TEE",
+                "amazon_parent_sku": "FAM-TEE",
                 "is_storable": True,
                 "list_price": 15,
                 "image_1920": PNG,

@@ -251,8 +251,8 @@ class AmazonListing(models.Model):
         if not product.image_1920:
             return []
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        # The checksum in the URL changes with the image: Amazon sees a new
-        # URL (and fetches it again) only when the image changed.
+        # The write date in the URL changes when the product does: Amazon
+        # sees a new URL, and fetches the image again, only then.
         unique = (product.write_date or product.create_date).strftime("%Y%m%d%H%M%S")
         path = f"/web/image/product.product/{product.id}/image_1920"
         return [f"{base.rstrip('/')}{path}?unique={unique}"]
@@ -282,8 +282,12 @@ class AmazonListing(models.Model):
             "other_image_urls": images[1:],
         }
         if self.parentage == "parent":
-            values.update(parentage="parent", variation_theme=self.variation_theme)
-            # A parent is not for sale: no offer, no quantity.
+            # A parent is not for sale: no offer, no quantity, and no barcode
+            # (its product is one of the variants, whose barcode is the
+            # child's own).
+            values.update(
+                parentage="parent", variation_theme=self.variation_theme, barcode=""
+            )
             return values
         quantity, price = self._targets()
         values.update(price=price, quantity=quantity)
@@ -317,7 +321,9 @@ class AmazonListing(models.Model):
         if self.parentage != "parent":
             owners.append(self.product_id)
         for owner in owners:
-            attributes = merge_overrides(attributes, owner.amazon_attribute_overrides)
+            attributes = merge_overrides(
+                attributes, owner.amazon_attribute_overrides or None
+            )
         return attributes
 
     def _amazon_offer_patches(self):
@@ -627,6 +633,7 @@ class AmazonListing(models.Model):
             )
             return
         attributes = self._amazon_attributes()
+        sent_at = fields.Datetime.now()
         answer = client.listings.put(
             self.sku,
             [self.marketplace_code],
@@ -634,16 +641,20 @@ class AmazonListing(models.Model):
             attributes,
             requirements=product_type.requirements,
         )
-        self._accepted_or_invalid(answer, "publish")
+        self._accepted_or_invalid(answer, "publish", sent_at)
         if self.state != "published":
             return
         if self.parentage == "parent":
             # The children name this parent: they go once Amazon took it.
             self.child_ids.filtered(lambda c: c.state != "queued")._queue("publish")
 
-    def _accepted_or_invalid(self, answer, operation):
+    def _accepted_or_invalid(self, answer, operation, sent_at):
         """Record a submission's answer: ACCEPTED (read back later) or
-        INVALID (Amazon's issues, nothing changed on Amazon)."""
+        INVALID (Amazon's issues, nothing changed on Amazon).
+
+        ``sent_at``: when the request left, before Amazon accepted it; a
+        read-back showing a later update than that shows it applied.
+        """
         errors = self._amazon_issues(answer.get("issues"), "submission")
         if answer.get("status") != "ACCEPTED":
             message = self._summary(errors) or self.env._(
@@ -663,7 +674,7 @@ class AmazonListing(models.Model):
         )
         values = {
             "submission_id": answer.get("submissionId"),
-            "last_submitted_at": fields.Datetime.now(),
+            "last_submitted_at": sent_at,
             "readback_count": 0,
             "push_unsettled_until": False,
         }
@@ -692,19 +703,24 @@ class AmazonListing(models.Model):
         self._queue_readback()
 
     def _do_patch(self, client):
+        sent_at = fields.Datetime.now()
         answer = client.listings.patch(
             self.sku,
             [self.marketplace_code],
             self.product_type_id.code or "PRODUCT",
             self._amazon_offer_patches(),
         )
-        self._accepted_or_invalid(answer, "patch")
+        self._accepted_or_invalid(answer, "patch", sent_at)
 
     def _do_delete(self, client):
         try:
-            client.listings.delete(self.sku, [self.marketplace_code])
+            answer = client.listings.delete(self.sku, [self.marketplace_code])
         except AmazonNotFound:
-            pass  # already gone: the goal is reached
+            answer = {"status": "ACCEPTED"}  # already gone: the goal is reached
+        if answer.get("status") != "ACCEPTED":
+            errors = self._amazon_issues(answer.get("issues"), "submission")
+            self._refused("delete", self._summary(errors) or answer.get("status"))
+            return
         self._done(self.env._("Deleted on Amazon; Publish lists it again."))
         self._set_state(
             "ended",

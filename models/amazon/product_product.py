@@ -2,8 +2,9 @@
 may override Amazon attributes for themselves."""
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from .product_template import check_overrides
+from ...amazon.attributes import InvalidProductValue, merge_overrides
 
 
 class ProductProduct(models.Model):
@@ -24,7 +25,10 @@ class ProductProduct(models.Model):
     @api.constrains("amazon_attribute_overrides")
     def _check_amazon_attribute_overrides(self):
         for product in self:
-            check_overrides(product.amazon_attribute_overrides)
+            try:
+                merge_overrides({}, product.amazon_attribute_overrides or None)
+            except InvalidProductValue as err:
+                raise ValidationError(err.message) from None
 
     def _amazon_listings_for(self, account, participation):
         """The listing of each product in ``participation`` (one of the

@@ -3,34 +3,11 @@ search against the Product Type Definitions API), the product data Odoo has
 no field for (brand, bullet points) and attribute overrides; and the Amazon
 listings of its variants."""
 
-import json
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ...amazon.attributes import InvalidProductValue, merge_overrides
 from .amazon_listing import CONDITIONS
-
-
-def check_overrides(text, env):
-    """Raise a ValidationError unless ``text`` is a JSON object of Amazon
-    attributes (name -> list of values)."""
-    if not text:
-        return
-    try:
-        value = json.loads(text)
-    except ValueError as err:
-        raise ValidationError(
-            env._("The Amazon attribute overrides are not JSON: %(error)s", error=err)
-        ) from None
-    if not isinstance(value, dict) or not all(
-        isinstance(v, list) for v in value.values()
-    ):
-        raise ValidationError(
-            env._(
-                "The Amazon attribute overrides must be an object of attributes, "
-                'each a list of values: {"color": [{"value": "Red"}]}.'
-            )
-        )
 
 
 class ProductTemplate(models.Model):
@@ -52,12 +29,20 @@ class ProductTemplate(models.Model):
         help="JSON object of Amazon attributes that replace the ones Odoo maps, "
         'e.g. {"material": [{"value": "Cotton"}]}.',
     )
+    amazon_parent_sku = fields.Char(
+        string="Amazon parent SKU",
+        help="The SKU of the variation family's parent on Amazon (a template "
+        "with variants); empty: TMPL-<id>.",
+    )
     amazon_listing_count = fields.Integer(compute="_compute_amazon_listing_count")
 
     @api.constrains("amazon_attribute_overrides")
     def _check_amazon_attribute_overrides(self):
         for template in self:
-            check_overrides(template.amazon_attribute_overrides)
+            try:
+                merge_overrides({}, template.amazon_attribute_overrides or None)
+            except InvalidProductValue as err:
+                raise ValidationError(err.message) from None
 
     def _compute_amazon_listing_count(self):
         counts = dict(
@@ -119,7 +104,7 @@ class ProductTemplate(models.Model):
                     dict(
                         base,
                         product_id=variants[0].id,
-                        sku=self.default_code or f"TMPL-{self.id}",
+                        sku=self.amazon_parent_sku or f"TMPL-{self.id}",
                         parentage="parent",
                         variation_theme=theme,
                     )
