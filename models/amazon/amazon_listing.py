@@ -317,7 +317,9 @@ class AmazonListing(models.Model):
         if self.parentage != "parent":
             owners.append(self.product_id)
         for owner in owners:
-            attributes = merge_overrides(attributes, owner.amazon_attribute_overrides)
+            attributes = merge_overrides(
+                attributes, owner.amazon_attribute_overrides or None
+            )
         return attributes
 
     def _amazon_offer_patches(self):
