@@ -8,7 +8,7 @@ naive way (one Listings Items call per SKU) is bound by it, the connector's
 feeds are not (a handful of calls, inside the bursts).
 """
 
-import json
+import base64
 import sys
 from pathlib import Path
 
@@ -20,7 +20,14 @@ SECRET = "bench-secret-for-this-run"
 APPLICATION_ID = "amzn1.sp.solution.bench"
 SELLER = "A1EMULATORSELLER"
 US = "ATVPDKIKX0DER"
-IMAGE = "https://i.example.com/amazon/bench.jpg"
+# A 1x1 PNG: each product's image, which Amazon gets by its public URL.
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360f8cfc000000301010018dd8db0"
+        "0000000049454e44ae426082"
+    )
+)
 # What the benchmarks count: SP-API calls and document transfers, not LWA.
 API_CALLS = "^/(listings|feeds|reports|definitions|sellers)/|^/_documents/"
 # JSON_LISTINGS_FEED createFeed: 5 per 5 minutes per region (changelog
@@ -80,31 +87,20 @@ def amazon_account(env, emulator):
     return account
 
 
-def product_type(env):
-    return (
-        env["amazon.product.type"]
-        .sudo()
-        .create(
-            {
-                "code": "PRODUCT",
-                "name": "Product",
-                "marketplace_code": US,
-                "requirements": "LISTING",
-            }
-        )
+def product_type(account):
+    """PRODUCT's definition for the US, fetched and cached."""
+    return account.env["amazon.product.type"]._fetch(
+        account._amazon_client(),
+        "PRODUCT",
+        US,
+        seller_id=account.amazon_selling_partner_id,
     )
 
 
 def amazon_listings(env, account, count, prefix, qty=5):
     """``count`` draft US listings of new storable products with stock."""
-    kind = product_type(env)
-    overrides = json.dumps(
-        {
-            "main_product_image_locator": [
-                {"media_location": IMAGE, "marketplace_id": US}
-            ]
-        }
-    )
+    kind = product_type(account)
+    us = account.amazon_participation_ids.filtered(lambda p: p.marketplace_id == US)
     templates = env["product.template"].create(
         [
             {
@@ -113,11 +109,11 @@ def amazon_listings(env, account, count, prefix, qty=5):
                 "barcode": ean13(500000000000 + i),
                 "is_storable": True,
                 "list_price": 10,
+                "image_1920": PNG,
                 "amazon_brand": "Bench Figures",
                 "amazon_bullet_points": "Hand painted\nSix inches tall",
                 "description_sale": "A benchmark figure.",
                 "amazon_product_type_id": kind.id,
-                "amazon_attribute_overrides": overrides,
             }
             for i in range(count)
         ]
@@ -126,11 +122,7 @@ def amazon_listings(env, account, count, prefix, qty=5):
     Quant = env["stock.quant"]
     for product in templates.product_variant_ids:
         Quant._update_available_quantity(product, stock, qty)
-    listings = env["amazon.listing"]
-    for product in templates.product_variant_ids:
-        listings |= product._amazon_listings_for(account, US)
-    listings.write({"product_type_id": kind.id})
-    return listings
+    return templates.product_variant_ids._amazon_listings_for(account, us)
 
 
 def run_jobs(env, method, limit=100000):

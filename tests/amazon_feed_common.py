@@ -107,7 +107,11 @@ class AmazonFeedCase(RunnerMixin, StockMixin, AmazonCase):
             listings.action_publish()
             self._run_chain("_job_run")
             self.emulator.apply_pending()
-        self.assertEqual(set(listings.mapped("state")), {"published"})
+        self.assertEqual(
+            set(listings.mapped("state")),
+            {"published"},
+            set(listings.mapped("last_error")),
+        )
         self.env["queue.job"].search([("method_name", "=", "_job_readback")]).unlink()
         self.emulator.clear_calls()
         return listings
