@@ -9,7 +9,9 @@ call that finds its bucket empty is answered 429 QuotaExceeded, without
 ``x-amzn-RateLimit-Limit`` nor ``Retry-After``; a call that gets through
 carries ``x-amzn-RateLimit-Limit: <rate>`` on 2xx, 400 and 404 only.
 Time is the control clock (``state.now()``), so tests refill a bucket by
-advancing it.
+advancing it.  A bucket is taken once the token is accepted, before the
+request is checked against the model: a call answered 400 has counted, as
+it carries the rate header.
 
 Listings Items put and patch have per-application limits as well, each with
 its own 429 message (developer-docs "Listings Items API Rate Limits",
@@ -95,16 +97,18 @@ LISTINGS_BUCKETS = {
 LISTINGS_FEED_BUCKET = "createFeed:JSON_LISTINGS_FEED"
 LISTINGS_FEED_RATE = (5 / 300.0, 5)
 
-_parsed = {}
+_UNPARSED = object()
 
 
 def model_rate(operation):
-    """``(rate, burst)`` of a contract operation's rate table, or None."""
-    key = id(operation.op)
-    if key not in _parsed:
-        found = RATE_TABLE.search(operation.op.get("description") or "")
-        _parsed[key] = (float(found.group(1)), int(found.group(2))) if found else None
-    return _parsed[key]
+    """``(rate, burst)`` of a contract operation's rate table, or None
+    (parsed once, kept on the operation)."""
+    found = getattr(operation, "amazon_rate", _UNPARSED)
+    if found is _UNPARSED:
+        table = RATE_TABLE.search(operation.op.get("description") or "")
+        found = (float(table.group(1)), int(table.group(2))) if table else None
+        operation.amazon_rate = found
+    return found
 
 
 def rate_of(state, name, default):
