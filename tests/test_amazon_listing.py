@@ -6,6 +6,9 @@ decided after accepting, and the call log with Amazon's request ids."""
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..models.marketplace.job_edge import job_limits
 from .amazon_common import CLIENT_LOGGER, US, AmazonCase
 from .amazon_listing_common import LISTINGS, AmazonListingMixin
 
@@ -245,6 +248,43 @@ class TestAmazonListing(AmazonListingMixin, AmazonCase):
         self.assertIsNone(self._on_amazon(listing.sku))
         failed = listing.call_ids.filtered(lambda c: c.http_status == 429)
         self.assertEqual(len(failed), 1)
+
+    @mute_logger(CLIENT_LOGGER, "odoo.addons.marketplace_connector.apiclient")
+    def test_gives_up_into_the_dead_letter_inbox_and_requeues(self):
+        listing = self._listing()
+        self._queue_publish(listing)
+        self.emulator.fault(LISTINGS, "503", method="PUT", times=-1)
+        tries = job_limits(self.env, "amazon.listing", "_job_run")[1]
+        job = None
+        for _try in range(tries):
+            with trap_jobs() as trap:
+                if job:
+                    job.perform()
+                else:
+                    listing.sudo()._job_run("publish")
+            following = [
+                j for j in trap.enqueued_jobs if j.kwargs.get("marketplace_try")
+            ]
+            job = following[0] if following else None
+        self.assertIsNone(job, "no try after the last")
+        self.assertEqual(listing.state, "failed")
+        self.assertEqual(listing.retry_count, tries)
+        self.assertEqual(
+            len(listing.call_ids.filtered(lambda c: c.http_status == 503)), tries
+        )
+        letter = self.env["marketplace.dead.letter"].search(
+            [("res_model", "=", "amazon.listing"), ("res_id", "=", listing.id)]
+        )
+        self.assertEqual((letter.kind, letter.state), ("listing", "open"))
+        self.assertIsNone(self._on_amazon(listing.sku))
+        # Amazon is back: Requeue from the letter publishes it.
+        self.emulator.clear_faults()
+        with trap_jobs():
+            letter.action_requeue()
+        self.assertEqual(listing.state, "queued")
+        self._run(listing, "_job_run", "publish")
+        self.assertEqual(listing.state, "published")
+        self.assertNotEqual(letter.state, "open")
 
     def test_override_amazon_does_not_allow_is_caught_before_the_put(self):
         """An override with a value the product type does not allow, given

@@ -445,7 +445,10 @@ class TestOneDeclaration(EbayCase):
                 [("name", "=", Function.job_function_name(model, method))]
             )
             self.assertTrue(function, f"{model}.{method} has a job function")
-            self.assertTrue(function.channel.startswith("root.ebay."), function.name)
+            self.assertTrue(
+                function.channel.startswith(("root.ebay.", "root.amazon.")),
+                function.name,
+            )
             self.assertGreater(function.marketplace_max_tries, 1, function.name)
             pattern = function._parse_retry_pattern()
             self.assertTrue(pattern, function.name)
