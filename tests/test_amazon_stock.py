@@ -109,7 +109,7 @@ class TestAmazonStockPush(AmazonFeedCase):
         self.assertEqual(self._on_amazon(listings[0])[0], 0)
         self.assertFalse(listings[0].push_pending)
         feed = self._feeds(purpose="offer")
-        self.assertEqual(feed.message_ids.listing_id, listings[1:])
+        self.assertEqual(feed.feed_message_ids.listing_id, listings[1:])
 
     def test_a_zero_while_a_feed_waits_wins_over_the_feed(self):
         listings = self._live(25)
@@ -161,11 +161,14 @@ class TestAmazonStockPush(AmazonFeedCase):
         self._run_job(self._jobs(PUSH)[0])
         self.assertTrue(listing.push_pending)
         self.assertTrue(listing.push_unsettled_until)
-        self._perform_pushes()  # the next try: accepted
-        self.assertFalse(listing.push_pending)
+        # Two pushes wait: the job's next try, and the one after the window.
+        jobs = self._jobs(PUSH)
+        self.assertEqual(len(jobs), 2)
+        self._run_job(jobs.filtered(lambda j: "marketplace_try" in j.kwargs))
+        self.assertFalse(listing.push_pending, "the next try was accepted")
         self.assertTrue(listing.push_unsettled_until, "may still land until then")
         time.sleep(1.2)
-        self._perform_pushes()  # the settle push, after the window
+        self._perform_pushes()  # the push after the window
         self.assertFalse(listing.push_unsettled_until)
         self.assertEqual(len(self._patches()), 3)
         self.assertEqual(self._on_amazon(listing)[0], 3)
