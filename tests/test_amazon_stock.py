@@ -37,6 +37,8 @@ class TestAmazonStockPush(AmazonFeedCase):
         self.assertEqual(len(self._feeds(purpose="offer")), 1)
         self._run_chain(SUBMIT)
         self.assertEqual(len(self.emulator.calls(path=CREATE_FEED)), 1)
+        self.assertTrue(all(listings.mapped("push_pending")), "until Amazon says")
+        self.emulator.amazon("POST", "feeds/process")
         sent = self._emulator_feed(feed)["messages"]
         self.assertEqual(len(sent), 30)
         self.assertEqual(len({m["sku"] for m in sent}), 30)
@@ -52,7 +54,6 @@ class TestAmazonStockPush(AmazonFeedCase):
             quantities,
             {l.sku: 11 if l in listings[:5] else 9 for l in listings},
         )
-        self.assertTrue(all(listings.mapped("push_pending")), "until Amazon says")
         self._finish_feeds()
         self.assertEqual(feed.state, "done")
         self.assertFalse(any(listings.mapped("push_pending")))
@@ -69,6 +70,7 @@ class TestAmazonStockPush(AmazonFeedCase):
         self._perform_pushes()
         self._run_chain(SUBMIT)
         feed = self._feeds(purpose="offer")
+        self.emulator.amazon("POST", "feeds/process")
         message = self._emulator_feed(feed)["messages"][0]
         self.assertEqual(
             [p["path"] for p in message["patches"]],
