@@ -37,6 +37,8 @@ class TestAmazonStockPush(AmazonFeedCase):
         self.assertEqual(len(self._feeds(purpose="offer")), 1)
         self._run_chain(SUBMIT)
         self.assertEqual(len(self.emulator.calls(path=CREATE_FEED)), 1)
+        self.assertTrue(all(listings.mapped("push_pending")), "until Amazon says")
+        self.emulator.amazon("POST", "feeds/process")
         sent = self._emulator_feed(feed)["messages"]
         self.assertEqual(len(sent), 30)
         self.assertEqual(len({m["sku"] for m in sent}), 30)
@@ -52,7 +54,6 @@ class TestAmazonStockPush(AmazonFeedCase):
             quantities,
             {l.sku: 11 if l in listings[:5] else 9 for l in listings},
         )
-        self.assertTrue(all(listings.mapped("push_pending")), "until Amazon says")
         self._finish_feeds()
         self.assertEqual(feed.state, "done")
         self.assertFalse(any(listings.mapped("push_pending")))
@@ -69,6 +70,7 @@ class TestAmazonStockPush(AmazonFeedCase):
         self._perform_pushes()
         self._run_chain(SUBMIT)
         feed = self._feeds(purpose="offer")
+        self.emulator.amazon("POST", "feeds/process")
         message = self._emulator_feed(feed)["messages"][0]
         self.assertEqual(
             [p["path"] for p in message["patches"]],
@@ -109,7 +111,7 @@ class TestAmazonStockPush(AmazonFeedCase):
         self.assertEqual(self._on_amazon(listings[0])[0], 0)
         self.assertFalse(listings[0].push_pending)
         feed = self._feeds(purpose="offer")
-        self.assertEqual(feed.message_ids.listing_id, listings[1:])
+        self.assertEqual(feed.feed_message_ids.listing_id, listings[1:])
 
     def test_a_zero_while_a_feed_waits_wins_over_the_feed(self):
         listings = self._live(25)
@@ -161,11 +163,14 @@ class TestAmazonStockPush(AmazonFeedCase):
         self._run_job(self._jobs(PUSH)[0])
         self.assertTrue(listing.push_pending)
         self.assertTrue(listing.push_unsettled_until)
-        self._perform_pushes()  # the next try: accepted
-        self.assertFalse(listing.push_pending)
+        # Two pushes wait: the job's next try, and the one after the window.
+        jobs = self._jobs(PUSH)
+        self.assertEqual(len(jobs), 2)
+        self._run_job(jobs.filtered(lambda j: "marketplace_try" in j.kwargs))
+        self.assertFalse(listing.push_pending, "the next try was accepted")
         self.assertTrue(listing.push_unsettled_until, "may still land until then")
         time.sleep(1.2)
-        self._perform_pushes()  # the settle push, after the window
+        self._perform_pushes()  # the push after the window
         self.assertFalse(listing.push_unsettled_until)
         self.assertEqual(len(self._patches()), 3)
         self.assertEqual(self._on_amazon(listing)[0], 3)

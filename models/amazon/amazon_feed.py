@@ -116,7 +116,7 @@ class AmazonFeed(models.Model):
     result_document_id = fields.Char(
         string="Report document", readonly=True, copy=False, system_field=True
     )
-    message_ids = fields.One2many(
+    feed_message_ids = fields.One2many(
         "amazon.feed.message", "feed_id", string="Messages", readonly=True
     )
     message_count = fields.Integer(
@@ -191,7 +191,7 @@ class AmazonFeed(models.Model):
                     order="id desc",
                     limit=1,
                 )
-                room = MESSAGES_PER_FEED - len(feed.message_ids) if feed else 0
+                room = MESSAGES_PER_FEED - len(feed.feed_message_ids) if feed else 0
                 if room <= 0:
                     feed = Feed.create(
                         {
@@ -210,7 +210,7 @@ class AmazonFeed(models.Model):
     def _append(self, listings):
         self.ensure_one()
         operation = "PATCH" if self.purpose == "offer" else "UPDATE"
-        start = max(self.message_ids.mapped("message_id") or [0])
+        start = max(self.feed_message_ids.mapped("message_id") or [0])
         self.env["amazon.feed.message"].sudo().create(
             [
                 {
@@ -312,7 +312,7 @@ class AmazonFeed(models.Model):
         """The pending messages still needed, with the values they carry now
         (the last ones: changes coalesce until the feed leaves)."""
         self.ensure_one()
-        pending = self.message_ids.filtered(lambda m: m.state == "pending")
+        pending = self.feed_message_ids.filtered(lambda m: m.state == "pending")
         keep = pending.browse()
         for message in pending:
             values = message.listing_id._amazon_feed_values(self.purpose)
@@ -405,7 +405,7 @@ class AmazonFeed(models.Model):
         self.ensure_one()
         by_message, by_sku, own = self._read_report(report)
         summary = report.get("summary") or {}
-        sent = self.message_ids.filtered(lambda m: m.state == "sent")
+        sent = self.feed_message_ids.filtered(lambda m: m.state == "sent")
         processed = summary.get("messagesProcessed")
         everything = processed is None or processed >= len(sent)
         lost = sent.browse()
@@ -451,7 +451,7 @@ class AmazonFeed(models.Model):
         )
 
     def _write_summary(self, summary, own, state):
-        messages = self.message_ids
+        messages = self.feed_message_ids
         self.write(
             {
                 "state": state,
@@ -480,7 +480,9 @@ class AmazonFeed(models.Model):
         sent again; a person is told."""
         self.ensure_one()
         by_message, by_sku, own = self._read_report(report or {})
-        unsure = self.message_ids.filtered(lambda m: m.state in ("pending", "sent"))
+        unsure = self.feed_message_ids.filtered(
+            lambda m: m.state in ("pending", "sent")
+        )
         lost = unsure.browse()
         for message in unsure:
             issues = by_message.get(message.message_id, [])
@@ -561,7 +563,7 @@ class AmazonFeed(models.Model):
         self.check_access("write")
         feeds = self.browse()
         for feed in self.sudo().filtered(lambda f: f.state in ("fatal", "cancelled")):
-            lost = feed.message_ids.filtered(lambda m: m.state == "lost")
+            lost = feed.feed_message_ids.filtered(lambda m: m.state == "lost")
             if feed.purpose == "publish":
                 # They were put in error when the feed failed for good.
                 lost.listing_id.filtered(lambda l: l.state == "error")._set_state(
