@@ -85,14 +85,21 @@ UNKNOWN_OPERATION_RATE = (1, 1)
 # How long a call may wait for a token by default, in seconds: a worker may
 # sleep this long; beyond it the job is rescheduled.
 DEFAULT_MAX_WAIT = 5.0
+# From this rate on (tokens a second), network jitter can spend a token
+# Amazon has not refilled yet: such buckets keep one spare.
+FAST_BUCKET_RATE = 1.0
 
 
 class _Bucket:
     """Our copy of one of Amazon's token buckets.
 
-    ``burst`` is Amazon's burst as far as we know; we use one token less
-    (:attr:`capacity`), so Amazon's bucket keeps one spare for requests that
-    reach it a little closer together than they left (network jitter).
+    ``burst`` is Amazon's burst as far as we know.  On a fast bucket (a
+    token a second or more) we use one token less (:attr:`capacity`), so
+    Amazon's bucket keeps one spare for requests that reach it a little
+    closer together than they left (network jitter).  A slow bucket (the 5
+    JSON_LISTINGS_FEED feeds per 5 minutes) refills by a few thousandths of a
+    token in that jitter: a spare there would only cost a fifth of its
+    calls, so it gets none.
     ``tokens`` may go below zero: each waiting caller holds a reservation,
     so callers are served one ``1/rate`` apart.
     """
@@ -110,7 +117,8 @@ class _Bucket:
 
     @property
     def capacity(self):
-        return self.burst - 1 if self.burst >= 2 else self.burst
+        fast = self.rate >= FAST_BUCKET_RATE
+        return self.burst - 1 if fast and self.burst >= 2 else self.burst
 
     def refill(self, now):
         elapsed = max(0.0, now - self.stamp)
