@@ -57,6 +57,11 @@ def ean13(number):
     return digits + str((10 - total % 10) % 10)
 
 
+def _prefix_base(prefix):
+    """A range of a million numbers per SKU prefix ("AP", "AN", ...)."""
+    return int.from_bytes(prefix.encode(), "big") % 1000 * 1_000_000
+
+
 def amazon_account(env, emulator):
     """An Amazon account on the emulator, self-authorised (the refresh
     token pasted, as a self-authorised seller does)."""
@@ -106,7 +111,8 @@ def amazon_listings(env, account, count, prefix, qty=5):
             {
                 "name": f"Bench figure {prefix}-{i:05d}",
                 "default_code": f"{prefix}-{i:05d}",
-                "barcode": ean13(500000000000 + i),
+                # Barcodes are unique per company: each prefix its own range.
+                "barcode": ean13(500000000000 + _prefix_base(prefix) + i),
                 "is_storable": True,
                 "list_price": 10,
                 "image_1920": PNG,
