@@ -34,6 +34,8 @@ class TestAmazonFeedPublish(AmazonFeedCase):
         feed = self._feeds()
         self.assertEqual((feed.purpose, feed.state), ("publish", "draft"))
         self.assertEqual(len(feed.feed_message_ids), 300)
+        # Amazon keeps it in its queue until the test lets it through.
+        self.emulator.config(feed_queue_seconds=3600)
         self._run_chain(SUBMIT)
         self.assertEqual(feed.state, "submitted")
         self.assertEqual(

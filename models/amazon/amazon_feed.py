@@ -224,10 +224,14 @@ class AmazonFeed(models.Model):
         )
 
     def _enqueue_submit(self, eta=None):
+        # A submission put off to ``eta`` is queued by the submission job
+        # itself: its own key says when, so it never matches the job that
+        # queues it (queue_job matches pending jobs too).
+        key = f"amazon.feed.submit:{{}}:{eta}" if eta else "amazon.feed.submit:{}"
         for feed in self:
             feed.with_delay(
                 eta=eta,
-                identity_key=f"amazon.feed.submit:{feed.id}",
+                identity_key=key.format(feed.id),
                 description=f"Amazon feed submission {feed.name}",
                 priority=10,
             )._job_submit()
