@@ -1,4 +1,7 @@
+from datetime import timedelta
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -7,7 +10,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models.amazon import amazon_feed
-from .amazon_common import EMULATOR_SELLER, US
+from .amazon_common import EMULATOR_SELLER, US, AmazonTwoCompaniesMixin
 from .amazon_feed_common import (
     CHECK,
     CREATE_FEED,
@@ -102,8 +105,11 @@ class TestAmazonFeedPublish(AmazonFeedCase):
         )
         self.assertEqual(len(self._jobs(SUBMIT)), 3)
 
-    def test_five_feeds_per_five_minutes(self):
-        listings = self._amazon_listings(6)
+    def test_feeds_per_five_minutes_leave_the_client_limiter_a_token(self):
+        # Amazon's 5, less the client's spare token (amazon_feed.py).
+        per_window = amazon_feed.FEEDS_PER_WINDOW
+        self.assertEqual(per_window, 4)
+        listings = self._amazon_listings(per_window + 1)
         listings._set_state("queued", pending_operation="publish")
         feeds = self.env["amazon.feed"]
         for listing in listings:
@@ -114,9 +120,11 @@ class TestAmazonFeedPublish(AmazonFeedCase):
             self._run_job(self._jobs(SUBMIT)[-1])
             feeds |= feed
         self.assertEqual(
-            feeds.mapped("state"), ["submitted"] * 5 + ["draft"], "the sixth waits"
+            feeds.mapped("state"),
+            ["submitted"] * per_window + ["draft"],
+            "the next one waits",
         )
-        self.assertEqual(len(self.emulator.calls(path=CREATE_FEED)), 5)
+        self.assertEqual(len(self.emulator.calls(path=CREATE_FEED)), per_window)
         waiting = self._jobs(SUBMIT)
         self.assertEqual(len(waiting), 1)
         free_at = feeds[0].submitted_at + amazon_feed.FEED_WINDOW
@@ -205,3 +213,95 @@ class TestAmazonFeedFailure(AmazonFeedCase):
             feed.submitted_at.date(), fields.Datetime.now().date(), feed.submitted_at
         )
         self.assertEqual(self._emulator_feed(feed)["marketplaceIds"], [US])
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonFeedSweep(AmazonFeedCase):
+    def _sweep(self):
+        return self.env["amazon.feed"]._cron_sweep_stalled()
+
+    def _stuck_alert(self, feed):
+        return self.account.alert_ids.filtered(
+            lambda a: (
+                a.cause == "amazon_feed_stuck"
+                and (a.res_model, a.res_id) == (feed._name, feed.id)
+            )
+        )
+
+    def test_a_feed_whose_checks_stopped_is_followed_again(self):
+        listings = self._amazon_listings(25)
+        listings.action_publish()
+        feed = self._feeds()
+        self.emulator.config(feed_queue_seconds=3600)
+        self._run_chain(SUBMIT)
+        self.assertEqual(feed.state, "submitted")
+        # The worker that held the check died, or someone cancelled it: the
+        # chain is broken.
+        self._jobs(CHECK).button_cancelled()
+        self.assertFalse(self._jobs(CHECK))
+        self.assertEqual(self._sweep(), 0, "just checked: nothing to do yet")
+        self.assertFalse(self._jobs(CHECK))
+        later = fields.Datetime.now() + amazon_feed.STALL_AFTER + timedelta(minutes=1)
+        with freeze_time(later):
+            self._sweep()
+            self.assertEqual(len(self._jobs(CHECK)), 1, "the check is queued again")
+            self._sweep()
+            self.assertEqual(len(self._jobs(CHECK)), 1, "not twice")
+            self._run_job(self._jobs(CHECK)[0])
+        self.assertIn(feed.state, ("in_queue", "in_progress"))
+        self.assertEqual(feed.checked_at, later)
+        self.assertFalse(self._stuck_alert(feed), "a few hours in the queue is normal")
+        # A day later Amazon still has not finished it: a person is told.
+        self._jobs(CHECK).button_cancelled()
+        a_day = fields.Datetime.now() + amazon_feed.STUCK_AFTER + timedelta(hours=1)
+        with freeze_time(a_day):
+            self._sweep()
+            self._sweep()
+        alert = self._stuck_alert(feed)
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.state, "open")
+        self.assertIn(feed.name, alert.name)
+        self.assertEqual(len(self._jobs(CHECK)), 1)
+        # Amazon finishes it: the report lands and the alert ends.
+        self._finish_feeds()
+        self.assertEqual(feed.state, "done")
+        self.assertEqual(set(listings.mapped("state")), {"published"})
+        self.assertEqual(alert.state, "cleared")
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonFeedCompanies(AmazonTwoCompaniesMixin, AmazonFeedCase):
+    def setUp(self):
+        super().setUp()
+        self._setup_company_b()
+
+    def test_company_b_neither_sees_nor_resubmits_company_a_feeds(self):
+        listings = self._amazon_listings(25)
+        listings.action_publish()
+        feed = self._feeds()
+        self.emulator.config(feed_queue_seconds=3600)
+        self._run_chain(SUBMIT)
+        self.account._amazon_client().feeds.cancel_feed(feed.amazon_feed_id)
+        self._run_chain(CHECK)
+        self.assertEqual(feed.state, "cancelled")
+        feeds_before = self.env["amazon.feed"].search([])
+        self.assertEqual(len(feeds_before), 2, "the failed feed and its resubmission")
+        messages = feeds_before.feed_message_ids
+        self.assertTrue(messages)
+        for person in (self.user_b, self.manager_b):
+            Feed = self.env["amazon.feed"].with_user(person)
+            self.assertFalse(Feed.search([]), person.login)
+            self.assertFalse(
+                self.env["amazon.feed.message"].with_user(person).search([]),
+                person.login,
+            )
+            with self.assertRaises(AccessError, msg=person.login):
+                feed.with_user(person).read(["state", "report_summary"])
+            with self.assertRaises(AccessError, msg=person.login):
+                messages[:1].with_user(person).read(["sku", "issues"])
+            with self.assertRaises(AccessError, msg=person.login):
+                feed.with_user(person).action_resubmit()
+        self.assertEqual(
+            self.env["amazon.feed"].search([]), feeds_before, "nothing queued"
+        )
+        self.assertEqual(len(self._jobs(SUBMIT)), 1, "only the automatic resubmission")

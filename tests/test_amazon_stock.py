@@ -2,7 +2,7 @@ import time
 
 from odoo.tests import tagged
 
-from .amazon_common import US
+from .amazon_common import EMULATOR_SELLER, US
 from .amazon_feed_common import (
     CHECK,
     CREATE_FEED,
@@ -213,6 +213,61 @@ class TestAmazonReconciliation(AmazonFeedCase):
         self._reconcile()
         self.assertEqual(set(self.account.drift_ids.mapped("state")), {"resolved"})
         self.assertTrue(self.account.last_reconciled_at)
+
+    def test_a_live_listing_gone_from_amazon_is_drift_and_published_again(self):
+        listings = self._live(2)
+        gone = listings[0]
+        # Someone deletes it on Amazon (Seller Central); Odoo still thinks
+        # it is live.
+        self.account._amazon_client().listings.delete(gone.sku, [US])
+        self.emulator.apply_pending()
+        self.assertNotIn(gone.sku, self.emulator.listings(EMULATOR_SELLER))
+        self.assertTrue(gone.is_live)
+        self._reconcile()
+        drift = self.account.drift_ids.filtered(lambda d: d.field == "listing")
+        self.assertEqual(len(drift), 1)
+        self.assertEqual(drift.listing_ref, gone)
+        self.assertEqual((drift.odoo_value, drift.marketplace_value), (1.0, 0.0))
+        self.assertEqual(
+            self.account.drift_ids - drift,
+            self.env["marketplace.drift"],
+            "the other listing does not drift",
+        )
+        # Repaired at once (no change pending): the listing is put again.
+        self.assertEqual(drift.state, "repairing")
+        self.assertEqual((gone.state, gone.pending_operation), ("queued", "publish"))
+        self.assertTrue(
+            any(
+                "does not show this listing" in (m.body or "") for m in gone.message_ids
+            ),
+            gone.message_ids.mapped("body"),
+        )
+        self._run_chain("_job_run")
+        self.emulator.apply_pending()
+        self.assertIn(gone.sku, self.emulator.listings(EMULATOR_SELLER))
+        self.assertEqual(gone.state, "published")
+        self._reconcile()
+        self.assertEqual(drift.state, "resolved")
+        self.assertFalse(
+            self.account.alert_ids.filtered(
+                lambda a: a.cause == "drift_found" and a.state == "open"
+            )
+        )
+
+    def test_a_gone_listing_waits_for_a_person_without_automatic_repair(self):
+        set_setting(self.env, "drift_auto_repair", "0")
+        listings = self._live(1)
+        self.account._amazon_client().listings.delete(listings.sku, [US])
+        self.emulator.apply_pending()
+        self._reconcile()
+        drift = self.account.drift_ids
+        self.assertEqual((drift.field, drift.state), ("listing", "open"))
+        self.assertEqual(listings.state, "published", "nothing done by itself")
+        alert = self.account.alert_ids.filtered(lambda a: a.cause == "drift_found")
+        self.assertEqual(alert.state, "open")
+        drift.action_repair()
+        self.assertEqual(drift.state, "repairing")
+        self.assertEqual(listings.pending_operation, "publish")
 
     def test_the_cron_asks_amazon_accounts_too(self):
         self.env["marketplace.account"]._cron_reconcile()

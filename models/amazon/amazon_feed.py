@@ -41,13 +41,27 @@ FEED_TYPE = "JSON_LISTINGS_FEED"
 CONTENT_TYPE = "application/json"
 # Schema maxItems [M: schemas/feeds/listings-feed-schema-v2.json].
 MESSAGES_PER_FEED = 25000
-# 5 submissions per 5 minutes per region [changelog 2025-05-06].
-FEEDS_PER_WINDOW = 5
+# 5 submissions per 5 minutes per region [changelog 2025-05-06]; the client's
+# bucket for them keeps one token spare (amazon/ratelimit.py, _Bucket), so a
+# fifth in the window would wait in the limiter past its patience and fail
+# without a call: the feeds wait their turn here, one fewer.
+FEEDS_PER_WINDOW = 4
 FEED_WINDOW = timedelta(minutes=5)
 # Seconds before each getFeed: Amazon takes minutes to hours (feeds queue
 # behind each other, AMAZON_FACTS §7), so the checks slow down to one per
 # ten minutes; getFeed itself is cheap (2 per second, burst 15).
 CHECK_DELAYS = (30, 60, 120, 300, 600)
+# The sweep (``_cron_sweep_stalled``) queues the check again for a feed not
+# checked for this long: its chain broke (a worker died, the job failed for
+# good or was cancelled).  Longer than the slowest normal gap (ten minutes
+# between checks, up to an hour between tries of a failing check:
+# data/amazon_feed_data.xml) so a healthy chain is never doubled.
+STALL_AFTER = timedelta(hours=2)
+# A feed Amazon has not finished this long after it was sent is no longer
+# "a big feed in the queue" (large feeds queue behind each other for hours,
+# stock-outs were seen delayed by more than 12 h: AMAZON_FACTS §7, from
+# selling-partner-api-models issue 4823): a person is told.
+STUCK_AFTER = timedelta(hours=24)
 
 FEED_STATES = [
     ("draft", "Draft"),
@@ -132,6 +146,14 @@ class AmazonFeed(models.Model):
     finished_at = fields.Datetime(readonly=True, system_field=True)
     check_count = fields.Integer(
         string="Status checks", readonly=True, system_field=True
+    )
+    checked_at = fields.Datetime(
+        string="Last status check",
+        readonly=True,
+        copy=False,
+        index=True,
+        system_field=True,
+        help="When Odoo last had an answer from Amazon about this feed.",
     )
     resubmit_of_id = fields.Many2one(
         "amazon.feed",
@@ -299,6 +321,7 @@ class AmazonFeed(models.Model):
                     "state": "submitted",
                     "amazon_feed_id": feed_id,
                     "submitted_at": fields.Datetime.now(),
+                    "checked_at": fields.Datetime.now(),
                     "message_count": len(messages),
                     "last_error": False,
                 }
@@ -381,7 +404,9 @@ class AmazonFeed(models.Model):
                 # carried is sent again rather than waited for forever.
                 self._finish_failed("fatal", None, edge.message)
             return f"not checked: {edge.message}"
-        self.check_count += 1
+        self.write(
+            {"check_count": self.check_count + 1, "checked_at": fields.Datetime.now()}
+        )
         if state in SENT_STATES:
             self.state = state
             self._enqueue_check()
@@ -389,6 +414,47 @@ class AmazonFeed(models.Model):
         if state == "done" and report is not None:
             return self._apply_report(report)
         return self._finish_failed(state, report, None)
+
+    @api.model
+    def _cron_sweep_stalled(self):
+        """Scheduled: follow again the sent feeds whose checks stopped, and
+        tell a person about a feed Amazon has not finished for too long."""
+        now = fields.Datetime.now()
+        sent = self.sudo().search(
+            [
+                ("state", "in", SENT_STATES),
+                "|",
+                ("checked_at", "<", now - STALL_AFTER),
+                "&",
+                ("checked_at", "=", False),
+                ("submitted_at", "<", now - STALL_AFTER),
+            ]
+        )
+        # The key is the one the chain's own next check has: a check still
+        # pending (or retrying) is not doubled (queue_job matches pending
+        # and enqueued jobs by key).
+        sent._enqueue_check()
+        for feed in sent.filtered(lambda f: f.submitted_at < now - STUCK_AFTER):
+            names = {
+                "feed": feed.name,
+                "account": feed.account_id.name,
+                "since": feed.submitted_at,
+                "state": dict(self._fields["state"].selection)[feed.state],
+            }
+            feed.account_id._alert(
+                "amazon_feed_stuck",
+                True,
+                self.env._("Amazon feed %(feed)s not finished after a day", **names),
+                self.env._(
+                    "Feed %(feed)s of %(account)s was sent on %(since)s and "
+                    "Amazon still says %(state)s. Odoo keeps asking; if it "
+                    "stays so, look at the feed in Seller Central or cancel "
+                    "it there (its listings are then sent again).",
+                    **names,
+                ),
+                record=feed,
+            )
+        return len(sent)
 
     # -- the processing report --------------------------------------------------------
     def _read_report(self, report):
@@ -456,6 +522,13 @@ class AmazonFeed(models.Model):
 
     def _write_summary(self, summary, own, state):
         messages = self.feed_message_ids
+        # The feed has its end: a "not finished" alert about it is over.
+        self.account_id._alert(
+            "amazon_feed_stuck",
+            False,
+            record=self,
+            reason=self.env._("the feed ended %(state)s", state=state),
+        )
         self.write(
             {
                 "state": state,

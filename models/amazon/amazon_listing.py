@@ -583,6 +583,11 @@ class AmazonListing(models.Model):
             "warning" if refused else "success",
         )
 
+    def _marketplace_publish_again(self):
+        """Drift repair of a listing Amazon no longer shows: the put again
+        (putListingsItem replaces the whole listing, so it makes it anew)."""
+        self.filtered(lambda l: l.state != "queued")._queue("publish")
+
     # -- jobs ------------------------------------------------------------------
     def _queue(self, operation):
         for listing in self:

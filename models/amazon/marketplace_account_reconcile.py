@@ -6,9 +6,10 @@ SKU with price and quantity) for one marketplace.  The job asks for one
 report per marketplace the account sells in, then follows each (getReport
 until DONE, sooner at first) and hands what it shows to the neutral
 :meth:`_record_drift`, which records the drift and repairs it by pushing
-Odoo's values again (marketplace_account_drift.py).  A report is a snapshot:
-a listing whose push is on its way differs for a while, which the drift
-lines know (``_change_pending``).
+Odoo's values again (marketplace_account_drift.py); a live listing the
+report does not name is drift too, repaired by publishing it again.  A
+report is a snapshot: a listing whose push is on its way differs for a
+while, which the drift lines know (``_change_pending``).
 """
 
 from odoo import models
@@ -117,7 +118,11 @@ class MarketplaceAccount(models.Model):
             for row in rows
             if row.get("sku")
         }
-        return self._record_drift(listings, seen)
+        # The report lists every listing the seller has in the marketplace,
+        # active or not (amazon/reports.py): a live listing it does not name
+        # is gone from Amazon.
+        missing = listings.filtered(lambda listing: listing.sku not in seen)
+        return self._record_drift(listings, seen, missing=missing)
 
 
 def _number(value):

@@ -107,8 +107,8 @@ class MarketplaceAccount(models.Model):
                 name=self.name,
             ),
             self.env._(
-                "%(n)s quantity or price value(s) on %(channel)s differ from "
-                "Odoo. Open Drift to repair them.",
+                "%(n)s value(s) on %(channel)s (quantity, price or the listing "
+                "itself) differ from Odoo. Open Drift to repair them.",
                 n=drifts,
                 channel=self._channel_label(),
             ),

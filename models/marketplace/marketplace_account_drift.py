@@ -33,18 +33,52 @@ class MarketplaceAccount(models.Model):
         self.ensure_one()
         return False
 
-    def _record_drift(self, listings, seen):
+    def _record_drift(self, listings, seen, missing=None):
         """Compare what the marketplace shows with what Odoo wants.
 
         ``listings``: the account's live listings that were read; ``seen``:
         ``{sku: {"quantity": q, "price": p}}`` as the marketplace shows them
-        (a value it did not give is None and not compared).
+        (a value it did not give is None and not compared).  ``missing``:
+        those of ``listings`` the marketplace does not show at all (a
+        channel that reads a full list of the seller's listings can tell);
+        each is drift of the field "listing" (Odoo 1, marketplace 0), which
+        repair publishes again.
         """
         self.ensure_one()
         found = 0
         Drift = self.env["marketplace.drift"]
         drifting = Drift
+        missing = missing if missing is not None else listings.browse()
         for listing in listings:
+            open_drift = Drift.search(
+                [
+                    ("res_model", "=", listing._name),
+                    ("res_id", "=", listing.id),
+                    ("field", "=", "listing"),
+                    ("state", "in", ("open", "repairing")),
+                ],
+                limit=1,
+            )
+            if listing not in missing:
+                open_drift.state = "resolved"
+                continue
+            found += 1
+            if open_drift:
+                waiting = open_drift.state == "repairing" and listing._change_pending()
+                open_drift.state = "repairing" if waiting else "open"
+                drifting |= open_drift
+            else:
+                drifting |= Drift.create(
+                    {
+                        "account_id": self.id,
+                        "res_model": listing._name,
+                        "res_id": listing.id,
+                        "field": "listing",
+                        "odoo_value": 1.0,
+                        "marketplace_value": 0.0,
+                    }
+                )
+        for listing in listings - missing:
             quantity, price = listing._targets()
             for field_name, odoo_value in (("quantity", quantity), ("price", price)):
                 shown = seen.get(listing.sku, {}).get(field_name)

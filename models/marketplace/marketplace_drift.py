@@ -39,7 +39,8 @@ class MarketplaceDrift(models.Model):
         string="SKU", compute="_compute_sku", store=True, index=True, readonly=True
     )
     field = fields.Selection(
-        [("quantity", "Quantity"), ("price", "Price")],
+        # "listing": the marketplace does not show the listing at all.
+        [("quantity", "Quantity"), ("price", "Price"), ("listing", "Listed")],
         required=True,
         readonly=True,
         system_field=True,
@@ -102,11 +103,27 @@ class MarketplaceDrift(models.Model):
         return True
 
     def _repair(self):
-        """As the system: push marks and drift states are the connector's."""
-        for listings in self._listings():
+        """As the system: push marks and drift states are the connector's.
+
+        A listing the marketplace does not show is published again (a push
+        of its values would patch nothing); a channel that cannot do that by
+        itself says why, on the listing, and its line stays open."""
+        absent = self.filtered(lambda d: d.field == "listing")
+        for listings in (self - absent)._listings():
             listings._write_system({"push_pending": True})
             listings.account_id._enqueue_stock_push(urgent=True)
-        self._write_system({"state": "repairing"})
+        unrepaired = self.browse()
+        for listings in absent._listings():
+            reason = listings._marketplace_publish_again()
+            if reason:
+                for listing in listings:
+                    listing.message_post(body=reason)
+                unrepaired |= absent.filtered(
+                    lambda d, key=(listings._name, listings.ids): (
+                        d.res_model == key[0] and d.res_id in key[1]
+                    )
+                )
+        (self - unrepaired)._write_system({"state": "repairing"})
 
     def _repair_automatically(self):
         """Repair drift no pending change explains, and say so on the listing."""
@@ -121,6 +138,16 @@ class MarketplaceDrift(models.Model):
                     )
                 )
                 account = listing.account_id
+                if lines.filtered(lambda d: d.field == "listing"):
+                    listing.message_post(
+                        body=self.env._(
+                            "%(channel)s does not show this listing, with no "
+                            "change pending: Odoo publishes it again (automatic "
+                            "drift repair).",
+                            channel=account._channel_label(),
+                        )
+                    )
+                    continue
                 listing.message_post(
                     body=self.env._(
                         "%(channel)s showed %(found)s while Odoo wants %(wanted)s, "

@@ -198,6 +198,18 @@ class MarketplaceListingMixin(models.AbstractModel):
             ),
         )
 
+    def _marketplace_publish_again(self):
+        """Hook: publish again these live listings, which the marketplace no
+        longer shows (drift repair).  Returns None once queued, or why it
+        cannot be done by the connector (the drift then waits for a person).
+        """
+        return self.env._(
+            "%(channel)s does not show this listing any more, and Odoo cannot "
+            "publish it again by itself on this channel: publish it again by "
+            "hand.",
+            channel=self.account_id[:1]._channel_label(),
+        )
+
     def _change_pending(self):
         """True when Odoo has a change of this listing on its way to the
         marketplace, which explains a difference (and will end it)."""
