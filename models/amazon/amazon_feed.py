@@ -41,11 +41,10 @@ FEED_TYPE = "JSON_LISTINGS_FEED"
 CONTENT_TYPE = "application/json"
 # Schema maxItems [M: schemas/feeds/listings-feed-schema-v2.json].
 MESSAGES_PER_FEED = 25000
-# 5 submissions per 5 minutes per region [changelog 2025-05-06]; the client's
-# bucket for them keeps one token spare (amazon/ratelimit.py, _Bucket), so a
-# fifth in the window would wait in the limiter past its patience and fail
-# without a call: the feeds wait their turn here, one fewer.
-FEEDS_PER_WINDOW = 4
+# 5 submissions per 5 minutes per region [changelog 2025-05-06]; the feeds
+# wait their turn here (a job with an eta) rather than in the client's
+# limiter, whose bucket for them is as large as Amazon's (amazon/ratelimit.py).
+FEEDS_PER_WINDOW = 5
 FEED_WINDOW = timedelta(minutes=5)
 # Seconds before each getFeed: Amazon takes minutes to hours (feeds queue
 # behind each other, AMAZON_FACTS §7), so the checks slow down to one per
