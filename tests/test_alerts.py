@@ -178,7 +178,7 @@ class TestAlerts(StockPushCase):
         self.account._job_reconcile()
         self.account._job_reconcile()
         alert = self._assert_fired_once("drift_found", before)
-        self.assertIn("1 quantity or price", alert.note)
+        self.assertIn("1 value(s) on eBay", alert.note)
         self.account.drift_ids.action_repair()
         self._perform_pushes()
         self.account._job_reconcile()
