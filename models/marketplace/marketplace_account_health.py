@@ -194,11 +194,37 @@ class MarketplaceAccount(models.Model):
         return summary
 
     def _marketplace_health_stock_summary(self):
-        """Channel hook: the stock-push figures of these accounts (all of one
-        channel) as ``{account id: (waiting, oldest mark, any push error)}``.
+        """The stock-push figures of these accounts (all of one channel) as
+        ``{account id: (waiting, oldest mark, any push error)}``.
 
         Only live listings marked for a push count; a listing the channel
         defers on purpose (a daily budget) waits by design and is left out.
-        Without an override the channel has no stock push to watch.
+        A channel names its listing model (:meth:`_marketplace_stock_listing_model`);
+        without one it has no stock push to watch.
         """
-        return {}
+        model = self[:1]._marketplace_stock_listing_model()
+        if not model or not self.ids:
+            return {}
+        groups = (
+            self.env[model]
+            .sudo()
+            ._read_group(
+                [
+                    ("account_id", "in", self.ids),
+                    ("push_pending", "=", True),
+                    ("is_live", "=", True),
+                    ("push_deferred", "=", False),
+                ],
+                ["account_id"],
+                ["__count", "push_marked_at:min", "push_error:count"],
+            )
+        )
+        return {
+            account.id: (count, oldest or False, bool(errors))
+            for account, count, oldest, errors in groups
+        }
+
+    def _marketplace_stock_listing_model(self):
+        """Channel hook: the model of the channel's listings whose stock the
+        health report watches (on the listing mixin), or None."""
+        return
