@@ -188,6 +188,35 @@ def test_pii_with_a_restricted_data_token_of_the_order(amazon):
     assert gift["giftMessage"] == "For you"
 
 
+def test_the_phone_is_suppressed_for_fba_and_after_delivery(amazon_emulator, amazon):
+    from emulator.amazon.orders_store import OrdersStore
+
+    fba = _buy(amazon, fulfilled_by="AMAZON")
+    fbm = _buy(amazon, sku="M")
+
+    def phone(order):
+        rdt = _order_rdt(amazon, amazon.access_token(), order["orderId"])
+        shown = _get(amazon, rdt, order["orderId"], "RECIPIENT").json()["order"]
+        return shown["recipient"]["deliveryAddress"].get("phone")
+
+    assert phone(fba) is None
+    assert phone(fbm) == "+1 206-555-0100"
+    store = OrdersStore(amazon_emulator.server.state)
+    stored = store.get(SELLER, fbm["orderId"])
+    store.record_shipment(
+        stored,
+        {
+            "packageReferenceId": "1",
+            "packageItems": [
+                {"orderItemId": stored["orderItems"][0]["orderItemId"], "quantity": 2}
+            ],
+        },
+    )
+    assert phone(fbm) == "+1 206-555-0100"
+    amazon.advance(8 * 86400)  # past the latest delivery date (7 days)
+    assert phone(fbm) is None
+
+
 def test_data_elements_limit_what_the_token_shows(amazon):
     token = amazon.access_token()
     order = _buy(amazon)
