@@ -17,8 +17,8 @@ app's restricted roles decide.  This project's design asks for an RDT
 (issue 13) so the emulator has two modes, control config
 ``orders_pii_needs_rdt``:
 
-* 1 (default, the design's, the safe side for a client): PII only when
-  the call's access token is an RDT whose restricted resources cover this call's path
+* 1 (default, the design's): PII only when the call's access token is
+  an RDT whose restricted resources cover this call's path
   (``/orders/2026-01-01/orders/{orderId}`` for getOrder,
   ``/orders/2026-01-01/orders`` for searchOrders) with the data element:
   ``buyerInfo`` for the buyer's and the items' PII, ``shippingAddress`` for
@@ -27,8 +27,11 @@ app's restricted roles decide.  This project's design asks for an RDT
   holding the restricted roles.
 
 Without the right to see them the PII fields are left out of the answer
-(the rest of ``buyer`` and ``recipient`` stays), as Amazon omits what a
-caller may not read.
+(the rest of ``buyer`` and ``recipient`` stays) [UNCONFIRMED: whether
+Amazon leaves them out or blanks them; left out is what a reader must
+survive either way].  Whether Amazon takes an RDT on these paths at all is
+UNCONFIRMED too (its page says none is needed).  The phone is suppressed as
+the model says (FBA orders, shipped orders past their delivery date).
 """
 
 import base64
