@@ -39,10 +39,11 @@ FEED_RATE = (5 / 300, 5)
 
 
 class AmazonBenchEmulator(AmazonEmulatorClient):
-    """The one control client, with a benchmark's patience."""
+    """The one control client, with a benchmark's patience (the emulator
+    processes a feed of 10,000 messages within one control call)."""
 
     def __init__(self, url):
-        super().__init__(url, timeout=60)
+        super().__init__(url, timeout=900)
 
     def call_count(self, path=API_CALLS):
         return super().call_count(path)

@@ -53,7 +53,8 @@ def main():
         cr.commit()
         print(
             f"set-up: {len(live)} listings live on Amazon and in Odoo in "
-            f"{time.perf_counter() - started:.0f} s (made in bulk, not measured)"
+            f"{time.perf_counter() - started:.0f} s (made in bulk, not measured)",
+            flush=True,
         )
 
         # The stock of every product changes (5 -> 8), in one statement (set-up,
