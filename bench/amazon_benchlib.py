@@ -9,8 +9,11 @@ feeds are not (a handful of calls, inside the bursts).
 """
 
 import base64
+import json
 import sys
 from pathlib import Path
+
+from odoo import fields
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))
 from emulator.client import AmazonEmulatorClient
@@ -36,10 +39,11 @@ FEED_RATE = (5 / 300, 5)
 
 
 class AmazonBenchEmulator(AmazonEmulatorClient):
-    """The one control client, with a benchmark's patience."""
+    """The one control client, with a benchmark's patience (the emulator
+    processes a feed of 10,000 messages within one control call)."""
 
     def __init__(self, url):
-        super().__init__(url, timeout=60)
+        super().__init__(url, timeout=900)
 
     def call_count(self, path=API_CALLS):
         return super().call_count(path)
@@ -129,6 +133,186 @@ def amazon_listings(env, account, count, prefix, qty=5):
     for product in templates.product_variant_ids:
         Quant._update_available_quantity(product, stock, qty)
     return templates.product_variant_ids._amazon_listings_for(account, us)
+
+
+def clone_records(record, rows):
+    """Copies of ``record`` (one row of its model's table), one per dict of
+    ``rows`` (column: value, the same columns in each), made by one INSERT
+    ... SELECT, with the record's many2many rows: a benchmark's set-up of
+    thousands of records Odoo made alike (the ORM makes one, SQL the rest)."""
+    cr, table = record.env.cr, record._table
+    cr.execute(
+        "SELECT column_name, udt_name FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name != 'id'",
+        [table],
+    )
+    types = dict(cr.fetchall())
+    given = list(rows[0])
+    picked = []
+    for column, kind in types.items():
+        if column not in given:
+            picked.append(f"r.{column}")
+        elif kind == "jsonb":
+            picked.append(f"v.val->'{column}'")
+        else:
+            picked.append(f"(v.val->>'{column}')::{kind}")
+    cr.execute(
+        f"""INSERT INTO {table} ({", ".join(types)})
+            SELECT {", ".join(picked)}
+              FROM {table} r, jsonb_array_elements(%s::jsonb) WITH ORDINALITY v(val, n)
+             WHERE r.id = %s ORDER BY v.n RETURNING id""",
+        [json.dumps(rows), record.id],
+    )
+    copies = record.browse([row[0] for row in cr.fetchall()])
+    for field in record._fields.values():
+        if field.type == "many2many" and field.store:
+            cr.execute(
+                f"""INSERT INTO {field.relation} ({field.column1}, {field.column2})
+                    SELECT c, {field.column2} FROM {field.relation}, unnest(%s) c
+                     WHERE {field.column1} = %s""",
+                [copies.ids, record.id],
+            )
+    record.env.invalidate_all()
+    return copies
+
+
+def live_amazon_listings(env, account, emulator, count, prefix, qty=5):
+    """``count`` US listings already live on Amazon, made in bulk: the
+    starting state a publish by feed leaves, without the publish (which
+    ``amazon_publish`` measures) and without measuring anything.
+
+    * Odoo: one product and its listing are made by the ORM, the listing
+      put in the state a feed publish leaves (published, live, the
+      quantity and price pushed; the read-back is not simulated); the
+      others are SQL copies of them (:func:`clone_records`), each with its
+      own name, SKU and barcode.  The products are storable, without an
+      image (a stock push sends none); each has one quant of ``qty``.
+    * Amazon (the emulator) gets the listings through its control API, as
+      the puts a publish sends (the attributes of amazon/attributes.py,
+      with the product's image URL), applied and checked at once: each is
+      BUYABLE.
+    """
+    kind = product_type(account)
+    us = account.amazon_participation_ids.filtered(lambda p: p.marketplace_id == US)
+    codes = [f"{prefix}-{i:05d}" for i in range(count)]
+    first = env["product.product"].create(
+        {
+            "name": f"Bench figure {codes[0]}",
+            "default_code": codes[0],
+            "barcode": ean13(500000000000 + _prefix_base(prefix)),
+            "is_storable": True,
+            "list_price": 10,
+            "amazon_brand": "Bench Figures",
+            "amazon_bullet_points": "Hand painted\nSix inches tall",
+            "description_sale": "A benchmark figure.",
+            "amazon_product_type_id": kind.id,
+        }
+    )
+    templates = clone_records(
+        first.product_tmpl_id,
+        [
+            {"name": {"en_US": f"Bench figure {c}"}, "default_code": c}
+            for c in codes[1:]
+        ],
+    )
+    products = first | clone_records(
+        first,
+        [
+            {
+                "product_tmpl_id": template.id,
+                "default_code": code,
+                # Barcodes are unique per company: each prefix its range.
+                "barcode": ean13(500000000000 + _prefix_base(prefix) + i),
+            }
+            for i, (template, code) in enumerate(
+                zip(templates, codes[1:], strict=True), start=1
+            )
+        ],
+    )
+    stock = env.ref("stock.stock_location_stock")
+    env.cr.execute(
+        """INSERT INTO stock_quant (product_id, location_id, company_id, quantity,
+                                    reserved_quantity, in_date, create_uid,
+                                    write_uid, create_date, write_date)
+           SELECT id, %s, %s, %s, 0, now() at time zone 'utc', 1, 1,
+                  now() at time zone 'utc', now() at time zone 'utc'
+             FROM product_product WHERE id = ANY(%s)""",
+        [stock.id, stock.company_id.id, qty, products.ids],
+    )
+    env.invalidate_all()
+    listing = first._amazon_listings_for(account, us)
+    quantity, price = listing._targets()
+    listing._set_state(
+        "published",
+        is_live=True,
+        pending_operation=False,
+        last_submitted_at=fields.Datetime.now(),
+        readback_count=0,
+        pushed_quantity=quantity,
+        pushed_price=price,
+        pushed_at=fields.Datetime.now(),
+        push_pending=False,
+        push_urgent=False,
+        push_error=False,
+    )
+    env.flush_all()
+    listings = listing | clone_records(
+        listing,
+        [
+            {
+                "product_id": product.id,
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "sku": product.default_code,
+            }
+            for product in products[1:]
+        ],
+    )
+    _seed_emulator(emulator, account, listings, kind, quantity, price)
+    return listings
+
+
+# Listings per request of the emulator's seeding (a few MB of JSON).
+SEED_BATCH = 1000
+
+
+def _seed_emulator(emulator, account, listings, kind, quantity, price):
+    from odoo.addons.marketplace_connector.amazon import attributes
+
+    base = env_base_url(account.env)
+    for start in range(0, len(listings), SEED_BATCH):
+        batch = []
+        for listing in listings[start : start + SEED_BATCH]:
+            product = listing.product_id
+            values = {
+                "title": product.name,
+                "brand": product.amazon_brand,
+                "bullet_points": product.amazon_bullet_points.splitlines(),
+                "description": product.description_sale,
+                "barcode": product.barcode,
+                "condition": "new_new",
+                "main_image_url": f"{base}/web/image/product.product/{product.id}"
+                "/image_1920",
+                "price": price,
+                "quantity": quantity,
+            }
+            batch.append(
+                {
+                    "sku": listing.sku,
+                    "productType": kind.code,
+                    "requirements": kind.requirements,
+                    "marketplaceIds": [US],
+                    "attributes": attributes.listing_attributes(
+                        values, US, "en_US", "USD"
+                    ),
+                }
+            )
+        emulator.seed_listings(batch, account.amazon_selling_partner_id)
+
+
+def env_base_url(env):
+    return (
+        env["ir.config_parameter"].sudo().get_param("web.base.url", "") or ""
+    ).rstrip("/")
 
 
 def run_jobs(env, method, limit=100000):

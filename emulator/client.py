@@ -298,6 +298,16 @@ class AmazonEmulatorClient(EmulatorClient):
         """Apply every ACCEPTED submission now: the number applied."""
         return self.amazon("POST", "listings/apply")["applied"]
 
+    def seed_listings(self, listings, seller_id="A1EMULATORSELLER"):
+        """Listings already on Amazon (``[{sku, productType, requirements?,
+        marketplaceIds, attributes}]``), applied at once as puts would be:
+        the number listed."""
+        return self.amazon(
+            "POST",
+            f"listings/{quote(seller_id, safe='')}/seed",
+            json={"listings": listings},
+        )["listed"]
+
     def add_issue(self, seller_id, sku, marketplace_id, issue):
         """Raise an issue on a live listing, as Amazon does after acceptance."""
         return self.amazon(

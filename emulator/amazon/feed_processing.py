@@ -19,6 +19,7 @@ messages to the listings store, write the processing report.
 The schemas come from the Amazon models folder (``schemas/feeds``).
 """
 
+import copy
 import json
 import logging
 import threading
@@ -61,9 +62,127 @@ def validator(state, name):
 def problems(state, name, instance, limit=5):
     """Up to ``limit`` of ``instance``'s mismatches with schema ``name``, as
     ``"<path>: <message>"`` texts (messages may quote the document)."""
-    errors = sorted(
-        validator(state, name).iter_errors(instance), key=lambda e: list(e.path)
-    )
+    return _texts(validator(state, name).iter_errors(instance), limit)
+
+
+# The fields of a message that tell messages apart; the rest (operation,
+# product type, patches) is alike in a feed of 10,000 quantity patches.
+OWN_FIELDS = ("messageId", "sku")
+# What the message check remembers at most (then it starts again).
+VERDICTS_MAX = 20000
+
+
+class FeedCheck:
+    """listings-feed-schema-v2, checked in parts with the same errors as
+    the whole schema's: the document without its messages' schema (the
+    header, the messages' count), then each message against the message
+    schema.  A message's verdict is remembered by what it carries besides
+    its ``OWN_FIELDS``, which are checked by their own property schemas:
+    exact when the message schema looks at those fields through their
+    ``properties`` only (:func:`_memo_safe`, checked once), else every
+    message is checked whole.  Only a message found invalid has its errors
+    listed, by the whole message schema."""
+
+    def __init__(self, schema):
+        base = Draft7Validator(schema)
+        frame = copy.deepcopy(schema)
+        item = frame["properties"]["messages"].pop("items")
+        self.frame = base.evolve(schema=frame)
+        self.item = base.evolve(schema=item)
+        own = item.get("properties") or {}
+        self.own = {
+            name: base.evolve(schema=own[name]) for name in OWN_FIELDS if name in own
+        }
+        rest = dict(
+            item, properties={k: v for k, v in own.items() if k not in OWN_FIELDS}
+        )
+        self.rest = base.evolve(schema=rest)
+        self.memo_safe = _memo_safe(item)
+        self._verdicts = {}
+        self._lock = threading.Lock()
+
+    def message_valid(self, message):
+        if not self.memo_safe or not isinstance(message, dict):
+            return self.item.is_valid(message)
+        for name, check in self.own.items():
+            if name in message and not check.is_valid(message[name]):
+                return False
+        # The own fields' values are left out (the rest never looks at
+        # them), their presence is kept (``required`` does).
+        key = json.dumps(
+            {k: None if k in self.own else v for k, v in message.items()},
+            sort_keys=True,
+        )
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self.rest.is_valid(message)
+            with self._lock:
+                if len(self._verdicts) >= VERDICTS_MAX:
+                    self._verdicts.clear()
+                self._verdicts[key] = verdict
+        return verdict
+
+    def problems(self, document, limit=5):
+        """What :func:`problems` finds with the whole schema, the same texts."""
+        errors = list(self.frame.iter_errors(document))
+        messages = document.get("messages") if isinstance(document, dict) else None
+        if isinstance(messages, list):
+            for index, message in enumerate(messages):
+                if self.message_valid(message):
+                    continue
+                for error in self.item.iter_errors(message):
+                    error.path.appendleft(index)
+                    error.path.appendleft("messages")
+                    errors.append(error)
+        return _texts(errors, limit)
+
+
+# Keywords that judge a message's keys or values as a whole.
+WHOLE_MESSAGE_KEYWORDS = (
+    "const",
+    "enum",
+    "$ref",
+    "patternProperties",
+    "propertyNames",
+    "dependencies",
+    "dependentSchemas",
+    "unevaluatedProperties",
+)
+
+
+def _memo_safe(node, root=True):
+    """True when, of the message schema ``node`` (or a branch of it applied
+    to the message itself), only the root's ``properties`` look at the
+    values of ``OWN_FIELDS``."""
+    if isinstance(node, bool):
+        return True
+    if not isinstance(node, dict) or any(k in node for k in WHOLE_MESSAGE_KEYWORDS):
+        return False
+    if node.get("additionalProperties", True) is not True:
+        return False
+    if not root and set(node.get("properties") or {}) & set(OWN_FIELDS):
+        return False
+    branches = [*node.get("allOf", ()), *node.get("anyOf", ()), *node.get("oneOf", ())]
+    branches += [node[k] for k in ("if", "then", "else", "not") if k in node]
+    return all(_memo_safe(branch, root=False) for branch in branches)
+
+
+_feed_checks = {}
+
+
+def feed_check(state):
+    """The :class:`FeedCheck` of the feed schema (one per schema file)."""
+    path = schemas_dir(state) / FEED_SCHEMA
+    with _validators_lock:
+        found = _feed_checks.get(str(path))
+        if found is None:
+            found = FeedCheck(json.loads(path.read_text()))
+            _feed_checks[str(path)] = found
+        return found
+
+
+def _texts(errors, limit):
+    errors = sorted(errors, key=lambda e: list(e.path))
     found = []
     for error in errors[:limit]:
         where = "/".join(str(part) for part in error.path) or "(document)"
@@ -142,7 +261,7 @@ def _check(state, seller_id, document):
             f"takes at most {MAX_MESSAGES:,}."
         )
         return why, []
-    found = problems(state, FEED_SCHEMA, document)
+    found = feed_check(state).problems(document)
     if found:
         return (
             "The feed document does not match the JSON_LISTINGS_FEED schema "

@@ -6,6 +6,11 @@
 * ``GET /{sellerId}/{sku}``: one listing (404 when there is none, not even
   a pending one);
 * ``POST /apply``: apply every pending submission now, ``{applied}``;
+* ``POST /{sellerId}/seed``: ``{listings: [{sku, productType, requirements?,
+  marketplaceIds, attributes}]}``, listings that are already there (a
+  benchmark's starting state): each goes in as a put would and is applied
+  at once (checked against its product type: issues, status, ASIN),
+  ``{listed}``; nothing is stored when one of them is refused;
 * ``POST /{sellerId}/{sku}/issues``: ``{marketplace_id, issue: {code,
   message, severity, categories, attributeNames?, enforcements?}}``, an
   issue Amazon found after acceptance;
@@ -26,6 +31,61 @@ ISSUE_KEYS = frozenset(
 @route("POST", f"{PREFIX}/apply", auth=None)
 def apply_pending(req):
     return 200, {"applied": listings_store.apply_due(req.state, force=True)}, {}
+
+
+SEED_KEYS = frozenset(
+    {"sku", "productType", "requirements", "marketplaceIds", "attributes"}
+)
+
+
+def _seed_problem(entry):
+    if not isinstance(entry, dict):
+        return "each listing must be an object"
+    unknown = set(entry) - SEED_KEYS
+    if unknown:
+        return f"unknown listing fields {sorted(unknown)}"
+    problem = listings_store.sku_problem(entry.get("sku"))
+    if problem:
+        return f"{entry.get('sku')!r}: {problem}"
+    places = entry.get("marketplaceIds")
+    if not places or not all(isinstance(m, str) for m in places):
+        return f"{entry['sku']}: marketplaceIds must be a non-empty list of ids"
+    issues = listings_store.acceptance_issues(
+        "put", entry.get("productType"), attributes=entry.get("attributes")
+    )
+    if issues:
+        return f"{entry['sku']}: {issues[0]['message']}"
+    return None
+
+
+@route("POST", f"{PREFIX}/{{sellerId}}/seed", auth=None)
+def seed_listings(req):
+    """Puts applied at once: the listings Amazon already has when a
+    benchmark starts (so that its set-up need not publish them first)."""
+    body = req.json if isinstance(req.json, dict) else {}
+    entries = body.get("listings")
+    if not isinstance(entries, list) or not entries:
+        return bad_request("listings must be a non-empty list")
+    # Every entry is checked before any is stored: nothing half-seeded.
+    for entry in entries:
+        problem = _seed_problem(entry)
+        if problem:
+            return bad_request(problem)
+    state, seller_id = req.state, req.params["sellerId"]
+    with state.lock:
+        for entry in entries:
+            listings_store.submit(
+                state,
+                seller_id,
+                entry["sku"],
+                entry["marketplaceIds"],
+                "put",
+                product_type=entry["productType"],
+                requirements=entry.get("requirements"),
+                attributes=entry["attributes"],
+            )
+        listings_store.apply_due(state, force=True)
+    return 200, {"listed": len(entries)}, {}
 
 
 @route("GET", f"{PREFIX}/{{sellerId}}", auth=None)

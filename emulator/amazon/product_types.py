@@ -214,6 +214,10 @@ class Definition:
     schema's, but an attribute whose values did not change need not be
     checked again (``issues_of``'s memo): a feed of 10,000 quantity patches
     re-checks 10,000 fulfillment_availability values, not 10,000 listings.
+
+    An attribute's issues depend on its values and this schema alone, so
+    they are remembered here too, for every listing (:meth:`property_issues`):
+    10,000 listings with the same offer, brand or new quantity check it once.
     """
 
     def __init__(self, name, schema):
@@ -227,6 +231,7 @@ class Definition:
             {key: value for key, value in schema.items() if key != "properties"}
         )
         self._parts = {}
+        self._verdicts = {}
         self._lock = threading.Lock()
 
     def property_validator(self, attribute):
@@ -243,6 +248,32 @@ class Definition:
                 )
                 self._parts[attribute] = AmazonValidator(part)
             return self._parts[attribute]
+
+    def property_issues(self, attribute, values, marketplace_id, key):
+        """The issues of ``{attribute: values}`` alone (a list shared by the
+        listings: copy before changing it), or None when the schema does not
+        know the attribute.  ``key``: the values' canonical JSON."""
+        validator = self.property_validator(attribute)
+        if validator is None:
+            return None
+        memo = (attribute, marketplace_id, key)
+        found = self._verdicts.get(memo)
+        if found is None:
+            instance = {attribute: values}
+            # Every error of a one-property part lies under the attribute
+            # (the instance is an object of that property only), so the
+            # part alone is all ``_issues`` needs to see.
+            found = _issues(validator.iter_errors(instance), instance, marketplace_id)
+            with self._lock:
+                if len(self._verdicts) >= VERDICTS_MAX:
+                    self._verdicts.clear()
+                self._verdicts[memo] = found
+        return found
+
+
+# Verdicts one Definition remembers at most (then it starts again): a few
+# per attribute and listing of the largest feeds.
+VERDICTS_MAX = 200000
 
 
 def checksum(data):
@@ -436,13 +467,14 @@ def issues_of(definition, attributes, marketplace_id, memo=None):
         definition.skeleton.iter_errors(attributes), attributes, marketplace_id
     )
     for name in sorted(attributes):
-        validator = definition.property_validator(name)
-        if validator is None:
+        if name not in definition.properties:
             continue  # an attribute the product type does not know: ignored
         key = json.dumps(attributes[name], sort_keys=True)
         if parts.get(name, (None,))[0] != key:
-            errors = validator.iter_errors({name: attributes[name]})
-            parts[name] = (key, _issues(errors, attributes, marketplace_id))
+            issues = definition.property_issues(
+                name, attributes[name], marketplace_id, key
+            )
+            parts[name] = (key, issues)
         found += [dict(entry) for entry in parts[name][1]]
     for name in [name for name in parts if name not in attributes]:
         del parts[name]

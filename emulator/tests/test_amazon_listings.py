@@ -925,3 +925,45 @@ def test_merge_matches_an_offer_by_its_selectors_and_their_defaults(amazon, api)
             "price": {"currencyCode": "USD", "amount": "9.50"},
         }
     ]
+
+
+def test_seeded_listings_are_there_applied_and_checked(amazon):
+    listed = amazon.seed_listings(
+        [
+            {
+                "sku": "SEED-1",
+                "productType": "SHIRT",
+                "marketplaceIds": [US],
+                "attributes": shirt(),
+            },
+            {
+                "sku": "SEED-2",
+                "productType": "SHIRT",
+                "marketplaceIds": [US],
+                "attributes": shirt(brand=text("")),
+            },
+        ],
+        SELLER,
+    )
+    assert listed == 2
+    good = amazon.listing(SELLER, "SEED-1")
+    assert good["pending"] == []
+    assert good["marketplaces"][US]["status"] == ["BUYABLE", "DISCOVERABLE"]
+    assert good["marketplaces"][US]["asin"]
+    # Checked as an applied put is: an empty brand is an ERROR issue.
+    bad = amazon.listing(SELLER, "SEED-2")["marketplaces"][US]
+    assert bad["status"] == []
+    assert [i["attributeNames"] for i in bad["issues"]] == [["brand"]]
+
+
+def test_a_refused_seed_stores_nothing(amazon):
+    entries = [
+        {"sku": "SEED-1", "productType": "SHIRT", "marketplaceIds": [US]},
+        {"sku": "SEED-2", "productType": "NOT_A_TYPE", "marketplaceIds": [US]},
+    ]
+    entries[0]["attributes"] = entries[1]["attributes"] = shirt()
+    with pytest.raises(ControlError) as raised:
+        amazon.seed_listings(entries, SELLER)
+    assert raised.value.response.status_code == 400
+    assert "NOT_A_TYPE" in raised.value.response.json()["error"]
+    assert amazon.listings(SELLER) == {}
