@@ -46,6 +46,8 @@
         "views/amazon_account_views.xml",
         "views/amazon_listing_views.xml",
         "views/amazon_product_views.xml",
+        "views/ebay_cockpit_views.xml",
+        "views/amazon_cockpit_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "wizards/amazon_connect_wizard_views.xml",

@@ -106,3 +106,7 @@ from .amazon import marketplace_account_health as amazon_marketplace_account_hea
 from .amazon import (
     marketplace_account_dashboard as amazon_marketplace_account_dashboard,
 )
+from .amazon import (
+    marketplace_account_sqs_watch as amazon_marketplace_account_sqs_watch,
+)
+from .amazon import marketplace_account_cockpit as amazon_marketplace_account_cockpit

@@ -20,6 +20,9 @@ from . import test_amazon_token_concurrency
 from . import test_amazon_vault
 from . import test_chaos
 from . import test_client_errors
+from . import test_cockpit
+from . import test_cockpit_amazon
+from . import test_cockpit_health
 from . import test_company_isolation
 from . import test_connect_tour
 from . import test_connect_wizard_secret
