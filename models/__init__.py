@@ -106,3 +106,7 @@ from .amazon import marketplace_account_health as amazon_marketplace_account_hea
 from .amazon import (
     marketplace_account_dashboard as amazon_marketplace_account_dashboard,
 )
+from .amazon import marketplace_secret as amazon_marketplace_secret
+from .amazon import (
+    marketplace_account_notification as amazon_marketplace_account_notification,
+)

@@ -159,7 +159,7 @@ def test_destinations_are_rated_one_per_second_burst_five(amazon, sqs):
 
 
 def test_order_change_delivered_checked_against_the_schema(amazon, sqs):
-    _client_, _destination, subscription = _set_up(amazon, sqs)
+    _client, _destination, subscription = _set_up(amazon, sqs)
     order = _new_order(amazon)
     bodies = _drain(sqs)
     assert len(bodies) == 1
