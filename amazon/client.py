@@ -52,12 +52,9 @@ SUB_APIS = {
     "sellers": (".sellers", "SellersApi"),
     "feeds": (".feeds", "FeedsApi"),
     "reports": (".reports", "ReportsApi"),
-<<<<<<< HEAD
     "notifications": (".notifications", "NotificationsApi"),
-=======
     "orders": (".orders", "OrdersApi"),
     "tokens": (".tokens", "TokensApi"),
->>>>>>> h-emu-orders
 }
 
 

@@ -40,11 +40,8 @@ import os
 from . import control, lwa, sellers_api
 from . import definitions_api, listings_api, listings_control
 from . import documents, feeds_api, feeds_control, reports_api
-<<<<<<< HEAD
 from . import notifications_api, sqs_delivery
-=======
 from . import orders_api, orders_control, tokens_api
->>>>>>> h-emu-orders
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
@@ -64,12 +61,9 @@ __all__ = [
     "listings_control",
     "load_contracts",
     "lwa",
-<<<<<<< HEAD
     "notifications_api",
-=======
     "orders_api",
     "orders_control",
->>>>>>> h-emu-orders
     "sellers_api",
     "sqs_delivery",
     "start_emulator",
