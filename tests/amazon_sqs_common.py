@@ -11,7 +11,7 @@ bases) gives each test a fresh queue on moto (``self.queue_url``,
 unless ``SETUP_NOTIFICATIONS = False``, sets up ``self.account``'s
 notifications through the real flow: the queue fields and the AWS key typed
 on the account, then "Set up notifications" (queue policy, destination,
-ORDER_CHANGE subscription at the emulator).  ``_poll()`` runs the SQS poll
+ORDER_CHANGE subscription at the emulator).  ``_poll_sqs()`` runs the SQS poll
 job and then what the job's commit runs (the deletes of the stored
 messages).
 """
@@ -107,7 +107,7 @@ class AmazonSqsMixin:
         self._configure_queue(account, queue_url)
         return account.action_amazon_setup_notifications()
 
-    def _poll(self, account=None, batches=10, wait_seconds=1):
+    def _poll_sqs(self, account=None, batches=10, wait_seconds=1):
         """Run the SQS poll job, then what its commit runs (the deletes)."""
         account = account or self.account
         result = account._job_amazon_poll_sqs(

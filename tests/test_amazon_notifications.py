@@ -156,9 +156,9 @@ class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
     def test_a_redelivered_message_is_not_stored_twice(self):
         message = order_change("111-0000001-0000002")
         self._send(message)
-        self._poll()
+        self._poll_sqs()
         self._send(message)  # the delete was lost: SQS delivers it again
-        self.assertIn("1 duplicate", self._poll())
+        self.assertIn("1 duplicate", self._poll_sqs())
         self.assertEqual(len(self._amazon_notifications()), 1)
         self.assertEqual(self._queue_counts(), (0, 0))
 
@@ -177,7 +177,7 @@ class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
         behind = order_change("111-0000002-0000004")
         self._send(behind)
         with mute_logger(NOTIFICATION_LOGGER):
-            result = self._poll()
+            result = self._poll_sqs()
         self.assertIn("1 stored", result)
         self.assertIn("5 set_aside", result)
         self.assertEqual(self._queue_counts(), (0, 0))
@@ -208,7 +208,7 @@ class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
     def test_backlog_is_what_the_poll_left(self):
         for index in range(12):
             self._send(order_change(f"111-0000003-{index:07d}"))
-        self._poll(batches=1)
+        self._poll_sqs(batches=1)
         self.assertEqual(len(self._amazon_notifications()), 10)
         self.assertEqual(self.account.amazon_sqs_backlog, 2)
 
@@ -218,7 +218,7 @@ class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
         self._send(order_change("111-0000004-0000001"))
         self._send(order_change("111-0000004-0000002"))
         with trap_jobs() as trap:
-            self._poll()
+            self._poll_sqs()
             trap.assert_jobs_count(
                 1, only=self.account._job_amazon_process_notifications
             )
@@ -293,7 +293,7 @@ class TestAmazonNotificationRights(AmazonSqsMixin, AmazonTwoCompaniesMixin, Amaz
             self.emulator.sqs_send_raw(
                 self.queue_arn, json.dumps(order_change("1-2-3"))
             )
-            self._poll()
+            self._poll_sqs()
         text = "\n".join(logs.output)
         self.assertNotIn(self.aws_secret, text)
         account = self.account
