@@ -15,13 +15,13 @@ import os
 import uuid
 
 import pytest
-from amazon_app import APP, SELLER
+from amazon_app import APP, SELLER, AmazonEmuClient, start_amazon_cli
 from marketplace_connector.amazon import RateLimiter, SpApiClient
 from marketplace_connector.amazon.errors import AmazonAuthError, AmazonRefused
 from marketplace_connector.amazon.notifications import ORDER_CHANGE, SCOPE
 from marketplace_connector.amazon.sqs import SqsQueue, loads_message
 
-from emulator.client import SQS_ENDPOINT_ENV, start_moto
+from emulator.client import SQS_ENDPOINT_ENV, ControlError, start_moto
 
 _moto = {}
 
@@ -214,3 +214,23 @@ def test_raw_send_and_delivery_control_refusals(amazon, sqs):
     assert (
         json.loads(json.dumps(sqs.attributes()))["ApproximateNumberOfMessages"] == "0"
     )
+
+
+def test_cli_sqs_endpoint_url_is_the_setting_after_every_reset(
+    amazon_models_dir, moto_url
+):
+    process, _line, url = start_amazon_cli(
+        "--models", amazon_models_dir, "--sqs-endpoint-url", moto_url
+    )
+    try:
+        control = AmazonEmuClient(url)
+        control.reset()
+        assert control.config()["sqs_endpoint_url"] == moto_url
+        assert control.config(sqs_endpoint_url=None)["sqs_endpoint_url"] is None
+        with pytest.raises(ControlError, match="400"):
+            control.config(sqs_endpoint_url=5)
+        control.reset()
+        assert control.config()["sqs_endpoint_url"] == moto_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
