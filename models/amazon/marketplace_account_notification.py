@@ -597,6 +597,10 @@ class MarketplaceAccount(models.Model):
     def _job_amazon_process_notifications(self):
         """Re-read the orders of every new ORDER_CHANGE of the account."""
         self.ensure_one()
+        if self.state != "connected":
+            # Kept new: once the account is connected again, the next poll's
+            # job reads them (and the orders poll catches up meanwhile).
+            return f"skipped: account {self.id} is {self.state}"
         notifications = self._amazon_new_order_notifications()
         if not notifications:
             return "nothing new"
