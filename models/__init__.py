@@ -110,3 +110,4 @@ from .amazon import marketplace_secret as amazon_marketplace_secret
 from .amazon import (
     marketplace_account_notification as amazon_marketplace_account_notification,
 )
+from .amazon import marketplace_notification as amazon_marketplace_notification
