@@ -8,12 +8,13 @@ import secrets
 from odoo.tests import tagged
 
 from .amazon_common import EMULATOR_SELLER, AmazonHttpCase
+from .amazon_sqs_common import AmazonSqsMixin
 from .cockpit_common import BothCompaniesMixin
 from .common import ago
 
 
 @tagged("post_install", "-at_install")
-class TestCockpitHealthUrl(BothCompaniesMixin, AmazonHttpCase):
+class TestCockpitHealthUrl(BothCompaniesMixin, AmazonSqsMixin, AmazonHttpCase):
     def setUp(self):
         super().setUp()
         self.env = self.env(context=dict(self.env.context, tracking_disable=True))
@@ -24,14 +25,9 @@ class TestCockpitHealthUrl(BothCompaniesMixin, AmazonHttpCase):
         self._setup_both_companies()
         self.accounts = self.accounts_a | self.accounts_b
         self.accounts.write({"connected_since": ago(minutes=5)})
-        # A's Amazon account receives its notifications from SQS.
-        self.amazon_a._write_system(
-            {
-                "amazon_order_subscription_id": "sub-health-1",
-                "amazon_sqs_last_poll": ago(minutes=2),
-                "amazon_sqs_backlog": 3,
-            }
-        )
+        # A's Amazon account receives its notifications from its SQS queue
+        # (set up by AmazonSqsMixin), polled once.
+        self._poll_sqs(self.amazon_a)
         self.token = secrets.token_urlsafe(32)
         self.env["marketplace.account"]._health_token_set(self.token)
 
@@ -87,7 +83,7 @@ class TestCockpitHealthUrl(BothCompaniesMixin, AmazonHttpCase):
             amazon["details"]["notifications"],
             {
                 "last_receive": self.amazon_a.amazon_sqs_last_poll.isoformat() + "Z",
-                "backlog": 3,
+                "backlog": 0,
             },
         )
         self.assertEqual(amazon["client_secret"], "ok")
@@ -97,10 +93,16 @@ class TestCockpitHealthUrl(BothCompaniesMixin, AmazonHttpCase):
         )
         self.assertNotIn("notifications", ebay)
         self.assertNotIn("client_secret", ebay)
-        # Never a secret nor the queue's subscription.
+        # Never a secret, the queue or its subscription.
         raw = response.text
-        self.assertNotIn("sub-health-1", raw)
-        self.assertNotIn(self.client_secret, raw)
+        for value in (
+            self.amazon_a.amazon_order_subscription_id,
+            self.queue_url,
+            self.queue_arn,
+            self.aws_secret,
+            self.client_secret,
+        ):
+            self.assertNotIn(value, raw)
         self.assertNotIn(self.ebay_client_secret, raw)
 
         # B's manager: B's two accounts, none of A's.
@@ -110,15 +112,14 @@ class TestCockpitHealthUrl(BothCompaniesMixin, AmazonHttpCase):
         )
 
     def test_not_draining_queue_degrades_the_report(self):
-        self.amazon_a._write_system({"amazon_sqs_backlog": 5000})
+        # Two hours since the last successful receive.
+        self.amazon_a._write_system({"amazon_sqs_last_poll": ago(hours=2)})
         self.authenticate("shop_a_manager", "shop_a_manager")
         response = self._get()
         self.assertEqual(response.status_code, 503)
         entries = self._by_name(response)
         amazon = entries[self.amazon_a.name]
-        self.assertEqual(
-            (amazon["notifications"], amazon["healthy"]), ("backlog", False)
-        )
+        self.assertEqual((amazon["notifications"], amazon["healthy"]), ("late", False))
         self.assertTrue(entries[self.ebay_a.name]["healthy"])
 
     def test_monitoring_token_sees_every_account_of_both_channels(self):

@@ -124,9 +124,9 @@ class TestDashboardTour(AmazonBesideMixin, SellerMixin, EbayHttpCase):
         expected["amazon"] = {
             "name": self.amazon.name,
             "secret_expires": secret_expires.strftime(lang.date_format),
-            "sqs": dict(
-                self.amazon._fields["amazon_dashboard_sqs_status"].selection
-            )[self.amazon.amazon_dashboard_sqs_status],
+            "sqs": dict(self.amazon._fields["amazon_dashboard_sqs_status"].selection)[
+                self.amazon.amazon_dashboard_sqs_status
+            ],
         }
         self.assertEqual(expected["amazon"]["sqs"], "Not set up")
         self.start_tour(

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core import ContractsMissing
 from ..core.contracts import Corrections
 from ..core.personality import Personality
-from . import errors, lwa_contract, rates
+from . import errors, lwa_contract, rates, tokens_api
 from .routes import ROUTER
 from .state import AmazonState
 
@@ -97,14 +97,16 @@ class AmazonPersonality(Personality):
     # An operation without a handler: the caller its model asks for.
     unhandled_auth = "model"
 
-    def __init__(self, apps=()):
+    def __init__(self, apps=(), sqs_endpoint_url=None):
         """``apps``: dicts ``{client_id, client_secret, application_id,
-        redirect_uri}`` registered at start and again after every reset."""
+        redirect_uri}`` registered at start and again after every reset;
+        ``sqs_endpoint_url``: where notifications are delivered (moto)."""
         super().__init__(ROUTER)
         self.apps = list(apps)
+        self.sqs_endpoint_url = sqs_endpoint_url
 
     def new_state(self):
-        return AmazonState(cli_apps=self.apps)
+        return AmazonState(cli_apps=self.apps, sqs_endpoint_url=self.sqs_endpoint_url)
 
     def load_contracts(self, source=None):
         """The contract book of the models under ``source`` (default: see
@@ -170,6 +172,13 @@ class AmazonPersonality(Personality):
                 ),
                 {},
             )
+        resources = info.get("restricted_resources")
+        if resources is not None and not tokens_api.covers(
+            resources, req.method, req.path
+        ):
+            # A Restricted Data Token authorizes only the restricted
+            # resources it was issued for (Tokens API).
+            return 403, errors.unauthorized(errors.UNAUTHORIZED_MESSAGE), {}
         req.token = info
         if operation is not None:
             key = info["seller_id"] or ("client", info["client_id"])
