@@ -113,7 +113,7 @@ class MarketplaceAccount(models.Model):
         help="Orders of the pages read that still wait for getOrder.",
     )
 
-    # -- cron and jobs -----------------------------------------------------------------
+    # -- cron and jobs --------------------------------------------------------------
     @api.model
     def _cron_poll_orders(self):
         result = super()._cron_poll_orders()
@@ -312,7 +312,7 @@ class MarketplaceAccount(models.Model):
             size = PAGE_SIZE
         return min(max(size, 1), PAGE_SIZE)
 
-    # -- import by id -------------------------------------------------------------------
+    # -- import by id ---------------------------------------------------------------
     @marketplace_job
     def _job_amazon_import_orders(self, order_ids):
         """Queue job: read and import the orders ``order_ids`` (a refresh of

@@ -66,9 +66,10 @@ class MarketplaceOrder(models.Model):
             return super()._marketplace_fetch_order()
         account = self.account_id
         try:
-            return account._amazon_read_orders(
+            [(_order_id, data)] = account._amazon_read_orders(
                 account._amazon_client(), [self.remote_order_id]
-            )[0]
+            )
+            return data
         except AmazonError as err:
             raise UserError(err.user_message) from err
 
@@ -243,9 +244,11 @@ def _charge_label(kind, items):
             option.get("giftWrapLevel")
             for item in items
             for option in [
-                (((item.get("fulfillment") or {}).get("packing") or {}).get(
-                    "giftOption"
-                ))
+                (
+                    ((item.get("fulfillment") or {}).get("packing") or {}).get(
+                        "giftOption"
+                    )
+                )
                 or {}
             ]
             if option.get("giftWrapLevel")

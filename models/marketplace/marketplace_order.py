@@ -361,7 +361,7 @@ class MarketplaceOrder(models.Model):
                 "partner_id": partner.id,
                 "partner_shipping_id": shipping.id,
                 "company_id": self.company_id.id,
-                "warehouse_id": self.account_id.warehouse_id.id or False,
+                "warehouse_id": self._warehouse().id or False,
                 "pricelist_id": self._pricelist(values.total.currency).id,
                 "client_order_ref": self.remote_order_id,
                 "origin": f"{channel} {self.remote_order_id}",
@@ -375,6 +375,13 @@ class MarketplaceOrder(models.Model):
         if values.paid:
             sale.action_confirm()
         self.message_post(body=self.env._("Imported as %(sale)s.", sale=sale.name))
+
+    def _warehouse(self):
+        """The account's warehouse, else the company's first: a confirmed
+        sale of goods needs one (an account may leave it to the company)."""
+        return self.account_id.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
 
     def _pricelist(self, currency_code):
         Currency = self.env["res.currency"].with_context(active_test=False)
