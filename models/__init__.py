@@ -111,4 +111,6 @@ from .amazon import (
     marketplace_account_notification as amazon_marketplace_account_notification,
 )
 from .amazon import marketplace_notification as amazon_marketplace_notification
+from .amazon import marketplace_order as amazon_marketplace_order
+from .amazon import marketplace_account_orders as amazon_marketplace_account_orders
 from .amazon import marketplace_account_cockpit as amazon_marketplace_account_cockpit
