@@ -196,10 +196,9 @@ class TestCockpitBothChannels(BothCompaniesMixin, AmazonCase):
         self.assertEqual(alert.activity_ids.user_id, self.amazon_a._alert_managers())
         self.assertIn(self.manager_a, alert.activity_ids.user_id)
         self.assertNotIn(self.manager_b, alert.activity_ids.user_id)
-        # A poll succeeds (its start recorded as the order poll does): cleared.
-        self.amazon_a._write_system(
-            {"last_order_poll": ago(minutes=1), "order_poll_error": False}
-        )
+        # Amazon's order poll runs (searchOrders on the emulator): cleared.
+        self.amazon_a._job_amazon_poll_orders()
+        self.assertTrue(self.amazon_a.last_order_poll)
         self.amazon_a._check_alerts()
         self.assertEqual(alert.state, "cleared")
         self.assertEqual(alert.clear_reason, "orders are imported again")
