@@ -5,8 +5,9 @@ re-authorisation) is healthy, 503 otherwise.  Anyone may call it, so an
 anonymous caller learns that aggregate status and nothing else: no account
 numbers, names or per-area statuses.
 
-Details (per account: name, one status word per area, expiry dates, last
-poll, waiting counts and error texts) go to:
+Details (per account: name, channel, one status word per area, the
+channel's own areas among them, expiry dates, last poll, waiting counts and
+error texts) go to:
 
 - marketplace managers, for the accounts of their companies;
 - the bearer of the monitoring token set in Settings > Marketplaces
@@ -16,6 +17,8 @@ poll, waiting counts and error texts) go to:
 
 Never a token, a username or a buyer's data.
 """
+
+from datetime import date, datetime
 
 from odoo import http
 from odoo.http import request
@@ -29,6 +32,18 @@ NO_STORE = [("Cache-Control", "no-store")]
 
 def _iso(moment):
     return moment.isoformat() + "Z" if moment else None
+
+
+def _plain(value):
+    """A report value as JSON: datetimes and dates in ISO 8601 (UTC), an
+    unset one (Odoo's False) as null."""
+    if value is False:
+        return None
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _bearer_token():
@@ -83,9 +98,10 @@ class MarketplaceHealthController(http.Controller):
             report["order_import"],
             report["stock_push"],
         )
-        return {
+        entry = {
             "account": report["account"].id,
             "name": report["account"].name,
+            "channel": report["channel"],
             "healthy": report["healthy"],
             "tokens": tokens["status"],
             "order_import": orders["status"],
@@ -98,3 +114,13 @@ class MarketplaceHealthController(http.Controller):
                 "oldest_wait": _iso(stock["oldest_wait"]),
             },
         }
+        # The channel's own areas: one status word beside the others, their
+        # figures with the details.
+        for area, values in report["areas"].items():
+            entry[area] = values["status"]
+            entry["details"][area] = {
+                key: _plain(value)
+                for key, value in values.items()
+                if key not in ("status", "healthy")
+            }
+        return entry

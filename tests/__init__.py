@@ -11,8 +11,13 @@ from . import test_amazon_feed
 from . import test_amazon_listing
 from . import test_amazon_listing_rights
 from . import test_amazon_listing_variations
+from . import test_amazon_notifications
 from . import test_amazon_oauth_controller
+from . import test_amazon_order_concurrency
+from . import test_amazon_order_import
+from . import test_amazon_order_poll
 from . import test_amazon_publish_tour
+from . import test_amazon_rdt
 from . import test_amazon_secret_rotation
 from . import test_amazon_stock
 from . import test_amazon_token
@@ -20,6 +25,9 @@ from . import test_amazon_token_concurrency
 from . import test_amazon_vault
 from . import test_chaos
 from . import test_client_errors
+from . import test_cockpit
+from . import test_cockpit_amazon
+from . import test_cockpit_health
 from . import test_company_isolation
 from . import test_connect_tour
 from . import test_connect_wizard_secret

@@ -5,6 +5,11 @@ throttled (429) until it gives up, another meets a 500 on publish and goes
 live on its retry, and a buyer's order is imported 90 minutes after the sale.
 The tour then reads the account's card, follows figures to the records
 behind them and checks that the graphs show what those records say.
+
+An Amazon account of the same company, connected through its real consent
+round-trip, has its card beside the eBay one: each card names its channel,
+the Amazon card shows Amazon's own lines (the LWA client secret's end, the
+notifications queue), and the channel filter leaves one card.
 """
 
 import json
@@ -14,16 +19,18 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from .cockpit_common import AmazonBesideMixin
 from .ebay_common import EbayHttpCase, SellerMixin
 
 DELAY_MINUTES = 90
 
 
 @tagged("post_install", "-at_install")
-class TestDashboardTour(SellerMixin, EbayHttpCase):
+class TestDashboardTour(AmazonBesideMixin, SellerMixin, EbayHttpCase):
     def setUp(self):
         super().setUp()
         self.account = self._seller_account(name="Dash seller")
+        self.amazon = self._amazon_account(name="Dash Amazon seller")
 
     def _queued(self, sku):
         """A listing of a new product, queued for publishing (job trapped)."""
@@ -109,6 +116,19 @@ class TestDashboardTour(SellerMixin, EbayHttpCase):
             "delay_minutes": round(order.import_delay_minutes, 1),
         }
         self.assertEqual(set(expected["calls_by_state"]), {"Success", "Failed", "Sum"})
+        # The Amazon card beside it: the secret's end as the admin's language
+        # writes dates, and no notifications set up yet.
+        lang = self.env["res.lang"]._lang_get(self.env.ref("base.user_admin").lang)
+        secret_expires = self.amazon.amazon_client_secret_expires_on
+        self.assertTrue(secret_expires)
+        expected["amazon"] = {
+            "name": self.amazon.name,
+            "secret_expires": secret_expires.strftime(lang.date_format),
+            "sqs": dict(self.amazon._fields["amazon_dashboard_sqs_status"].selection)[
+                self.amazon.amazon_dashboard_sqs_status
+            ],
+        }
+        self.assertEqual(expected["amazon"]["sqs"], "Not set up")
         self.start_tour(
             "/odoo/action-sale.action_quotations_with_onboarding",
             "marketplace_connector_dashboard_tour",

@@ -10,9 +10,11 @@ class MarketplaceAlert(models.Model):
         selection_add=[
             ("amazon_client_secret_expiring", "LWA client secret about to expire"),
             ("amazon_client_secret_expired", "LWA client secret refused"),
+            ("amazon_sqs_not_draining", "Amazon notifications not draining"),
         ],
         ondelete={
             "amazon_client_secret_expiring": "cascade",
             "amazon_client_secret_expired": "cascade",
+            "amazon_sqs_not_draining": "cascade",
         },
     )

@@ -84,14 +84,26 @@ class MarketplaceAccount(models.Model):
                 self.env._("%(channel)s orders of %(name)s are late", **names),
                 self.env._(
                     "No order import succeeded for more than %(m)s minutes "
-                    "(last: %(last)s). %(error)s",
+                    "(last: %(last)s): orders sold on %(channel)s meanwhile "
+                    "may be missing from Odoo. %(error)s Check that the account "
+                    "is connected and that the job queue runs; the next "
+                    "successful import brings the orders in and clears this "
+                    "alert.",
                     m=get_setting(self.env, "order_late_minutes"),
                     last=orders.get("last_poll") or self.env._("never"),
                     error=orders.get("error") or "",
+                    **names,
                 ),
                 reason=gone or self.env._("orders are imported again"),
             )
             account._check_drift_alert()
+            account._marketplace_check_alerts(report, gone)
+
+    def _marketplace_check_alerts(self, report, gone):
+        """Channel hook: raise or clear the channel's own alerts of one
+        account from its health report (``report``, with the channel's
+        areas).  ``gone`` is the reason to give when a cause ends because the
+        account was switched off (None while it is connected)."""
 
     def _check_drift_alert(self):
         self.ensure_one()

@@ -95,6 +95,8 @@ class MarketplaceAccount(models.Model):
                     "waiting": int,
                     "oldest_wait": datetime or False,
                 },
+                "channel": the account's channel,
+                "areas": {area: {"status": str, "healthy": bool, ...}},
             }
 
         Datetimes are naive UTC, like Odoo's.  Rules (thresholds from
@@ -112,8 +114,10 @@ class MarketplaceAccount(models.Model):
           of them carries a push error, ``late`` when one waits longer than
           ``stock_late_minutes``, else ``ok``; ``waiting`` counts them and
           ``oldest_wait`` is when the longest-waiting one was marked.
+        - areas: what only the account's channel has to watch
+          (``_marketplace_health_areas``), each healthy or not by its own rule.
         - healthy: tokens ``ok`` or ``expiring`` (a warning: the consent
-          still works), order import and stock push ``ok``.
+          still works), order import and stock push ``ok``, every area healthy.
         """
         env = self.env
         now = fields.Datetime.now()
@@ -132,12 +136,15 @@ class MarketplaceAccount(models.Model):
                 push_status = "late"
             else:
                 push_status = "ok"
+            areas = account._marketplace_health_areas(now)
             reports.append(
                 {
                     "account": account,
+                    "channel": account.channel,
                     "healthy": tokens["status"] in HEALTHY_TOKEN_STATUSES
                     and orders["status"] == "ok"
-                    and push_status == "ok",
+                    and push_status == "ok"
+                    and all(area["healthy"] for area in areas.values()),
                     "tokens": tokens,
                     "order_import": orders,
                     "stock_push": {
@@ -145,9 +152,19 @@ class MarketplaceAccount(models.Model):
                         "waiting": waiting,
                         "oldest_wait": oldest,
                     },
+                    "areas": areas,
                 }
             )
         return reports
+
+    def _marketplace_health_areas(self, now):
+        """Channel hook: the account's own areas of the report, as
+        ``{area: {"status": word, "healthy": bool, **details}}``; the details
+        are counts and datetimes a manager may read (never a secret, an
+        address of the channel's or a buyer's data).  ``self`` is one account.
+        """
+        self.ensure_one()
+        return {}
 
     def _health_tokens(self, now, warn_before):
         self.ensure_one()

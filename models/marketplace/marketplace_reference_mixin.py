@@ -24,6 +24,13 @@ class MarketplaceReferenceMixin(models.AbstractModel):
         system_field=True,
     )
 
+    # Stored and indexed: the call log, the alerts and the dead letters of
+    # every channel share one list each, and staff filter and group them by
+    # the account's marketplace (an account never changes channel).
+    channel = fields.Selection(
+        related="account_id.channel", store=True, index=True, system_field=True
+    )
+
     def action_open_record(self):
         self.ensure_one()
         return {

@@ -1,9 +1,12 @@
 /** @odoo-module **/
 // Read the eBay dashboard after throttled and failed calls (the test makes
 // them against the emulator), then follow two figures to their records.
+// An Amazon account's card stands beside the eBay one; the channel filter
+// leaves the Amazon cards only.
 import { registry } from "@web/core/registry";
 
 const CARD = ".o_kanban_record:has(.o_marketplace_dash_account:contains('Dash seller'))";
+const AMAZON_CARD = ".o_kanban_record:has(.o_marketplace_dash_account:contains('Dash Amazon seller'))";
 
 // What the records say, read by the test and passed in a cookie: the figures
 // and graphs must show exactly these, not merely draw something.
@@ -55,6 +58,62 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
             content: "Open Marketplaces > Dashboard",
             trigger: ".dropdown-item[data-menu-xmlid='marketplace_connector.marketplace_dashboard_menu']",
             run: "click",
+        },
+        {
+            content: "The eBay account's card says eBay",
+            trigger: `${CARD} .o_marketplace_dash_channel:contains(/^\\s*eBay\\s*$/)`,
+        },
+        {
+            content: "The Amazon account's card is beside it and says Amazon",
+            trigger: `${AMAZON_CARD} .o_marketplace_dash_channel:contains(/^\\s*Amazon\\s*$/)`,
+        },
+        {
+            content: "The Amazon card shows when its LWA client secret must be rotated",
+            trigger: `${AMAZON_CARD} .o_amazon_dash_client_secret .o_marketplace_dash_value:contains(${JSON.stringify(expected().amazon.secret_expires)})`,
+        },
+        {
+            content: "and that its notifications queue is not set up",
+            trigger: `${AMAZON_CARD} .o_amazon_dash_sqs .o_marketplace_dash_value:contains(${JSON.stringify(expected().amazon.sqs)})`,
+        },
+        {
+            content: "The eBay card has no Amazon lines",
+            trigger: `${CARD}:not(:has(.o_amazon_dash_sqs)):not(:has(.o_amazon_dash_client_secret))`,
+        },
+        {
+            content: "Open the search options",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Filter on Amazon",
+            trigger: ".o_filter_menu .o_menu_item:contains(/^\\s*Amazon\\s*$/)",
+            run: "click",
+        },
+        {
+            content: "Only Amazon cards are left, the Amazon account's among them",
+            trigger: `.o_kanban_renderer:not(:has(.o_marketplace_dash_channel:contains('eBay'))) ${AMAZON_CARD}`,
+            run() {
+                const cards = [...document.querySelectorAll(".o_kanban_record:not(.o_kanban_ghost)")];
+                const channels = cards.map((card) =>
+                    card.querySelector(".o_marketplace_dash_channel").textContent.trim()
+                );
+                const names = cards.map((card) =>
+                    card.querySelector(".o_marketplace_dash_account").textContent.trim()
+                );
+                assertEqual([...new Set(channels)], ["Amazon"], "channels of the cards");
+                if (!names.includes(expected().amazon.name) || names.includes("Dash seller")) {
+                    throw new Error(`the Amazon filter shows ${JSON.stringify(names)}`);
+                }
+            },
+        },
+        {
+            content: "Remove the filter",
+            trigger: ".o_searchview_facet:contains('Amazon') .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "Both cards are back",
+            trigger: `.o_kanban_renderer:has(${AMAZON_CARD}) ${CARD}`,
         },
         {
             content: "Five calls were throttled today",
