@@ -111,3 +111,5 @@ from .amazon import (
     marketplace_account_notification as amazon_marketplace_account_notification,
 )
 from .amazon import marketplace_notification as amazon_marketplace_notification
+from .amazon import marketplace_order as amazon_marketplace_order
+from .amazon import marketplace_account_orders as amazon_marketplace_account_orders
