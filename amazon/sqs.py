@@ -29,8 +29,11 @@ REDACTED = "[redacted]"
 
 
 def quiet_botocore():
-    """boto3/botocore/urllib3 log request details at DEBUG: never below WARNING."""
-    for name in ("boto3", "botocore", "s3transfer", "urllib3.connectionpool"):
+    """boto3/botocore log request details (signed headers) at DEBUG: never
+    below WARNING.  urllib3's own DEBUG lines (the request line only, shared
+    with every other client of the process) are left as they are: SQS calls
+    are POSTs whose request line holds no key."""
+    for name in ("boto3", "botocore", "s3transfer"):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < logging.WARNING:
             logger.setLevel(logging.WARNING)
