@@ -12,8 +12,8 @@ never retries a failure itself (the job edge does, with backoff), except a
 Sub-APIs are attributes built on first use from :data:`SUB_APIS` (a module
 of this package and a class taking the client): ``client.listings``,
 ``client.definitions``, ``client.sellers``, ``client.feeds``,
-``client.reports``.  Another one plugs in by adding a line there, or with
-:meth:`SpApiClient.attach`.
+``client.reports``, ``client.shipments``.  Another one plugs in by adding
+a line there, or with :meth:`SpApiClient.attach`.
 """
 
 import ast
@@ -52,6 +52,7 @@ SUB_APIS = {
     "sellers": (".sellers", "SellersApi"),
     "feeds": (".feeds", "FeedsApi"),
     "reports": (".reports", "ReportsApi"),
+    "shipments": (".shipments", "ShipmentsApi"),
 }
 
 
