@@ -70,6 +70,11 @@ CARRIER_CODES = (
 )
 
 
+def ship_date(moment):
+    """A naive UTC datetime as Amazon writes times: 2022-02-11T01:00:00.000Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def package_detail(
     package_reference_id,
     carrier_code,
