@@ -11,13 +11,14 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .amazon_order_common import AmazonOrderCase
+from .common import ShippingMixin
 
 CONFIRM = r"/shipmentConfirmation$"
 JOB = "_job_send_tracking"
 
 
 @tagged("post_install", "-at_install")
-class TestAmazonTracking(AmazonOrderCase):
+class TestAmazonTracking(ShippingMixin, AmazonOrderCase):
     def setUp(self):
         super().setUp()
         self.carrier = self._carrier("USPS Priority", "USPS")
@@ -45,20 +46,6 @@ class TestAmazonTracking(AmazonOrderCase):
         self.assertEqual(len(imported), 1)
         self.assertTrue(imported.sale_order_id)
         return order, imported.sale_order_id
-
-    def _ship(self, picking, quantities, tracking, carrier=None):
-        """Validate ``picking`` with ``quantities`` by SKU (what is left
-        goes to a backorder); the jobs it queued are trapped."""
-        picking.carrier_id = carrier or self.carrier
-        picking.carrier_tracking_ref = tracking
-        for move in picking.move_ids:
-            move.quantity = quantities.get(move.product_id.default_code, 0)
-            move.picked = True
-        with trap_jobs() as trap:
-            picking.with_context(
-                cancel_backorder=False, skip_backorder=True
-            )._action_done()
-        return trap
 
     def _confirm_calls(self):
         return self.emulator.calls(path=CONFIRM, method="POST")
@@ -222,20 +209,10 @@ class TestAmazonTracking(AmazonOrderCase):
         self.assertFalse(self._confirm_calls())
         self.assertEqual(self._packages(order["orderId"]), [])
 
-    def _clerk(self):
-        return self.env["res.users"].create(
-            {
-                "name": "Warehouse clerk",
-                "login": "clerk_amazon_tracking",
-                "email": "clerk.amazon@example.com",
-                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
-            }
-        )
-
     def test_a_stock_user_without_marketplace_rights_ships_an_amazon_order(self):
         order, sale = self._sale([{"sku": "MUG-1", "quantity": 1}])
         picking = sale.picking_ids
-        clerk = self._clerk()
+        clerk = self._stock_clerk("clerk_amazon_tracking")
         trap = self._ship(picking.with_user(clerk), {"MUG-1": 1}, "CLERK-1")
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.marketplace_tracking_state, "queued")
@@ -249,7 +226,12 @@ class TestAmazonTracking(AmazonOrderCase):
         _order, sale = self._sale([{"sku": "MUG-1", "quantity": 1}])
         picking = sale.picking_ids
         local = self._carrier("Courier")
-        self._ship(picking.with_user(self._clerk()), {"MUG-1": 1}, "L-2", carrier=local)
+        self._ship(
+            picking.with_user(self._stock_clerk("clerk_amazon_tracking")),
+            {"MUG-1": 1},
+            "L-2",
+            carrier=local,
+        )
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.marketplace_tracking_state, "error")
         letter = self.env["marketplace.dead.letter"].search(
