@@ -42,6 +42,7 @@ from . import definitions_api, listings_api, listings_control
 from . import documents, feeds_api, feeds_control, reports_api
 from . import notifications_api, sqs_delivery
 from . import orders_api, orders_control, tokens_api
+from . import orders_v0_api
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
