@@ -48,7 +48,7 @@ class CockpitMixin:
 class TestAmazonCockpit(CockpitMixin, AmazonCase):
     def test_no_notifications_set_up_no_area_no_alert(self):
         self.assertFalse(self.account.amazon_order_subscription_id)
-        area, report = self._area("notifications")
+        area, _report = self._area("notifications")
         self.assertIsNone(area)
         self.assertEqual(self._card()["amazon_dashboard_sqs_status"], "off")
         self.account._check_alerts()
