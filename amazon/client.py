@@ -12,8 +12,8 @@ never retries a failure itself (the job edge does, with backoff), except a
 Sub-APIs are attributes built on first use from :data:`SUB_APIS` (a module
 of this package and a class taking the client): ``client.listings``,
 ``client.definitions``, ``client.sellers``, ``client.feeds``,
-``client.reports``.  Another one plugs in by adding a line there, or with
-:meth:`SpApiClient.attach`.
+``client.reports``, ``client.orders``, ``client.tokens``.  Another one
+plugs in by adding a line there, or with :meth:`SpApiClient.attach`.
 """
 
 import ast
@@ -52,6 +52,8 @@ SUB_APIS = {
     "sellers": (".sellers", "SellersApi"),
     "feeds": (".feeds", "FeedsApi"),
     "reports": (".reports", "ReportsApi"),
+    "orders": (".orders", "OrdersApi"),
+    "tokens": (".tokens", "TokensApi"),
 }
 
 
@@ -218,6 +220,7 @@ class SpApiClient:
         safe=None,
         headers=None,
         bucket=None,
+        access_token=None,
     ):
         """Send one SP-API call; return :class:`apiclient.ApiResponse` (its
         ``data`` the JSON body) or raise an AmazonError.
@@ -232,6 +235,11 @@ class SpApiClient:
         :param bucket: the rate bucket when it is not the operation's (a
             createFeed of JSON_LISTINGS_FEED:
             ``ratelimit.JSON_LISTINGS_FEED_OPERATION``)
+        :param access_token: a token for this call only, in place of the
+            LWA one (a Restricted Data Token).  It goes in the header and
+            nowhere else: not in the call record, the log line or an error;
+            a 403 is not retried with a fresh LWA token (that would not be
+            the token the call needs)
         """
         call = new_call(method, self.api_url + path, operation, path=path)
         if safe and method.upper() not in ("GET", "HEAD", "OPTIONS"):
@@ -240,10 +248,11 @@ class SpApiClient:
         args = (call, bucket or operation, params, json, grantless, safe, headers)
         with self.reporter.reporting(call):
             try:
-                return self._send(*args)
+                return self._send(*args, given_token=access_token)
             except AmazonAuthError as err:
                 if (
-                    "force_refresh" not in self._token_options
+                    access_token is not None
+                    or "force_refresh" not in self._token_options
                     or err.status not in (401, 403)
                     or not _stale_token(err.errors)
                 ):
@@ -261,12 +270,22 @@ class SpApiClient:
         return self._access_token(**options)
 
     def _send(
-        self, call, bucket, params, json, grantless, safe, headers, force_refresh=False
+        self,
+        call,
+        bucket,
+        params,
+        json,
+        grantless,
+        safe,
+        headers,
+        force_refresh=False,
+        given_token=None,
     ):
         key = self.limiter_key
         self.limiter.acquire(key, bucket, self.max_wait)
+        token = given_token or self._token(grantless, force_refresh)
         all_headers = {
-            ACCESS_TOKEN_HEADER: self._token(grantless, force_refresh),
+            ACCESS_TOKEN_HEADER: token,
             "Accept": "application/json",
             "User-Agent": self.user_agent,
             "x-amz-date": _amz_date(),

@@ -368,6 +368,42 @@ class AmazonEmulatorClient(EmulatorClient):
             method, f"{self.url}{path}", headers=headers, **kwargs
         )
 
+    # -- orders and RDTs (amazon/orders_control.py, amazon/tokens_api.py) ----------
+    def create_order(self, marketplace_id, items, seller_id="A1EMULATORSELLER", **kw):
+        """A new order (``OrdersStore.create``'s keywords: fulfilled_by,
+        status, shipping, gift_wrap, tax, buyer, ship_to, order_id), as
+        stored: every dataset, PII and packages, plus ``sellerId``."""
+        body = {"seller_id": seller_id, "marketplace_id": marketplace_id, **kw}
+        return self.amazon("POST", "orders", json={**body, "items": list(items)})
+
+    def set_order_status(self, order_id, status):
+        """Move an order (PENDING -> UNSHIPPED...; CANCELLED cancels)."""
+        return self.amazon(
+            "POST", f"orders/{quote(order_id, safe='')}/status", json={"status": status}
+        )
+
+    def cancel_order(self, order_id, cancelled_by="BUYER", reason="Buyer cancelled"):
+        return self.amazon(
+            "POST",
+            f"orders/{quote(order_id, safe='')}/cancel",
+            json={"cancelled_by": cancelled_by, "reason": reason},
+        )
+
+    def orders(self, seller_id=None):
+        """Every order (of ``seller_id``) as stored, oldest first."""
+        params = {"seller_id": seller_id} if seller_id else {}
+        return self.amazon("GET", "orders", params=params)["orders"]
+
+    def order(self, order_id):
+        """One order as stored (with its packages); ControlError 404 if none."""
+        return self.amazon("GET", f"orders/{quote(order_id, safe='')}")
+
+    def restricted_tokens(self):
+        """What createRestrictedDataToken issued: ``{count, paths,
+        dataElements, tokens: [{seller_id, resources, issued_at,
+        expires_at}]}``, never a token."""
+        return self.amazon("GET", "restricted-tokens")
+
     # -- feeds, documents, reports (amazon/feeds_control.py) -----------------------
     def feeds(self, seller_id=None):
         """The feeds (of ``seller_id``), oldest first, as getFeed shows them

@@ -38,6 +38,7 @@ import logging
 from . import control, lwa, sellers_api
 from . import definitions_api, listings_api, listings_control
 from . import documents, feeds_api, feeds_control, reports_api
+from . import orders_api, orders_control, tokens_api
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core import ContractsMissing
 from ..core.contracts import Corrections
 from ..core.personality import Personality
-from . import errors, lwa_contract, rates
+from . import errors, lwa_contract, rates, tokens_api
 from .routes import ROUTER
 from .state import AmazonState
 
@@ -170,6 +170,13 @@ class AmazonPersonality(Personality):
                 ),
                 {},
             )
+        resources = info.get("restricted_resources")
+        if resources is not None and not tokens_api.covers(
+            resources, req.method, req.path
+        ):
+            # A Restricted Data Token authorizes only the restricted
+            # resources it was issued for (Tokens API).
+            return 403, errors.unauthorized(errors.UNAUTHORIZED_MESSAGE), {}
         req.token = info
         if operation is not None:
             key = info["seller_id"] or ("client", info["client_id"])

@@ -34,6 +34,12 @@ DEFAULT_CONFIG = {
     "feed_processing_seconds": 1,  # IN_PROGRESS -> DONE (E3)
     "report_seconds": 1,  # a report's processing time (E3)
     "rate_limits": 1,  # 1: token buckets throttle (429); 0: never throttled
+    # Orders (orders_api.py): 1: buyer/recipient PII only with a Restricted
+    # Data Token; 0: for any seller token (Amazon's v2026-01-01 docs).
+    "orders_pii_needs_rdt": 1,
+    # Seconds searchOrders lags behind the changes (Amazon: about 2 minutes).
+    "orders_search_delay": 0,
+    "restricted_token_ttl": 3600,  # seconds an RDT lives (Tokens API)
 }
 
 
@@ -47,6 +53,8 @@ class AmazonState(State):
         "feed_queue_seconds": 0,
         "feed_processing_seconds": 0,
         "report_seconds": 0,
+        "orders_pii_needs_rdt": 0,
+        "orders_search_delay": 0,
     }
 
     def __init__(self, cli_apps=()):
