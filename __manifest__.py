@@ -21,6 +21,7 @@
         "data/marketplace_cockpit_data.xml",
         "data/marketplace_vacuum_data.xml",
         "data/amazon_cron_data.xml",
+        "data/amazon_order_data.xml",
         "security/amazon_feed_security.xml",
         "data/amazon_feed_data.xml",
         "views/ebay_oauth_templates.xml",

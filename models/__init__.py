@@ -106,3 +106,5 @@ from .amazon import marketplace_account_health as amazon_marketplace_account_hea
 from .amazon import (
     marketplace_account_dashboard as amazon_marketplace_account_dashboard,
 )
+from .amazon import marketplace_order as amazon_marketplace_order
+from .amazon import marketplace_account_orders as amazon_marketplace_account_orders

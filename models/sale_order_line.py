@@ -15,3 +15,13 @@ class SaleOrderLine(models.Model):
         index=True,
         system_field=True,
     )
+
+    def _action_launch_stock_rule(self, previous_product_uom_qty=False):
+        # The marketplace ships these orders from its own stock: no delivery
+        # (nor purchase, nor manufacture) for them from the seller's side.
+        own = self.filtered(
+            lambda line: not line.order_id.marketplace_order_id.fulfilled_by_marketplace
+        )
+        return super(SaleOrderLine, own)._action_launch_stock_rule(
+            previous_product_uom_qty=previous_product_uom_qty
+        )

@@ -23,6 +23,7 @@ _logger = logging.getLogger(__name__)
 
 ORDER_STATES = [
     ("new", "New"),
+    ("waiting", "Waiting for the marketplace"),
     ("imported", "Imported"),
     ("flagged", "Needs attention"),
     ("cancelled", "Cancelled"),
@@ -84,6 +85,12 @@ class MarketplaceOrder(models.Model):
         system_field=True,
     )
     currency_code = fields.Char(readonly=True, system_field=True)
+    fulfilled_by_marketplace = fields.Boolean(
+        readonly=True,
+        system_field=True,
+        help="The marketplace ships this order from its own stock: its sale "
+        "order makes no delivery from the seller's warehouse.",
+    )
     total = fields.Float(readonly=True, system_field=True)
     marketplace_collected_tax = fields.Float(
         string="Tax collected by the marketplace",
@@ -124,6 +131,12 @@ class MarketplaceOrder(models.Model):
     def _shipping_product(self):
         """Hook: the service product a sale order's delivery line uses."""
         return self.env.ref("marketplace_connector.product_marketplace_shipping")
+
+    def _charge_product(self, kind):
+        """The service product of a charge (``Charge.kind``) line."""
+        if kind == "gift_wrap":
+            return self.env.ref("marketplace_connector.product_marketplace_gift_wrap")
+        return self.env.ref("marketplace_connector.product_marketplace_charge")
 
     # -- claiming ------------------------------------------------------------------
     @api.model
@@ -196,17 +209,23 @@ class MarketplaceOrder(models.Model):
                 "payment_status": values.payment_status,
                 "fulfillment_status": values.fulfillment_status,
                 "cancel_state": values.cancel_state,
-                "buyer_username": values.buyer_username,
+                # A read without the buyer's data (some channels give it
+                # only on request) keeps the buyer known so far.
+                "buyer_username": values.buyer_username or self.buyer_username,
                 "remote_created_at": values.created_at or False,
                 "remote_modified_at": values.modified_at or False,
                 "currency_code": values.total.currency,
                 "total": values.total.amount,
                 "marketplace_collected_tax": values.collected_tax,
+                "fulfilled_by_marketplace": values.fulfilled_by_marketplace,
             }
         )
         if not self.sale_order_id:
             if values.cancelled:
                 self.write({"state": "cancelled", "flag_reason": False})
+                return
+            if values.waiting:
+                self._wait(values)
                 return
             self._create_sale_order(values)
             if not self.sale_order_id:
@@ -224,6 +243,22 @@ class MarketplaceOrder(models.Model):
                     status=self.payment_status,
                 )
             )
+
+    def _wait(self, values):
+        """Staged, no sale order yet: the marketplace has not released the
+        order for fulfilment (its next change imports it)."""
+        self.write(
+            {
+                "state": "waiting",
+                "flag_reason": self.env._(
+                    "%(channel)s has not released this order for shipping yet "
+                    "(status %(status)s): it becomes a sale order as soon as "
+                    "%(channel)s does. Nothing to do for now.",
+                    channel=self.account_id._channel_label(),
+                    status=values.fulfillment_status or values.payment_status or "?",
+                ),
+            }
+        )
 
     def _cancel_sale_order(self):
         sale = self.sale_order_id
@@ -306,13 +341,27 @@ class MarketplaceOrder(models.Model):
                     }
                 )
             )
+        for charge in values.charges:
+            if not charge.total.amount:
+                continue
+            sale_lines.append(
+                fields.Command.create(
+                    {
+                        "product_id": self._charge_product(charge.kind).id,
+                        "name": charge.label,
+                        "product_uom_qty": 1,
+                        "price_unit": charge.total.amount,
+                        "tax_id": [fields.Command.clear()],
+                    }
+                )
+            )
         channel = self.account_id._channel_label()
         sale = self.env["sale.order"].create(
             {
                 "partner_id": partner.id,
                 "partner_shipping_id": shipping.id,
                 "company_id": self.company_id.id,
-                "warehouse_id": self.account_id.warehouse_id.id or False,
+                "warehouse_id": self._warehouse().id or False,
                 "pricelist_id": self._pricelist(values.total.currency).id,
                 "client_order_ref": self.remote_order_id,
                 "origin": f"{channel} {self.remote_order_id}",
@@ -326,6 +375,13 @@ class MarketplaceOrder(models.Model):
         if values.paid:
             sale.action_confirm()
         self.message_post(body=self.env._("Imported as %(sale)s.", sale=sale.name))
+
+    def _warehouse(self):
+        """The account's warehouse, else the company's first: a confirmed
+        sale of goods needs one (an account may leave it to the company)."""
+        return self.account_id.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
 
     def _pricelist(self, currency_code):
         Currency = self.env["res.currency"].with_context(active_test=False)

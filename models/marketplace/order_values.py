@@ -51,6 +51,18 @@ class OrderLine:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """Something the buyer paid for besides the goods and the delivery (gift
+    wrap...): a service line of its own.  ``kind`` names the service
+    (``"gift_wrap"``); ``label`` is the line's text; ``total`` is before the
+    taxes the marketplace collects."""
+
+    kind: str
+    label: str
+    total: Money = field(default_factory=Money)
+
+
+@dataclass(frozen=True)
 class OrderValues:
     """One marketplace order, as the neutral import needs it.
 
@@ -59,6 +71,14 @@ class OrderValues:
     ``refunded`` are what the import acts on.  ``payload`` is the order as
     the marketplace sent it (text), kept so a flagged order can be imported
     again once its products are fixed.
+
+    ``waiting``: the marketplace has the order but the seller may not fulfil
+    it yet (the buyer's payment is not through, say): it is staged without a
+    sale order until the marketplace releases it.
+    ``fulfilled_by_marketplace``: the marketplace ships it from its own
+    stock; the sale order is made and confirmed but nothing leaves the
+    seller's warehouse.
+    ``charges``: the order's other paid services, each a service line.
     """
 
     remote_order_id: str
@@ -77,4 +97,7 @@ class OrderValues:
     paid: bool = False
     cancelled: bool = False
     refunded: bool = False
+    waiting: bool = False
+    fulfilled_by_marketplace: bool = False
+    charges: tuple[Charge, ...] = ()
     payload: str | None = None
