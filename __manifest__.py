@@ -35,6 +35,8 @@
         "views/stock_picking_views.xml",
         "views/ebay_stock_picking_views.xml",
         "views/ebay_delivery_carrier_views.xml",
+        "views/amazon_stock_picking_views.xml",
+        "views/amazon_delivery_carrier_views.xml",
         "views/ebay_product_views.xml",
         "views/res_config_settings_views.xml",
         "views/marketplace_dead_letter_views.xml",

@@ -12,8 +12,9 @@ never retries a failure itself (the job edge does, with backoff), except a
 Sub-APIs are attributes built on first use from :data:`SUB_APIS` (a module
 of this package and a class taking the client): ``client.listings``,
 ``client.definitions``, ``client.sellers``, ``client.feeds``,
-``client.reports``, ``client.orders``, ``client.tokens``.  Another one
-plugs in by adding a line there, or with :meth:`SpApiClient.attach`.
+``client.reports``, ``client.orders``, ``client.tokens``,
+``client.shipments``.  Another one plugs in by adding a line there, or with
+:meth:`SpApiClient.attach`.
 """
 
 import ast
@@ -54,6 +55,7 @@ SUB_APIS = {
     "reports": (".reports", "ReportsApi"),
     "orders": (".orders", "OrdersApi"),
     "tokens": (".tokens", "TokensApi"),
+    "shipments": (".shipments", "ShipmentsApi"),
 }
 
 

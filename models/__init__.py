@@ -54,6 +54,8 @@ from .ebay import marketplace_account_notification
 from . import stock_picking
 from .ebay import stock_picking as ebay_stock_picking
 from .ebay import delivery_carrier
+from .amazon import delivery_carrier as amazon_delivery_carrier
+from .amazon import stock_picking as amazon_stock_picking
 from .ebay import ebay_category
 from .marketplace import marketplace_drift
 from .marketplace import marketplace_account_drift

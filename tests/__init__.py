@@ -18,6 +18,7 @@ from . import test_amazon_secret_rotation
 from . import test_amazon_stock
 from . import test_amazon_token
 from . import test_amazon_token_concurrency
+from . import test_amazon_tracking
 from . import test_amazon_vault
 from . import test_chaos
 from . import test_client_errors

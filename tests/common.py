@@ -20,6 +20,7 @@ from odoo.tests.common import HttpCase, TransactionCase
 
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
+from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..const import EMULATOR_URL_ENV, VAULT_KEYS_ENV
 from ..emulator.client import (
@@ -249,6 +250,37 @@ class RunnerMixin:
                 return done
             time.sleep(0.2)
         self.fail(f"the emulator did not apply {count} call(s) of {path}")
+
+
+class ShippingMixin:
+    """Deliveries of marketplace orders validated with a carrier and a
+    tracking number, by whoever ships them."""
+
+    def _ship(self, picking, quantities, tracking, carrier=None):
+        """Validate ``picking`` with ``quantities`` by SKU (what is left goes
+        to a backorder), carrier ``carrier`` (default ``self.carrier``); the
+        jobs it queued are trapped."""
+        picking.carrier_id = carrier or self.carrier
+        picking.carrier_tracking_ref = tracking
+        for move in picking.move_ids:
+            move.quantity = quantities.get(move.product_id.default_code, 0)
+            move.picked = True
+        with trap_jobs() as trap:
+            picking.with_context(
+                cancel_backorder=False, skip_backorder=True
+            )._action_done()
+        return trap
+
+    def _stock_clerk(self, login):
+        """A warehouse user without any marketplace right."""
+        return self.env["res.users"].create(
+            {
+                "name": "Warehouse clerk",
+                "login": login,
+                "email": f"{login}@example.com",
+                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
+            }
+        )
 
 
 class TwoCompaniesMixin:

@@ -2,26 +2,15 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from .common import ShippingMixin
 from .ebay_common import OrderCase
 
 
 @tagged("post_install", "-at_install")
-class TestTracking(OrderCase):
+class TestTracking(ShippingMixin, OrderCase):
     def setUp(self):
         super().setUp()
         self.carrier = self._usps_carrier()
-
-    def _ship(self, picking, quantities, tracking, carrier=None):
-        picking.carrier_id = carrier or self.carrier
-        picking.carrier_tracking_ref = tracking
-        for move in picking.move_ids:
-            move.quantity = quantities.get(move.product_id.default_code, 0)
-            move.picked = True
-        with trap_jobs() as trap:
-            picking.with_context(
-                cancel_backorder=False, skip_backorder=True
-            )._action_done()
-        return trap
 
     def _fulfillments(self, order_id):
         return self._api_fulfillments(order_id)["fulfillments"]
@@ -109,14 +98,7 @@ class TestTracking(OrderCase):
         self._poll()
         picking = self._orders().sale_order_id.picking_ids
         other = self.carrier.copy({"name": "Courier", "ebay_carrier_code": False})
-        clerk = self.env["res.users"].create(
-            {
-                "name": "Warehouse clerk",
-                "login": "clerk_tracking",
-                "email": "clerk@example.com",
-                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
-            }
-        )
+        clerk = self._stock_clerk("clerk_tracking")
         self._ship(picking.with_user(clerk), {"MUG-1": 1}, "LOCAL-2", carrier=other)
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.marketplace_tracking_state, "error")

@@ -10,7 +10,8 @@ Importing this package registers every API module's routes on
 ``routes.ROUTER``; :class:`AmazonPersonality` is what the core serves.
 
 Every SP-API call needs an LWA access token in ``x-amz-access-token``
-(``personality.py``), goes through a token bucket per (seller, operation)
+(``personality.py``; a Restricted Data Token of ``tokens_api.py`` is taken
+on the paths it names only), goes through a token bucket per (seller, operation)
 with the models' rates (``rates.py``), and every answer carries a fresh
 ``x-amzn-RequestId``.  Operations without a handler answer 501.  The
 control endpoints are listed in ``control.py`` (and the core's in
@@ -39,6 +40,7 @@ from . import control, lwa, sellers_api
 from . import definitions_api, listings_api, listings_control
 from . import documents, feeds_api, feeds_control, reports_api
 from . import orders_api, orders_control, tokens_api
+from . import orders_v0_api
 from .personality import (
     UNCHECKED_WARNING,
     AmazonPersonality,
@@ -58,8 +60,11 @@ __all__ = [
     "listings_control",
     "load_contracts",
     "lwa",
+    "orders_api",
+    "orders_control",
     "sellers_api",
     "start_emulator",
+    "tokens_api",
 ]
 
 from ..core import ContractsMissing, EmulatorHandle, serve_in_thread

@@ -26,9 +26,15 @@
 Registering an app again replaces it: that is how a test rotates its client
 secret (the new one has no expiry unless given one).
 
+Orders have their own control endpoints (``orders_control.py``, under
+``/_emulator/amazon/orders``), and ``GET /_emulator/amazon/restricted-tokens``
+lists the Restricted Data Tokens issued, without their values
+(``tokens_api.py``).
+
 ``POST /_emulator/config`` takes Amazon's settings too (``state.DEFAULT_CONFIG``:
 ``access_token_ttl``, ``code_ttl``, ``apply_delay``, ``feed_queue_seconds``,
-``feed_processing_seconds``, ``report_seconds``, ``rate_limits``).
+``feed_processing_seconds``, ``report_seconds``, ``rate_limits``,
+``orders_pii_needs_rdt``, ``orders_search_delay``, ``restricted_token_ttl``).
 """
 
 from ..core.control import _number, bad_request

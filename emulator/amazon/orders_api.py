@@ -17,8 +17,8 @@ app's restricted roles decide.  This project's design asks for an RDT
 (issue 13) so the emulator has two modes, control config
 ``orders_pii_needs_rdt``:
 
-* 1 (default, the design's, the safe side for a client): PII only when
-  the call's access token is an RDT whose restricted resources cover this call's path
+* 1 (default, the design's): PII only when the call's access token is
+  an RDT whose restricted resources cover this call's path
   (``/orders/2026-01-01/orders/{orderId}`` for getOrder,
   ``/orders/2026-01-01/orders`` for searchOrders) with the data element:
   ``buyerInfo`` for the buyer's and the items' PII, ``shippingAddress`` for
@@ -27,8 +27,11 @@ app's restricted roles decide.  This project's design asks for an RDT
   holding the restricted roles.
 
 Without the right to see them the PII fields are left out of the answer
-(the rest of ``buyer`` and ``recipient`` stays), as Amazon omits what a
-caller may not read.
+(the rest of ``buyer`` and ``recipient`` stays) [UNCONFIRMED: whether
+Amazon leaves them out or blanks them; left out is what a reader must
+survive either way].  Whether Amazon takes an RDT on these paths at all is
+UNCONFIRMED too (its page says none is needed).  The phone is suppressed as
+the model says (FBA orders, shipped orders past their delivery date).
 """
 
 import base64
@@ -140,9 +143,10 @@ def pii_rights(req, path):
     return granted & {BUYER_INFO, SHIPPING_ADDRESS}
 
 
-def visible(order, datasets, rights):
+def visible(order, datasets, rights, now):
     """A copy of a stored ``order`` with the parts of ``datasets`` only and
-    no PII beyond ``rights``."""
+    no PII beyond ``rights`` (``now``: the clock, for what Amazon stops
+    showing after a while)."""
     order_keys, item_keys = set(BASIC_ORDER_KEYS), set(BASIC_ITEM_KEYS)
     for dataset in datasets:
         order_keys.update(DATASET_KEYS[dataset][0])
@@ -173,7 +177,23 @@ def visible(order, datasets, rights):
     if address is not None and not (shippable and SHIPPING_ADDRESS in rights):
         for key in ADDRESS_PII:
             address.pop(key, None)
+    if address is not None and _phone_suppressed(order, now):
+        address.pop("phone", None)
     return shown
+
+
+def _phone_suppressed(order, now):
+    """The model (CustomerAddress.phone): suppressed for every FBA order and
+    for a shipped FBM order once its latest delivery date has passed."""
+    fulfillment = order["fulfillment"]
+    if fulfillment["fulfilledBy"] == "AMAZON":
+        return True
+    latest = (fulfillment.get("deliverByWindow") or {}).get("latestDateTime")
+    return bool(
+        fulfillment["fulfillmentStatus"] == "SHIPPED"
+        and latest
+        and parse_time(latest) < now
+    )
 
 
 # -- getOrder ----------------------------------------------------------------------
@@ -192,7 +212,7 @@ def get_order(req):
                 errors.errors("NotFound", f"Order {order_id} was not found."),
                 {},
             )
-        shown = visible(order, datasets, pii_rights(req, req.path))
+        shown = visible(order, datasets, pii_rights(req, req.path), req.state.now())
     return 200, {"order": shown}, {}
 
 
@@ -343,7 +363,8 @@ def search_orders(req):
             found = [o for o in found if store.times(o["orderId"])[index] > cursor["t"]]
         page, rest = found[:size], found[size:]
         rights = pii_rights(req, req.path)
-        orders = [visible(o, datasets, rights) for o in page]
+        now = state.now()
+        orders = [visible(o, datasets, rights, now) for o in page]
         tail = store.times(page[-1]["orderId"])[index] if rest else None
     body = {"orders": orders, before_name: iso(before, precise=True)}
     if rest:

@@ -5,7 +5,8 @@ redirect_uris, secret_expires_at}}, ``sellers`` {seller_id: {seller_id,
 name, region, marketplaces}}, ``pending_consents`` (consent page tickets),
 ``codes`` (spapi_oauth_code -> grant), ``refresh_tokens`` {token:
 {client_id, seller_id, revoked}}, ``access_tokens`` {token: {client_id,
-seller_id (None: grantless), scopes, expires}}, ``buckets`` (token buckets,
+seller_id (None: grantless), scopes, expires, restricted_resources (an RDT's
+only, see ``tokens_api.py``)}}, ``buckets`` (token buckets,
 see ``rates.py``) and ``rate_overrides`` {operationId: (rate, burst)}.
 Listings (E2), feeds, documents and reports (E3) live under ``data``.
 Time is always :meth:`now` (the control clock), so tests advance the clock
