@@ -9,7 +9,9 @@
     "author": "Marketplace Connector contributors",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_stock", "stock_delivery", "mail", "queue_job"],
-    "external_dependencies": {"python": ["requests", "cryptography", "jsonschema"]},
+    "external_dependencies": {
+        "python": ["requests", "cryptography", "jsonschema", "boto3"]
+    },
     "data": [
         "security/marketplace_security.xml",
         "security/ir.model.access.csv",
@@ -21,6 +23,7 @@
         "data/marketplace_cockpit_data.xml",
         "data/marketplace_vacuum_data.xml",
         "data/amazon_cron_data.xml",
+        "data/amazon_notification_data.xml",
         "data/amazon_order_data.xml",
         "security/amazon_feed_security.xml",
         "data/amazon_feed_data.xml",
@@ -49,6 +52,7 @@
         "views/amazon_account_views.xml",
         "views/amazon_listing_views.xml",
         "views/amazon_product_views.xml",
+        "views/amazon_notification_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "wizards/amazon_connect_wizard_views.xml",

@@ -53,6 +53,7 @@ SUB_APIS = {
     "sellers": (".sellers", "SellersApi"),
     "feeds": (".feeds", "FeedsApi"),
     "reports": (".reports", "ReportsApi"),
+    "notifications": (".notifications", "NotificationsApi"),
     "orders": (".orders", "OrdersApi"),
     "tokens": (".tokens", "TokensApi"),
     "shipments": (".shipments", "ShipmentsApi"),

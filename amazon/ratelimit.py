@@ -69,6 +69,16 @@ DEFAULT_RATES = MappingProxyType(
         "searchCatalogItems": (2, 2),
         "getCatalogItem": (2, 2),
         "getInventorySummaries": (2, 2),
+        # Notifications v1 (every operation)
+        "getSubscriptions": (1, 5),
+        "getSubscription": (1, 5),
+        "createSubscription": (1, 5),
+        "getSubscriptionById": (1, 5),
+        "deleteSubscriptionById": (1, 5),
+        "getDestinations": (1, 5),
+        "createDestination": (1, 5),
+        "getDestination": (1, 5),
+        "deleteDestination": (1, 5),
     }
 )
 

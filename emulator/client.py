@@ -24,6 +24,7 @@ control call that is not answered 2xx raises :class:`ControlError` (a
 
 import html.parser
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -429,6 +430,38 @@ class AmazonEmulatorClient(EmulatorClient):
         without their bytes."""
         return self.amazon("GET", "documents")["documents"]
 
+    # -- notifications (amazon/sqs_delivery.py) ------------------------------------
+    def notification_delivery(self, duplicates=None, hold=None):
+        """Each ORDER_CHANGE sent 1 + ``duplicates`` times; ``hold`` keeps
+        them until :meth:`release_notifications`."""
+        body = {
+            k: v
+            for k, v in (("duplicates", duplicates), ("hold", hold))
+            if v is not None
+        }
+        return self.amazon("POST", "notifications/delivery", json=body)
+
+    def release_notifications(self, order="sent"):
+        """Send the held messages, ``"sent"`` order or ``"reverse"``d."""
+        return self.amazon("POST", "notifications/release", json={"order": order})[
+            "released"
+        ]
+
+    def sqs_send_raw(self, queue_arn, body):
+        """A raw message into ``queue_arn`` (malformed or foreign ones)."""
+        return self.amazon(
+            "POST", "sqs/send", json={"queue_arn": queue_arn, "body": body}
+        )["sent"]
+
+    def notifications_sent(self):
+        """What was sent: ``[{queue_arn, notification_id, order_id, at, ok,
+        error?}]`` (no bodies)."""
+        return self.amazon("GET", "notifications/sent")["sent"]
+
+    def notification_setup(self):
+        """``{"destinations": [...], "subscriptions": [...]}`` of every app."""
+        return self.amazon("GET", "notifications/setup")
+
 
 class _FormParser(html.parser.HTMLParser):
     """Reads the consent page's form: its action and hidden fields."""
@@ -492,6 +525,43 @@ def start_process(
         time.sleep(0.05)
     process.terminate()
     raise EmulatorDidNotStart("the emulator did not write its port in 10 s")
+
+
+SQS_ENDPOINT_ENV = "AMAZON_SQS_ENDPOINT_URL"
+
+
+def start_moto(stderr=None):
+    """moto's server mode (a local AWS: SQS) on a free loopback port, as
+    ``scripts/lib.sh``'s ``start_moto`` runs it: ``(process, url)`` once it
+    answers.  The caller terminates the process."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    log = None
+    if stderr is None:
+        folder = tempfile.mkdtemp(prefix="moto-")
+        log = open(Path(folder, "moto.log"), "w")  # noqa: SIM115 (the child's)
+        stderr = log
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    if log is not None:
+        log.close()
+    url = f"http://127.0.0.1:{port}"
+    for _i in range(300):
+        try:
+            requests.get(f"{url}/moto-api/", timeout=1)
+            return process, url
+        except requests.ConnectionError:
+            if process.poll() is not None:
+                text = Path(log.name).read_text() if log is not None else ""
+                raise EmulatorDidNotStart(f"moto did not start: {text}") from None
+            time.sleep(0.05)
+    process.terminate()
+    raise EmulatorDidNotStart("moto did not answer in 15 s")
 
 
 def contracts_options():

@@ -108,5 +108,10 @@ from .amazon import marketplace_account_health as amazon_marketplace_account_hea
 from .amazon import (
     marketplace_account_dashboard as amazon_marketplace_account_dashboard,
 )
+from .amazon import marketplace_secret as amazon_marketplace_secret
+from .amazon import (
+    marketplace_account_notification as amazon_marketplace_account_notification,
+)
+from .amazon import marketplace_notification as amazon_marketplace_notification
 from .amazon import marketplace_order as amazon_marketplace_order
 from .amazon import marketplace_account_orders as amazon_marketplace_account_orders

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers of scripts/run.sh and scripts/test.sh: find Odoo 18, start a
-# project-local PostgreSQL on loopback, start the eBay and Amazon emulators.
+# project-local PostgreSQL on loopback, start the eBay and Amazon emulators
+# and moto (SQS).
 set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -208,6 +209,30 @@ AMAZON_EMULATOR_NO_CONTRACTS=1 to run it unchecked)."
         sleep 0.2
     done
     die "The Amazon emulator did not answer on port $port."
+}
+
+# Start moto's server mode (a local AWS: SQS for Amazon's notifications) on
+# 127.0.0.1:$1; log to $2.  Stopped by the scripts' cleanup (MOTO_PID).
+start_moto() {
+    local port=$1 log=$2
+    "$PYTHON" -c 'import moto.server, boto3' 2>/dev/null \
+        || die "moto's server and boto3 are missing: pip install 'moto[server]' boto3."
+    (exec "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1) &
+    MOTO_PID=$!
+    local i
+    for i in $(seq 1 150); do
+        if "$PYTHON" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null; then
+            say "moto (SQS) on http://127.0.0.1:$port"
+            return 0
+        fi
+        kill -0 "$MOTO_PID" 2>/dev/null || { cat "$log" >&2; die "moto did not start."; }
+        sleep 0.2
+    done
+    die "moto did not answer on port $port."
+}
+
+stop_moto() {
+    [ -n "${MOTO_PID:-}" ] && kill "$MOTO_PID" 2>/dev/null || true
 }
 
 # Odoo wants the addon in a folder named after it: link the repo there.

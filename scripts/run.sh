@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ODOO_PORT=${ODOO_PORT:-8069}
 EMULATOR_PORT=${EMULATOR_PORT:-8099}
 AMAZON_EMULATOR_PORT=${AMAZON_EMULATOR_PORT:-8098}
+MOTO_PORT=${MOTO_PORT:-8097}
 PG_PORT=${PG_PORT:-54329}
 DB=${DB:-marketplace_demo}
 RUN_DIR="$REPO_DIR/.run"
@@ -20,6 +21,7 @@ chmod 755 "$RUN_DIR"
 cleanup() {
     [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
     [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
+    stop_moto
     stop_postgres
 }
 trap cleanup EXIT
@@ -47,6 +49,8 @@ umask 022
 # without it, no account can use the emulator.
 export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
 export AMAZON_EMULATOR_URL="http://127.0.0.1:$AMAZON_EMULATOR_PORT"
+# moto's SQS (a local AWS): Amazon's notifications go there in emulator mode.
+export AMAZON_SQS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
 
 link_addon "$RUN_DIR/addons"
 cat >"$RUN_DIR/odoo.conf" <<CONF
@@ -66,8 +70,10 @@ chmod 600 "$RUN_DIR/odoo.conf"
 
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log" \
     --app-file "$RUN_DIR/demo-app.emulator"
+start_moto "$MOTO_PORT" "$RUN_DIR/moto.log"
 start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log" \
-    --app-file "$RUN_DIR/amazon-demo-app.emulator"
+    --app-file "$RUN_DIR/amazon-demo-app.emulator" \
+    --sqs-endpoint-url "$AMAZON_SQS_ENDPOINT_URL"
 
 if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U odoo -d postgres -qtAc \
         "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
@@ -107,7 +113,8 @@ cat <<MSG
   Amazon: Sales > Marketplaces > Amazon > Accounts > "Amazon demo seller (emulator)"
   > Connect Amazon > Connect, then Confirm on the emulator's Seller Central page.
   The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT, Amazon's on
-  http://127.0.0.1:$AMAZON_EMULATOR_PORT.  Ctrl-C stops everything.
+  http://127.0.0.1:$AMAZON_EMULATOR_PORT, moto's SQS on http://127.0.0.1:$MOTO_PORT.
+  Ctrl-C stops everything.
 
 MSG
 "$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB"

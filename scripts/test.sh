@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: a throw-away PostgreSQL, eBay and Amazon emulators, the addon
+# The whole test suite: a throw-away PostgreSQL, eBay and Amazon emulators, moto
+# (SQS), the addon
 # installed in a fresh database, then pytest (pytest-odoo with --odoo-http, so
 # HttpCase and Chromium tours run) over the Odoo tests and the emulator's own.
 # Usage: scripts/test.sh [extra pytest arguments, e.g. -k oauth]
@@ -14,6 +15,7 @@ chmod 755 "$RUN_DIR"
 cleanup() {
     [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
     [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
+    stop_moto
     stop_postgres
     rm -rf "$RUN_DIR"
 }
@@ -33,8 +35,13 @@ find_amazon_models
 [ -n "$AMAZON_MODELS_DIR" ] || die "Amazon's models were not found beside the \
 repository (../shared/amazon-models): the Amazon emulator must check every \
 request against them. Set AMAZON_MODELS_DIR to their folder."
+# moto's SQS, where the Amazon emulator delivers notifications and Odoo polls.
+MOTO_PORT=$(free_port)
+start_moto "$MOTO_PORT" "$RUN_DIR/moto.log"
+export AMAZON_SQS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
 AMAZON_EMULATOR_PORT=$(free_port)
-start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log"
+start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log" \
+    --sqs-endpoint-url "$AMAZON_SQS_ENDPOINT_URL"
 export AMAZON_EMULATOR_URL="http://127.0.0.1:$AMAZON_EMULATOR_PORT"
 # Two fresh keys, newest first: tests encrypt with the first, rotate, etc.
 MARKETPLACE_VAULT_KEYS="$(new_vault_key),$(new_vault_key)"

@@ -11,6 +11,7 @@ from . import test_amazon_feed
 from . import test_amazon_listing
 from . import test_amazon_listing_rights
 from . import test_amazon_listing_variations
+from . import test_amazon_notifications
 from . import test_amazon_oauth_controller
 from . import test_amazon_order_import
 from . import test_amazon_publish_tour

@@ -31,14 +31,16 @@ On the command line (from the repository root)::
 
     python3 -m emulator.amazon --host 127.0.0.1 --port 8098 \\
         [--models ../shared/amazon-models] [--no-contracts] \\
-        [--app-file FILE] [--port-file FILE]
+        [--app-file FILE] [--port-file FILE] [--sqs-endpoint-url URL]
 """
 
 import logging
+import os
 
 from . import control, lwa, sellers_api
 from . import definitions_api, listings_api, listings_control
 from . import documents, feeds_api, feeds_control, reports_api
+from . import notifications_api, sqs_delivery
 from . import orders_api, orders_control, tokens_api
 from . import orders_v0_api
 from .personality import (
@@ -60,9 +62,11 @@ __all__ = [
     "listings_control",
     "load_contracts",
     "lwa",
+    "notifications_api",
     "orders_api",
     "orders_control",
     "sellers_api",
+    "sqs_delivery",
     "start_emulator",
     "tokens_api",
 ]
@@ -81,7 +85,12 @@ def load_contracts(models_dir=None):
 
 
 def build_server(
-    host="127.0.0.1", port=0, models_dir=None, apps=(), no_contracts=False
+    host="127.0.0.1",
+    port=0,
+    models_dir=None,
+    apps=(),
+    no_contracts=False,
+    sqs_endpoint_url=None,
 ):
     """An Amazon emulator server bound to ``host:port``, not yet serving.
 
@@ -89,25 +98,35 @@ def build_server(
     redirect_uri}`` registered now and again after every reset.  Without
     models it raises :class:`ContractsMissing`, unless ``no_contracts`` asks
     for an unchecked emulator (then nothing is checked, loudly).
+    ``sqs_endpoint_url``: the SQS endpoint notifications are delivered to
+    (default: ``AMAZON_SQS_ENDPOINT_URL``; none: nothing is delivered).
     """
-    personality = AmazonPersonality(apps)
+    if sqs_endpoint_url is None:
+        sqs_endpoint_url = os.environ.get(sqs_delivery.SQS_ENDPOINT_ENV) or None
+    personality = AmazonPersonality(apps, sqs_endpoint_url)
     if no_contracts:
         _logger.warning(UNCHECKED_WARNING)
         contracts = None
     else:
         contracts = personality.load_contracts(models_dir)
     server = build_core_server(personality, host, port, contracts)
+    sqs_delivery.install(server.state)
     # Feeds check documents against the same models' feed schemas.
     server.state.models_dir = models_dir or default_models_dir()
     return server
 
 
 def start_emulator(
-    host="127.0.0.1", port=0, models_dir=None, apps=(), no_contracts=False
+    host="127.0.0.1",
+    port=0,
+    models_dir=None,
+    apps=(),
+    no_contracts=False,
+    sqs_endpoint_url=None,
 ):
     """Serve in a background (daemon) thread; return an :class:`EmulatorHandle`.
 
     ``port=0`` picks a free port (see ``handle.url``).
     """
-    server = build_server(host, port, models_dir, apps, no_contracts)
+    server = build_server(host, port, models_dir, apps, no_contracts, sqs_endpoint_url)
     return serve_in_thread(server, name="amazon-emulator")

@@ -7,6 +7,7 @@ accepts connections; with ``--port 0`` a free port is chosen and, with
 
 import argparse
 import logging
+import os
 import sys
 
 from ..__main__ import write_port_file
@@ -69,6 +70,13 @@ def main(argv=None):
         help="apps registered at start and after every reset, one "
         "CLIENT_ID:CLIENT_SECRET:APPLICATION_ID:REDIRECT_URI a line",
     )
+    parser.add_argument(
+        "--sqs-endpoint-url",
+        default=os.environ.get("AMAZON_SQS_ENDPOINT_URL") or None,
+        metavar="URL",
+        help="the SQS endpoint (moto on loopback) notifications are delivered "
+        "to (default: $AMAZON_SQS_ENDPOINT_URL; none: nothing is delivered)",
+    )
     parser.add_argument("--port-file", default=None, help="write the port here")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -81,7 +89,12 @@ def main(argv=None):
     apps = [app for apps in args.app_file for app in apps]
     try:
         server = build_server(
-            args.host, args.port, args.models, apps, args.no_contracts
+            args.host,
+            args.port,
+            args.models,
+            apps,
+            args.no_contracts,
+            args.sqs_endpoint_url or "",
         )
     except ContractsMissing as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)

@@ -97,14 +97,16 @@ class AmazonPersonality(Personality):
     # An operation without a handler: the caller its model asks for.
     unhandled_auth = "model"
 
-    def __init__(self, apps=()):
+    def __init__(self, apps=(), sqs_endpoint_url=None):
         """``apps``: dicts ``{client_id, client_secret, application_id,
-        redirect_uri}`` registered at start and again after every reset."""
+        redirect_uri}`` registered at start and again after every reset;
+        ``sqs_endpoint_url``: where notifications are delivered (moto)."""
         super().__init__(ROUTER)
         self.apps = list(apps)
+        self.sqs_endpoint_url = sqs_endpoint_url
 
     def new_state(self):
-        return AmazonState(cli_apps=self.apps)
+        return AmazonState(cli_apps=self.apps, sqs_endpoint_url=self.sqs_endpoint_url)
 
     def load_contracts(self, source=None):
         """The contract book of the models under ``source`` (default: see

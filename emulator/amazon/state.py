@@ -35,6 +35,9 @@ DEFAULT_CONFIG = {
     "feed_processing_seconds": 1,  # IN_PROGRESS -> DONE (E3)
     "report_seconds": 1,  # a report's processing time (E3)
     "rate_limits": 1,  # 1: token buckets throttle (429); 0: never throttled
+    # Where notifications go: the SQS endpoint (moto on loopback) boto3 sends
+    # to; None: the command line's (--sqs-endpoint-url), else no delivery.
+    "sqs_endpoint_url": None,
     # Orders (orders_api.py): 1: buyer/recipient PII only with a Restricted
     # Data Token; 0: for any seller token (Amazon's v2026-01-01 docs).
     "orders_pii_needs_rdt": 1,
@@ -58,8 +61,11 @@ class AmazonState(State):
         "orders_search_delay": 0,
     }
 
-    def __init__(self, cli_apps=()):
+    STRING_CONFIG: ClassVar[frozenset] = frozenset({"sqs_endpoint_url"})
+
+    def __init__(self, cli_apps=(), sqs_endpoint_url=None):
         self.cli_apps = list(cli_apps)
+        self.cli_sqs_endpoint_url = sqs_endpoint_url or None
         super().__init__()
 
     def reset(self):
@@ -75,6 +81,7 @@ class AmazonState(State):
             self.access_tokens = {}
             self.buckets = {}
             self.rate_overrides = {}
+            self.config["sqs_endpoint_url"] = self.cli_sqs_endpoint_url
             self.add_seller(dict(DEFAULT_SELLER))
             for app in self.cli_apps:
                 self.add_app(app)

@@ -85,6 +85,10 @@ def config(req):
     if unknown:
         return bad_request(f"unknown settings {sorted(unknown)}")
     for key, value in values.items():
+        if key in req.state.STRING_CONFIG:
+            if value is not None and not isinstance(value, str):
+                return bad_request(f"{key} must be a string or null")
+            continue
         if not _number(value, req.state.CONFIG_MINIMUM.get(key, 1)):
             return bad_request(f"{key} must be a number")
     with req.state.lock:

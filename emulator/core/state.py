@@ -28,6 +28,8 @@ class State:
     #: the smallest value ``POST /_emulator/config`` takes per setting (1 for
     #: those not listed)
     CONFIG_MINIMUM: ClassVar[dict] = {"latency_ms": 0}
+    #: settings that take a string (or null) instead of a number
+    STRING_CONFIG: ClassVar[frozenset] = frozenset()
 
     def __init__(self):
         self.lock = threading.RLock()
