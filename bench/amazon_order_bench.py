@@ -36,6 +36,7 @@ import statistics
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from datetime import timezone
 
@@ -64,6 +65,9 @@ ORDER_OPERATIONS = ("searchOrders", "getOrder", "createRestrictedDataToken")
 # Announced by the emulator while measuring: no limiter holds either way back.
 UNBOUND_RATE = 1000
 SQS_ENV = "AMAZON_SQS_ENDPOINT_URL"
+# moto's default AWS account owns the queues; moto takes any key.
+AWS_ACCOUNT, AWS_REGION = "123456789012", "us-east-1"
+AWS_ACCESS_KEY_ID = "AKIABENCHKEY00000001"
 SKUS = 5
 PREFIX = "AO"
 POLL_JOB = "_job_amazon_poll_orders"
@@ -245,11 +249,33 @@ def measure_naive(registry, emulator, account_id, count, latency_ms):
 
 
 def set_up_notifications(registry, emulator, account_id, endpoint):
-    raise NotImplementedError("waits for h-notify's account set-up")
+    """A fresh queue on moto, the emulator delivering there, the account's
+    notifications set up through the real flow (the queue fields and the
+    AWS key typed on the account, then "Set up notifications": queue
+    policy, destination, ORDER_CHANGE subscription)."""
+    from odoo.addons.marketplace_connector.amazon.sqs import SqsQueue
 
-
-def poll_sqs(env, account):
-    raise NotImplementedError("waits for h-notify's SQS poll job")
+    name = f"bench-orders-{uuid.uuid4().hex[:12]}"
+    url = f"https://sqs.{AWS_REGION}.amazonaws.com/{AWS_ACCOUNT}/{name}"
+    secret = uuid.uuid4().hex  # moto takes any key: one for this run only
+    SqsQueue(
+        url, AWS_REGION, AWS_ACCESS_KEY_ID, secret, endpoint_url=endpoint
+    )._client.create_queue(QueueName=name)
+    emulator.config(sqs_endpoint_url=endpoint)
+    with registry.cursor() as cr:
+        account = environment(cr)["marketplace.account"].browse(account_id)
+        account.write(
+            {
+                "amazon_sqs_queue_url": url,
+                "amazon_sqs_region": AWS_REGION,
+                "amazon_aws_access_key_id": AWS_ACCESS_KEY_ID,
+                "amazon_aws_secret_access_key": secret,
+            }
+        )
+        account.action_amazon_setup_notifications()
+        if not account.amazon_order_subscription_id:
+            raise RuntimeError("the notifications were not set up")
+        cr.commit()
 
 
 def measure_notified(registry, emulator_url, account_id, count, rate):
@@ -265,7 +291,7 @@ def measure_notified(registry, emulator_url, account_id, count, rate):
     deadline = time.monotonic() + 900
     with registry.cursor() as cr:
         env = environment(cr)
-        account = env["marketplace.account"].browse(account_id)
+        account = env["marketplace.account"]
         jobs_before = jobs_count(env, PROCESS_JOB)
         queries = cr.sql_log_count
         started = time.perf_counter()
@@ -274,8 +300,11 @@ def measure_notified(registry, emulator_url, account_id, count, rate):
             waiting = set(created) - set(seen)
             if not producer.is_alive() and len(seen) >= count:
                 break
-            poll_sqs(env, account)
-            sqs_runs += 1
+            # What the SQS cron does, then the runner: the poll job (long
+            # polling, its own wait), the processing jobs it queued.
+            account._cron_amazon_poll_sqs()
+            cr.commit()
+            sqs_runs += run_as_runner(env, SQS_POLL_JOB)
             run_as_runner(env, PROCESS_JOB)
             seen.update(sale_order_times(cr, waiting))
         wall = time.perf_counter() - started
@@ -362,6 +391,11 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--sqs-endpoint", default=os.environ.get(SQS_ENV))
     args = parser.parse_args()
+    if args.notified and not args.sqs_endpoint:
+        parser.error(f"the notifications need moto: --sqs-endpoint or {SQS_ENV}")
+    if args.sqs_endpoint:
+        # The server's switch for the emulator environment's SQS.
+        os.environ[SQS_ENV] = args.sqs_endpoint
 
     registry = open_registry(args.config, args.database)
     emulator = AmazonBenchEmulator(args.emulator)
