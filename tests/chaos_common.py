@@ -116,6 +116,9 @@ class ChaosDayMixin(RunnerMixin):
             try:
                 self._run_started(pending)
             except Exception:
+                # A failed job's transaction does not commit: what it meant
+                # to run after its commit never runs.
+                self.env.cr.postcommit.clear()
                 self.env.invalidate_all()
                 self.assertEqual(pending.state, "failed")
             runs += 1
@@ -125,11 +128,13 @@ class ChaosDayMixin(RunnerMixin):
         """Run a stored job as the runner does: marked started first
         (``RunJobController._acquire_job``), so that a job enqueueing its
         own next run under its identity key is not taken for a duplicate of
-        itself (queue_job only matches waiting jobs)."""
+        itself (queue_job only matches waiting jobs); then what its commit
+        runs (the runner commits; a test transaction does not)."""
         job = Job.load(self.env, record.uuid)
         job.set_started()
         job.store()
         RunJobController._runjob(self.env, job)
+        self.env.cr.postcommit.run()
         self.env.invalidate_all()
 
     def _day(self, rounds=4):
