@@ -12,10 +12,14 @@ from . import test_amazon_feed
 from . import test_amazon_listing
 from . import test_amazon_listing_rights
 from . import test_amazon_listing_variations
+from . import test_amazon_notification_orders
 from . import test_amazon_notifications
 from . import test_amazon_oauth_controller
+from . import test_amazon_order_concurrency
 from . import test_amazon_order_import
+from . import test_amazon_order_poll
 from . import test_amazon_publish_tour
+from . import test_amazon_rdt
 from . import test_amazon_secret_rotation
 from . import test_amazon_stock
 from . import test_amazon_token

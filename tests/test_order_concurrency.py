@@ -9,21 +9,18 @@ runs outside Odoo's test transaction: what it commits is removed afterwards.
 """
 
 import json
-import threading
 import unittest
 import uuid
-from contextlib import contextmanager
 
 from cryptography.fernet import Fernet
 
-from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tests.common import get_db_name
 
-from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import Emulator, emulator_url
+from .concurrency_common import ConcurrentJobsMixin
 from .ebay_common import EbayAccountMixin, SellerMixin
 
 SKU = "RACE-1"
@@ -33,11 +30,11 @@ GET_ORDER = "^/sell/fulfillment/v1/order/[^/]+$"
 # begun their transaction before either can commit, so they really meet in
 # the database instead of running one after the other.
 SLOW_SECONDS = 2
-# More runs than this and the jobs are not converging: a failure.
-MAX_RUNS = 4
 
 
-class TestConcurrentImport(SellerMixin, EbayAccountMixin, unittest.TestCase):
+class TestConcurrentImport(
+    ConcurrentJobsMixin, SellerMixin, EbayAccountMixin, unittest.TestCase
+):
     CLIENT_ID = "odoo-race-app"
     RU_NAME = "odoo-race-runame"
 
@@ -84,16 +81,6 @@ class TestConcurrentImport(SellerMixin, EbayAccountMixin, unittest.TestCase):
             self.assertEqual(listing.state, "published", listing.last_error)
             del self.account
 
-    @contextmanager
-    def _env(self):
-        """A committed transaction of its own, as ``self.env``."""
-        with self.registry.cursor() as cr:
-            self.env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            try:
-                yield self.env
-            finally:
-                del self.env
-
     def _assert_no_contract_violation(self):
         self.assertEqual(self.emulator.violations(), [], "eBay's contracts broken")
 
@@ -119,41 +106,6 @@ class TestConcurrentImport(SellerMixin, EbayAccountMixin, unittest.TestCase):
             ).unlink()
             products.product_tmpl_id.unlink()
             account.unlink()
-
-    # -- the runner ----------------------------------------------------------------
-    def _job_state(self, job_uuid):
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT state FROM queue_job WHERE uuid = %s", (job_uuid,))
-            return cr.fetchone()[0]
-
-    def _work(self, job_uuid, barrier, outcome):
-        """queue_job's runner and a worker: run the job until it is done.
-
-        A job that is postponed (a RetryableJobError, or a serialisation
-        failure queue_job turns into one) goes back to pending; the runner
-        runs it again (here without waiting for its eta).  Anything else
-        fails the job and is reported to the main thread.
-        """
-        try:
-            barrier.wait(timeout=30)
-            while outcome["runs"] < MAX_RUNS:
-                outcome["runs"] += 1
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    cr.execute(
-                        "UPDATE queue_job SET state = 'enqueued' WHERE uuid = %s",
-                        (job_uuid,),
-                    )
-                    cr.commit()
-                    job = RunJobController._acquire_job(env, job_uuid)
-                    if job is None:
-                        raise AssertionError(f"job {job_uuid} could not be acquired")
-                    RunJobController._runjob(env, job)
-                outcome["state"] = self._job_state(job_uuid)
-                if outcome["state"] != "pending":
-                    return
-        except BaseException as exc:  # reported in the main thread
-            outcome["error"] = exc
 
     # -- the test ------------------------------------------------------------------
     def test_two_workers_one_sale_order(self):
@@ -192,44 +144,16 @@ class TestConcurrentImport(SellerMixin, EbayAccountMixin, unittest.TestCase):
         self.emulator.fault(GET_ORDERS, "slow", delay=SLOW_SECONDS)
         self.emulator.fault(GET_ORDER, "slow", delay=SLOW_SECONDS)
 
-        barrier = threading.Barrier(2)
-        outcomes = {job_uuid: {"runs": 0} for job_uuid in self.job_uuids}
-        threads = [
-            threading.Thread(target=self._work, args=(job_uuid, barrier, outcome))
-            for job_uuid, outcome in outcomes.items()
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertFalse(
-            [thread for thread in threads if thread.is_alive()], "a worker hangs"
-        )
-        for job_uuid, outcome in outcomes.items():
-            name = names[job_uuid]
-            self.assertNotIn("error", outcome, f"{name} failed")
-            self.assertEqual(outcome["state"], "done", f"{name} is not done")
         # The jobs met: one of them found the order claimed by the other, was
         # sent back once, and its second run took the order as it was.
-        self.assertEqual(
-            sorted(outcome["runs"] for outcome in outcomes.values()),
-            [1, 2],
-            {names[u]: o["runs"] for u, o in outcomes.items()},
-        )
+        self._run_together(names)
         reads = self.emulator.calls(path=f"{GET_ORDERS}|{GET_ORDER}")
         self.assertEqual({c["status"] for c in reads}, {200})
 
         with self._env() as env:
-            orders = env["marketplace.order"].search(
-                [("account_id", "=", self.account_id)]
+            _orders, sales = self._one_sale_order(
+                env, self.account_id, order["orderId"]
             )
-            self.assertEqual(len(orders), 1)
-            self.assertEqual(orders.state, "imported")
-            sales = env["sale.order"].search(
-                [("client_order_ref", "=", order["orderId"])]
-            )
-            self.assertEqual(len(sales), 1)
-            self.assertEqual(sales, orders.sale_order_id)
             self.assertEqual(sales.order_line.product_id.default_code, SKU)
             self.assertEqual(sales.order_line.product_uom_qty, 1)
             notification = env["marketplace.notification"].search(

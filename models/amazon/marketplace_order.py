@@ -51,15 +51,14 @@ class MarketplaceOrder(models.Model):
             return super()._marketplace_order_values(account, data)
         return amazon_order_values(data)
 
-    def _apply(self, values):
-        result = super()._apply(values)
-        if self.account_id.channel == "amazon" and self.payload:
-            marketplace = (json.loads(self.payload).get("salesChannel") or {}).get(
-                "marketplaceId"
-            )
-            if marketplace and marketplace != self.amazon_marketplace_id:
-                self.amazon_marketplace_id = marketplace
-        return result
+    @api.model
+    def _import_payload(self, account, data):
+        order = super()._import_payload(account, data)
+        if account.channel == "amazon":
+            marketplace = (data.get("salesChannel") or {}).get("marketplaceId")
+            if marketplace and marketplace != order.amazon_marketplace_id:
+                order.amazon_marketplace_id = marketplace
+        return order
 
     def _marketplace_fetch_order(self):
         if self.account_id.channel != "amazon":

@@ -1,0 +1,128 @@
+"""ORDER_CHANGE notifications into sale orders: the emulator delivers them
+into the test's moto queue, the SQS poll stores them once, the processing
+job re-reads the orders (the notification is never trusted for order data).
+
+Exactly one sale order per Amazon order, whatever mix delivers it: the same
+notification twice, two notifications of one order, held notifications
+released in reverse order beside the orders poll; one order Amazon refuses
+holds back no other.
+"""
+
+import json
+import uuid
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .amazon_order_common import GET_ORDER, AmazonOrderCase
+from .amazon_sqs_common import NOTIFICATION_LOGGER, AmazonSqsMixin
+
+PROCESS = "_job_amazon_process_notifications"
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonNotificationOrders(AmazonSqsMixin, AmazonOrderCase):
+    def _process(self):
+        """The account's processing job, as the SQS poll enqueues it."""
+        return self.account._job_amazon_process_notifications()
+
+    def _sale_orders(self, remote_order_id):
+        return self._order(remote_order_id).sale_order_id
+
+    def test_the_same_notification_twice_gives_one_sale_order(self):
+        self.emulator.notification_delivery(duplicates=1)
+        order = self._buy([{"sku": "TEE-1", "quantity": 2}])
+        self.assertIn("1 stored, 1 duplicate", self._poll_sqs())
+        self.assertEqual(self._queue_counts(), (0, 0))
+        self.emulator.clear_calls()
+        self._process()
+        self.assertEqual(len(self._calls(GET_ORDER)), 1)
+        self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
+        notification = self._amazon_notifications()
+        self.assertEqual(notification.state, "done")
+        # What is kept: the order id and the change type, no buyer data.
+        self.assertEqual(
+            set(json.loads(notification.data)), {"order_id", "change_type"}
+        )
+
+    def test_two_notifications_of_one_order_read_it_once(self):
+        order = self._buy([{"sku": "TEE-1"}], status="PENDING")
+        self.emulator.set_order_status(order["orderId"], "UNSHIPPED")
+        self.assertIn("2 stored", self._poll_sqs())
+        self.emulator.clear_calls()
+        self._process()
+        self.assertEqual(len(self._calls(GET_ORDER)), 1)
+        self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
+        self.assertEqual(set(self._amazon_notifications().mapped("state")), {"done"})
+
+    def test_out_of_order_beside_the_orders_poll_one_sale_order_each(self):
+        self.emulator.notification_delivery(hold=True, duplicates=1)
+        first = self._buy([{"sku": "TEE-1"}], status="PENDING")
+        second = self._buy([{"sku": "MUG-1"}])
+        self.emulator.set_order_status(first["orderId"], "UNSHIPPED")
+        # The orders poll sees them first; the notifications arrive later,
+        # newest first.
+        self._poll()
+        self.assertEqual(self.emulator.release_notifications(order="reverse"), 6)
+        self._poll_sqs()
+        self._process()
+        self._poll()
+        for order in (first, second):
+            self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
+        self.assertEqual(len(self._orders()), 2)
+        self.assertEqual(len(self._orders().sale_order_id), 2)
+        self.assertEqual(set(self._amazon_notifications().mapped("state")), {"done"})
+
+    def test_a_refused_order_holds_back_no_other(self):
+        good = self._buy([{"sku": "TEE-1"}])
+        # A notification of an order Amazon does not know (getOrder: 404).
+        body = {
+            "NotificationVersion": "1.0",
+            "NotificationType": "ORDER_CHANGE",
+            "PayloadVersion": "1.0",
+            "EventTime": "2026-12-01T10:00:00.000Z",
+            "Payload": {
+                "OrderChangeNotification": {
+                    "SellerId": self.account.amazon_selling_partner_id,
+                    "AmazonOrderId": "999-9999999-9999999",
+                    "OrderChangeType": "OrderStatusChange",
+                }
+            },
+            "NotificationMetadata": {
+                "ApplicationId": self.APPLICATION_ID,
+                "SubscriptionId": "sub",
+                "PublishTime": "2026-12-01T10:00:00.000Z",
+                "NotificationId": str(uuid.uuid4()),
+            },
+        }
+        self.emulator.sqs_send_raw(self.queue_arn, json.dumps(body))
+        self.assertIn("2 stored", self._poll_sqs())
+        with mute_logger(NOTIFICATION_LOGGER, "odoo.addons.marketplace_connector"):
+            result = self._process()
+        self.assertIn("1 order(s) re-read, 1 refused", result)
+        self.assertEqual(len(self._sale_orders(good["orderId"])), 1)
+        refused = self._amazon_notifications(state="error")
+        self.assertEqual(len(refused), 1)
+        self.assertIn("999-9999999-9999999", refused.data)
+        self.assertTrue(refused.result)
+        done = self._amazon_notifications(state="done")
+        self.assertIn(good["orderId"], done.data)
+
+    def test_a_transient_failure_keeps_them_new_for_the_next_try(self):
+        order = self._buy([{"sku": "TEE-1"}])
+        self._poll_sqs()
+        self.emulator.fault(GET_ORDER, "503", times=1)
+        with mute_logger("odoo.addons.marketplace_connector"), trap_jobs() as trap:
+            self._process()
+            trap.assert_jobs_count(
+                1, only=self.account._job_amazon_process_notifications
+            )
+        notification = self._amazon_notifications()
+        self.assertEqual(notification.state, "new")
+        self.assertTrue(notification.result)
+        self.assertFalse(self._sale_orders(order["orderId"]))
+        self._process()  # the next try
+        self.assertEqual(notification.state, "done")
+        self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
