@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hand-run benchmarks against the emulator.  Usage: bench/run.sh publish [args]
-# (amazon_publish and amazon_stock_push run against the Amazon emulator).
+# (amazon_publish, amazon_stock_push and amazon_order run against the Amazon
+# emulator; amazon_order with moto's SQS too, as scripts/test.sh starts it).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 which=${1:-publish}
@@ -14,6 +15,7 @@ chmod 755 "$RUN_DIR"
 cleanup() {
     [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
     [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
+    stop_moto
     stop_postgres
     rm -rf "$RUN_DIR"
 }
@@ -28,8 +30,16 @@ export EBAY_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
 BENCH_EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT"
 case "$which" in
 amazon_*)
+    SQS_OPTIONS=()
+    if [ "$which" = amazon_order ]; then
+        MOTO_PORT=$(free_port)
+        start_moto "$MOTO_PORT" "$RUN_DIR/moto.log"
+        export AMAZON_SQS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
+        SQS_OPTIONS=(--sqs-endpoint-url "$AMAZON_SQS_ENDPOINT_URL")
+    fi
     AMAZON_EMULATOR_PORT=$(free_port)
-    start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log"
+    start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log" \
+        "${SQS_OPTIONS[@]}"
     export AMAZON_EMULATOR_URL="http://127.0.0.1:$AMAZON_EMULATOR_PORT"
     BENCH_EMULATOR_URL=$AMAZON_EMULATOR_URL
     ;;

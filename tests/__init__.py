@@ -5,6 +5,7 @@ package imports (tests/test_test_layout.py checks that none is missing)."""
 from . import test_access
 from . import test_alerts
 from . import test_amazon_access
+from . import test_amazon_chaos
 from . import test_amazon_connect
 from . import test_amazon_connect_tour
 from . import test_amazon_feed
