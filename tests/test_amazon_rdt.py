@@ -1,11 +1,15 @@
 import logging
 
 from odoo.exceptions import AccessError
+from odoo.tools import mute_logger
 
 from ..amazon.tokens import TokensApi, order_resource
 from .amazon_common import AmazonTwoCompaniesMixin
-from .amazon_order_common import GET_ORDER, AmazonOrderCase
+from .amazon_order_common import GET_ORDER, RDT, AmazonOrderCase
 
+ORDERS_LOGGER = (
+    "odoo.addons.marketplace_connector.models.amazon.marketplace_account_orders"
+)
 # Where a token could land: the connector's tables, the job queue, the
 # chatter and the logs kept in the database, the records the import writes.
 SCANNED_TABLES = (
@@ -108,6 +112,23 @@ class TestAmazonRestrictedDataToken(AmazonOrderCase):
         self.assertFalse([t for t in records.texts if prefix in t])
         # Nor in what the emulator logged of Odoo's calls.
         self.assertNotIn(prefix, repr(self.emulator.calls()))
+
+    def test_a_refused_token_still_imports_the_order(self):
+        """Amazon's guide to Orders 2026-01-01 gives PII by the app's roles,
+        no RDT: when the Tokens API refuses, the order is read with the
+        seller's token and imported all the same."""
+        self.emulator.config(orders_pii_needs_rdt=0)  # Amazon's documented way
+        self.emulator.fault(RDT, "400", times=-1)
+        data = self._buy([{"sku": "TEE-1"}])
+        with mute_logger(ORDERS_LOGGER):
+            self._poll()
+        self.assertEqual(len(self._calls(RDT, status=400)), 1)
+        self.assertEqual(self.emulator.restricted_tokens()["count"], 0)
+        order = self._order(data["orderId"])
+        self.assertEqual(order.state, "imported")
+        shipping = order.sale_order_id.partner_shipping_id
+        self.assertTrue(shipping.street, "the address came with the seller's token")
+        self.assertFalse(self.account.order_poll_error)
 
 
 class TestAmazonOrderRights(AmazonTwoCompaniesMixin, AmazonOrderCase):

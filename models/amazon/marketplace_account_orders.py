@@ -24,16 +24,19 @@ reads Amazon's JSON through Amazon's order values
 (models/amazon/marketplace_order.py).
 """
 
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ...amazon.errors import AmazonRateLimited
+from ...amazon.errors import AmazonRateLimited, AmazonRefused
 from ...amazon.orders import OrdersApi
 from ...amazon.ratelimit import DEFAULT_RATES
 from ...amazon.tokens import TokensApi, order_resource
 from ..marketplace.job_edge import marketplace_job
 from .marketplace_order import PAID_STATUSES, parse_amazon_datetime
+
+_logger = logging.getLogger(__name__)
 
 # Orders changed just before the watermark may reach Amazon's search late
 # (Amazon's lastUpdatedBefore must be two minutes old: its index lags): every
@@ -340,6 +343,30 @@ class MarketplaceAccount(models.Model):
             imported |= Order._import_payload(self, data)
         return imported
 
+    def _amazon_restricted_token(self, client, order_ids):
+        """A Restricted Data Token for the buyer data of ``order_ids``, or
+        None.  Amazon's own guide to the Orders API 2026-01-01 says its PII
+        comes by the application's roles and needs no RDT (AMAZON_FACTS
+        §11; "Access Orders PII"), while v0 needed one: a refusal of the
+        Tokens API must not stop an order from being imported, so a refused
+        RDT means reading the orders with the seller's token (what Amazon
+        then shows is what the roles allow).  A transient failure is left to
+        the job edge like any other call."""
+        if not order_ids:
+            return None
+        try:
+            return TokensApi(client).restricted_data_token(
+                [order_resource(order_id, PII_ELEMENTS) for order_id in order_ids]
+            )
+        except AmazonRefused as err:
+            _logger.info(
+                "Amazon account %s: no Restricted Data Token (%s); orders are "
+                "read with the seller's token",
+                self.id,
+                err.status,
+            )
+            return None
+
     def _amazon_read_orders(self, client, order_ids):
         """Yield ``(order id, getOrder's order)`` of each of ``order_ids``,
         the ones without a sale order read with a Restricted Data Token."""
@@ -360,11 +387,7 @@ class MarketplaceAccount(models.Model):
         for start in range(0, len(order_ids), RDT_MAX_RESOURCES):
             chunk = order_ids[start : start + RDT_MAX_RESOURCES]
             restricted = [i for i in chunk if i not in with_sale]
-            token = None
-            if restricted:
-                token = TokensApi(client).restricted_data_token(
-                    [order_resource(order_id, PII_ELEMENTS) for order_id in restricted]
-                )
+            token = self._amazon_restricted_token(client, restricted)
             for order_id in chunk:
                 yield (
                     order_id,
