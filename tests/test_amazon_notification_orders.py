@@ -11,13 +11,14 @@ holds back no other.
 import json
 import uuid
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .amazon_order_common import GET_ORDER, AmazonOrderCase
 from .amazon_sqs_common import NOTIFICATION_LOGGER, AmazonSqsMixin
+from .common import MANAGER_GROUPS
 
 PROCESS = "_job_amazon_process_notifications"
 
@@ -125,4 +126,45 @@ class TestAmazonNotificationOrders(AmazonSqsMixin, AmazonOrderCase):
         self.assertFalse(self._sale_orders(order["orderId"]))
         self._process()  # the next try
         self.assertEqual(notification.state, "done")
+        self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
+
+    def _run_amazon_jobs(self):
+        """Run the account's queued SQS polls and processing jobs, as the
+        runner does, until none is left."""
+        for _round in range(5):
+            jobs = self.env["queue.job"].search(
+                [
+                    ("state", "=", "pending"),
+                    ("method_name", "in", ("_job_amazon_poll_sqs", PROCESS)),
+                ],
+                order="id",
+            )
+            if not jobs:
+                return
+            for job in jobs:
+                self._run_job(job)
+
+    def test_a_manager_polls_now_and_the_order_is_imported(self):
+        manager = new_test_user(
+            self.env,
+            login="shop_a_manager",
+            groups=MANAGER_GROUPS,
+            company_id=self.env.company.id,
+            company_ids=self.env.company.ids,
+        )
+        order = self._buy([{"sku": "TEE-1"}])
+        self.account.with_user(manager).action_amazon_poll_sqs()
+        self._run_amazon_jobs()
+        self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
+        self.assertEqual(self._amazon_notifications().state, "done")
+
+    def test_notifications_left_new_are_processed_after_the_next_poll(self):
+        order = self._buy([{"sku": "TEE-1"}])
+        self.assertIn("1 stored", self._poll_sqs())
+        # The processing job is lost (it gave up, its retry went away).
+        self.env["queue.job"].search([("method_name", "=", PROCESS)]).unlink()
+        with trap_jobs() as trap:
+            self.assertIn("0 stored", self._poll_sqs())
+            trap.assert_jobs_count(1, only=self.account._job_amazon_process_notifications)
+        self._process()
         self.assertEqual(len(self._sale_orders(order["orderId"])), 1)

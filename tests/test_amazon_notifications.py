@@ -122,6 +122,25 @@ class TestAmazonNotificationSetup(AmazonSqsMixin, AmazonCase):
         self.assertEqual(destination["arn"], arn)
 
 
+    def test_a_queue_serves_one_account_only(self):
+        other = self._new_account(name="Second Amazon seller")
+        self._configure_queue(other)  # the queue of self.account
+        calls = len(self.emulator.calls(path=NOTIFICATIONS_PATH))
+        with self.assertRaisesRegex(UserError, "queue of its own"):
+            other.action_amazon_setup_notifications()
+        self.assertEqual(len(self.emulator.calls(path=NOTIFICATIONS_PATH)), calls)
+        self.assertFalse(other.amazon_order_subscription_id)
+
+    def test_another_queue_typed_waits_for_the_set_up(self):
+        self.assertTrue(self.account._amazon_notifications_ready())
+        url, _arn = self._new_queue()
+        self.account.amazon_sqs_queue_url = url
+        # Amazon still delivers to the old queue: not polled as if set up.
+        self.assertFalse(self.account._amazon_notifications_ready())
+        self.assertIn("skipped", self._poll_sqs())
+        self._setup_notifications(queue_url=url)
+        self.assertTrue(self.account._amazon_notifications_ready())
+
 @tagged("post_install", "-at_install")
 class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
     def _send(self, body):
@@ -281,8 +300,8 @@ class TestAmazonNotificationRights(AmazonSqsMixin, AmazonTwoCompaniesMixin, Amaz
         with self.assertRaises(AccessError):
             as_b.action_amazon_poll_sqs()
         self.assertEqual(self.emulator.calls(path=NOTIFICATIONS_PATH), [])
-        # B's manager sets up B's own account.
-        self._configure_queue(self.account_b)
+        # B's manager sets up B's own account, on B's own queue.
+        self._configure_queue(self.account_b, self._new_queue()[0])
         self.account_b.with_user(self.manager_b).action_amazon_setup_notifications()
         self.assertTrue(self.account_b.amazon_order_subscription_id)
         self.assertFalse(self.account.amazon_order_subscription_id)

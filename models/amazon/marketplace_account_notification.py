@@ -177,6 +177,25 @@ class MarketplaceAccount(models.Model):
                 self.env["marketplace.secret"]._store(account, AWS_SECRET_KIND, secret)
 
     def write(self, vals):
+        if {"amazon_sqs_queue_url", "amazon_sqs_region"} & set(vals):
+            # Amazon delivers to the queue the destination names: another
+            # queue is not set up until the set-up runs again.
+            changed = self.filtered(
+                lambda a: (
+                    a.amazon_order_subscription_id
+                    and (
+                        a.sudo().amazon_sqs_queue_url
+                        != vals.get(
+                            "amazon_sqs_queue_url", a.sudo().amazon_sqs_queue_url
+                        )
+                        or a.sudo().amazon_sqs_region
+                        != vals.get("amazon_sqs_region", a.sudo().amazon_sqs_region)
+                    )
+                )
+            )
+            # The subscription id is kept: the set-up knows it for this
+            # account's own and moves it to the new destination.
+            changed._write_system({"amazon_notification_destination_id": False})
         result = super().write(vals)
         if vals.get("amazon_aws_secret_access_key"):
             # The typed value would stay in this transaction's cache: the
@@ -285,6 +304,28 @@ class MarketplaceAccount(models.Model):
         if self.channel != "amazon":
             raise UserError(
                 _("Notifications are set up here for Amazon accounts only.")
+            )
+        # One account per queue: each poll sets aside (and deletes) the
+        # messages of other sellers, so two accounts on one queue would
+        # take each other's orders away.
+        sharing = self.sudo().amazon_sqs_queue_url and (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "!=", self.id),
+                    ("channel", "=", "amazon"),
+                    ("amazon_sqs_queue_url", "=", self.sudo().amazon_sqs_queue_url),
+                ],
+                limit=1,
+            )
+        )
+        if sharing:
+            raise UserError(
+                _(
+                    "Another Amazon account already uses this SQS queue: give "
+                    "each account a queue of its own."
+                )
             )
         if self.state != "connected":
             raise UserError(
@@ -407,6 +448,7 @@ class MarketplaceAccount(models.Model):
             self.channel == "amazon"
             and self.state == "connected"
             and bool(self.amazon_order_subscription_id)
+            and bool(self.amazon_notification_destination_id)
             and not self._amazon_sqs_missing()
         )
 
@@ -433,7 +475,9 @@ class MarketplaceAccount(models.Model):
                 raise UserError(
                     _("Set up notifications of %(name)s first.", name=account.name)
                 )
-        self._amazon_enqueue_sqs_poll()
+        # The poll and the imports it queues are the connector's work (they
+        # write system fields): queued as the system, as the cron's are.
+        self.sudo()._amazon_enqueue_sqs_poll()
         return True
 
     @marketplace_job
@@ -472,7 +516,9 @@ class MarketplaceAccount(models.Model):
                 "amazon_sqs_backlog": backlog,
             }
         )
-        if counts["stored"]:
+        # Also what an earlier processing left new (the account was
+        # disconnected, a job gave up): every poll picks it up again.
+        if counts["stored"] or self._amazon_new_order_notifications():
             self._amazon_enqueue_notification_processing()
         return ", ".join(f"{count} {name}" for name, count in counts.items())
 
@@ -598,8 +644,8 @@ class MarketplaceAccount(models.Model):
         """Re-read the orders of every new ORDER_CHANGE of the account."""
         self.ensure_one()
         if self.state != "connected":
-            # Kept new: once the account is connected again, the next poll's
-            # job reads them (and the orders poll catches up meanwhile).
+            # Kept new: once the account is connected again, the next SQS
+            # poll queues their processing (the orders poll catches up too).
             return f"skipped: account {self.id} is {self.state}"
         notifications = self._amazon_new_order_notifications()
         if not notifications:
@@ -633,8 +679,10 @@ class MarketplaceAccount(models.Model):
         if not edge.failed:
             self._amazon_notifications_done(order_ids, by_order, _("order re-read"))
             return len(order_ids), 0
-        if edge.retrying or len(order_ids) == 1:
-            if edge.retrying:
+        if edge.retrying or edge.gave_up or len(order_ids) == 1:
+            if edge.retrying or edge.gave_up:
+                # Still new: the next try, a requeued dead letter or the
+                # next poll's processing reads them again.
                 self._amazon_notifications_note(order_ids, by_order, edge.message)
                 return "retrying"
             self._amazon_notifications_failed(order_ids, by_order, edge.message)
