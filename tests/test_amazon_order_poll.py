@@ -145,6 +145,28 @@ class TestAmazonOrderPoll(AmazonOrderCase):
         retried = [c for c in self._searches() if c["status"] == 200]
         self.assertEqual(_param(retried[1], "paginationToken"), token)
 
+    def test_an_order_amazon_refuses_is_flagged_and_the_poll_goes_on(self):
+        refused = self._buy([{"sku": "TEE-1"}])
+        good = self._buy([{"sku": "MUG-1"}])
+        path = f"^/orders/2026-01-01/orders/{refused['orderId']}$"
+        self.emulator.fault(path, "400", times=-1)
+        with mute_logger("odoo.addons.marketplace_connector.amazon.client"):
+            self._poll()
+        self.assertEqual(self._order(good["orderId"]).state, "imported")
+        flagged = self._order(refused["orderId"])
+        self.assertEqual(flagged.state, "flagged")
+        self.assertIn("Amazon would not give this order", flagged.flag_reason)
+        self.assertFalse(flagged.sale_order_id)
+        # The search is read through: the watermark moves past it.
+        self.assertFalse(self.account.order_poll_error)
+        self.assertTrue(self.account.order_watermark)
+        self.assertFalse(self.account.amazon_order_poll_pending)
+        # Once Amazon gives it, Refresh imports it.
+        self.emulator.clear_faults()
+        flagged.action_refresh_from_marketplace()
+        self.assertEqual(flagged.state, "imported")
+        self.assertEqual(len(flagged.sale_order_id), 1)
+
     def test_first_poll_looks_back_thirty_days(self):
         self._poll()
         since = parse_amazon_datetime(_param(self._searches()[0], "lastUpdatedAfter"))

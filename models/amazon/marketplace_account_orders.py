@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ...amazon.errors import AmazonRateLimited, AmazonRefused
+from ...amazon.errors import AmazonRateLimited, AmazonRefused, actionable
 from ...amazon.orders import OrdersApi
 from ...amazon.ratelimit import DEFAULT_RATES
 from ...amazon.tokens import TokensApi, order_resource
@@ -164,6 +164,15 @@ class MarketplaceAccount(models.Model):
                             raise
                         pause = err.retry_after
                         break
+                    except AmazonRefused as err:
+                        # Amazon refuses this one order for good: flagged
+                        # where staff work, and the poll goes on without it
+                        # (else every run would stop at it again).
+                        refused = next(i for i in batch if i in place["pending"])
+                        self._amazon_flag_unreadable(refused, err)
+                        place["pending"].remove(refused)
+                        budget -= 1
+                        continue
                     if place["pending"]:
                         pause = GET_ORDER_REFILL_SECONDS
                         break
@@ -258,6 +267,20 @@ class MarketplaceAccount(models.Model):
             "amazon_order_poll_pages": place["pages"],
             "amazon_order_poll_pending": " ".join(place["pending"]) or False,
         }
+
+    def _amazon_flag_unreadable(self, remote_order_id, err):
+        """Stage an order Amazon would not give (getOrder refused), flagged
+        with Amazon's reason; Refresh reads it again once it can."""
+        order, _created = self.env["marketplace.order"]._claim(self, remote_order_id)
+        order.write(
+            {
+                "state": "flagged",
+                "flag_reason": self.env._(
+                    "Amazon would not give this order: %(reason)s",
+                    reason=actionable(err),
+                ),
+            }
+        )
 
     def _amazon_take_page(self, page, place):
         """Apply what a searchOrders page says of the orders that need no
