@@ -1,5 +1,6 @@
 import time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .amazon_common import EMULATOR_SELLER, US
@@ -155,7 +156,9 @@ class TestAmazonStockPush(AmazonFeedCase):
         self.assertEqual(len(throttled), 1, "every try is in the call log")
 
     def test_a_lost_answer_is_sent_again_once_it_cannot_land(self):
-        set_setting(self.env, "call_timeout_seconds", 1)
+        # A short window the test waits out; three seconds, so that the next
+        # try runs inside it even on a loaded machine.
+        set_setting(self.env, "call_timeout_seconds", 3)
         listing = self._live(1)
         # The patch lands on Amazon, its answer is lost.
         self.emulator.fault(PATCH_PATH, "drop", method="PATCH", applied=True)
@@ -169,7 +172,8 @@ class TestAmazonStockPush(AmazonFeedCase):
         self._run_job(jobs.filtered(lambda j: "marketplace_try" in j.kwargs))
         self.assertFalse(listing.push_pending, "the next try was accepted")
         self.assertTrue(listing.push_unsettled_until, "may still land until then")
-        time.sleep(1.2)
+        wait = (listing.push_unsettled_until - fields.Datetime.now()).total_seconds()
+        time.sleep(max(0, wait) + 1)
         self._perform_pushes()  # the push after the window
         self.assertFalse(listing.push_unsettled_until)
         self.assertEqual(len(self._patches()), 3)
