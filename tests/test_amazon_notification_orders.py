@@ -165,6 +165,8 @@ class TestAmazonNotificationOrders(AmazonSqsMixin, AmazonOrderCase):
         self.env["queue.job"].search([("method_name", "=", PROCESS)]).unlink()
         with trap_jobs() as trap:
             self.assertIn("0 stored", self._poll_sqs())
-            trap.assert_jobs_count(1, only=self.account._job_amazon_process_notifications)
+            trap.assert_jobs_count(
+                1, only=self.account._job_amazon_process_notifications
+            )
         self._process()
         self.assertEqual(len(self._sale_orders(order["orderId"])), 1)

@@ -121,7 +121,6 @@ class TestAmazonNotificationSetup(AmazonSqsMixin, AmazonCase):
         )
         self.assertEqual(destination["arn"], arn)
 
-
     def test_a_queue_serves_one_account_only(self):
         other = self._new_account(name="Second Amazon seller")
         self._configure_queue(other)  # the queue of self.account
@@ -140,6 +139,7 @@ class TestAmazonNotificationSetup(AmazonSqsMixin, AmazonCase):
         self.assertIn("skipped", self._poll_sqs())
         self._setup_notifications(queue_url=url)
         self.assertTrue(self.account._amazon_notifications_ready())
+
 
 @tagged("post_install", "-at_install")
 class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
