@@ -128,6 +128,21 @@ find_contracts() {
     export EBAY_CONTRACTS_DIR="${EBAY_CONTRACTS_DIR:-}"
 }
 
+# Wait until the service $1 started as process $4 answers on
+# http://127.0.0.1:$2$3 (tries of 0.2 s: $6); its log $5 is shown if it dies.
+wait_for_service() {
+    local name=$1 port=$2 path=$3 pid=$4 log=$5 tries=$6 i
+    for i in $(seq 1 "$tries"); do
+        if "$PYTHON" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port$path', timeout=1)" 2>/dev/null; then
+            say "$name on http://127.0.0.1:$port"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "$name did not start."; }
+        sleep 0.2
+    done
+    die "$name did not answer on port $port."
+}
+
 # Start the emulator on 127.0.0.1:$1 (extra CLI arguments follow); log to $2.
 # It checks every request and answer against eBay's contracts, so they must
 # be found; EBAY_EMULATOR_NO_CONTRACTS=1 runs it unchecked, and says so.
@@ -150,16 +165,7 @@ EBAY_EMULATOR_NO_CONTRACTS=1 to run it unchecked)."
     (cd "$REPO_DIR" && exec "$PYTHON" -m emulator --host 127.0.0.1 --port "$port" \
         "${contracts[@]}" "$@" >"$log" 2>&1) &
     EMULATOR_PID=$!
-    local i
-    for i in $(seq 1 100); do
-        if "$PYTHON" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/_emulator/health', timeout=1)" 2>/dev/null; then
-            say "eBay emulator on http://127.0.0.1:$port"
-            return 0
-        fi
-        kill -0 "$EMULATOR_PID" 2>/dev/null || { cat "$log" >&2; die "The emulator did not start."; }
-        sleep 0.2
-    done
-    die "The emulator did not answer on port $port."
+    wait_for_service "eBay emulator" "$port" /_emulator/health "$EMULATOR_PID" "$log" 100
 }
 
 # Amazon's models live beside the repo (../shared/amazon-models) unless told.
@@ -199,16 +205,7 @@ AMAZON_EMULATOR_NO_CONTRACTS=1 to run it unchecked)."
     (cd "$REPO_DIR" && exec "$PYTHON" -m emulator.amazon --host 127.0.0.1 --port "$port" \
         "${models[@]}" "$@" >"$log" 2>&1) &
     AMAZON_EMULATOR_PID=$!
-    local i
-    for i in $(seq 1 100); do
-        if "$PYTHON" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/_emulator/health', timeout=1)" 2>/dev/null; then
-            say "Amazon emulator on http://127.0.0.1:$port"
-            return 0
-        fi
-        kill -0 "$AMAZON_EMULATOR_PID" 2>/dev/null || { cat "$log" >&2; die "The Amazon emulator did not start."; }
-        sleep 0.2
-    done
-    die "The Amazon emulator did not answer on port $port."
+    wait_for_service "Amazon emulator" "$port" /_emulator/health "$AMAZON_EMULATOR_PID" "$log" 100
 }
 
 # Start moto's server mode (a local AWS: SQS for Amazon's notifications) on
@@ -219,16 +216,7 @@ start_moto() {
         || die "moto's server and boto3 are missing: pip install 'moto[server]' boto3."
     (exec "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1) &
     MOTO_PID=$!
-    local i
-    for i in $(seq 1 150); do
-        if "$PYTHON" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null; then
-            say "moto (SQS) on http://127.0.0.1:$port"
-            return 0
-        fi
-        kill -0 "$MOTO_PID" 2>/dev/null || { cat "$log" >&2; die "moto did not start."; }
-        sleep 0.2
-    done
-    die "moto did not answer on port $port."
+    wait_for_service "moto (SQS)" "$port" /moto-api/ "$MOTO_PID" "$log" 150
 }
 
 stop_moto() {
