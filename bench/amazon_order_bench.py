@@ -192,35 +192,36 @@ def set_up_poll_account(env, emulator):
 
 
 def measure_poll(registry, emulator, account_id, count, latency_ms):
+    """The account's poll job, and the runs it queues of itself."""
     polled = create_orders(emulator, count)
-    emulator.clear_calls()
-    emulator.config(latency_ms=latency_ms)
-    with registry.cursor() as cr:
-        env = environment(cr)
-        account = env["marketplace.account"].browse(account_id)
-        queries = cr.sql_log_count
-        started = time.perf_counter()
+
+    def enqueue(account):
         account._amazon_enqueue_poll()
-        cr.commit()
-        runs = run_as_runner(env, POLL_JOB)
-        wall = time.perf_counter() - started
-        queries = cr.sql_log_count - queries
-        made = len(sale_order_times(cr, polled))
-    emulator.config(latency_ms=0)
-    return {
-        "orders": count,
-        "made": made,
-        "wall": wall,
-        "queries": queries,
-        "calls": calls_by_operation(emulator),
-        "jobs": runs,
-    }
+
+    return _measure(
+        registry, emulator, account_id, polled, latency_ms, enqueue, POLL_JOB
+    )
 
 
 def measure_naive(registry, emulator, account_id, count, latency_ms):
     """One job per order: its own RDT and getOrder (the connector's import
     by id, given one order at a time)."""
     naive = create_orders(emulator, count, offset=1)
+
+    def enqueue(account):
+        for order_id in naive:
+            account.with_delay(
+                identity_key=f"bench.naive:{order_id}"
+            )._job_amazon_import_orders([order_id])
+
+    return _measure(
+        registry, emulator, account_id, naive, latency_ms, enqueue, IMPORT_JOB
+    )
+
+
+def _measure(registry, emulator, account_id, order_ids, latency_ms, enqueue, job):
+    """Calls, queries, jobs and wall time of importing ``order_ids``: the
+    jobs ``enqueue(account)`` queues, run as the runner runs ``job``."""
     emulator.clear_calls()
     emulator.config(latency_ms=latency_ms)
     with registry.cursor() as cr:
@@ -228,18 +229,15 @@ def measure_naive(registry, emulator, account_id, count, latency_ms):
         account = env["marketplace.account"].browse(account_id)
         queries = cr.sql_log_count
         started = time.perf_counter()
-        for order_id in naive:
-            account.with_delay(
-                identity_key=f"bench.naive:{order_id}"
-            )._job_amazon_import_orders([order_id])
+        enqueue(account)
         cr.commit()
-        runs = run_as_runner(env, IMPORT_JOB)
+        runs = run_as_runner(env, job)
         wall = time.perf_counter() - started
         queries = cr.sql_log_count - queries
-        made = len(sale_order_times(cr, naive))
+        made = len(sale_order_times(cr, order_ids))
     emulator.config(latency_ms=0)
     return {
-        "orders": count,
+        "orders": len(order_ids),
         "made": made,
         "wall": wall,
         "queries": queries,
