@@ -59,10 +59,12 @@
         "wizards/ebay_listing_action_wizard_views.xml",
         "wizards/amazon_connect_wizard_views.xml",
         "wizards/amazon_product_type_search_wizard_views.xml",
+        "views/marketplace_bulk_progress_views.xml",
         "views/marketplace_menus.xml",
     ],
     "demo": ["demo/ebay_account_demo.xml", "demo/amazon_account_demo.xml"],
     "assets": {
+        "web.assets_backend": ["marketplace_connector/static/src/**/*"],
         "web.assets_tests": ["marketplace_connector/static/tests/tours/*.js"],
     },
     "installable": True,

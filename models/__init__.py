@@ -116,3 +116,4 @@ from .amazon import marketplace_notification as amazon_marketplace_notification
 from .amazon import marketplace_order as amazon_marketplace_order
 from .amazon import marketplace_account_orders as amazon_marketplace_account_orders
 from .amazon import marketplace_account_cockpit as amazon_marketplace_account_cockpit
+from .marketplace import marketplace_bulk_progress
