@@ -46,7 +46,7 @@ class TestDashboardGraph(OrderCase):
         self._buy([{"sku": "TSHIRT-1", "quantity": 1}])
         self.emulator.advance(DELAY_MINUTES * 60)
         self._poll()
-        [self.order] = self.account.order_ids
+        [self.order] = self._orders()
         self.calls = self.env["marketplace.call"].search(
             [("account_id", "=", self.account.id)]
         )
@@ -152,7 +152,7 @@ class TestDashboardGraph(OrderCase):
         lines = account.dashboard_attention.split("\n")
         self.assertIn("1 listing(s) failed or were refused.", lines)
         disconnected = self._new_account(name="Not yet connected")
-        self.assertIn("is not connected", disconnected.dashboard_attention)
+        self.assertIn("Not connected yet", disconnected.dashboard_attention)
 
 
 @tagged("post_install", "-at_install")

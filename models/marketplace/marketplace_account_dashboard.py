@@ -206,14 +206,17 @@ class MarketplaceAccount(models.Model):
         _ = self.env._
         for account in self:
             lines = []
-            if account.state != "connected":
+            if account.state == "draft":
+                lines.append(_("Not connected yet: open the account and connect it."))
+            elif account.state == "reauth":
                 lines.append(
                     _(
-                        "The account is not connected (%(state)s): open it to "
-                        "connect it again.",
-                        state=dict(account._fields["state"].selection)[account.state],
+                        "The marketplace asks for access to be granted again: "
+                        "open the account and reconnect it."
                     )
                 )
+            elif account.state == "error":
+                lines.append(_("The account is in error: open it to see why."))
             if account.dashboard_token_warning:
                 lines.append(
                     _(

@@ -26,7 +26,7 @@ class MarketplaceBulkProgress(models.TransientModel):
         [("publish", "Publish"), ("end", "End")], required=True, readonly=True
     )
     res_model = fields.Char(string="Listing model", required=True, readonly=True)
-    res_ids = fields.Json(string="Listings", required=True, readonly=True)
+    res_ids = fields.Json(string="Listing IDs", required=True, readonly=True)
     company_id = fields.Many2one(
         "res.company",
         required=True,
