@@ -60,6 +60,7 @@
         "wizards/amazon_connect_wizard_views.xml",
         "wizards/amazon_product_type_search_wizard_views.xml",
         "views/marketplace_bulk_progress_views.xml",
+        "wizards/amazon_listing_action_wizard_views.xml",
         "views/marketplace_menus.xml",
     ],
     "demo": ["demo/ebay_account_demo.xml", "demo/amazon_account_demo.xml"],

@@ -35,12 +35,14 @@ from .ebay import ebay_listing_stock_push
 from .ebay import ebay_listing_bulk
 from .ebay import ebay_listing_group
 from .ebay import ebay_listing_group_aspect
+from .ebay import ebay_listing_category
 from . import product_product
 from . import product_template
 from . import product_pricelist_item
 from . import stock_move
 from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template
+from .ebay import ebay_product_aspect
 from .marketplace import marketplace_order
 from .ebay import marketplace_order as ebay_marketplace_order
 from . import sale_order
