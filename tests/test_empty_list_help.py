@@ -5,7 +5,7 @@ from odoo.tests import TransactionCase, tagged
 ACTIONS = {
     "ebay_listing_action": "Publish to eBay",
     "ebay_listing_group_action": "variants",
-    "amazon_listing_action": "Publish",
+    "amazon_listing_action": "Publish to Amazon",
     "marketplace_order_action": "imports the order",
     "marketplace_alert_action": "closes by itself",
     "marketplace_drift_action": "Repair drift automatically",
