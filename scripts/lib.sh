@@ -89,7 +89,7 @@ consent_to_get_odoo() {
     printf '%s\n' "Odoo 18 cannot be imported by $PYTHON." \
         "Get it now? This makes a shallow clone of $ODOO_SOURCE_URL (branch $ODOO_BRANCH)" \
         "into .odoo/src and a virtual environment .odoo/venv with its requirements" \
-        "(about 400 MB, several minutes)." >&2
+        "(about 3 GB on disk, several minutes)." >&2
     read -r -p "Get Odoo 18 into .odoo/? [y/N] " answer
     [[ "$answer" =~ ^[Yy] ]]
 }
