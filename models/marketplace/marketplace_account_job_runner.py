@@ -92,14 +92,14 @@ class MarketplaceAccount(models.Model):
         if waiting == 1:
             return self.env._(
                 "The job runner is not running: 1 job has waited more than "
-                "%(m)s minutes. Nothing reaches the marketplaces until it runs; "
-                "the installation notes (readme/INSTALL.md) say how to start it.",
+                "%(m)s minutes. Nothing reaches the marketplaces until whoever "
+                "runs Odoo starts it.",
                 m=minutes,
             )
         return self.env._(
             "The job runner is not running: %(n)s jobs have waited more than "
-            "%(m)s minutes. Nothing reaches the marketplaces until it runs; "
-            "the installation notes (readme/INSTALL.md) say how to start it.",
+            "%(m)s minutes. Nothing reaches the marketplaces until whoever "
+            "runs Odoo starts it.",
             n=waiting,
             m=minutes,
         )
