@@ -144,7 +144,8 @@ cat <<MSG
   > Connect Amazon > Connect, then Confirm on the emulator's Seller Central page.
   The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT, Amazon's on
   http://127.0.0.1:$AMAZON_EMULATOR_PORT, moto's SQS on http://127.0.0.1:$MOTO_PORT.
-  Ctrl-C stops everything; run this command again to resume.
+  Ctrl-C stops everything; run this command again to resume (the emulators
+  start afresh, so connect the accounts again then).
 
 MSG
 # In the background, so that Ctrl-C reaches this script, whose exit stops
