@@ -63,7 +63,11 @@
         "wizards/amazon_listing_action_wizard_views.xml",
         "views/marketplace_menus.xml",
     ],
-    "demo": ["demo/ebay_account_demo.xml", "demo/amazon_account_demo.xml"],
+    "demo": [
+        "demo/ebay_account_demo.xml",
+        "demo/amazon_account_demo.xml",
+        "demo/res_users_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": ["marketplace_connector/static/src/**/*"],
         "web.assets_tests": ["marketplace_connector/static/tests/tours/*.js"],

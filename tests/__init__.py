@@ -73,3 +73,4 @@ from . import test_vault_rotate_command
 from . import test_dashboard_graph
 from . import test_bulk_progress
 from . import test_empty_list_help
+from . import test_job_runner
