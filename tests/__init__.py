@@ -68,3 +68,5 @@ from . import test_url_paths
 from . import test_vacuum
 from . import test_vault
 from . import test_vault_rotate_command
+from . import test_account_setup
+from . import test_amazon_account_setup
