@@ -22,25 +22,13 @@ from .ebay_common import (
     TwoCompaniesCase,
     revoke_and_poll,
 )
+from .setup_common import SetupWordsMixin
 
 OPT_IN = "/sell/account/v1/program/opt_in$"
 LOCATION = "/sell/inventory/v1/location/"
 
 
-class SetupWordsMixin:
-    def _assert_notified(self, answer, *words, kind="success"):
-        """``answer`` is a notification of ``kind`` whose message has ``words``
-        and that reloads the form (so hidden buttons are hidden)."""
-        self.assertEqual(answer["type"], "ir.actions.client")
-        self.assertEqual(answer["tag"], "display_notification")
-        params = answer["params"]
-        self.assertEqual(params["type"], kind)
-        self.assertTrue(params["title"])
-        for word in words:
-            self.assertIn(word, params["message"])
-        self.assertEqual(params["next"], {"type": "ir.actions.act_window_close"})
-        return params["message"]
-
+class EbaySetupMixin(SetupWordsMixin):
     def _steps(self, account):
         account.invalidate_recordset()
         return {
@@ -53,7 +41,7 @@ class SetupWordsMixin:
 
 
 @tagged("post_install", "-at_install")
-class TestEbayAccountSetup(SetupWordsMixin, SellerMixin, EbayCase):
+class TestEbayAccountSetup(EbaySetupMixin, SellerMixin, EbayCase):
     def setUp(self):
         super().setUp()
         self.warehouse = self._seller_warehouse()
@@ -178,7 +166,7 @@ class TestEbayAccountSetup(SetupWordsMixin, SellerMixin, EbayCase):
 
 @tagged("post_install", "-at_install")
 class TestEbayNotificationSetupWords(
-    SetupWordsMixin, NotificationMixin, SellerMixin, EbayHttpCase
+    EbaySetupMixin, NotificationMixin, SellerMixin, EbayHttpCase
 ):
     def test_notifications_step_is_said_and_done(self):
         self._setup_seller()

@@ -19,6 +19,7 @@ from .amazon_common import (
 )
 from .amazon_sqs_common import AmazonSqsMixin
 from .common import USER_GROUPS
+from .setup_common import SetupWordsMixin
 
 
 def steps(account):
@@ -32,18 +33,9 @@ def steps(account):
 
 
 @tagged("post_install", "-at_install")
-class TestAmazonAccountSetup(AmazonSqsMixin, AmazonCase):
+class TestAmazonAccountSetup(SetupWordsMixin, AmazonSqsMixin, AmazonCase):
     SETUP_NOTIFICATIONS = False
     CONNECTED_ACCOUNT = False
-
-    def _assert_notified(self, answer, *words, kind="success"):
-        self.assertEqual(answer["tag"], "display_notification")
-        params = answer["params"]
-        self.assertEqual(params["type"], kind)
-        for word in words:
-            self.assertIn(word, params["message"])
-        self.assertEqual(params["next"], {"type": "ir.actions.act_window_close"})
-        return params["message"]
 
     def test_checklist_and_words_follow_each_step(self):
         account = self._new_account()

@@ -96,14 +96,18 @@ class MarketplaceAccount(models.Model):
                 )
 
     def _marketplace_setup_steps(self):
-        """The checklist of this account, in order: ``[(state, hint)]``.
-
-        A channel inserts its own steps between the first (connect) and the
-        last (a first live listing)."""
+        """The checklist of this account, in order: ``[(state, hint)]``."""
         self.ensure_one()
-        return [(self.setup_connect_state, self.setup_connect_hint)] + [
-            (self.setup_listing_state, self.setup_listing_hint)
-        ]
+        return (
+            [(self.setup_connect_state, self.setup_connect_hint)]
+            + self._marketplace_setup_channel_steps()
+            + [(self.setup_listing_state, self.setup_listing_hint)]
+        )
+
+    def _marketplace_setup_channel_steps(self):
+        """The channel's own steps, between connect and the first listing:
+        ``[(state, hint)]`` (each channel returns its own)."""
+        return []
 
     def _compute_setup_next_step(self):
         for account in self:
