@@ -76,7 +76,7 @@ class TestEbayAccountSetup(EbaySetupMixin, SellerMixin, EbayCase):
 
         # eBay has no policy yet: said so, with what to do.
         answer = account.action_sync_policies()
-        self._assert_notified(answer, "no business policies", "create a shipping")
+        self._assert_notified(answer, "no business policies", "add a shipping")
         self.assertEqual(self._steps(account)["policies"], "todo")
 
         # Created from Odoo: each becomes the default of its kind.

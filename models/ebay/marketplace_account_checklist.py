@@ -117,8 +117,8 @@ class MarketplaceAccount(models.Model):
             state, hint = (
                 "todo",
                 _(
-                    "Read your policies from eBay (or create them below), then choose "
-                    "a shipping, a payment and a return policy."
+                    "Read your policies from eBay (or add them under Seller setup), "
+                    "then choose a shipping, a payment and a return policy."
                 ),
             )
         return {"ebay_setup_policies_state": state, "ebay_setup_policies_hint": hint}
