@@ -14,6 +14,7 @@ from odoo.tools import mute_logger
 from .common import USER_GROUPS, ShippingMixin
 from .ebay_common import (
     CLIENT_LOGGER,
+    CONTROLLER_LOGGER,
     EbayCase,
     EbayHttpCase,
     NotificationMixin,
@@ -185,6 +186,17 @@ class TestEbayNotificationSetupWords(
         )
         again = self.account.action_ebay_setup_notifications()
         self._assert_notified(again, "set up already")
+
+        # What eBay sends shows in the inbox by its topic in words.
+        self.env.flush_all()
+        self.url = f"/ebay/notification/{self.account.id}"
+        raw = self._message()
+        with mute_logger(CONTROLLER_LOGGER):
+            self.assertEqual(self._post(raw, self._signed(raw)).status_code, 204)
+        notification = self._inbox()
+        self.assertEqual(len(notification), 1)
+        self.assertEqual(notification.topic, "ORDER_CONFIRMATION")
+        self.assertEqual(notification.topic_label, "New orders")
 
 
 @tagged("post_install", "-at_install")

@@ -54,13 +54,16 @@ class TestAmazonAccountSetup(SetupWordsMixin, AmazonSqsMixin, AmazonCase):
         # The connection read the seller's marketplaces already.
         self.assertEqual(steps(account)["marketplaces"], "done")
         self.assertIn("Selling in", account.amazon_setup_marketplaces_hint)
-        self.assertIn("Enter the SQS queue URL", account.setup_next_step)
+        self.assertIn(
+            "In the Amazon notifications tab, enter the SQS queue URL",
+            account.setup_next_step,
+        )
 
         answer = account.action_amazon_refresh_marketplaces()
         self._assert_notified(
             answer,
             "sells in 2 marketplace(s): Amazon.ca, Amazon.com",
-            "Next: Enter the SQS",
+            "Next: In the Amazon notifications tab",
         )
 
         # No marketplace chosen: a problem, said in words.

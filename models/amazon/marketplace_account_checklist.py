@@ -96,7 +96,8 @@ class MarketplaceAccount(models.Model):
             state, hint = (
                 "todo",
                 _(
-                    "Enter %(missing)s, then set up notifications.",
+                    "In the Amazon notifications tab, enter %(missing)s, then set "
+                    "up notifications.",
                     missing=", ".join(missing),
                 ),
             )
