@@ -92,7 +92,7 @@ class MarketplaceAccount(models.Model):
             else:
                 account.setup_listing_state = "todo"
                 account.setup_listing_hint = self.env._(
-                    "Choose products and publish them."
+                    "Choose products, then publish them from the list's Action menu."
                 )
 
     def _marketplace_setup_steps(self):
