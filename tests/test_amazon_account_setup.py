@@ -73,8 +73,8 @@ class TestAmazonAccountSetup(SetupWordsMixin, AmazonSqsMixin, AmazonCase):
         account.amazon_participation_ids.selected = True
 
         self._configure_queue(account)
-        self.assertIn("Set up notifications so", account.setup_next_step)
         self.assertEqual(steps(account)["notifications"], "todo")
+        self.assertIn("Set up notifications so", account.setup_next_step)
         answer = account.action_amazon_setup_notifications()
         self._assert_notified(
             answer, "order changes now arrive in the queue", "Next: Choose products"
