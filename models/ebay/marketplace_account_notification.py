@@ -16,7 +16,7 @@ class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
     ebay_notification_destination_id = fields.Char(
-        string="Notification destination", readonly=True, copy=False, system_field=True
+        string="Destination at eBay", readonly=True, copy=False, system_field=True
     )
     ebay_notification_subscriptions = fields.Char(
         string="Notification subscriptions",
@@ -25,7 +25,7 @@ class MarketplaceAccount(models.Model):
         system_field=True,
     )
     ebay_notification_url = fields.Char(
-        string="Notification URL", compute="_compute_ebay_notification_url"
+        string="Notification address", compute="_compute_ebay_notification_url"
     )
 
     def _compute_ebay_notification_url(self):
@@ -94,6 +94,7 @@ class MarketplaceAccount(models.Model):
             subscribed = set(
                 filter(None, (self.ebay_notification_subscriptions or "").split(","))
             )
+            already = subscribed >= set(TOPICS)
             for topic in TOPICS:
                 if topic not in subscribed:
                     user_api.create_subscription(
@@ -109,4 +110,16 @@ class MarketplaceAccount(models.Model):
                     "eBay notifications could not be set up: %(r)s", r=actionable(err)
                 )
             ) from err
-        return True
+        return self._marketplace_notify(
+            self.env._("eBay notifications"),
+            self.env._(
+                "Notifications were set up already; eBay still sends them to "
+                "this Odoo: %(topics)s.",
+                topics=self.ebay_notification_topics,
+            )
+            if already
+            else self.env._(
+                "eBay now sends this Odoo notifications: %(topics)s.",
+                topics=self.ebay_notification_topics,
+            ),
+        )
