@@ -28,6 +28,7 @@ class ProductTemplate(models.Model):
         "product_tmpl_id",
         string="eBay item specifics",
     )
+    ebay_picker_problem = fields.Char(compute="_compute_ebay_picker_problem")
     ebay_missing_aspects = fields.Char(
         compute="_compute_ebay_missing_aspects",
         help="The item specifics eBay requires in the category that have no value.",
@@ -36,6 +37,17 @@ class ProductTemplate(models.Model):
     @api.constrains("ebay_category_id")
     def _check_ebay_category_id(self):
         self.ebay_category_id._check_leaf()
+
+    @api.depends_context("uid", "company")
+    def _compute_ebay_picker_problem(self):
+        accounts = self.env["ebay.category"]._ebay_picker_accounts()
+        problem = (
+            self.env._("Connect an eBay account first: the categories come from eBay.")
+            if accounts is not None and not accounts
+            else False
+        )
+        for template in self:
+            template.ebay_picker_problem = problem
 
     @api.depends(
         "ebay_category_id.aspects_json",
