@@ -11,6 +11,7 @@ from ..models.amazon.amazon_listing import CONDITIONS
 class AmazonListingActionWizard(models.TransientModel):
     _name = "amazon.listing.action.wizard"
     _description = "Publish products on Amazon"
+    _inherit = "marketplace.products.wizard.mixin"
 
     account_id = fields.Many2one(
         "marketplace.account",
@@ -35,7 +36,6 @@ class AmazonListingActionWizard(models.TransientModel):
         domain="[('account_id', '=', account_id), ('selected', '=', True)]",
     )
     marketplace_code = fields.Char(related="participation_id.marketplace_id")
-    product_ids = fields.Many2many("product.product", string="Products")
     # Set for every selected product at once; empty: each keeps its own.
     product_type_id = fields.Many2one(
         "amazon.product.type",
@@ -45,19 +45,6 @@ class AmazonListingActionWizard(models.TransientModel):
     condition = fields.Selection(CONDITIONS, string="Condition for all")
     preview = fields.Text(compute="_compute_preview")
     ready_count = fields.Integer(compute="_compute_preview")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        ctx = self.env.context
-        if ctx.get("active_model") == "product.product":
-            values["product_ids"] = [fields.Command.set(ctx.get("active_ids", []))]
-        elif ctx.get("active_model") == "product.template":
-            templates = self.env["product.template"].browse(ctx.get("active_ids", []))
-            values["product_ids"] = [
-                fields.Command.set(templates.product_variant_ids.ids)
-            ]
-        return values
 
     @api.depends("account_id")
     def _compute_participation_id(self):
