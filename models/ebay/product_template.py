@@ -53,6 +53,7 @@ class ProductTemplate(models.Model):
         "ebay_category_id.aspects_json",
         "ebay_aspect_ids.name",
         "ebay_aspect_ids.value",
+        "attribute_line_ids.attribute_id",
     )
     def _compute_ebay_missing_aspects(self):
         for template in self:
@@ -62,6 +63,10 @@ class ProductTemplate(models.Model):
                 (line.name or "").strip().casefold()
                 for line in template.ebay_aspect_ids
                 if (line.value or "").strip()
+            } | {
+                # A variant's attribute values become its item specifics.
+                line.attribute_id.name.strip().casefold()
+                for line in template.attribute_line_ids
             }
             template.ebay_missing_aspects = ", ".join(
                 a["name"]
@@ -75,7 +80,12 @@ class ProductTemplate(models.Model):
         waiting for their value."""
         for template in self:
             names = template.ebay_category_id._origin._required_aspect_names()
-            have = {(line.name or "").casefold() for line in template.ebay_aspect_ids}
+            have = {
+                (line.name or "").casefold() for line in template.ebay_aspect_ids
+            } | {
+                line.attribute_id.name.casefold()
+                for line in template.attribute_line_ids
+            }
             template.ebay_aspect_ids = [
                 Command.create({"name": name})
                 for name in names
