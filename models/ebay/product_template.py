@@ -91,6 +91,11 @@ class ProductTemplate(models.Model):
                 for name in names
                 if name.casefold() not in have
             ]
+        # The category's aspects were just read from eBay into its cache
+        # row; the product being edited (a new record in the form) is not
+        # found from that row, so the
+        # missing names are computed again here.
+        self._compute_ebay_missing_aspects()
 
     def action_edit_ebay_details(self):
         """The product's eBay details (category, condition, item specifics)
