@@ -93,8 +93,7 @@ class ProductTemplate(models.Model):
             ]
         # The category's aspects were just read from eBay into its cache
         # row; the product being edited (a new record in the form) is not
-        # found from that row, so the
-        # missing names are computed again here.
+        # found from that row, so its missing names are computed again here.
         self._compute_ebay_missing_aspects()
 
     def action_edit_ebay_details(self):
