@@ -55,6 +55,10 @@ class AmazonListingActionWizard(models.TransientModel):
     def _compute_preview(self):
         for wizard in self:
             lines, ready = [], 0
+            if not wizard.account_id:
+                wizard.ready_count = 0
+                wizard.preview = self.env._("Connect an Amazon account first.")
+                continue
             for template in wizard.product_ids._origin.product_tmpl_id:
                 product_type = wizard.product_type_id or template.amazon_product_type_id
                 if not product_type:

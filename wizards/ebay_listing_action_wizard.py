@@ -94,6 +94,8 @@ class EbayListingActionWizard(models.TransientModel):
                         )
                     else:
                         ready += 1
+            elif not wizard.account_id:
+                lines.append(self.env._("Connect an eBay account first."))
             else:
                 ready = len(wizard.product_ids)
             wizard.ready_count = ready
