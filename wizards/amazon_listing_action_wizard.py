@@ -17,14 +17,7 @@ class AmazonListingActionWizard(models.TransientModel):
         "marketplace.account",
         required=True,
         domain="[('channel', '=', 'amazon'), ('state', '=', 'connected')]",
-        default=lambda self: self.env["marketplace.account"].search(
-            [
-                ("channel", "=", "amazon"),
-                ("state", "=", "connected"),
-                ("company_id", "=", self.env.company.id),
-            ],
-            limit=1,
-        ),
+        default=lambda self: self._connected_account("amazon"),
     )
     participation_id = fields.Many2one(
         "amazon.marketplace.participation",

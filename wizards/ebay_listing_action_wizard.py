@@ -15,14 +15,7 @@ class EbayListingActionWizard(models.TransientModel):
         "marketplace.account",
         required=True,
         domain="[('channel', '=', 'ebay'), ('state', '=', 'connected')]",
-        default=lambda self: self.env["marketplace.account"].search(
-            [
-                ("channel", "=", "ebay"),
-                ("state", "=", "connected"),
-                ("company_id", "=", self.env.company.id),
-            ],
-            limit=1,
-        ),
+        default=lambda self: self._connected_account("ebay"),
     )
     marketplace_id = fields.Selection(related="account_id.ebay_marketplace_id")
     operation = fields.Selection(

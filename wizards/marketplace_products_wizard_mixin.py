@@ -12,6 +12,19 @@ class MarketplaceProductsWizardMixin(models.AbstractModel):
     product_ids = fields.Many2many("product.product", string="Products")
 
     @api.model
+    def _connected_account(self, channel):
+        """The company's first connected account of ``channel``: the one a
+        publish wizard proposes."""
+        return self.env["marketplace.account"].search(
+            [
+                ("channel", "=", channel),
+                ("state", "=", "connected"),
+                ("company_id", "=", self.env.company.id),
+            ],
+            limit=1,
+        )
+
+    @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         ctx = self.env.context
