@@ -57,8 +57,11 @@ class ProductTemplate(models.Model):
     )
     def _compute_ebay_missing_aspects(self):
         for template in self:
-            # The cached answer only: a form is not where eBay is called.
-            aspects = json.loads(template.ebay_category_id.aspects_json or "[]")
+            # The cached answer only: a form is not where eBay is called.  The
+            # cache row itself (_origin): in a form the category is a new
+            # record holding the value it had when the form read it.
+            category = template.ebay_category_id._origin
+            aspects = json.loads(category.aspects_json or "[]")
             filled = {
                 (line.name or "").strip().casefold()
                 for line in template.ebay_aspect_ids
