@@ -65,6 +65,7 @@
         "demo/ebay_account_demo.xml",
         "demo/amazon_account_demo.xml",
         "demo/product_demo.xml",
+        "demo/ebay_product_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["marketplace_connector/static/tests/tours/*.js"],

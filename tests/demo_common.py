@@ -46,8 +46,12 @@ class DemoDataMixin:
 
     def _load_demo_data(self):
         env = self.env(su=True)  # demo files load as the superuser, as at install
+        # The first load installs the demo; a later one is what an update
+        # (``-u``, at every later start of scripts/run.sh) does with it.
+        loaded = env.ref(f"{MODULE}.product_demo_headphones", raise_if_not_found=False)
+        mode = "update" if loaded else "init"
         for filename in get_manifest(MODULE)["demo"]:
-            convert_file(env, MODULE, filename, {}, mode="init", kind="demo")
+            convert_file(env, MODULE, filename, {}, mode=mode, kind="demo")
         self.env.invalidate_all()
         self.demo_ebay_emulator = EbayEmulatorClient(emulator_url())
         self.demo_amazon_emulator = AmazonEmulatorClient(amazon_emulator_url())
