@@ -197,7 +197,7 @@ class TestDemoPublishEbay(DemoProductsMixin, MarketplaceCase):
             {"Size": ["S", "M", "L"], "Color": ["Navy", "Sand"]},
         )
         self.assertEqual(remote["aspects"]["Brand"], ["Harbor Supply"])
-        # The two colours' pictures, each uploaded once per variant.
+        # The two colours' pictures, once each (every variant uploads its own).
         self.assertEqual(len(remote["imageUrls"]), 2)
         for url in remote["imageUrls"]:
             self._assert_picture_on_ebay(url)

@@ -129,10 +129,13 @@ class EbayListingGroup(models.Model):
         typed = self._typed_images()
         if typed:
             return typed
-        uploaded = []
-        for url in self.listing_ids.mapped("media_image_url"):
-            if url and url not in uploaded:
-                uploaded.append(url)
+        uploaded, seen = [], set()
+        for listing in self.listing_ids.filtered("media_image_url"):
+            # Variants of one colour upload the same picture, each under a
+            # URL of its own: the group shows it once.
+            if listing.media_image_checksum not in seen:
+                seen.add(listing.media_image_checksum)
+                uploaded.append(listing.media_image_url)
         return uploaded[: payloads.IMAGES_MAX]
 
     def _problems(self, listings):
