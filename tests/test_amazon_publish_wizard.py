@@ -50,3 +50,9 @@ class TestAmazonPublishWizard(AmazonListingMixin, AmazonCase):
         form = self._form(tee)
         self.assertEqual(form.ready_count, 1)
         self.assertIn("All products have a product type", form.preview)
+
+    def test_without_an_account_nothing_is_ready(self):
+        form = self._form(self._tee("TEE-4", barcode="4006381333931"))
+        form.account_id = self.env["marketplace.account"]
+        self.assertEqual(form.ready_count, 0)
+        self.assertEqual(form.preview, "Connect an Amazon account first.")

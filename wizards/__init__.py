@@ -1,3 +1,4 @@
+from . import marketplace_products_wizard_mixin
 from . import ebay_connect_wizard
 from . import ebay_listing_action_wizard
 from . import amazon_connect_wizard

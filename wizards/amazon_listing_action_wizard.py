@@ -11,19 +11,13 @@ from ..models.amazon.amazon_listing import CONDITIONS
 class AmazonListingActionWizard(models.TransientModel):
     _name = "amazon.listing.action.wizard"
     _description = "Publish products on Amazon"
+    _inherit = "marketplace.products.wizard.mixin"
 
     account_id = fields.Many2one(
         "marketplace.account",
         required=True,
         domain="[('channel', '=', 'amazon'), ('state', '=', 'connected')]",
-        default=lambda self: self.env["marketplace.account"].search(
-            [
-                ("channel", "=", "amazon"),
-                ("state", "=", "connected"),
-                ("company_id", "=", self.env.company.id),
-            ],
-            limit=1,
-        ),
+        default=lambda self: self._connected_account("amazon"),
     )
     participation_id = fields.Many2one(
         "amazon.marketplace.participation",
@@ -35,7 +29,6 @@ class AmazonListingActionWizard(models.TransientModel):
         domain="[('account_id', '=', account_id), ('selected', '=', True)]",
     )
     marketplace_code = fields.Char(related="participation_id.marketplace_id")
-    product_ids = fields.Many2many("product.product", string="Products")
     # Set for every selected product at once; empty: each keeps its own.
     product_type_id = fields.Many2one(
         "amazon.product.type",
@@ -46,19 +39,6 @@ class AmazonListingActionWizard(models.TransientModel):
     preview = fields.Text(compute="_compute_preview")
     ready_count = fields.Integer(compute="_compute_preview")
 
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        ctx = self.env.context
-        if ctx.get("active_model") == "product.product":
-            values["product_ids"] = [fields.Command.set(ctx.get("active_ids", []))]
-        elif ctx.get("active_model") == "product.template":
-            templates = self.env["product.template"].browse(ctx.get("active_ids", []))
-            values["product_ids"] = [
-                fields.Command.set(templates.product_variant_ids.ids)
-            ]
-        return values
-
     @api.depends("account_id")
     def _compute_participation_id(self):
         for wizard in self:
@@ -68,6 +48,10 @@ class AmazonListingActionWizard(models.TransientModel):
     def _compute_preview(self):
         for wizard in self:
             lines, ready = [], 0
+            if not wizard.account_id:
+                wizard.ready_count = 0
+                wizard.preview = self.env._("Connect an Amazon account first.")
+                continue
             for template in wizard.product_ids._origin.product_tmpl_id:
                 product_type = wizard.product_type_id or template.amazon_product_type_id
                 if not product_type:

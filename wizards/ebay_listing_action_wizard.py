@@ -9,19 +9,13 @@ from ..models.ebay.ebay_listing import CONDITIONS
 class EbayListingActionWizard(models.TransientModel):
     _name = "ebay.listing.action.wizard"
     _description = "Publish or end products on eBay"
+    _inherit = "marketplace.products.wizard.mixin"
 
     account_id = fields.Many2one(
         "marketplace.account",
         required=True,
         domain="[('channel', '=', 'ebay'), ('state', '=', 'connected')]",
-        default=lambda self: self.env["marketplace.account"].search(
-            [
-                ("channel", "=", "ebay"),
-                ("state", "=", "connected"),
-                ("company_id", "=", self.env.company.id),
-            ],
-            limit=1,
-        ),
+        default=lambda self: self._connected_account("ebay"),
     )
     marketplace_id = fields.Selection(related="account_id.ebay_marketplace_id")
     operation = fields.Selection(
@@ -29,7 +23,6 @@ class EbayListingActionWizard(models.TransientModel):
         required=True,
         default="publish",
     )
-    product_ids = fields.Many2many("product.product", string="Products")
     # Set for every selected product at once; empty: each keeps its own.
     category_id = fields.Many2one(
         "ebay.category",
@@ -39,18 +32,6 @@ class EbayListingActionWizard(models.TransientModel):
     condition = fields.Selection(CONDITIONS, string="Condition for all")
     preview = fields.Text(compute="_compute_preview")
     ready_count = fields.Integer(compute="_compute_preview")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        ctx = self.env.context
-        if ctx.get("active_model") == "product.product":
-            values["product_ids"] = [fields.Command.set(ctx.get("active_ids", []))]
-        elif ctx.get("active_model") == "product.template":
-            templates = self.env["product.template"].browse(ctx.get("active_ids", []))
-            variants = templates.product_variant_ids
-            values["product_ids"] = [fields.Command.set(variants.ids)]
-        return values
 
     def _bulk_values(self):
         """What the wizard sets on every listing, from its "for all" fields."""
@@ -106,6 +87,8 @@ class EbayListingActionWizard(models.TransientModel):
                         )
                     else:
                         ready += 1
+            elif not wizard.account_id:
+                lines.append(self.env._("Connect an eBay account first."))
             else:
                 ready = len(wizard.product_ids)
             wizard.ready_count = ready

@@ -28,6 +28,7 @@ class ProductTemplate(models.Model):
         "product_tmpl_id",
         string="eBay item specifics",
     )
+    ebay_picker_problem = fields.Char(compute="_compute_ebay_picker_problem")
     ebay_missing_aspects = fields.Char(
         compute="_compute_ebay_missing_aspects",
         help="The item specifics eBay requires in the category that have no value.",
@@ -37,10 +38,22 @@ class ProductTemplate(models.Model):
     def _check_ebay_category_id(self):
         self.ebay_category_id._check_leaf()
 
+    @api.depends_context("uid", "company")
+    def _compute_ebay_picker_problem(self):
+        accounts = self.env["ebay.category"]._ebay_picker_accounts()
+        problem = (
+            self.env._("Connect an eBay account first: the categories come from eBay.")
+            if accounts is not None and not accounts
+            else False
+        )
+        for template in self:
+            template.ebay_picker_problem = problem
+
     @api.depends(
         "ebay_category_id.aspects_json",
         "ebay_aspect_ids.name",
         "ebay_aspect_ids.value",
+        "attribute_line_ids.attribute_id",
     )
     def _compute_ebay_missing_aspects(self):
         for template in self:
@@ -50,6 +63,10 @@ class ProductTemplate(models.Model):
                 (line.name or "").strip().casefold()
                 for line in template.ebay_aspect_ids
                 if (line.value or "").strip()
+            } | {
+                # A variant's attribute values become its item specifics.
+                line.attribute_id.name.strip().casefold()
+                for line in template.attribute_line_ids
             }
             template.ebay_missing_aspects = ", ".join(
                 a["name"]
@@ -63,12 +80,21 @@ class ProductTemplate(models.Model):
         waiting for their value."""
         for template in self:
             names = template.ebay_category_id._origin._required_aspect_names()
-            have = {(line.name or "").casefold() for line in template.ebay_aspect_ids}
+            have = {
+                (line.name or "").casefold() for line in template.ebay_aspect_ids
+            } | {
+                line.attribute_id.name.casefold()
+                for line in template.attribute_line_ids
+            }
             template.ebay_aspect_ids = [
                 Command.create({"name": name})
                 for name in names
                 if name.casefold() not in have
             ]
+        # The category's aspects were just read from eBay into its cache
+        # row; the product being edited (a new record in the form) is not
+        # found from that row, so its missing names are computed again here.
+        self._compute_ebay_missing_aspects()
 
     def action_edit_ebay_details(self):
         """The product's eBay details (category, condition, item specifics)
