@@ -208,7 +208,7 @@ class TestDemoPublishEbay(DemoProductsMixin, MarketplaceCase):
             item = self.api.get_inventory_item(listing.sku)
             quantity = item["availability"]["shipToLocationAvailability"]["quantity"]
             self.assertEqual(quantity, STOCK[listing.sku])
-            self.assertIn(listing.media_image_url, item["product"]["imageUrls"])
+            self.assertEqual(item["product"]["imageUrls"], remote["imageUrls"])
 
 
 @tagged("post_install", "-at_install")
