@@ -67,6 +67,8 @@
     "demo": [
         "demo/ebay_account_demo.xml",
         "demo/amazon_account_demo.xml",
+        "demo/product_demo.xml",
+        "demo/ebay_product_demo.xml",
         "demo/res_users_demo.xml",
     ],
     "assets": {

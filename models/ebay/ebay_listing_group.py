@@ -90,12 +90,14 @@ class EbayListingGroup(models.Model):
         return listings
 
     def _varies_by(self, listings):
+        """Each attribute's values in the order the product gives them (S,
+        M, L), which is the order eBay offers them to buyers."""
         specs = {}
-        for listing in listings:
-            for ptav in listing.product_id.product_template_attribute_value_ids:
-                values = specs.setdefault(ptav.attribute_id.name, [])
-                if ptav.name not in values:
-                    values.append(ptav.name)
+        ptavs = listings.product_id.product_template_attribute_value_ids
+        for ptav in ptavs.sorted():
+            values = specs.setdefault(ptav.attribute_id.name, [])
+            if ptav.name not in values:
+                values.append(ptav.name)
         return [{"name": name, "values": values} for name, values in specs.items()]
 
     def _shared_aspects(self):
@@ -118,13 +120,32 @@ class EbayListingGroup(models.Model):
         data.aspects = dict(self._shared_aspects(), **listing._aspects())
         return data
 
-    def _images(self):
+    def _typed_images(self):
         return [u.strip() for u in (self.image_urls or "").splitlines() if u.strip()]
+
+    def _images(self):
+        """The group's pictures: the URLs typed on it, else the variants'
+        product pictures uploaded to eBay (one per distinct picture)."""
+        typed = self._typed_images()
+        if typed:
+            return typed
+        uploaded, seen = [], set()
+        for listing in self.listing_ids.filtered("media_image_url"):
+            # Variants of one colour upload the same picture, each under a
+            # URL of its own: the group shows it once.
+            if listing.media_image_checksum not in seen:
+                seen.add(listing.media_image_checksum)
+                uploaded.append(listing.media_image_url)
+        return uploaded[: payloads.IMAGES_MAX]
 
     def _problems(self, listings):
         problems = []
         for listing in listings:
-            for _field, message in payloads.validate(self._variant_data(listing)):
+            found = payloads.validate(self._variant_data(listing))
+            if not self._typed_images() and listing._uploadable_image():
+                # The job uploads the variant's product picture first.
+                found = [p for p in found if p[0] != "images"]
+            for _field, message in found:
                 line = f"{listing.sku or listing.product_id.display_name}: {message}"
                 if line not in problems:
                     problems.append(line)
@@ -200,6 +221,9 @@ class EbayListingGroup(models.Model):
 
     def _do_group_publish(self, api):
         listings = self.listing_ids
+        if not self._typed_images():
+            for listing in listings:
+                listing._ensure_media_image(api.client)
         for start in range(0, len(listings), BULK_LIMIT):
             chunk = listings[start : start + BULK_LIMIT]
             data = api.bulk_create_or_replace_inventory_item(
