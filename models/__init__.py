@@ -38,6 +38,7 @@ from .ebay import ebay_listing_group_aspect
 from . import product_product
 from . import product_template
 from . import product_pricelist_item
+from . import product_pricelist
 from . import stock_move
 from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template

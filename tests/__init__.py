@@ -54,6 +54,7 @@ from . import test_notification_security
 from . import test_oauth_controller
 from . import test_order_concurrency
 from . import test_order_import
+from . import test_order_pricelist
 from . import test_protected_fields
 from . import test_publish_tour
 from . import test_rights_first
