@@ -28,8 +28,8 @@ class ProductPricelist(models.Model):
     def _marketplace_pricelists(self):
         """Those of these pricelists the connector uses (as the system: the
         person saving Settings may not read marketplace accounts)."""
-        accounts = self.env["marketplace.account"].sudo().with_context(
-            active_test=False
+        accounts = (
+            self.env["marketplace.account"].sudo().with_context(active_test=False)
         )
         used = accounts.search([("pricelist_id", "in", self.ids)]).pricelist_id
         return self.filtered("marketplace_order_pricelist") | used
