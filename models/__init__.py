@@ -35,6 +35,7 @@ from .ebay import ebay_listing_display
 from .ebay import ebay_listing_stock_push
 from .ebay import ebay_listing_bulk
 from .ebay import ebay_listing_group
+from .ebay import ebay_listing_group_display
 from .ebay import ebay_listing_group_aspect
 from . import product_product
 from . import product_template

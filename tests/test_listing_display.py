@@ -120,6 +120,22 @@ class TestEbayListingDisplay(ListingCase):
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("could not price", action["params"]["message"])
 
+    def test_a_variation_listing_links_to_its_item(self):
+        group = self.env["ebay.listing.group"].create(
+            {
+                "account_id": self.account.id,
+                "product_tmpl_id": self.product.product_tmpl_id.id,
+                "group_key": "TEE-GROUP",
+                "title": "Organic cotton T-shirt",
+                "category_id": "15687",
+            }
+        )
+        self.assertTrue(group.description_missing)
+        group.sudo().ebay_listing_id = "110554321"
+        self.assertFalse(group.marketplace_url, "the emulator has no item pages")
+        self.account.sudo().environment = "production"
+        self.assertEqual(group.marketplace_url, "https://www.ebay.com/itm/110554321")
+
 
 @tagged("post_install", "-at_install")
 class TestAmazonListingDisplay(AmazonListingMixin, AmazonCase):

@@ -7,20 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
 from ...ebay import payloads
-
-# eBay's sites: the host of a marketplace's item pages (production).
-ITEM_HOSTS = {
-    "EBAY_US": "www.ebay.com",
-    "EBAY_GB": "www.ebay.co.uk",
-    "EBAY_DE": "www.ebay.de",
-    "EBAY_FR": "www.ebay.fr",
-    "EBAY_IT": "www.ebay.it",
-    "EBAY_ES": "www.ebay.es",
-    "EBAY_AU": "www.ebay.com.au",
-    "EBAY_CA": "www.ebay.ca",
-}
-# The sandbox has one site for every marketplace.
-SANDBOX_ITEM_HOST = "sandbox.ebay.com"
+from .item_pages import item_url
 
 
 class EbayListing(models.Model):
@@ -33,17 +20,7 @@ class EbayListing(models.Model):
     )
 
     def _marketplace_item_url(self):
-        """The item's page on the account's eBay site (the sandbox's for a
-        sandbox account); none in the emulator, which has no item pages."""
-        environment = self.account_id.environment
-        if not self.ebay_listing_id or environment == "emulator":
-            return False
-        host = (
-            SANDBOX_ITEM_HOST
-            if environment == "sandbox"
-            else ITEM_HOSTS.get(self.marketplace_id, ITEM_HOSTS["EBAY_US"])
-        )
-        return f"https://{host}/itm/{self.ebay_listing_id}"
+        return item_url(self.account_id, self.ebay_listing_id)
 
     @api.depends("description")
     def _compute_description_missing(self):
