@@ -64,13 +64,8 @@ class TestEbayOrderDisplay(ShippingMixin, OrderCase):
         self.assertFalse(self._orders().sale_order_id.marketplace_tax_note)
 
     def test_a_flagged_order_shows_its_unknown_sku(self):
-        from ..ebay import payloads
-
-        api = self._api()
-        data = self.product._ebay_listings_for(self.account)._listing_data()
-        data.sku = "GHOST-1"
-        api.create_or_replace_inventory_item("GHOST-1", payloads.inventory_item(data))
-        api.publish_offer(api.create_offer(payloads.offer(data))["offerId"])
+        # A listing made outside Odoo sells an item Odoo does not know.
+        self._list_outside_odoo("GHOST-1")
         self._buy([{"sku": "GHOST-1", "quantity": 1}], notify=False)
         self._poll()
         order = self._orders()
@@ -98,16 +93,7 @@ class TestEbayOrderDisplay(ShippingMixin, OrderCase):
 class TestAmazonOrderDisplay(ShippingMixin, AmazonOrderCase):
     def setUp(self):
         super().setUp()
-        self.carrier = self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env["product.product"]
-                .create({"name": "USPS shipping", "type": "service"})
-                .id,
-                "amazon_carrier_code": "USPS",
-            }
-        )
+        self.carrier = self._usps_carrier()
 
     def _sale(self, lines, **kw):
         order = self._buy(lines, **kw)
