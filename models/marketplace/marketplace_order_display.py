@@ -140,10 +140,9 @@ class MarketplaceOrder(models.Model):
         for order in self:
             shipping = order.sudo().sale_order_id.partner_shipping_id
             if shipping:
+                lines = [shipping.name, *shipping._display_address(True).splitlines()]
                 order.ship_to_address = "\n".join(
-                    part
-                    for part in [shipping.name, shipping._display_address(True)]
-                    if part
+                    line.strip() for line in lines if line and line.strip()
                 )
                 continue
             values = order._display_values()
