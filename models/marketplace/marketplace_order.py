@@ -315,7 +315,7 @@ class MarketplaceOrder(models.Model):
                 }
             )
             return
-        pricelist, problem = self._pricelist(values.total.currency)
+        problem = self._pricelist_problem(values.total.currency)
         if problem:
             self.write({"state": "flagged", "flag_reason": problem})
             return
@@ -366,7 +366,7 @@ class MarketplaceOrder(models.Model):
                 "partner_shipping_id": shipping.id,
                 "company_id": self.company_id.id,
                 "warehouse_id": self._warehouse().id or False,
-                "pricelist_id": pricelist.id,
+                "pricelist_id": self._pricelist(values.total.currency).id,
                 "client_order_ref": self.remote_order_id,
                 "origin": f"{channel} {self.remote_order_id}",
                 "marketplace_order_id": self.id,
@@ -387,46 +387,69 @@ class MarketplaceOrder(models.Model):
             [("company_id", "=", self.company_id.id)], limit=1
         )
 
-    def _pricelist(self, currency_code):
-        """(the sale order's pricelist, why there can be none): an active
-        pricelist in the order's currency.  The company's currency needs
-        none; a new one is made only while Odoo's pricelist feature is on
-        (with it off, Odoo archives every pricelist when Settings are saved,
-        so one made then would be archived and made again), and so is the
-        currency activated: Odoo would turn the feature on with it."""
-        Currency = self.env["res.currency"].with_context(active_test=False)
-        currency = Currency.search([("name", "=", currency_code or "USD")], limit=1)
+    def _order_currency(self, currency_code):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", currency_code or "USD")], limit=1)
+        )
         if not currency:
             raise UserError(self.env._("Unknown currency %(c)s.", c=currency_code))
-        Pricelist = self.env["product.pricelist"]
-        found = Pricelist.search(
+        return currency
+
+    def _find_pricelist(self, currency):
+        return self.env["product.pricelist"].search(
             [
                 ("currency_id", "=", currency.id),
                 ("company_id", "in", [False, self.company_id.id]),
             ],
             limit=1,
         )
+
+    def _pricelist_problem(self, currency_code):
+        """Why a sale order in ``currency_code`` cannot be made now, or None:
+        a currency other than the company's needs a pricelist, and none is
+        made while Odoo's pricelist feature is off (with it off, Odoo
+        archives every pricelist when Settings are saved, so one made then
+        would be archived and made again)."""
+        currency = self._order_currency(currency_code)
+        if (
+            currency == self.company_id.currency_id
+            or self._find_pricelist(currency)
+            or self._pricelists_enabled()
+        ):
+            return None
+        return self.env._(
+            "This order is in %(currency)s, and Odoo records a sale in "
+            "another currency than the company's through a pricelist, but "
+            "pricelists are turned off. Turn on Pricelists in the Sales "
+            "settings, then click Retry import.",
+            currency=currency.name,
+        )
+
+    def _pricelist(self, currency_code):
+        """The sale order's pricelist: an active one in the order's currency,
+        none in the company's currency when there is none, else a new one
+        (only while the pricelist feature is on: ``_pricelist_problem``)."""
+        currency = self._order_currency(currency_code)
+        found = self._find_pricelist(currency)
         if currency == self.company_id.currency_id:
-            return found, None
-        if not found and not self._pricelists_enabled():
-            return Pricelist, self.env._(
-                "This order is in %(currency)s, and Odoo records a sale in "
-                "another currency than the company's through a pricelist, but "
-                "pricelists are turned off. Turn on Pricelists in the Sales "
-                "settings, then click Retry import.",
-                currency=currency.name,
-            )
+            return found
+        problem = self._pricelist_problem(currency_code)
+        if problem:
+            raise UserError(problem)
         # Write only when needed: a shared, hot row.  (Odoo turns its
-        # pricelists on with a second active currency: a sale in it needs one.)
+        # pricelists on with a second active currency: a sale in it needs
+        # one, hence not before a pricelist may be made.)
         if not currency.active:
             currency.active = True
-        return found or Pricelist.sudo().create(
+        return found or self.env["product.pricelist"].sudo().create(
             {
                 "name": f"{self.account_id._channel_label()} {currency.name}",
                 "currency_id": currency.id,
                 "marketplace_order_pricelist": True,
             }
-        ), None
+        )
 
     def _pricelists_enabled(self):
         """Is Odoo's pricelist feature on (Settings: employees get it)?"""
