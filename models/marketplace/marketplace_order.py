@@ -315,6 +315,10 @@ class MarketplaceOrder(models.Model):
                 }
             )
             return
+        problem = self._pricelist_problem(values.total.currency)
+        if problem:
+            self.write({"state": "flagged", "flag_reason": problem})
+            return
         partner, shipping = self._partners(values)
         sale_lines = []
         for line in values.lines:
@@ -383,27 +387,74 @@ class MarketplaceOrder(models.Model):
             [("company_id", "=", self.company_id.id)], limit=1
         )
 
-    def _pricelist(self, currency_code):
-        Currency = self.env["res.currency"].with_context(active_test=False)
-        currency = Currency.search([("name", "=", currency_code or "USD")], limit=1)
+    def _order_currency(self, currency_code):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", currency_code or "USD")], limit=1)
+        )
         if not currency:
             raise UserError(self.env._("Unknown currency %(c)s.", c=currency_code))
-        if not currency.active:  # write only when needed: a shared, hot row
-            currency.active = True
+        return currency
 
-        Pricelist = self.env["product.pricelist"]
-        return Pricelist.search(
+    def _find_pricelist(self, currency):
+        return self.env["product.pricelist"].search(
             [
                 ("currency_id", "=", currency.id),
                 ("company_id", "in", [False, self.company_id.id]),
             ],
             limit=1,
-        ) or Pricelist.create(
+        )
+
+    def _pricelist_problem(self, currency_code):
+        """Why a sale order in ``currency_code`` cannot be made now, or None:
+        a currency other than the company's needs a pricelist, and none is
+        made while Odoo's pricelist feature is off (with it off, Odoo
+        archives every pricelist when Settings are saved, so one made then
+        would be archived and made again)."""
+        currency = self._order_currency(currency_code)
+        if (
+            currency == self.company_id.currency_id
+            or self._find_pricelist(currency)
+            or self._pricelists_enabled()
+        ):
+            return None
+        return self.env._(
+            "This order is in %(currency)s, and Odoo records a sale in "
+            "another currency than the company's through a pricelist, but "
+            "pricelists are turned off. Turn on Pricelists in the Sales "
+            "settings, then click Retry import.",
+            currency=currency.name,
+        )
+
+    def _pricelist(self, currency_code):
+        """The sale order's pricelist: an active one in the order's currency,
+        none in the company's currency when there is none, else a new one
+        (only while the pricelist feature is on: ``_pricelist_problem``)."""
+        currency = self._order_currency(currency_code)
+        found = self._find_pricelist(currency)
+        if currency == self.company_id.currency_id:
+            return found
+        problem = self._pricelist_problem(currency_code)
+        if problem:
+            raise UserError(problem)
+        # Write only when needed: a shared, hot row.  (Odoo turns its
+        # pricelists on with a second active currency: a sale in it needs
+        # one, hence not before a pricelist may be made.)
+        if not currency.active:
+            currency.active = True
+        return found or self.env["product.pricelist"].sudo().create(
             {
                 "name": f"{self.account_id._channel_label()} {currency.name}",
                 "currency_id": currency.id,
+                "marketplace_order_pricelist": True,
             }
         )
+
+    def _pricelists_enabled(self):
+        """Is Odoo's pricelist feature on (Settings: employees get it)?"""
+        feature = self.env.ref("product.group_product_pricelist")
+        return feature in self.env.ref("base.group_user").sudo().implied_ids
 
     def _partners(self, values):
         """The buyer (matched by their username on the marketplace) and a
