@@ -1,0 +1,192 @@
+/** @odoo-module **/
+// The newcomer's first hour with Amazon, on the demo database: connect the
+// demo seller through Seller Central's consent page, publish a demo
+// product, find the buyer's order and its sale order, ship it with a
+// tracking number, and read the dashboard.  What happens on Amazon's side
+// between two steps (the job runner's work, Amazon applying the listing, a
+// buyer's purchase) is done by the test (tests/test_amazon_newcomer_tour.py)
+// between these tours.
+import { registry } from "@web/core/registry";
+
+const ACCOUNT = "Amazon demo seller (emulator)";
+const PRODUCT = "Nimbus Wireless Headphones";
+const SKU = "NIMBUS-HP1";
+const CARD = `.o_kanban_record:has(.o_marketplace_dash_account:contains('${ACCOUNT}'))`;
+
+// What the records say, read by the test and passed in a cookie: the screens
+// must show exactly these.
+function expected() {
+    const cookie = document.cookie
+        .split("; ")
+        .find((c) => c.startsWith("amazon_newcomer_expected="));
+    if (!cookie) {
+        throw new Error("the test passes what the screens must show in a cookie");
+    }
+    return JSON.parse(decodeURIComponent(cookie.split("=")[1]));
+}
+
+function exactly(text) {
+    return `/^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$/`;
+}
+
+function openMenu(xmlid, content) {
+    return [
+        {
+            content: "Open the Marketplaces menu",
+            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.marketplace_menu_root']",
+            run: "click",
+        },
+        {
+            content,
+            trigger: `.dropdown-item[data-menu-xmlid='marketplace_connector.${xmlid}']`,
+            run: "click",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_connect_tour", {
+    steps: () => [
+        {
+            content: "The dashboard shows the Amazon demo seller's card",
+            trigger: `${CARD} .o_marketplace_dash_channel:contains(/^\\s*Amazon\\s*$/)`,
+        },
+        ...openMenu("amazon_account_menu", "Open Marketplaces > Amazon > Accounts"),
+        {
+            content: "Open the Amazon demo seller",
+            trigger: `.o_list_view .o_data_row td[name='name']:contains('${ACCOUNT}')`,
+            run: "click",
+        },
+        {
+            content: "Start the Connect wizard",
+            trigger: ".o_form_view button.o_amazon_connect_button:contains('Connect Amazon')",
+            run: "click",
+        },
+        {
+            content: "The demo app's keys are filled in already",
+            trigger: ".modal div[name='client_id'] input:value(amzn1.application-oa2-client.marketplace-demo)",
+        },
+        {
+            content: "Go to Seller Central to authorise the app",
+            trigger: ".modal button[name='action_connect']",
+            run: "click",
+        },
+        {
+            content: "Back from Seller Central: the account is connected",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Connected')",
+            timeout: 30000,
+        },
+        {
+            content: "The selling partner is shown",
+            trigger: ".o_form_view .o_amazon_selling_partner_id:contains('A1EMULATORSELLER')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_order_tour", {
+    steps: () => [
+        {
+            content: "The listing is live",
+            trigger: `.o_list_view .o_data_row:has(td[name='sku']:contains('${SKU}')) td[name='state']:contains('Published')`,
+        },
+        {
+            content: "Open it",
+            trigger: `.o_list_view .o_data_row td[name='sku']:contains('${SKU}')`,
+            run: "click",
+        },
+        {
+            content: "It shows the ASIN Amazon gave it",
+            trigger: `.o_form_view div[name='asin'] span:contains(${exactly(expected().asin)})`,
+        },
+        {
+            content: "Amazon says it is for sale",
+            trigger: ".o_form_view div[name='amazon_status'] span:contains('BUYABLE')",
+        },
+        ...openMenu("marketplace_order_menu", "Open Marketplaces > Orders"),
+        {
+            content: "The buyer's order is imported",
+            trigger: `.o_list_view .o_data_row:has(td[name='remote_order_id']:contains('${expected().order_id}')) td[name='state']:contains('Imported')`,
+        },
+        {
+            content: "Open it",
+            trigger: `.o_list_view .o_data_row td[name='remote_order_id']:contains('${expected().order_id}')`,
+            run: "click",
+        },
+        {
+            content: "Open its sale order",
+            trigger: `.o_form_view div[name='sale_order_id'] a:contains('${expected().sale_order}')`,
+            run: "click",
+        },
+        {
+            content: "The sale order has the headphones",
+            trigger: `.o_form_view .o_field_one2many[name='order_line'] .o_data_row:contains('${PRODUCT}')`,
+        },
+        {
+            content: "It is confirmed",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
+        },
+        {
+            content: "Open its delivery",
+            trigger: ".o_form_view button[name='action_view_delivery']",
+            run: "click",
+        },
+        {
+            content: "The delivery is ready",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Ready')",
+        },
+        {
+            content: "Open its shipping information",
+            trigger: ".o_form_view .o_notebook a[name='extra']",
+            run: "click",
+        },
+        {
+            content: "Choose the delivery method",
+            trigger: ".o_form_view div[name='carrier_id'] input",
+            run: `edit ${expected().carrier}`,
+        },
+        {
+            content: "the one mapped to Amazon's carrier",
+            trigger: `.o-autocomplete--dropdown-menu .ui-menu-item a:contains('${expected().carrier}')`,
+            run: "click",
+        },
+        {
+            content: "Type the tracking number",
+            trigger: ".o_form_view div[name='carrier_tracking_ref'] input",
+            run: `edit ${expected().tracking}`,
+        },
+        {
+            content: "Validate the delivery",
+            trigger: ".o_form_view .o_statusbar_buttons button[name='button_validate']",
+            run: "click",
+        },
+        {
+            content: "It is done",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')",
+        },
+        {
+            content: "The tracking waits to go to Amazon",
+            trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Queued')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_shipped_tour", {
+    steps: () => [
+        {
+            content: "The tracking reached Amazon",
+            trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Sent')",
+        },
+        ...openMenu("marketplace_dashboard_menu", "Open Marketplaces > Dashboard"),
+        {
+            content: "The Amazon demo seller has one live listing",
+            trigger: `${CARD} .o_marketplace_dash_live .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
+        },
+        {
+            content: "and one order imported today",
+            trigger: `${CARD} .o_marketplace_dash_orders .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
+        },
+        {
+            content: "and nothing failed",
+            trigger: `${CARD} .o_marketplace_dash_problem .o_marketplace_dash_value:contains(/^\\s*0\\s*$/)`,
+        },
+    ],
+});
