@@ -55,6 +55,7 @@
         "views/amazon_notification_views.xml",
         "views/ebay_cockpit_views.xml",
         "views/amazon_cockpit_views.xml",
+        "views/marketplace_notification_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
         "wizards/amazon_connect_wizard_views.xml",

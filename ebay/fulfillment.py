@@ -4,6 +4,34 @@ from .paths import path_segment
 
 BASE = "/sell/fulfillment/v1"
 PAGE_LIMIT = 200  # eBay's maximum page size for getOrders
+# (shippingCarrierCode, the name a person reads): the carriers a tracking
+# number is sent with.  eBay's own list is the Trading API's
+# ShippingCarrierCodeType (GeteBayDetails) or the Metadata API's
+# getShippingCarriers per marketplace; the codes from UPS to Nacex are
+# ShippingCarrierCodeType's as its published SDKs list them, the ones after
+# are eBay's codes for carriers of its UK, Canadian and Australian sites
+# [UNCONFIRMED: the list grows over time and varies by marketplace; Other
+# always works].
+SHIPPING_CARRIER_CODES = (
+    ("USPS", "USPS"),
+    ("UPS", "UPS"),
+    ("FedEx", "FedEx"),
+    ("DHL", "DHL"),
+    ("DeutschePost", "Deutsche Post"),
+    ("Hermes", "Hermes"),
+    ("iLoxx", "iLoxx"),
+    ("ColiposteDomestic", "Colissimo (domestic)"),
+    ("ColiposteInternational", "Colissimo (international)"),
+    ("Chronopost", "Chronopost"),
+    ("Correos", "Correos"),
+    ("Seur", "Seur"),
+    ("Nacex", "Nacex"),
+    ("RoyalMail", "Royal Mail"),
+    ("ParcelForce", "Parcelforce"),
+    ("CanadaPost", "Canada Post"),
+    ("AustraliaPost", "Australia Post"),
+    ("Other", "Other"),
+)
 
 
 def iso_utc(moment):

@@ -116,3 +116,9 @@ from .amazon import marketplace_notification as amazon_marketplace_notification
 from .amazon import marketplace_order as amazon_marketplace_order
 from .amazon import marketplace_account_orders as amazon_marketplace_account_orders
 from .amazon import marketplace_account_cockpit as amazon_marketplace_account_cockpit
+from .marketplace import marketplace_account_checklist
+from .ebay import marketplace_account_checklist as ebay_marketplace_account_checklist
+from .amazon import (
+    marketplace_account_checklist as amazon_marketplace_account_checklist,
+)
+from .marketplace import marketplace_notification_display

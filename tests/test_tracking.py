@@ -88,7 +88,7 @@ class TestTracking(ShippingMixin, OrderCase):
         self.assertEqual(picking.marketplace_tracking_state, "error")
         self.assertIn("no eBay carrier code", picking.marketplace_tracking_error)
         self.assertFalse(self.emulator.calls(path="shipping_fulfillment"))
-        other.ebay_carrier_code = "OTHER"
+        other.ebay_carrier_code = "Other"
         with trap_jobs() as trap:
             picking.action_resend_tracking()
             self.assertEqual(trap.jobs_count(only=picking._job_send_tracking), 1)

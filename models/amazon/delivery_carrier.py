@@ -16,12 +16,12 @@ class DeliveryCarrier(models.Model):
     amazon_carrier_code = fields.Selection(
         list(CARRIER_CODES),
         string="Amazon carrier",
-        help="The carrier Amazon knows this delivery method's carrier by "
-        "(its carrierCode). A carrier Amazon does not list is Other, with "
-        "its name below.",
+        help="The carrier Amazon shows the buyer with the tracking number "
+        "(Amazon's carrierCode). A carrier Amazon does not list is Other, "
+        "with its name below. Without it, tracking is not sent to Amazon.",
     )
     amazon_carrier_name = fields.Char(
-        string="Amazon carrier name",
+        string="Carrier name on Amazon",
         help="The carrier's name Amazon shows the buyer when the carrier is Other.",
     )
 

@@ -349,16 +349,7 @@ class MarketplaceAccount(models.Model):
         steps.append(self._amazon_setup_subscription(destination_id))
         summary = " ".join(steps)
         self.message_post(body=summary)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Amazon notifications"),
-                "message": summary,
-                "type": "success",
-                "sticky": False,
-            },
-        }
+        return self._marketplace_notify(_("Amazon notifications"), summary)
 
     def _amazon_setup_queue_policy(self):
         try:
@@ -478,7 +469,14 @@ class MarketplaceAccount(models.Model):
         # The poll and the imports it queues are the connector's work (they
         # write system fields): queued as the system, as the cron's are.
         self.sudo()._amazon_enqueue_sqs_poll()
-        return True
+        return self[:1]._marketplace_notify(
+            _("Amazon notifications"),
+            _(
+                "The queue will be read in a moment: new order changes then "
+                "appear under Orders."
+            ),
+            next_step=False,
+        )
 
     @marketplace_job
     def _job_amazon_poll_sqs(self, batches=POLL_BATCHES, wait_seconds=WAIT_SECONDS):

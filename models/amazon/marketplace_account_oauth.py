@@ -20,6 +20,7 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq
 
 from ... import const
+from ...amazon import AmazonError
 from ..marketplace.oauth_state import OAuthStateError, make_state, read_state
 from .amazon_environment import OAUTH_HMAC_SCOPE
 
@@ -255,6 +256,30 @@ class MarketplaceAccount(models.Model):
         """Read the seller's marketplaces again from the Sellers API."""
         self.ensure_one()
         self.check_access("write")  # managers, before the call
-        entries = self._amazon_client().sellers.participations()
+        try:
+            entries = self._amazon_client().sellers.participations()
+        except AmazonError as exc:
+            raise UserError(
+                self.env._(
+                    "Amazon could not be asked for the marketplaces of %(name)s: "
+                    "%(reason)s",
+                    name=self.name,
+                    reason=self._marketplace_error_message(exc),
+                )
+            ) from None
         self._amazon_sync_participations(entries)
-        return True
+        participating = self.amazon_participation_ids.filtered("participating")
+        return self._marketplace_notify(
+            self.env._("Amazon marketplaces"),
+            self.env._(
+                "Amazon answers: this seller sells in %(count)s marketplace(s): "
+                "%(names)s.",
+                count=len(participating),
+                names=", ".join(participating.mapped("name")),
+            )
+            if participating
+            else self.env._(
+                "Amazon answers, but this seller sells in no marketplace yet: "
+                "register in one on Seller Central."
+            ),
+        )

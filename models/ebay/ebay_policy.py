@@ -12,6 +12,12 @@ POLICY_KINDS = [
     ("payment", "Payment"),
     ("return", "Return"),
 ]
+# The account's default policy of each kind.
+DEFAULT_FIELDS = {
+    "fulfillment": "ebay_fulfillment_policy_id",
+    "payment": "ebay_payment_policy_id",
+    "return": "ebay_return_policy_id",
+}
 CATEGORY_TYPES = [{"name": "ALL_EXCLUDING_MOTORS_VEHICLES"}]
 
 
@@ -86,7 +92,10 @@ class EbayPolicy(models.Model):
     def action_create_on_ebay(self):
         """Create this policy on eBay and remember its id."""
         self.check_access("write")  # managers only, before any call
-        for policy in self.filtered(lambda p: not p.policy_id):
+        created = self.filtered(lambda p: not p.policy_id)
+        if not created:
+            raise UserError(self.env._("These policies are on eBay already."))
+        for policy in created:
             api = AccountApi(policy.account_id._ebay_client())
             try:
                 data = api.create_policy(policy.kind, policy._payload())
@@ -101,4 +110,18 @@ class EbayPolicy(models.Model):
                 ) from err
             id_key = f"{policy.kind}PolicyId"
             policy._write_system({"policy_id": data.get(id_key)})
-        return True
+            # The account's first policy of a kind is the one its listings use.
+            default = DEFAULT_FIELDS[policy.kind]
+            if not policy.account_id[default]:
+                policy.account_id[default] = policy
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        return created[:1].account_id._marketplace_notify(
+            self.env._("Business policies"),
+            self.env._(
+                "Created on eBay: %(policies)s.",
+                policies=", ".join(
+                    f"{policy.name} ({kinds[policy.kind].lower()})"
+                    for policy in created
+                ),
+            ),
+        )

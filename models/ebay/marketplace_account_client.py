@@ -207,13 +207,10 @@ class MarketplaceAccount(models.Model):
                 "last_error": False,
             }
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Connected to eBay as %(user)s.", user=user.get("username")
-                ),
-            },
-        }
+        return self._marketplace_notify(
+            self.env._("Connection works"),
+            self.env._(
+                "eBay answers: this account sells as %(user)s.",
+                user=user.get("username"),
+            ),
+        )

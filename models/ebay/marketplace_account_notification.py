@@ -94,6 +94,7 @@ class MarketplaceAccount(models.Model):
             subscribed = set(
                 filter(None, (self.ebay_notification_subscriptions or "").split(","))
             )
+            already = subscribed >= set(TOPICS)
             for topic in TOPICS:
                 if topic not in subscribed:
                     user_api.create_subscription(
@@ -109,4 +110,16 @@ class MarketplaceAccount(models.Model):
                     "eBay notifications could not be set up: %(r)s", r=actionable(err)
                 )
             ) from err
-        return True
+        return self._marketplace_notify(
+            self.env._("eBay notifications"),
+            self.env._(
+                "Notifications were set up already; eBay still sends them to "
+                "this Odoo: %(topics)s.",
+                topics=self.ebay_notification_topics,
+            )
+            if already
+            else self.env._(
+                "eBay now sends this Odoo notifications: %(topics)s.",
+                topics=self.ebay_notification_topics,
+            ),
+        )

@@ -62,12 +62,18 @@ class MarketplaceAccount(models.Model):
         api = AccountApi(self._ebay_client())
         try:
             programs = api.get_opted_in_programs()
-            if BUSINESS_POLICIES_PROGRAM not in programs:
+            already = BUSINESS_POLICIES_PROGRAM in programs
+            if not already:
                 api.opt_in_to_program(BUSINESS_POLICIES_PROGRAM)
         except EbayError as err:
             self._raise_setup_error(self.env._("opt in to business policies"), err)
         self._write_system({"ebay_business_policies_opted_in": True})
-        return True
+        return self._marketplace_notify(
+            self.env._("Business policies"),
+            self.env._("This eBay account was already opted in to business policies.")
+            if already
+            else self.env._("This eBay account is now opted in to business policies."),
+        )
 
     def action_sync_policies(self):
         """Read the account's policies from eBay; keep defaults if still there."""
@@ -75,12 +81,14 @@ class MarketplaceAccount(models.Model):
         self.check_access("write")  # managers only, before any call
         api = AccountApi(self._ebay_client())
         Policy = self.env["ebay.policy"]
+        read = 0
         for kind, (_path, _collection, id_key, _create) in POLICY_KINDS.items():
             try:
                 remote = api.get_policies(kind, self.ebay_marketplace_id)
             except EbayError as err:
                 self._raise_setup_error(self.env._("read the policies"), err)
             known = {p.policy_id: p for p in self.ebay_policy_ids if p.kind == kind}
+            read += len(remote)
             for data in remote:
                 values = {"name": data.get("name") or data[id_key]}
                 if data[id_key] in known:
@@ -103,7 +111,14 @@ class MarketplaceAccount(models.Model):
                 self[field] = self.ebay_policy_ids.filtered(
                     lambda p, kind=kind: p.kind == kind and p.policy_id
                 )[:1]
-        return True
+        if not read:
+            message = self.env._(
+                "eBay has no business policies for this account yet: create a "
+                "shipping, a payment and a return policy in the list below."
+            )
+        else:
+            message = self.env._("%(count)s policies read from eBay.", count=read)
+        return self._marketplace_notify(self.env._("Business policies"), message)
 
     def _location_key(self):
         self.ensure_one()
@@ -140,12 +155,22 @@ class MarketplaceAccount(models.Model):
             "merchantLocationStatus": "ENABLED",
         }
         api = InventoryApi(self._ebay_client())
+        message = self.env._(
+            "eBay now knows warehouse %(wh)s as the place items ship from.",
+            wh=self.warehouse_id.name,
+        )
         try:
             api.create_inventory_location(key, body)
         except EbayError as err:
-            if err.status != 409:  # already there: link it
+            if err.status != 409:
                 self._raise_setup_error(
                     self.env._("create the inventory location"), err
                 )
+            # Already there (made by an earlier try): linked, not made again.
+            message = self.env._(
+                "eBay already knew warehouse %(wh)s: it is now the place items "
+                "ship from.",
+                wh=self.warehouse_id.name,
+            )
         self._write_system({"ebay_merchant_location_key": key})
-        return True
+        return self._marketplace_notify(self.env._("Inventory location"), message)
