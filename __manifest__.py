@@ -62,7 +62,12 @@
         "wizards/amazon_product_type_search_wizard_views.xml",
         "views/marketplace_menus.xml",
     ],
-    "demo": ["demo/ebay_account_demo.xml", "demo/amazon_account_demo.xml"],
+    "demo": [
+        "demo/ebay_account_demo.xml",
+        "demo/amazon_account_demo.xml",
+        "demo/product_demo.xml",
+        "demo/ebay_product_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["marketplace_connector/static/tests/tours/*.js"],
     },

@@ -41,6 +41,7 @@ from . import product_pricelist_item
 from . import stock_move
 from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template
+from .ebay import ebay_product_aspect
 from .marketplace import marketplace_order
 from .ebay import marketplace_order as ebay_marketplace_order
 from . import sale_order

@@ -37,6 +37,7 @@ from . import test_connect_wizard_secret
 from . import test_dashboard
 from . import test_dashboard_tour
 from . import test_dead_letter
+from . import test_demo_data
 from . import test_emulator_guard
 from . import test_emulator_switch
 from . import test_escaping

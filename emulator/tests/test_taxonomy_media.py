@@ -143,7 +143,11 @@ def test_category_tree_has_nodes_levels_and_leaves(emu, app):
     assert nodes["15032"]["categoryTreeNodeLevel"] == 1
     assert "leafCategoryTreeNode" not in nodes["15032"]
     assert nodes["267"]["leafCategoryTreeNode"] is True
-    assert set(nodes) == {"0", "15032", "9355", "11450", "15687", "267", "99", "88433"}
+    assert set(nodes) == {
+        *("0", "15032", "9355", "11450", "15687", "267", "99", "88433"),
+        *("293", "15052", "112529", "220", "246", "261068"),
+    }
+    assert nodes["112529"]["categoryTreeNodeLevel"] == 3
     subtree = app("/category_tree/0/get_category_subtree", category_id="15032")
     assert subtree.status_code == 200
     node = subtree.json()["categorySubtreeNode"]
@@ -177,6 +181,18 @@ def test_category_suggestions(emu, app):
     # Only leaves are suggested: "accessories" names two non-leaf categories.
     none = app("/category_tree/0/get_category_suggestions", q="accessories")
     assert none.status_code == 204 and not none.content
+    # The demo products' words find their categories, under eBay's own parents.
+    for words, expected, parents in (
+        ("Nimbus Wireless Headphones", "112529", ["15052", "293"]),
+        ("headphones", "112529", ["15052", "293"]),
+        ("Rocket Ranger Action Figure", "261068", ["246", "220"]),
+        ("Harbor Organic T-Shirt", "15687", ["11450"]),
+    ):
+        found = app("/category_tree/0/get_category_suggestions", q=words)
+        first = found.json()["categorySuggestions"][0]
+        assert first["category"]["categoryId"] == expected, words
+        ancestors = [a["categoryId"] for a in first["categoryTreeNodeAncestors"]]
+        assert ancestors == parents, words
     blank = app("/category_tree/0/get_category_suggestions", q=" ")
     assert blank.status_code == 400 and first_error(blank)["errorId"] == 62007
     assert violations(url, session) == []

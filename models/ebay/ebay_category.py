@@ -23,9 +23,17 @@ class EbayCategory(models.Model):
     _name = "ebay.category"
     _description = "eBay Category (cached)"
     _rec_name = "category_id"
+    _order = "path, category_id"
 
     marketplace_id = fields.Char(required=True, index=True)
     category_id = fields.Char(required=True, index=True)
+    name = fields.Char(help="The category's own name, e.g. Headphones.")
+    path = fields.Char(
+        help="The category's place in eBay's tree, e.g. "
+        "Consumer Electronics > Portable Audio & Headphones > Headphones."
+    )
+    leaf = fields.Boolean(help="Only leaf categories can hold listings.")
+    parent_category_id = fields.Char(help="eBay's id of the parent category.")
     valid = fields.Boolean(help="False: eBay says it is unknown or not a leaf.")
     problem = fields.Char()
     aspects_json = fields.Text()
@@ -38,6 +46,14 @@ class EbayCategory(models.Model):
             "Cached once per marketplace.",
         )
     ]
+
+    @api.depends("path", "name", "category_id")
+    def _compute_display_name(self):
+        for category in self:
+            label = category.path or category.name
+            category.display_name = (
+                f"{label} ({category.category_id})" if label else category.category_id
+            )
 
     @api.model
     def _lookup(self, account, category_id):

@@ -112,13 +112,29 @@ class EbayListingGroup(models.Model):
         data.aspects = dict(self._shared_aspects(), **listing._aspects())
         return data
 
-    def _images(self):
+    def _typed_images(self):
         return [u.strip() for u in (self.image_urls or "").splitlines() if u.strip()]
+
+    def _images(self):
+        """The group's pictures: the URLs typed on it, else the variants'
+        product pictures uploaded to eBay (one per distinct picture)."""
+        typed = self._typed_images()
+        if typed:
+            return typed
+        uploaded = []
+        for url in self.listing_ids.mapped("media_image_url"):
+            if url and url not in uploaded:
+                uploaded.append(url)
+        return uploaded[: payloads.IMAGES_MAX]
 
     def _problems(self, listings):
         problems = []
         for listing in listings:
-            for _field, message in payloads.validate(self._variant_data(listing)):
+            found = payloads.validate(self._variant_data(listing))
+            if not self._typed_images() and listing._uploadable_image():
+                # The job uploads the variant's product picture first.
+                found = [p for p in found if p[0] != "images"]
+            for _field, message in found:
                 line = f"{listing.sku or listing.product_id.display_name}: {message}"
                 if line not in problems:
                     problems.append(line)
@@ -194,6 +210,9 @@ class EbayListingGroup(models.Model):
 
     def _do_group_publish(self, api):
         listings = self.listing_ids
+        if not self._typed_images():
+            for listing in listings:
+                listing._ensure_media_image(api.client)
         for start in range(0, len(listings), BULK_LIMIT):
             chunk = listings[start : start + BULK_LIMIT]
             data = api.bulk_create_or_replace_inventory_item(
