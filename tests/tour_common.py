@@ -91,6 +91,23 @@ class NewcomerTourMixin(RunnerMixin):
 
     EXPECTED_COOKIE = None
 
+    def setUp(self):
+        super().setUp()
+        self._build_web_client_assets()
+
+    def _build_web_client_assets(self):
+        """Build the web client's asset bundles before the first tour, in
+        the test's transaction as the first page would: Odoo gives a tour 60
+        seconds to be ready, and building them on a loaded machine takes
+        most of that."""
+        for bundle, kinds in (
+            ("web.assets_web", ("css", "js")),
+            ("web.assets_tests", ("js",)),
+        ):
+            assets = self.env["ir.qweb"]._get_asset_bundle(bundle)
+            for kind in kinds:
+                getattr(assets, kind)()
+
     def _tour(self, url, name, **expected):
         self.start_tour(
             url,

@@ -11,7 +11,9 @@ import { registry } from "@web/core/registry";
 const ACCOUNT = "Amazon demo seller (emulator)";
 const PRODUCT = "Nimbus Wireless Headphones";
 const SKU = "NIMBUS-HP1";
-const CARD = `.o_kanban_record:has(.o_marketplace_dash_account:contains('${ACCOUNT}'))`;
+// The account's name exactly: "Demo seller" is in "Amazon demo seller" too.
+const ACCOUNT_NAME = `:contains(${exactly(ACCOUNT)})`;
+const CARD = `.o_kanban_record:has(.o_marketplace_dash_account${ACCOUNT_NAME})`;
 
 // What the records say, read by the test and passed in a cookie: the screens
 // must show exactly these.
@@ -53,7 +55,7 @@ registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_c
         ...openMenu("amazon_account_menu", "Open Marketplaces > Amazon > Accounts"),
         {
             content: "Open the Amazon demo seller",
-            trigger: `.o_list_view .o_data_row td[name='name']:contains('${ACCOUNT}')`,
+            trigger: `.o_list_view .o_data_row td[name='name']${ACCOUNT_NAME}`,
             run: "click",
         },
         {

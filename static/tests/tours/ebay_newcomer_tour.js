@@ -9,7 +9,9 @@ import { registry } from "@web/core/registry";
 
 const ACCOUNT = "Demo seller (emulator)";
 const PRODUCT = "Nimbus Wireless Headphones";
-const CARD = `.o_kanban_record:has(.o_marketplace_dash_account:contains('${ACCOUNT}'))`;
+// The account's name exactly: "Demo seller" is in "Amazon demo seller" too.
+const ACCOUNT_NAME = `:contains(${exactly(ACCOUNT)})`;
+const CARD = `.o_kanban_record:has(.o_marketplace_dash_account${ACCOUNT_NAME})`;
 
 // What the records say, read by the test and passed in a cookie: the screens
 // must show exactly these.
@@ -25,6 +27,18 @@ function expected() {
 
 function exactly(text) {
     return `/^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$/`;
+}
+
+// A step of the account's set-up checklist, by its name in the form.
+function step(name) {
+    return `.o_form_view .o_marketplace_setup_checklist div[name='${name}']`;
+}
+
+function stepIs(name, state, content) {
+    return {
+        content,
+        trigger: `${step(name)} .o_marketplace_setup_state:contains(/^\\s*${state}\\s*$/)`,
+    };
 }
 
 registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_connect_tour", {
@@ -45,12 +59,17 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_con
         },
         {
             content: "Open the demo seller",
-            trigger: `.o_list_view .o_data_row td[name='name']:contains('${ACCOUNT}')`,
+            trigger: `.o_list_view .o_data_row td[name='name']${ACCOUNT_NAME}`,
             run: "click",
         },
+        stepIs("setup_step_connect", "To do", "The checklist starts with connecting"),
         {
-            content: "Start the Connect wizard",
-            trigger: ".o_form_view button.o_ebay_connect_button:contains('Connect eBay')",
+            content: "and says what comes next",
+            trigger: ".o_form_view .o_marketplace_setup_checklist .card-header:contains('Next:')",
+        },
+        {
+            content: "Connect eBay from the checklist",
+            trigger: `${step("setup_step_connect")} button.o_ebay_setup_connect:contains('Connect eBay')`,
             run: "click",
         },
         {
@@ -71,11 +90,67 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_con
             content: "The eBay username is shown",
             trigger: ".o_form_view .o_ebay_username:contains('emulator_seller')",
         },
+        stepIs("setup_step_connect", "Done", "The checklist's first step is done"),
+        stepIs("setup_step_ebay_policies", "To do", "Business policies come next"),
+        {
+            content: "Opt in to business policies",
+            trigger: `${step("setup_step_ebay_policies")} button.o_ebay_setup_opt_in`,
+            run: "click",
+        },
+        {
+            content: "eBay says so",
+            trigger: ".o_notification:contains('now opted in to business policies')",
+        },
+        {
+            content: "The opt-in button is gone; reading the policies is offered",
+            trigger: `${step("setup_step_ebay_policies")}:not(:has(button.o_ebay_setup_opt_in)) button.o_ebay_setup_sync_policies`,
+        },
     ],
 });
 
 registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_publish_tour", {
     steps: () => [
+        {
+            content: "Read the seller's policies from eBay",
+            trigger: `${step("setup_step_ebay_policies")} button.o_ebay_setup_sync_policies`,
+            run: "click",
+        },
+        {
+            content: "Odoo says how many it read",
+            trigger: ".o_notification:contains('3 policies read from eBay.')",
+        },
+        stepIs("setup_step_ebay_policies", "Done", "The policies step is done"),
+        {
+            content: "and names the policies listings use",
+            trigger: `${step("setup_step_ebay_policies")}:contains('Listings use')`,
+        },
+        stepIs("setup_step_ebay_location", "To do", "The inventory location comes next"),
+        {
+            content: "Create the location from the warehouse",
+            trigger: `${step("setup_step_ebay_location")} button.o_ebay_setup_location`,
+            run: "click",
+        },
+        {
+            content: "Odoo says eBay knows the warehouse now",
+            trigger: ".o_notification:contains('as the place items ship from')",
+        },
+        stepIs("setup_step_ebay_location", "Done", "The location step is done"),
+        {
+            content: "Set up notifications",
+            trigger: `${step("setup_step_ebay_notifications")} button.o_ebay_setup_notifications`,
+            run: "click",
+        },
+        {
+            content: "Odoo says eBay now sends them",
+            trigger: ".o_notification:contains('eBay now sends this Odoo notifications')",
+        },
+        stepIs("setup_step_ebay_notifications", "Done", "The notifications step is done"),
+        stepIs("setup_step_listing", "To do", "A first listing is what is left"),
+        {
+            content: "Choose products to publish",
+            trigger: `${step("setup_step_listing")} button.o_marketplace_setup_open_products`,
+            run: "click",
+        },
         {
             content: "Find the demo headphones",
             trigger: `.o_kanban_record:contains('${PRODUCT}')`,
