@@ -60,6 +60,7 @@
         "wizards/ebay_listing_action_wizard_views.xml",
         "wizards/amazon_connect_wizard_views.xml",
         "wizards/amazon_product_type_search_wizard_views.xml",
+        "views/marketplace_bulk_progress_views.xml",
         "views/marketplace_menus.xml",
     ],
     "demo": [
@@ -69,6 +70,7 @@
         "demo/ebay_product_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["marketplace_connector/static/src/**/*"],
         "web.assets_tests": ["marketplace_connector/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -91,6 +91,7 @@ from .ebay import marketplace_account_health as ebay_marketplace_account_health
 from .marketplace import marketplace_call_dashboard
 from .marketplace import marketplace_order_dashboard
 from .marketplace import marketplace_account_dashboard
+from .marketplace import marketplace_account_dashboard_graph
 from .ebay import marketplace_account_dashboard as ebay_marketplace_account_dashboard
 from .amazon import res_config_settings as amazon_res_config_settings
 from .amazon import marketplace_alert_feed as amazon_marketplace_alert_feed
@@ -123,3 +124,4 @@ from .amazon import (
     marketplace_account_checklist as amazon_marketplace_account_checklist,
 )
 from .marketplace import marketplace_notification_display
+from .marketplace import marketplace_bulk_progress

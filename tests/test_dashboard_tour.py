@@ -116,6 +116,15 @@ class TestDashboardTour(AmazonBesideMixin, SellerMixin, EbayHttpCase):
             "delay_minutes": round(order.import_delay_minutes, 1),
         }
         self.assertEqual(set(expected["calls_by_state"]), {"Success", "Failed", "Sum"})
+        # The card's graphs: everything happened today.
+        expected["graphs"] = {
+            "calls": len(calls),
+            "throttled": self._listing_tries(),
+            "orders": 1,
+            "order_delay": round(order.import_delay_minutes, 1),
+        }
+        expected["attention"] = "1 listing(s) failed or were refused."
+        self.assertIn(expected["attention"], account.dashboard_attention.split("\n"))
         # The Amazon card beside it: the secret's end as the admin's language
         # writes dates, and no notifications set up yet.
         lang = self.env["res.lang"]._lang_get(self.env.ref("base.user_admin").lang)

@@ -78,6 +78,7 @@ class EbayListingActionWizard(models.TransientModel):
             raise UserError(self.env._("Select at least one product."))
         listings = self.product_ids._ebay_listings_for(self.account_id)
         if self.operation == "publish":
-            return listings.action_publish()
+            listings.action_publish()
+            return self.env["marketplace.bulk.progress"]._open_for(listings, "publish")
         listings.action_end()
-        return {"type": "ir.actions.act_window_close"}
+        return self.env["marketplace.bulk.progress"]._open_for(listings, "end")

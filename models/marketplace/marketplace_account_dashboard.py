@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import fields, models
+from odoo.tools.misc import format_date
 
 from ..res_config_settings import get_setting
 
@@ -79,6 +80,11 @@ class MarketplaceAccount(models.Model):
     dashboard_token_warning = fields.Boolean(
         compute="_compute_dashboard_token_warning",
         help="The consent (refresh token) expires soon or has expired.",
+    )
+    dashboard_attention = fields.Text(
+        string="Needs attention",
+        compute="_compute_dashboard_attention",
+        help="What on this card asks the seller to act, one line each.",
     )
 
     # -- where each figure comes from ----
@@ -195,6 +201,63 @@ class MarketplaceAccount(models.Model):
         for account in self:
             expiry = account.refresh_token_expires_at
             account.dashboard_token_warning = bool(expiry) and expiry <= limit
+
+    def _compute_dashboard_attention(self):
+        _ = self.env._
+        for account in self:
+            lines = []
+            if account.state == "draft":
+                lines.append(_("Not connected yet: open the account and connect it."))
+            elif account.state == "reauth":
+                lines.append(
+                    _(
+                        "The marketplace asks for access to be granted again: "
+                        "open the account and reconnect it."
+                    )
+                )
+            elif account.state == "error":
+                lines.append(_("The account is in error: open it to see why."))
+            if account.dashboard_token_warning:
+                lines.append(
+                    _(
+                        "The seller's consent ends on %(date)s: grant access "
+                        "again before then.",
+                        date=format_date(self.env, account.refresh_token_expires_at),
+                    )
+                )
+            if account.dashboard_problem_count:
+                lines.append(
+                    _(
+                        "%(count)s listing(s) failed or were refused.",
+                        count=account.dashboard_problem_count,
+                    )
+                )
+            if account.dead_letter_count:
+                lines.append(
+                    _(
+                        "%(count)s task(s) gave up and wait in Dead letters.",
+                        count=account.dead_letter_count,
+                    )
+                )
+            if account.alert_count:
+                lines.append(
+                    _("%(count)s alert(s) are open.", count=account.alert_count)
+                )
+            if account.dashboard_failed_call_count:
+                lines.append(
+                    _(
+                        "%(count)s call(s) failed today.",
+                        count=account.dashboard_failed_call_count,
+                    )
+                )
+            if account.dashboard_throttled_count:
+                lines.append(
+                    _(
+                        "The marketplace slowed down %(count)s call(s) today.",
+                        count=account.dashboard_throttled_count,
+                    )
+                )
+            account.dashboard_attention = "\n".join(lines) or False
 
     # -- click-throughs ----
     def action_dashboard_open(self):

@@ -116,6 +116,21 @@ registry.category("web_tour.tours").add("marketplace_connector_dashboard_tour", 
             trigger: `.o_kanban_renderer:has(${AMAZON_CARD}) ${CARD}`,
         },
         {
+            content: "What needs attention stands out above the figures: the failed listing",
+            trigger: `${CARD} .o_marketplace_dash_attention li:contains(${JSON.stringify(expected().attention)})`,
+        },
+        ...["calls", "throttled", "orders", "order_delay"].map((graph) => ({
+            content: `The ${graph} graph has a bar per day for two weeks, today's the records' own`,
+            trigger: `${CARD} .o_marketplace_dash_graph_${graph} canvas`,
+            async run() {
+                const chart = await chartOf(this.anchor);
+                const bars = chart.data.datasets[0].data;
+                assertEqual(chart.data.labels.length, 14, `days of the ${graph} graph`);
+                assertEqual(bars.slice(0, 13), Array(13).fill(0), `${graph} before today`);
+                assertEqual(bars[13], expected().graphs[graph], `${graph} today`);
+            },
+        })),
+        {
             content: "Five calls were throttled today",
             trigger: `${CARD} .o_marketplace_dash_throttled .o_marketplace_dash_value:contains(/^\\s*5\\s*$/)`,
         },
