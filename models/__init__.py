@@ -31,19 +31,24 @@ from .marketplace import marketplace_account_stock
 from .ebay import marketplace_account_stock_push
 from .ebay import ebay_listing_aspect
 from .ebay import ebay_listing
+from .ebay import ebay_listing_display
 from .ebay import ebay_listing_stock_push
 from .ebay import ebay_listing_bulk
 from .ebay import ebay_listing_group
+from .ebay import ebay_listing_group_display
 from .ebay import ebay_listing_group_aspect
 from . import product_product
 from . import product_template
 from . import product_pricelist_item
+from . import product_pricelist
 from . import stock_move
 from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template
 from .ebay import ebay_product_aspect
 from .marketplace import marketplace_order
 from .ebay import marketplace_order as ebay_marketplace_order
+from .marketplace import marketplace_order_display
+from .ebay import marketplace_order_display as ebay_marketplace_order_display
 from . import sale_order
 from . import sale_order_line
 from . import res_partner
@@ -71,6 +76,7 @@ from .ebay import marketplace_dead_letter as ebay_marketplace_dead_letter
 from .ebay import ebay_listing_group_dead_letter
 from .amazon import amazon_product_type
 from .amazon import amazon_listing
+from .amazon import amazon_listing_display
 from .amazon import amazon_listing_issue
 from .amazon import product_template as amazon_product_template
 from .amazon import product_product as amazon_product_product
@@ -116,6 +122,7 @@ from .amazon import (
 )
 from .amazon import marketplace_notification as amazon_marketplace_notification
 from .amazon import marketplace_order as amazon_marketplace_order
+from .amazon import marketplace_order_display as amazon_marketplace_order_display
 from .amazon import marketplace_account_orders as amazon_marketplace_account_orders
 from .amazon import marketplace_account_cockpit as amazon_marketplace_account_cockpit
 from .marketplace import marketplace_account_checklist

@@ -1,4 +1,5 @@
-"""A variant's sales price marks its live listings, on every channel."""
+"""A variant's sales price marks its live listings, on every channel; a change
+of the variant checks again its listings refused by Odoo's check."""
 
 from odoo import models
 
@@ -12,4 +13,5 @@ class ProductProduct(models.Model):
             self.env["marketplace.listing.mixin"]._mark_live_listings(
                 [("product_id", "in", self.ids)]
             )
+        self.env["marketplace.listing.mixin"]._recheck_errors_of(self)
         return result

@@ -1,4 +1,5 @@
-"""A template's sales price marks its variants' live listings, on every channel."""
+"""A template's sales price marks its variants' live listings, on every channel;
+a change of the template checks again its listings refused by Odoo's check."""
 
 from odoo import models
 
@@ -12,4 +13,7 @@ class ProductTemplate(models.Model):
             self.env["marketplace.listing.mixin"]._mark_live_listings(
                 [("product_id", "in", self.product_variant_ids.ids)]
             )
+        self.env["marketplace.listing.mixin"]._recheck_errors_of(
+            self.product_variant_ids
+        )
         return result

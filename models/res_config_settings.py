@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import const
+from .product_pricelist import KEEP_CONNECTOR_PRICELISTS
 
 PARAM_PREFIX = "marketplace_connector."
 # Processed notifications are deleted after retention_days, yet a replayed
@@ -148,7 +149,11 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        # Turning pricelists off archives every pricelist (product's
+        # set_values): the connector's are kept (product_pricelist.py).
+        super(
+            ResConfigSettings, self.with_context(**{KEEP_CONNECTOR_PRICELISTS: True})
+        ).set_values()
         self.env["ir.config_parameter"].sudo().set_param(
             PARAM_PREFIX + "drift_auto_repair",
             "1" if self.marketplace_drift_auto_repair else "0",

@@ -1,6 +1,7 @@
 """Sale orders know the marketplace order they came from."""
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import format_amount
 
 
 class SaleOrder(models.Model):
@@ -21,6 +22,40 @@ class SaleOrder(models.Model):
     marketplace_state = fields.Selection(
         related="marketplace_order_id.state", string="Marketplace status"
     )
+
+    marketplace_tax_note = fields.Text(
+        string="Tax collected by the marketplace",
+        compute="_compute_marketplace_tax_note",
+    )
+
+    @api.depends(
+        "amount_total",
+        "marketplace_order_id.total",
+        "marketplace_order_id.marketplace_collected_tax",
+    )
+    def _compute_marketplace_tax_note(self):
+        """Why the total is less than the buyer paid: the sales tax the
+        marketplace collected and remits itself is not the seller's, so the
+        import leaves it out of the lines (read as the system: the person
+        reading the sale may not read marketplace orders)."""
+        for sale in self:
+            order = sale.sudo().marketplace_order_id
+            if not order.marketplace_collected_tax:
+                sale.marketplace_tax_note = False
+                continue
+            currency = sale.currency_id
+            sale.marketplace_tax_note = self.env._(
+                "The buyer paid %(paid)s on %(channel)s, %(tax)s of it sales tax "
+                "that %(channel)s collected and pays to the tax authorities "
+                "itself (%(scheme)s). That tax is not yours to charge or "
+                "declare, so this order's lines carry no tax and its total is "
+                "%(total)s.",
+                paid=format_amount(self.env, order.total, currency),
+                channel=order.account_id._channel_label(),
+                tax=format_amount(self.env, order.marketplace_collected_tax, currency),
+                scheme=order._marketplace_collected_tax_words(),
+                total=format_amount(self.env, sale.amount_total, currency),
+            )
 
     def action_open_marketplace_order(self):
         self.ensure_one()

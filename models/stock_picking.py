@@ -7,9 +7,14 @@ the same shipment twice: a try whose answer was lost (a timeout, a dropped
 connection, a transaction rolled back after the call) is tried again.
 """
 
+import logging
+
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from .marketplace.job_edge import marketplace_job
+
+_logger = logging.getLogger(__name__)
 
 
 class StockPicking(models.Model):
@@ -123,7 +128,20 @@ class StockPicking(models.Model):
                 channel=self._marketplace_account()._channel_label(),
             )
         )
+        self._marketplace_order_follows()
         return f"tracking sent: {reference}"
+
+    def _marketplace_order_follows(self):
+        """Read the order back from its marketplace, which now counts the
+        shipment (shipped, partly shipped): its statuses follow at once, not
+        at the next import.  The tracking is sent either way: a marketplace
+        that cannot answer now leaves the order's statuses to that import."""
+        order = self.sudo()._marketplace_order()
+        try:
+            with self.env.cr.savepoint():
+                order.action_refresh_from_marketplace()
+        except UserError as err:
+            _logger.info("order %s not read back after its tracking: %s", order.id, err)
 
     def _marketplace_job_gave_up(self, edge):
         """Out of tries: the delivery's tracking error is its dead letter

@@ -46,6 +46,7 @@ from . import test_health_token
 from . import test_inbox_tour
 from . import test_job_edge
 from . import test_listing
+from . import test_listing_display
 from . import test_listing_bulk
 from . import test_listing_group
 from . import test_migration
@@ -54,7 +55,9 @@ from . import test_notification_controller
 from . import test_notification_security
 from . import test_oauth_controller
 from . import test_order_concurrency
+from . import test_order_display
 from . import test_order_import
+from . import test_order_pricelist
 from . import test_protected_fields
 from . import test_publish_tour
 from . import test_rights_first

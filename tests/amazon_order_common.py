@@ -37,6 +37,19 @@ class AmazonOrderMixin(StockMixin, OrderMixin, RunnerMixin):
             self.result = (account or self.account)._job_amazon_poll_orders()
         return trap
 
+    def _usps_carrier(self):
+        """A delivery method mapped to Amazon's carrier USPS."""
+        return self.env["delivery.carrier"].create(
+            {
+                "name": "USPS Priority",
+                "delivery_type": "fixed",
+                "product_id": self.env["product.product"]
+                .create({"name": "USPS shipping", "type": "service"})
+                .id,
+                "amazon_carrier_code": "USPS",
+            }
+        )
+
     def _order(self, remote_order_id, account=None):
         return self.env["marketplace.order"].search(
             [

@@ -22,6 +22,7 @@ from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..const import OAUTH_CALLBACK_PATH
+from ..ebay import payloads
 from ..ebay.inventory import InventoryApi
 from ..models.marketplace.job_edge import job_limits
 from .common import (
@@ -255,6 +256,15 @@ class OrderCase(OrderMixin, ListingCase):
         result = self.account._job_poll_orders()
 
         return result
+
+    def _list_outside_odoo(self, sku):
+        """A listing of ``sku`` made on eBay outside Odoo (a product Odoo
+        does not know), from the T-shirt's listing data."""
+        api = self._api()
+        data = self.product._ebay_listings_for(self.account)._listing_data()
+        data.sku = sku
+        api.create_or_replace_inventory_item(sku, payloads.inventory_item(data))
+        api.publish_offer(api.create_offer(payloads.offer(data))["offerId"])
 
     def _usps_carrier(self):
         """A delivery method mapped to eBay's carrier code USPS."""

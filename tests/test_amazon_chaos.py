@@ -88,16 +88,7 @@ class TestAmazonChaos(ChaosDayMixin, AmazonSqsMixin, AmazonOrderCase):
         self.emulator.process_reports()
 
     def _chaos_carrier(self):
-        return self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env["product.product"]
-                .create({"name": "USPS shipping", "type": "service"})
-                .id,
-                "amazon_carrier_code": "USPS",
-            }
-        )
+        return self._usps_carrier()
 
     def _chaos_tracking_numbers(self, order_id):
         packages = self.emulator.order(order_id).get("packages") or []

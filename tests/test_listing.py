@@ -360,7 +360,7 @@ class TestFeesAndAspects(ListingCase):
     def test_fee_preview_before_publishing(self):
         listing = self._listing()
         listing.action_preview_fees()
-        self.assertIn("InsertionFee 0.35 USD", listing.fee_preview)
+        self.assertEqual(listing.fee_preview, "Insertion fee: $\xa00.35")
         self.assertFalse(listing.is_live)
         self.assertEqual(
             self._api().get_offer(listing.offer_id)["status"], "UNPUBLISHED"

@@ -188,15 +188,8 @@ class TestOrderImport(OrderCase):
         self.assertIn(newest["orderId"], self._orders().mapped("remote_order_id"))
 
     def test_unknown_sku_keeps_the_order_flagged_until_fixed(self):
-
-        from ..ebay import payloads
-
         # A listing made outside Odoo sells an item Odoo does not know.
-        api = self._api()
-        data = self.product._ebay_listings_for(self.account)._listing_data()
-        data.sku = "GHOST-1"
-        api.create_or_replace_inventory_item("GHOST-1", payloads.inventory_item(data))
-        api.publish_offer(api.create_offer(payloads.offer(data))["offerId"])
+        self._list_outside_odoo("GHOST-1")
         self._buy([{"sku": "GHOST-1", "quantity": 1}, {"sku": "MUG-1", "quantity": 1}])
         self._poll()
         order = self._orders()

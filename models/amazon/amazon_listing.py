@@ -365,6 +365,15 @@ class AmazonListing(models.Model):
         return message
 
     # -- validation ---------------------------------------------------------------
+    def _amazon_checkable(self):
+        """Can Odoo check the listing without asking Amazon (no product type
+        yet, or its definition cached for the listing's marketplace)?"""
+        product_type = self.product_type_id
+        return not product_type or bool(
+            product_type.marketplace_code == self.marketplace_code
+            and product_type.schema
+        )
+
     def _amazon_check(self):
         """Problems found before anything is sent: issue values (see
         amazon.product.type._problems); records them as the listing's
@@ -455,12 +464,7 @@ class AmazonListing(models.Model):
         self.check_access("write")
         queued = self.env["amazon.listing"]
         for listing in self:
-            cached = listing.product_type_id and (
-                listing.product_type_id.marketplace_code == listing.marketplace_code
-                and listing.product_type_id.schema
-            )
-            checkable = cached or not listing.product_type_id
-            problems = listing._amazon_check() if checkable else []
+            problems = listing._amazon_check() if listing._amazon_checkable() else []
             if problems:
                 listing._set_state(
                     "error", pending_operation=False, last_error=self._summary(problems)
@@ -558,18 +562,6 @@ class AmazonListing(models.Model):
             "res_model": "marketplace.call",
             "view_mode": "list,form",
             "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
-        }
-
-    def _notify(self, message, kind="success"):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": kind,
-                "message": message,
-                "sticky": kind != "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
         }
 
     def _notify_queued(self, queued, refused):

@@ -12,12 +12,13 @@ in "error", with eBay's reason.
 import base64
 import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, html_sanitize
+from odoo.tools import format_amount, html2plaintext, html_sanitize
 
 from ...ebay import (
     EbayError,
@@ -179,10 +180,7 @@ class EbayListing(models.Model):
             description=description if html2plaintext(description).strip() else "",
             condition=self.condition,
             aspects=self._aspects(),
-            image_urls=[
-                u.strip() for u in (self.image_urls or "").splitlines() if u.strip()
-            ]
-            or ([self.media_image_url] if self.media_image_url else []),
+            image_urls=self._listing_image_urls(),
             # What Odoo wants eBay to show: buffer, share and cap applied,
             # price from the account's pricelist (marketplace_account_stock).
             quantity=account._target_quantity(self.product_id),
@@ -198,6 +196,13 @@ class EbayListing(models.Model):
             return_policy_id=account.ebay_return_policy_id.policy_id or "",
             weight_kg=self.product_id.weight,
         )
+
+    def _listing_image_urls(self):
+        """The picture URLs the listing gives eBay: its own, else the product
+        image the job uploaded."""
+        return [
+            u.strip() for u in (self.image_urls or "").splitlines() if u.strip()
+        ] or ([self.media_image_url] if self.media_image_url else [])
 
     def _problems(self):
         """Problems eBay would refuse, found before any listing call.
@@ -344,17 +349,48 @@ class EbayListing(models.Model):
                 [Call._values_from_call(c, self.account_id, self) for c in calls]
             )
         if fees is None:
-            return False
+            return self._notify(
+                self.env._(
+                    "eBay could not price this listing: %(reason)s",
+                    reason=self.last_error,
+                ),
+                "danger",
+            )
+        preview = self._fee_words(fees)
+        self._write_system({"fee_preview": preview})
+        return self._notify(
+            self.env._(
+                "eBay's fees to publish this listing: %(fees)s. The offer waits "
+                "on eBay, unpublished, until you publish it.",
+                fees=preview.replace("\n", "; "),
+            )
+        )
+
+    def _fee_words(self, fees):
+        """getListingFees' answer as a seller reads it, a fee per line
+        ("Insertion fee: $0.35"); fees of zero are left out."""
         lines = []
         for summary in fees.get("feeSummaries", []):
             for fee in summary.get("fees", []):
                 amount = fee.get("amount") or {}
-                lines.append(
-                    f"{summary.get('marketplaceId')}: {fee.get('feeType')} "
-                    f"{amount.get('value')} {amount.get('currency')}"
+                value = float(amount.get("value") or 0.0)
+                if not value:
+                    continue
+                currency = (
+                    self.env["res.currency"]
+                    .with_context(active_test=False)
+                    .search([("name", "=", amount.get("currency") or "")], limit=1)
                 )
-        self._write_system({"fee_preview": "\n".join(lines) or self.env._("No fees.")})
-        return True
+                label = re.sub(r"(?<!^)([A-Z])", r" \1", fee.get("feeType") or "")
+                lines.append(
+                    f"{label.capitalize() or self.env._('Fee')}: "
+                    + (
+                        format_amount(self.env, value, currency)
+                        if currency
+                        else f"{value:.2f} {amount.get('currency') or ''}".strip()
+                    )
+                )
+        return "\n".join(lines) or self.env._("No fees")
 
     def action_open_calls(self):
         self.ensure_one()
@@ -470,7 +506,11 @@ class EbayListing(models.Model):
             result = api.publish_offer(offer_id)
             self.ebay_listing_id = result.get("listingId")
         self.write(
-            {"pushed_quantity": data.quantity, "pushed_price": float(data.price)}
+            {
+                "pushed_quantity": data.quantity,
+                "pushed_price": float(data.price),
+                "pushed_at": fields.Datetime.now(),
+            }
         )
 
         self._done(

@@ -13,6 +13,7 @@ system.  A raw write of ``state`` is refused.
 """
 
 from odoo import api, fields, models
+from odoo.tools import format_amount, format_datetime
 
 LISTING_STATES = [
     ("draft", "Draft"),
@@ -100,6 +101,23 @@ class MarketplaceListingMixin(models.AbstractModel):
         "its current quantity and price again after it.",
     )
 
+    # What a seller reads on the listing: display only.
+    marketplace_url = fields.Char(
+        string="On the marketplace",
+        compute="_compute_marketplace_url",
+        help="The listing's page on the marketplace, as buyers see it.",
+    )
+    has_price_override = fields.Boolean(
+        string="Own price",
+        compute="_compute_has_price_override",
+        inverse="_inverse_has_price_override",
+        help="Sell at a price of the listing's own instead of the product's "
+        "sales price (or the account's pricelist).",
+    )
+    last_push_summary = fields.Char(
+        string="Last sent", compute="_compute_last_push_summary"
+    )
+
     # -- the listing models ----------------------------------------------------
     @api.model
     def _listing_models(self):
@@ -126,6 +144,99 @@ class MarketplaceListingMixin(models.AbstractModel):
                 list(domain) + [("is_live", "=", True)]
             )._mark_push()
 
+    # -- display -------------------------------------------------------------------
+    def _marketplace_item_url(self):
+        """Hook: the listing's page on its marketplace, or False (not live
+        yet, or an environment whose pages buyers do not see)."""
+        return False
+
+    def _compute_marketplace_url(self):
+        for listing in self:
+            listing.marketplace_url = listing._marketplace_item_url() or False
+
+    @api.depends("price")
+    def _compute_has_price_override(self):
+        for listing in self:
+            listing.has_price_override = bool(listing.price)
+
+    def _inverse_has_price_override(self):
+        # Ticked: the price is typed next; unticked: back to the product's.
+        self.filtered(lambda l: not l.has_price_override and l.price).price = 0.0
+
+    @api.depends("pushed_quantity", "pushed_price", "pushed_at")
+    def _compute_last_push_summary(self):
+        for listing in self:
+            if not listing.pushed_at:
+                listing.last_push_summary = self.env._("Nothing sent yet")
+                continue
+            listing.last_push_summary = self.env._(
+                "%(quantity)s available at %(price)s, on %(when)s",
+                quantity=listing.pushed_quantity,
+                price=format_amount(
+                    self.env, listing.pushed_price, listing.currency_id
+                ),
+                when=format_datetime(self.env, listing.pushed_at),
+            )
+
+    @api.onchange("product_id")
+    def _onchange_product_id_fill(self):
+        """A listing made by hand takes its SKU from the product (and each
+        channel what else it takes); one already on the marketplace keeps
+        its SKU, which is its identity there."""
+        if self.product_id and not self.is_live and self.state == "draft":
+            self.sku = self.product_id.default_code or self.sku
+
+    def _notify(self, message, kind="success"):
+        """An action's ending: a notification in words (sticky unless all
+        went well), then the form reloads."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "sticky": kind != "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # -- a refusal fixed -------------------------------------------------------------
+    def _marketplace_local_problems(self):
+        """Hook: the channel's own check of the listing, made before any call
+        (messages, [] when it finds nothing), or None when the listing's
+        error is not one this check found (the marketplace's refusal)."""
+        return
+
+    def _marketplace_resting_state(self):
+        """The state of a listing with no error and no work under way."""
+        return "published" if self.is_live else "draft"
+
+    def _recheck_error(self):
+        """Listings refused by Odoo's own check, changed since: check again;
+        the error goes once its cause is fixed, or says what is left."""
+        for listing in self.filtered(lambda l: l.state == "error"):
+            problems = listing._marketplace_local_problems()
+            if problems is None:
+                continue
+            if problems:
+                message = "\n".join(problems)
+                if message != listing.last_error:
+                    listing._write_system({"last_error": message})
+                continue
+            listing._set_state(listing._marketplace_resting_state(), last_error=False)
+
+    @api.model
+    def _recheck_errors_of(self, products):
+        """The listings of ``products`` in error, of every channel, checked
+        again: what a listing is made of is partly its product's (as the
+        system: the person editing the product may not read listings)."""
+        if not products:
+            return
+        for name in self._listing_models():
+            self.env[name].sudo().search(
+                [("product_id", "in", products.ids), ("state", "=", "error")]
+            )._recheck_error()
+
     # -- create / write ----------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
@@ -136,6 +247,14 @@ class MarketplaceListingMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        result = self._write_bookkeeping(vals)
+        protected = self._protected_field_names()[1]
+        if any(name not in protected for name in vals):
+            # A person's change of the listing (or of what it is made of).
+            self._recheck_error()
+        return result
+
+    def _write_bookkeeping(self, vals):
         if "state" in vals and self.env.su and not self.env.context.get(_STATE_KEY):
             # A person's write is refused by the protected fields already.
             raise ValueError("a listing's state changes through _set_state only")

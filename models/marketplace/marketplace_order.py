@@ -315,6 +315,10 @@ class MarketplaceOrder(models.Model):
                 }
             )
             return
+        pricelist, problem = self._pricelist(values.total.currency)
+        if problem:
+            self.write({"state": "flagged", "flag_reason": problem})
+            return
         partner, shipping = self._partners(values)
         sale_lines = []
         for line in values.lines:
@@ -362,7 +366,7 @@ class MarketplaceOrder(models.Model):
                 "partner_shipping_id": shipping.id,
                 "company_id": self.company_id.id,
                 "warehouse_id": self._warehouse().id or False,
-                "pricelist_id": self._pricelist(values.total.currency).id,
+                "pricelist_id": pricelist.id,
                 "client_order_ref": self.remote_order_id,
                 "origin": f"{channel} {self.remote_order_id}",
                 "marketplace_order_id": self.id,
@@ -384,6 +388,11 @@ class MarketplaceOrder(models.Model):
         )
 
     def _pricelist(self, currency_code):
+        """(the sale order's pricelist, why there can be none): an active
+        pricelist in the order's currency.  The company's currency needs
+        none; a new one is made only while Odoo's pricelist feature is on
+        (with it off, Odoo archives every pricelist when Settings are saved,
+        so one made then would be archived and made again)."""
         Currency = self.env["res.currency"].with_context(active_test=False)
         currency = Currency.search([("name", "=", currency_code or "USD")], limit=1)
         if not currency:
@@ -392,18 +401,35 @@ class MarketplaceOrder(models.Model):
             currency.active = True
 
         Pricelist = self.env["product.pricelist"]
-        return Pricelist.search(
+        found = Pricelist.search(
             [
                 ("currency_id", "=", currency.id),
                 ("company_id", "in", [False, self.company_id.id]),
             ],
             limit=1,
-        ) or Pricelist.create(
+        )
+        if found or currency == self.company_id.currency_id:
+            return found, None
+        if not self._pricelists_enabled():
+            return Pricelist, self.env._(
+                "This order is in %(currency)s, and Odoo records a sale in "
+                "another currency than the company's through a pricelist, but "
+                "pricelists are turned off. Turn on Pricelists in the Sales "
+                "settings, then click Retry import.",
+                currency=currency.name,
+            )
+        return Pricelist.sudo().create(
             {
                 "name": f"{self.account_id._channel_label()} {currency.name}",
                 "currency_id": currency.id,
+                "marketplace_order_pricelist": True,
             }
-        )
+        ), None
+
+    def _pricelists_enabled(self):
+        """Is Odoo's pricelist feature on (Settings: employees get it)?"""
+        feature = self.env.ref("product.group_product_pricelist")
+        return feature in self.env.ref("base.group_user").sudo().implied_ids
 
     def _partners(self, values):
         """The buyer (matched by their username on the marketplace) and a
