@@ -68,6 +68,7 @@
         "demo/amazon_account_demo.xml",
         "demo/product_demo.xml",
         "demo/ebay_product_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["marketplace_connector/static/src/**/*"],

@@ -90,4 +90,7 @@ SETTING_DEFAULTS = {
     # Drift the reconciliation finds on a listing with no pending change is
     # repaired at once (Odoo's values pushed); off: it waits for staff.
     "drift_auto_repair": True,
+    # The job runner counts as stopped when the addon's jobs have been due
+    # this long and no job was enqueued or started meanwhile.
+    "job_runner_late_minutes": 2,
 }

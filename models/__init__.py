@@ -93,6 +93,7 @@ from .marketplace import marketplace_call_vacuum
 from .marketplace import marketplace_notification_vacuum
 from .marketplace import marketplace_account_vacuum
 from .marketplace import marketplace_account_health
+from .marketplace import marketplace_account_job_runner
 from .ebay import marketplace_account_health as ebay_marketplace_account_health
 from .marketplace import marketplace_call_dashboard
 from .marketplace import marketplace_order_dashboard

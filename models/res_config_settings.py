@@ -73,6 +73,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_PREFIX + "stock_late_minutes",
         default=const.SETTING_DEFAULTS["stock_late_minutes"],
     )
+    marketplace_job_runner_late_minutes = fields.Integer(
+        string="Job runner stopped after (minutes)",
+        config_parameter=PARAM_PREFIX + "job_runner_late_minutes",
+        default=const.SETTING_DEFAULTS["job_runner_late_minutes"],
+    )
     marketplace_listing_failure_alert_count = fields.Integer(
         string="Alert after failed runs in a row",
         config_parameter=PARAM_PREFIX + "listing_failure_alert_count",

@@ -12,25 +12,40 @@ PG_BIN=""
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# Odoo 18 must be importable: installed in this python, or a source tree
-# named by ODOO_PATH (a checkout of odoo/odoo at branch 18.0).
+# Where the set-up command gets Odoo 18 when none is installed (project-local,
+# git-ignored): a shallow clone of ODOO_SOURCE_URL's ODOO_BRANCH and a
+# virtual environment with Odoo's requirements.
+ODOO_HOME="$REPO_DIR/.odoo"
+ODOO_SOURCE_URL=${ODOO_SOURCE_URL:-https://github.com/odoo/odoo.git}
+ODOO_BRANCH=${ODOO_BRANCH:-18.0}
+QUEUE_JOB_REQUIREMENT="odoo-addon-queue_job==18.0.3.1.2"
+
+# Whether the python $1 imports Odoo 18.
+odoo18_importable() {
+    "$1" -c 'import sys, odoo.release as r; sys.exit(r.version_info[0] != 18)' 2>/dev/null
+}
+
+# Odoo 18 must be importable: installed in this python, a source tree named
+# by ODOO_PATH (a checkout of odoo/odoo at branch 18.0), or the project-local
+# one in .odoo/ (made by get_odoo).  With "offer" as $1 (the set-up command),
+# a machine without any of them is offered get_odoo.
 find_odoo() {
+    local offer=${1:-}
     if [ -n "${ODOO_PATH:-}" ]; then
         [ -f "$ODOO_PATH/odoo/__init__.py" ] \
             || die "ODOO_PATH=$ODOO_PATH does not hold an Odoo source tree (no odoo/__init__.py)."
         export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+    elif ! odoo18_importable "$PYTHON"; then
+        if [ -f "$ODOO_HOME/venv/.complete" ] && odoo18_importable "$ODOO_HOME/venv/bin/python"; then
+            PYTHON="$ODOO_HOME/venv/bin/python"
+        elif [ "$offer" = "offer" ] && consent_to_get_odoo; then
+            get_odoo
+        fi
     fi
     local out
     if ! out=$("$PYTHON" -c 'import odoo.release as r, os, odoo; print(r.version_info[0], os.path.dirname(os.path.dirname(odoo.__file__)))' 2>&1); then
-        cat >&2 <<MSG
-ERROR: Odoo 18 cannot be imported by $PYTHON.
-$out
-Provide Odoo 18.0 in one of these ways, then run this command again:
-  * install it into this python (pip install -e /path/to/odoo-18.0, or a .pth
-    file in site-packages pointing at the source tree), or
-  * export ODOO_PATH=/path/to/odoo-18.0 (a checkout of github.com/odoo/odoo,
-    branch 18.0) and install its requirements.txt.
-MSG
+        printf 'ERROR: Odoo 18 cannot be imported by %s.\n%s\n' "$PYTHON" "$out" >&2
+        odoo_wanted
         exit 3
     fi
     local major=${out%% *}
@@ -39,6 +54,111 @@ MSG
     ODOO_ADDONS="$ODOO_ROOT/addons"
     [ -d "$ODOO_ADDONS/sale_stock" ] || die "No Odoo addons found at $ODOO_ADDONS."
     say "Odoo 18 found at $ODOO_ROOT"
+}
+
+# What to provide when Odoo 18 is missing (printed before giving up).
+odoo_wanted() {
+    cat >&2 <<MSG
+Provide Odoo 18.0 in one of these ways, then run this command again:
+  * let scripts/run.sh get it: ODOO_AUTO_INSTALL=1 bash scripts/run.sh
+    (a shallow clone of $ODOO_SOURCE_URL, branch $ODOO_BRANCH,
+    into .odoo/src and a virtual environment .odoo/venv with its
+    requirements; needs git and network access to that URL and to PyPI),
+    with ODOO_SOURCE_URL=<a mirror or a local clone> (and ODOO_BRANCH) where
+    github.com cannot be reached;
+  * install it into this python (pip install -e /path/to/odoo-18.0, or a .pth
+    file in site-packages pointing at the source tree), or
+  * export ODOO_PATH=/path/to/odoo-18.0 (a checkout of github.com/odoo/odoo,
+    branch 18.0) and install its requirements.txt.
+MSG
+}
+
+# Whether to get Odoo 18 into .odoo/: ODOO_AUTO_INSTALL=1 says yes, =0 no;
+# otherwise the person at the terminal is asked.  A run nobody can answer
+# (no terminal, or CI) does not wait: it says no.
+consent_to_get_odoo() {
+    case "${ODOO_AUTO_INSTALL:-}" in
+    1 | yes | true) return 0 ;;
+    0 | no | false) return 1 ;;
+    esac
+    if [ -n "${CI:-}" ] || [ ! -t 0 ] || [ ! -t 2 ]; then
+        say "Odoo 18 is not installed; not getting it without ODOO_AUTO_INSTALL=1 (no one to ask)."
+        return 1
+    fi
+    local answer
+    printf '%s\n' "Odoo 18 cannot be imported by $PYTHON." \
+        "Get it now? This makes a shallow clone of $ODOO_SOURCE_URL (branch $ODOO_BRANCH)" \
+        "into .odoo/src and a virtual environment .odoo/venv with its requirements" \
+        "(about 3 GB on disk, several minutes)." >&2
+    read -r -p "Get Odoo 18 into .odoo/? [y/N] " answer
+    [[ "$answer" =~ ^[Yy] ]]
+}
+
+# Clone Odoo 18 into .odoo/src and build .odoo/venv with its requirements and
+# the known fixes, then use that python.  Each step resumes: a finished clone
+# is kept, pip skips what is installed, .odoo/venv/.complete marks the end.
+get_odoo() {
+    local src="$ODOO_HOME/src" venv="$ODOO_HOME/venv" url=$ODOO_SOURCE_URL
+    command -v git >/dev/null 2>&1 || die "git is missing: install it (Debian package git) to get Odoo 18."
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
+        || die "$PYTHON is older than Python 3.10, which Odoo 18 needs: set PYTHON to a newer python3."
+    mkdir -p "$ODOO_HOME"
+    if [ ! -f "$src/odoo/release.py" ]; then
+        # A local folder as a file:// URL, so --depth applies to it too.
+        [ -d "$url" ] && url="file://$(cd "$url" && pwd)"
+        rm -rf "$src.partial"
+        say "Cloning Odoo $ODOO_BRANCH from $ODOO_SOURCE_URL into .odoo/src (shallow)"
+        if ! git clone -q --depth 1 --single-branch --branch "$ODOO_BRANCH" "$url" "$src.partial"; then
+            rm -rf "$src.partial"
+            cat >&2 <<MSG
+ERROR: cloning $ODOO_SOURCE_URL (branch $ODOO_BRANCH) failed (see git's message above).
+Where github.com cannot be reached, provide a copy of Odoo 18.0 and run again:
+  * ODOO_SOURCE_URL=<a mirror URL, or a local clone's folder> [ODOO_BRANCH=<its 18.0 branch>]
+    ODOO_AUTO_INSTALL=1 bash scripts/run.sh, or
+  * an installed Odoo 18 (importable by $PYTHON), or ODOO_PATH=<an Odoo 18.0 source tree>.
+MSG
+            exit 3
+        fi
+        mv "$src.partial" "$src"
+    fi
+    grep -q "^version_info = (18," "$src/odoo/release.py" \
+        || die "$ODOO_SOURCE_URL (branch $ODOO_BRANCH) in .odoo/src is not Odoo 18: remove .odoo/ and set ODOO_SOURCE_URL/ODOO_BRANCH to an Odoo 18.0 branch."
+    if [ ! -x "$venv/bin/python" ]; then
+        say "Creating the virtual environment .odoo/venv"
+        "$PYTHON" -m venv "$venv" \
+            || die "$PYTHON could not create a virtual environment: install the Debian package python3-venv (or set PYTHON to a python that has venv)."
+    fi
+    # Odoo from its source tree, not from pip: a .pth file puts it on the path.
+    "$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' \
+        | { read -r site && printf '%s\n' "$src" >"$site/odoo-src.pth"; }
+    # Odoo's requirements with the known fixes: cbor2 5.4.2 no longer builds
+    # (5.6.5 does); python-ldap needs the OpenLDAP headers and only serves
+    # the auth_ldap addon.
+    sed -e '/^python-ldap/d' -e 's/^cbor2==5\.4\.2/cbor2==5.6.5/' \
+        "$src/requirements.txt" >"$ODOO_HOME/requirements.txt"
+    say "Installing Odoo's requirements into .odoo/venv (several minutes the first time)"
+    if ! "$venv/bin/python" -m pip install --disable-pip-version-check -q \
+            -r "$ODOO_HOME/requirements.txt" websocket-client \
+            -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/test-requirements.txt" \
+        || ! "$venv/bin/python" -m pip install --disable-pip-version-check -q \
+            --no-deps "$QUEUE_JOB_REQUIREMENT"; then
+        cat >&2 <<MSG
+ERROR: installing Odoo's requirements into .odoo/venv failed (see pip's message above).
+Where PyPI cannot be reached, provide one of these and run again:
+  * a package index pip can use (PIP_INDEX_URL=<a PyPI mirror>, or
+    PIP_FIND_LINKS=<a folder of wheels>) holding .odoo/requirements.txt,
+    $REPO_DIR/requirements.txt, test-requirements.txt, websocket-client and
+    $QUEUE_JOB_REQUIREMENT;
+  * or an installed Odoo 18 (importable by $PYTHON), or ODOO_PATH=<an Odoo 18.0
+    source tree> with its requirements installed.
+Building a requirement from source (psycopg2, for one) needs gcc and the
+Debian packages libpq-dev and python3-dev.
+MSG
+        exit 3
+    fi
+    touch "$venv/.complete"
+    PYTHON="$venv/bin/python"
+    say "Odoo 18 is ready in .odoo/ (python: .odoo/venv/bin/python)"
 }
 
 pip_install() {
@@ -53,7 +173,7 @@ ensure_python_deps() {
         || pip_install requests cryptography
     if ! "$PYTHON" -m pip show -q odoo-addon-queue_job >/dev/null 2>&1; then
         say "Installing OCA queue_job (18.0)"
-        pip_install --no-deps "odoo-addon-queue_job==18.0.3.1.2"
+        pip_install --no-deps "$QUEUE_JOB_REQUIREMENT"
     fi
     if [ -n "$with_tests" ]; then
         "$PYTHON" -c 'import pytest_odoo, websocket, jsonschema' 2>/dev/null \
@@ -217,6 +337,18 @@ start_moto() {
     (exec "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1) &
     MOTO_PID=$!
     wait_for_service "moto (SQS)" "$port" /moto-api/ "$MOTO_PID" "$log" 150
+}
+
+# Stop the process $1 (TERM, then KILL after 15 s) and wait for it.
+stop_process() {
+    local pid=$1 i
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 75); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.2
+    done
+    kill -KILL "$pid" 2>/dev/null || true
 }
 
 stop_moto() {

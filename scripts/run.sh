@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Set up and run Odoo 18 with this addon against the local eBay emulator:
-# a project-local PostgreSQL (in .run/), the emulator on 127.0.0.1:8099, a demo
-# database with a demo seller account, then Odoo on http://localhost:8069.
-# No eBay account is needed.  Stop with Ctrl-C; run again to resume.
+# Set up and run Odoo 18 with this addon against the local eBay and Amazon
+# emulators: a project-local PostgreSQL (in .run/), the emulators on
+# 127.0.0.1:8099 and :8098, moto's SQS on :8097, a demo database with demo
+# seller accounts, then Odoo on http://localhost:8069 with queue_job's job
+# runner inside it.  No marketplace account is needed.  Without Odoo 18 it
+# offers to get it (scripts/lib.sh get_odoo).  Stop with Ctrl-C (it stops all
+# of them); run again to resume (the database stays, the addon is updated).
+#
+# Usage: bash scripts/run.sh [Odoo options, e.g. --dev=xml]
+#        bash scripts/run.sh -- --workers=2
+# The options go to the Odoo server only (not to the install/update step).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ODOO_PORT=${ODOO_PORT:-8069}
@@ -10,21 +17,36 @@ EMULATOR_PORT=${EMULATOR_PORT:-8099}
 AMAZON_EMULATOR_PORT=${AMAZON_EMULATOR_PORT:-8098}
 MOTO_PORT=${MOTO_PORT:-8097}
 PG_PORT=${PG_PORT:-54329}
+# Odoo's websocket port when it runs with --workers (Odoo's default 8072).
+GEVENT_PORT=${GEVENT_PORT:-8072}
 DB=${DB:-marketplace_demo}
 RUN_DIR="$REPO_DIR/.run"
+[ "${1:-}" = "--" ] && shift
+ODOO_OPTIONS=("$@")
+# The job runner's channels and how many jobs each runs at once
+# (data/queue_job_channel_data.xml): each marketplace's kinds of work have
+# their own lane, so a publishing backlog never holds up order import.  Jobs
+# of a channel not named here run in its parent's lane.
+QUEUE_JOB_CHANNELS=${QUEUE_JOB_CHANNELS:-root:4,root.ebay:3,root.ebay.listing:2,root.ebay.order:1,root.ebay.stock:1,root.ebay.notification:1,root.amazon:3,root.amazon.listing:2,root.amazon.order:1,root.amazon.stock:1,root.amazon.feed:1,root.amazon.notification:1}
 
-find_odoo
+find_odoo offer
 ensure_python_deps
 mkdir -p "$RUN_DIR"
 chmod 755 "$RUN_DIR"
 
+# Ctrl-C (or a kill) ends the script, and its exit stops everything it
+# started: Odoo (and with it the job runner) first, then the emulators, moto
+# and PostgreSQL.
 cleanup() {
-    [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
-    [ -n "${AMAZON_EMULATOR_PID:-}" ] && kill "$AMAZON_EMULATOR_PID" 2>/dev/null || true
-    stop_moto
+    stop_process "${ODOO_PID:-}"
+    stop_process "${EMULATOR_PID:-}"
+    stop_process "${AMAZON_EMULATOR_PID:-}"
+    stop_process "${MOTO_PID:-}"
     stop_postgres
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 start_postgres "$RUN_DIR/pg" "$PG_PORT"
 
@@ -64,7 +86,12 @@ data_dir = $RUN_DIR/data
 http_interface = 127.0.0.1
 http_port = $ODOO_PORT
 dbfilter = ^$DB\$
+gevent_port = $GEVENT_PORT
+server_wide_modules = base,web,queue_job
 marketplace_vault_keys = $(cat "$RUN_DIR/vault.key")
+
+[queue_job]
+channels = $QUEUE_JOB_CHANNELS
 CONF
 chmod 600 "$RUN_DIR/odoo.conf"
 
@@ -107,14 +134,21 @@ PY
 
 cat <<MSG
 
-  Odoo is starting on $ODOO_URL  (login: admin, password: admin)
-  Sales > Marketplaces > Accounts > "Demo seller (emulator)" > Connect eBay > Connect,
-  then Agree on the emulator's consent page.
+  Odoo is starting on $ODOO_URL  (login: admin, password: admin); it opens
+  on the Marketplaces dashboard.  queue_job's job runner runs inside it
+  (channels: $QUEUE_JOB_CHANNELS), so published listings, orders and
+  stock pushes are worked off as you go.
+  eBay: Sales > Marketplaces > Accounts > "Demo seller (emulator)" > Connect eBay
+  > Connect, then Agree on the emulator's consent page.
   Amazon: Sales > Marketplaces > Amazon > Accounts > "Amazon demo seller (emulator)"
   > Connect Amazon > Connect, then Confirm on the emulator's Seller Central page.
   The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT, Amazon's on
   http://127.0.0.1:$AMAZON_EMULATOR_PORT, moto's SQS on http://127.0.0.1:$MOTO_PORT.
-  Ctrl-C stops everything.
+  Ctrl-C stops everything; run this command again to resume.
 
 MSG
-"$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB"
+# In the background, so that Ctrl-C reaches this script, whose exit stops
+# Odoo and the rest (a background process ignores the terminal's Ctrl-C).
+"$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB" "${ODOO_OPTIONS[@]}" &
+ODOO_PID=$!
+wait "$ODOO_PID"

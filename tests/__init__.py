@@ -77,3 +77,4 @@ from . import test_amazon_newcomer_tour
 from . import test_dashboard_graph
 from . import test_bulk_progress
 from . import test_empty_list_help
+from . import test_job_runner

@@ -115,7 +115,10 @@ class MarketplaceAccount(models.Model):
           ``stock_late_minutes``, else ``ok``; ``waiting`` counts them and
           ``oldest_wait`` is when the longest-waiting one was marked.
         - areas: what only the account's channel has to watch
-          (``_marketplace_health_areas``), each healthy or not by its own rule.
+          (``_marketplace_health_areas``), each healthy or not by its own rule,
+          and ``jobs`` for every account: ``not_running`` when the connector's
+          jobs wait with no job runner to take them
+          (marketplace_account_job_runner.py), else ``ok``.
         - healthy: tokens ``ok`` or ``expiring`` (a warning: the consent
           still works), order import and stock push ``ok``, every area healthy.
         """
