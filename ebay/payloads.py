@@ -180,7 +180,9 @@ def _check_images(data):
 def _check_category(data, required_aspects, leaf_category):
     problems = []
     if not data.category_id:
-        problems.append(("category", "Choose an eBay category."))
+        problems.append(
+            ("category", "Choose an eBay category (on the product's eBay tab).")
+        )
     elif not leaf_category:
         problems.append(("category", "The eBay category must be a leaf category."))
     for name, values in data.aspects.items():

@@ -30,7 +30,8 @@ def simple_aspects(data):
 
 
 def simple_suggestions(data):
-    """[{category_id, name, path, level}] best first; ``path`` root first."""
+    """[{category_id, name, path, parent_id, level}] best first; ``path`` names
+    the ancestors root first (the category itself not included)."""
     found = []
     for suggestion in (data or {}).get("categorySuggestions", []):
         category = suggestion.get("category") or {}
@@ -40,10 +41,35 @@ def simple_suggestions(data):
                 "category_id": category.get("categoryId"),
                 "name": category.get("categoryName"),
                 "path": [a.get("categoryName") for a in reversed(ancestors)],
+                "parent_id": ancestors[0].get("categoryId") if ancestors else None,
                 "level": suggestion.get("categoryTreeNodeLevel"),
             }
         )
     return found
+
+
+def simple_subtree(data):
+    """{category_id, name, leaf, children: [{category_id, name, leaf}]} of
+    getCategorySubtree: the category and its direct children."""
+    node = (data or {}).get("categorySubtreeNode") or {}
+    category = node.get("category") or {}
+
+    def leaf(n):
+        return bool(n.get("leafCategoryTreeNode"))
+
+    return {
+        "category_id": category.get("categoryId"),
+        "name": category.get("categoryName"),
+        "leaf": leaf(node),
+        "children": [
+            {
+                "category_id": (child.get("category") or {}).get("categoryId"),
+                "name": (child.get("category") or {}).get("categoryName"),
+                "leaf": leaf(child),
+            }
+            for child in node.get("childCategoryTreeNodes") or []
+        ],
+    }
 
 
 class TaxonomyApi:
@@ -68,6 +94,15 @@ class TaxonomyApi:
     def get_category_tree(self, tree_id):
         """The whole tree as eBay sends it (rootCategoryNode, recursive)."""
         return self._get(_tree(tree_id), "getCategoryTree") or {}
+
+    def get_category_subtree(self, tree_id, category_id):
+        """The category and its children (see :func:`simple_subtree`)."""
+        data = self._get(
+            _tree(tree_id) + "/get_category_subtree",
+            "getCategorySubtree",
+            {"category_id": category_id},
+        )
+        return simple_subtree(data)
 
     def get_category_suggestions(self, tree_id, q):
         """Suggested leaf categories (see :func:`simple_suggestions`)."""

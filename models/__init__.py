@@ -37,6 +37,7 @@ from .ebay import ebay_listing_bulk
 from .ebay import ebay_listing_group
 from .ebay import ebay_listing_group_display
 from .ebay import ebay_listing_group_aspect
+from .ebay import ebay_listing_category
 from . import product_product
 from . import product_template
 from . import product_pricelist_item

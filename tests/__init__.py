@@ -49,6 +49,8 @@ from . import test_listing
 from . import test_listing_display
 from . import test_listing_bulk
 from . import test_listing_group
+from . import test_category_picker
+from . import test_amazon_publish_wizard
 from . import test_migration
 from . import test_neutral_layer
 from . import test_notification_controller

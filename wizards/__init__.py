@@ -3,3 +3,4 @@ from . import ebay_listing_action_wizard
 from . import amazon_connect_wizard
 from . import amazon_product_type_search_wizard
 from . import amazon_product_type_search_line
+from . import amazon_listing_action_wizard

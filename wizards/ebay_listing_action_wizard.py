@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.ebay.ebay_listing import CONDITIONS
+
 
 class EbayListingActionWizard(models.TransientModel):
     _name = "ebay.listing.action.wizard"
@@ -11,17 +13,30 @@ class EbayListingActionWizard(models.TransientModel):
     account_id = fields.Many2one(
         "marketplace.account",
         required=True,
-        domain="[('state', '=', 'connected')]",
+        domain="[('channel', '=', 'ebay'), ('state', '=', 'connected')]",
         default=lambda self: self.env["marketplace.account"].search(
-            [("state", "=", "connected")], limit=1
+            [
+                ("channel", "=", "ebay"),
+                ("state", "=", "connected"),
+                ("company_id", "=", self.env.company.id),
+            ],
+            limit=1,
         ),
     )
+    marketplace_id = fields.Selection(related="account_id.ebay_marketplace_id")
     operation = fields.Selection(
         [("publish", "Publish to eBay"), ("end", "End on eBay")],
         required=True,
         default="publish",
     )
     product_ids = fields.Many2many("product.product", string="Products")
+    # Set for every selected product at once; empty: each keeps its own.
+    category_id = fields.Many2one(
+        "ebay.category",
+        string="eBay category for all",
+        domain="[('leaf', '=', True), ('marketplace_id', '=', marketplace_id)]",
+    )
+    condition = fields.Selection(CONDITIONS, string="Condition for all")
     preview = fields.Text(compute="_compute_preview")
     ready_count = fields.Integer(compute="_compute_preview")
 
@@ -37,27 +52,51 @@ class EbayListingActionWizard(models.TransientModel):
             values["product_ids"] = [fields.Command.set(variants.ids)]
         return values
 
-    @api.depends("account_id", "product_ids", "operation")
+    def _bulk_values(self):
+        """What the wizard sets on every listing, from its "for all" fields."""
+        values = {}
+        if self.category_id:
+            values["category_id"] = self.category_id.category_id
+        if self.condition:
+            values["condition"] = self.condition
+        return values
+
+    @api.depends("account_id", "product_ids", "operation", "category_id", "condition")
     def _compute_preview(self):
         for wizard in self:
             lines, ready = [], 0
             if wizard.operation == "publish" and wizard.account_id:
                 Listing = self.env["ebay.listing"]
+                # While the dialog is edited the wizard is a new record: its
+                # account and products are new records too, whose ids are not
+                # the database's.  The listings are searched by the real ids.
+                account = wizard.account_id._origin
                 for product in wizard.product_ids:
-                    listing = Listing.search(
+                    product = product._origin
+                    existing = Listing.search(
                         [
-                            ("account_id", "=", wizard.account_id.id),
+                            ("account_id", "=", account.id),
                             ("product_id", "=", product.id),
                         ],
                         limit=1,
-                    ) or Listing.new(
-                        {
-                            "account_id": wizard.account_id.id,
-                            "product_id": product.id,
-                            "sku": product.default_code or "",
-                            "title": product.name,
-                            "price": product.lst_price,
-                        }
+                    )
+                    # The listing as the wizard would publish it (its own
+                    # values, or a new one's), with the "for all" values.
+                    listing = Listing.new(
+                        dict(
+                            {
+                                "account_id": account.id,
+                                "product_id": product.id,
+                                "sku": product.default_code or "",
+                                "title": product.name,
+                                "price": product.lst_price,
+                                "condition": product.ebay_condition or "NEW",
+                            }
+                            if not existing
+                            else {},
+                            **wizard._bulk_values(),
+                        ),
+                        origin=existing or None,
                     )
                     problems = listing._problems()
                     if problems:
@@ -77,6 +116,9 @@ class EbayListingActionWizard(models.TransientModel):
         if not self.product_ids:
             raise UserError(self.env._("Select at least one product."))
         listings = self.product_ids._ebay_listings_for(self.account_id)
+        bulk = self._bulk_values()
+        if bulk:
+            listings.write(bulk)
         if self.operation == "publish":
             listings.action_publish()
             return self.env["marketplace.bulk.progress"]._open_for(listings, "publish")

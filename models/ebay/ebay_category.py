@@ -10,19 +10,23 @@ import json
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ...ebay import EbayError, EbayValidationError
 from ...ebay.errors import actionable
 from ...ebay.taxonomy import TaxonomyApi
 
 CACHE_TTL = timedelta(days=7)
+# eBay is asked only for words long enough to mean something: the picker
+# searches as the person types, and the app token's daily budget is small.
+MIN_QUERY_LENGTH = 3
 
 
 class EbayCategory(models.Model):
     _name = "ebay.category"
     _description = "eBay Category (cached)"
     _rec_name = "category_id"
+    _rec_names_search = ["path", "name", "category_id"]
     _order = "path, category_id"
 
     marketplace_id = fields.Char(required=True, index=True)
@@ -53,6 +57,200 @@ class EbayCategory(models.Model):
             label = category.path or category.name
             category.display_name = (
                 f"{label} ({category.category_id})" if label else category.category_id
+            )
+
+    # -- the picker ---------------------------------------------------------
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """The cached categories matching ``name``; when none does, eBay's.
+
+        Typed words ask eBay's category suggestions (getCategorySuggestions),
+        a typed category number its place in the tree (getCategorySubtree):
+        a leaf is offered as is, a category with subcategories offers them.
+        What eBay answers is cached with its path, so the next search finds
+        it without a call.
+        """
+        found = super().name_search(name, args, operator, limit)
+        text = (name or "").strip()
+        if (
+            found
+            or operator not in ("ilike", "=ilike", "=")
+            or (len(text) < MIN_QUERY_LENGTH and not text.isdigit())
+        ):
+            return found
+        categories = self._ebay_search(text)
+        if not categories:
+            return found
+        domain = [("id", "in", categories.ids)] + list(args or [])
+        allowed = set(self.search(domain).ids)
+        return [(c.id, c.display_name) for c in categories if c.id in allowed][:limit]
+
+    # The picker writes the cache rows eBay's answer fills: it needs a
+    # read/write cursor, not the read-only one name_search gets by default.
+    name_search._readonly = False
+
+    @api.model
+    def _ebay_picker_accounts(self):
+        """The eBay accounts the picker may ask: the one in the context
+        (``ebay_account_id``, checked against the user's rights), else the
+        connected eBay accounts of the current company, one per marketplace."""
+        Account = self.env["marketplace.account"]
+        account_id = self.env.context.get("ebay_account_id")
+        if account_id:
+            account = Account.browse(account_id)
+            account.check_access("read")
+            return account.filtered(
+                lambda a: a.channel == "ebay" and a.state == "connected"
+            )
+        if not Account.has_access("read"):
+            # Someone without the connector's rights searches the cache only.
+            return None
+        accounts = Account.search(
+            [
+                ("channel", "=", "ebay"),
+                ("state", "=", "connected"),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_marketplace = {}
+        for account in accounts:
+            by_marketplace.setdefault(account.ebay_marketplace_id, account)
+        return Account.union(*by_marketplace.values())
+
+    @api.model
+    def _ebay_search(self, text):
+        """The categories eBay finds for ``text`` (words or a category id),
+        cached; best first."""
+        accounts = self._ebay_picker_accounts()
+        if accounts is None:
+            return self.browse()
+        if not accounts:
+            raise UserError(
+                self.env._(
+                    "Connect an eBay account first: the categories come from eBay."
+                )
+            )
+        found = self.browse()
+        for account in accounts:
+            try:
+                api_ = TaxonomyApi(account._ebay_app_client())
+                tree = api_.default_tree_id(account.ebay_marketplace_id)
+                if text.isdigit():
+                    found |= self._cache_subtree(
+                        account, api_.get_category_subtree(tree, text)
+                    )
+                else:
+                    found |= self._cache_suggestions(
+                        account, api_.get_category_suggestions(tree, text)
+                    )
+            except EbayValidationError:
+                # eBay knows no such category (a mistyped number): no match.
+                continue
+            except EbayError as err:
+                raise UserError(actionable(err)) from err
+        return found
+
+    @api.model
+    def _cache_rows(self, account, rows):
+        """Cache rows for eBay's categories ({category_id, name, path, leaf,
+        parent_category_id}), created or refreshed; in the given order."""
+        marketplace = account.ebay_marketplace_id
+        Category = self.sudo()
+        cached = {
+            c.category_id: c
+            for c in Category.search(
+                [
+                    ("marketplace_id", "=", marketplace),
+                    ("category_id", "in", [r["category_id"] for r in rows]),
+                ]
+            )
+        }
+        result = self.browse()
+        for row in rows:
+            values = {k: v for k, v in row.items() if v is not None}
+            category = cached.get(row["category_id"])
+            if category:
+                category.write(values)
+            else:
+                category = Category.create(dict(values, marketplace_id=marketplace))
+                cached[row["category_id"]] = category
+            result |= category.sudo(False)
+        return result
+
+    @api.model
+    def _cache_suggestions(self, account, suggestions):
+        return self._cache_rows(
+            account,
+            [
+                {
+                    "category_id": s["category_id"],
+                    "name": s["name"],
+                    "path": " > ".join([*s["path"], s["name"]]),
+                    # eBay suggests leaf categories only.
+                    "leaf": True,
+                    "parent_category_id": s["parent_id"],
+                }
+                for s in suggestions
+                if s["category_id"]
+            ],
+        )
+
+    @api.model
+    def _cache_subtree(self, account, subtree):
+        """The category when it is a leaf, else its subcategories."""
+        parent = self._cache_rows(
+            account,
+            [
+                {
+                    "category_id": subtree["category_id"],
+                    "name": subtree["name"],
+                    "leaf": subtree["leaf"],
+                }
+            ],
+        )
+        if parent.leaf:
+            return parent
+        prefix = parent.path or parent.name
+        return self._cache_rows(
+            account,
+            [
+                {
+                    "category_id": child["category_id"],
+                    "name": child["name"],
+                    "path": f"{prefix} > {child['name']}",
+                    "leaf": child["leaf"],
+                    "parent_category_id": parent.category_id,
+                }
+                for child in subtree["children"]
+            ],
+        )
+
+    def _required_aspect_names(self):
+        """The item specifics eBay requires in this category, asked of eBay
+        (cached a week) through one of the picker's accounts when the cache
+        has no fresh answer; the cached answer alone when no account can ask."""
+        if not self:
+            return []
+        self.ensure_one()
+        accounts = self._ebay_picker_accounts() or self.env["marketplace.account"]
+        account = accounts.filtered(
+            lambda a: a.ebay_marketplace_id == self.marketplace_id
+        )[:1]
+        if account:
+            _problem, aspects = self._lookup(account, self.category_id)
+        else:
+            aspects = json.loads(self.aspects_json or "[]")
+        return [a["name"] for a in aspects if a.get("required")]
+
+    def _check_leaf(self):
+        """Refuse a category that holds other categories, not listings."""
+        for category in self.filtered(lambda c: not c.leaf):
+            raise ValidationError(
+                self.env._(
+                    "%(category)s holds other categories, not listings: choose "
+                    "one of its subcategories.",
+                    category=category.display_name,
+                )
             )
 
     @api.model

@@ -157,10 +157,21 @@ class EbayListing(models.Model):
         become two values eBay would refuse for a single-value aspect.
         """
         aspects = {}
-        pairs = [
-            (ptav.attribute_id.name, ptav.name)
-            for ptav in self.product_id.product_template_attribute_value_ids
-        ] + [(line.name, line.value) for line in self.aspect_ids]
+        own = {_normalise(line.name).casefold() for line in self.aspect_ids}
+        pairs = (
+            [
+                (ptav.attribute_id.name, ptav.name)
+                for ptav in self.product_id.product_template_attribute_value_ids
+            ]
+            + [(line.name, line.value) for line in self.aspect_ids]
+            # The product's item specifics, where the listing sets none of
+            # that name.
+            + [
+                (line.name, line.value)
+                for line in self.product_id.product_tmpl_id.ebay_aspect_ids
+                if _normalise(line.name).casefold() not in own
+            ]
+        )
         for name, value in pairs:
             name, value = _normalise(name), _normalise(value)
             if not name or not value:
@@ -189,7 +200,11 @@ class EbayListing(models.Model):
             ),
             currency=self.currency_id.name or "USD",
             marketplace_id=account.ebay_marketplace_id,
-            category_id=self.category_id or "",
+            # The listing's own category, else the one chosen on the product.
+            category_id=self.category_id
+            or self.product_id.product_tmpl_id._ebay_category_for(
+                account.ebay_marketplace_id
+            ),
             merchant_location_key=account.ebay_merchant_location_key or "",
             fulfillment_policy_id=account.ebay_fulfillment_policy_id.policy_id or "",
             payment_policy_id=account.ebay_payment_policy_id.policy_id or "",

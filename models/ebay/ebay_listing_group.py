@@ -76,6 +76,7 @@ class EbayListingGroup(models.Model):
             template = self.env["product.template"].browse(vals["product_tmpl_id"])
             vals.setdefault("group_key", template.default_code or f"TMPL-{template.id}")
             vals.setdefault("title", (template.name or "")[: payloads.TITLE_MAX])
+            vals.setdefault("condition", template.ebay_condition or "NEW")
         return super().create(vals_list)
 
     # -- variants ---------------------------------------------------------------
@@ -98,15 +99,20 @@ class EbayListingGroup(models.Model):
         return [{"name": name, "values": values} for name, values in specs.items()]
 
     def _shared_aspects(self):
+        """The group's item specifics, then the product's of other names."""
         aspects = {}
         for line in self.aspect_ids:
             aspects.setdefault(line.name, []).append(line.value)
+        for name, values in self.product_tmpl_id._ebay_aspects().items():
+            if name.casefold() not in (n.casefold() for n in aspects):
+                aspects[name] = values
         return aspects
 
     def _variant_data(self, listing):
         data = listing._listing_data()
         data.title = self.title
-        data.category_id = self.category_id or ""
+        # The group's category, else the product's (as the variant's data says).
+        data.category_id = self.category_id or data.category_id
         data.condition = self.condition
         data.image_urls = self._images()
         data.aspects = dict(self._shared_aspects(), **listing._aspects())

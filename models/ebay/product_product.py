@@ -22,8 +22,17 @@ class ProductProduct(models.Model):
             [("account_id", "=", account.id), ("product_id", "in", self.ids)]
         )
         missing = self - existing.product_id
+        # The condition chosen on the product; its category and item
+        # specifics are read from the product while the listing has none.
         created = Listing.create(
-            [{"account_id": account.id, "product_id": p.id} for p in missing]
+            [
+                {
+                    "account_id": account.id,
+                    "product_id": p.id,
+                    "condition": p.product_tmpl_id.ebay_condition or "NEW",
+                }
+                for p in missing
+            ]
         )
         return existing | created
 

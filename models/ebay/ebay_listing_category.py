@@ -1,0 +1,28 @@
+"""A listing without a category points to where one is chosen: the product."""
+
+from odoo import api, fields, models
+
+
+class EbayListing(models.Model):
+    _inherit = "ebay.listing"
+
+    category_missing = fields.Boolean(
+        compute="_compute_category_missing",
+        help="Neither the listing nor its product has an eBay category.",
+    )
+
+    @api.depends(
+        "category_id", "product_id.product_tmpl_id.ebay_category_id", "account_id"
+    )
+    def _compute_category_missing(self):
+        for listing in self:
+            listing.category_missing = not (
+                listing.category_id
+                or listing.product_id.product_tmpl_id._ebay_category_for(
+                    listing.account_id.ebay_marketplace_id
+                )
+            )
+
+    def action_choose_category_on_product(self):
+        self.ensure_one()
+        return self.product_id.product_tmpl_id.action_edit_ebay_details()
