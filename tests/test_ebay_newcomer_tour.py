@@ -92,6 +92,9 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
         )
         self.assertTrue(self.account.ebay_merchant_location_key)
         self.assertTrue(self.account.ebay_notification_destination_id)
+        self.assertEqual(
+            self.headphones.product_tmpl_id.ebay_category_id.category_id, "112529"
+        )
         listing = self.env["ebay.listing"].search(
             [("account_id", "=", self.account.id)]
         )

@@ -31,6 +31,18 @@ function exactly(text) {
     return `/^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$/`;
 }
 
+// A step of the account's set-up checklist, by its name in the form.
+function step(name) {
+    return `.o_form_view .o_marketplace_setup_checklist div[name='${name}']`;
+}
+
+function stepIs(name, state, content) {
+    return {
+        content,
+        trigger: `${step(name)} .o_marketplace_setup_state:contains(/^\\s*${state}\\s*$/)`,
+    };
+}
+
 function openMenu(xmlid, content) {
     return [
         {
@@ -58,9 +70,10 @@ registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_c
             trigger: `.o_list_view .o_data_row td[name='name']${ACCOUNT_NAME}`,
             run: "click",
         },
+        stepIs("setup_step_connect", "To do", "The checklist starts with connecting"),
         {
-            content: "Start the Connect wizard",
-            trigger: ".o_form_view button.o_amazon_connect_button:contains('Connect Amazon')",
+            content: "Connect Amazon from the checklist",
+            trigger: `${step("setup_step_connect")} button.o_amazon_setup_connect:contains('Connect Amazon')`,
             run: "click",
         },
         {
@@ -80,6 +93,59 @@ registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_c
         {
             content: "The selling partner is shown",
             trigger: ".o_form_view .o_amazon_selling_partner_id:contains('A1EMULATORSELLER')",
+        },
+        stepIs("setup_step_connect", "Done", "The checklist's first step is done"),
+        stepIs("setup_step_amazon_marketplaces", "Done", "The marketplaces were read at once"),
+        stepIs("setup_step_listing", "To do", "A first listing is left to do"),
+        {
+            content: "Choose products to publish",
+            trigger: `${step("setup_step_listing")} button.o_marketplace_setup_open_products`,
+            run: "click",
+        },
+        {
+            content: "Find the demo headphones",
+            trigger: `.o_kanban_record:contains('${PRODUCT}')`,
+            run: "click",
+        },
+        {
+            content: "The product's form is open",
+            trigger: `.o_breadcrumb .active:contains('${PRODUCT}')`,
+        },
+        {
+            content: "Open its Amazon tab",
+            trigger: ".o_form_view .o_notebook .nav-link[name='amazon']",
+            run: "click",
+        },
+        {
+            content: "The demo chose Amazon's HEADPHONES product type",
+            trigger: ".o_form_view div[name='amazon_product_type_id']:contains('HEADPHONES')",
+        },
+        {
+            content: "Open the product's actions",
+            trigger: ".o_cp_action_menus i.fa-cog",
+            run: "click",
+        },
+        {
+            content: "Publish it to Amazon",
+            trigger: ".o-dropdown--menu .o_menu_item:contains('Publish to Amazon')",
+            run: "click",
+        },
+        {
+            content: "The wizard publishes on Amazon.com",
+            trigger: ".modal div[name='participation_id'] input:value(Amazon.com)",
+        },
+        {
+            content: "The product is ready",
+            trigger: ".modal div[name='ready_count']:contains(/^\\s*1\\s*$/)",
+        },
+        {
+            content: "Publish",
+            trigger: ".modal button[name='action_apply']",
+            run: "click",
+        },
+        {
+            content: "Odoo says it is queued for Amazon",
+            trigger: ".o_notification:contains('1 listing(s) queued for Amazon')",
         },
     ],
 });

@@ -9,6 +9,7 @@ import { registry } from "@web/core/registry";
 
 const ACCOUNT = "Demo seller (emulator)";
 const PRODUCT = "Nimbus Wireless Headphones";
+const CATEGORY = "Consumer Electronics > Portable Audio & Headphones > Headphones (112529)";
 // The account's name exactly: "Demo seller" is in "Amazon demo seller" too.
 const ACCOUNT_NAME = `:contains(${exactly(ACCOUNT)})`;
 const CARD = `.o_kanban_record:has(.o_marketplace_dash_account${ACCOUNT_NAME})`;
@@ -161,6 +162,29 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_pub
             trigger: `.o_breadcrumb .active:contains('${PRODUCT}')`,
         },
         {
+            content: "Open its eBay tab",
+            trigger: ".o_form_view .o_notebook .nav-link[name='ebay']",
+            run: "click",
+        },
+        {
+            content: "Look for the category by what the product is",
+            trigger: ".o_form_view div[name='ebay_category_id'] input",
+            run: "edit headphones",
+        },
+        {
+            content: "Pick eBay's Headphones category",
+            trigger: `.o-autocomplete--dropdown-menu .ui-menu-item a:contains('${CATEGORY}')`,
+            run: "click",
+        },
+        {
+            content: "The product has that category now",
+            trigger: `.o_form_view div[name='ebay_category_id'] input:value(${CATEGORY})`,
+        },
+        {
+            content: "and the item specifics eBay requires there",
+            trigger: ".o_form_view div[name='ebay_aspect_ids'] .o_data_row:contains('Brand'):contains('Nimbus')",
+        },
+        {
             content: "Open the product's actions",
             trigger: ".o_cp_action_menus i.fa-cog",
             run: "click",
@@ -184,8 +208,12 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_pub
             run: "click",
         },
         {
-            content: "Odoo says it is queued for eBay",
-            trigger: ".o_notification:contains('1 listing(s) queued for eBay')",
+            content: "The progress shows one listing queued for eBay",
+            trigger: ".o_marketplace_bulk_progress .o_marketplace_bulk_queued:contains(/^\\s*1\\s*Queued\\s*$/)",
+        },
+        {
+            content: "none in error",
+            trigger: ".o_marketplace_bulk_progress .o_marketplace_bulk_error:contains(/^\\s*0\\s*In error\\s*$/)",
         },
     ],
 });
@@ -313,6 +341,10 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_shi
         {
             content: "and nothing failed",
             trigger: `${CARD} .o_marketplace_dash_problem .o_marketplace_dash_value:contains(/^\\s*0\\s*$/)`,
+        },
+        {
+            content: "Its orders per day are drawn",
+            trigger: `${CARD} .o_marketplace_dash_graph_orders canvas`,
         },
     ],
 });
