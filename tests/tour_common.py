@@ -103,6 +103,10 @@ class NewcomerTourMixin(RunnerMixin):
         for bundle, kinds in (
             ("web.assets_web", ("css", "js")),
             ("web.assets_tests", ("js",)),
+            ("web.assets_web_print", ("css",)),
+            ("bus.websocket_worker_assets", ("js",)),
+            # The dashboard's graphs load it when they first draw.
+            ("web.chartjs_lib", ("js",)),
         ):
             assets = self.env["ir.qweb"]._get_asset_bundle(bundle)
             for kind in kinds:

@@ -63,6 +63,8 @@ registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_c
         {
             content: "The dashboard shows the Amazon demo seller's card",
             trigger: `${CARD} .o_marketplace_dash_channel:contains(/^\\s*Amazon\\s*$/)`,
+            // The first screen of the day: the web client loads its graphs.
+            timeout: 30000,
         },
         ...openMenu("amazon_account_menu", "Open Marketplaces > Amazon > Accounts"),
         {

@@ -47,6 +47,8 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_con
         {
             content: "The dashboard shows the demo seller's card",
             trigger: `${CARD} .o_marketplace_dash_channel:contains(/^\\s*eBay\\s*$/)`,
+            // The first screen of the day: the web client loads its graphs.
+            timeout: 30000,
         },
         {
             content: "Open the Marketplaces menu",
