@@ -90,12 +90,14 @@ class EbayListingGroup(models.Model):
         return listings
 
     def _varies_by(self, listings):
+        """Each attribute's values in the order the product gives them (S,
+        M, L), which is the order eBay offers them to buyers."""
         specs = {}
-        for listing in listings:
-            for ptav in listing.product_id.product_template_attribute_value_ids:
-                values = specs.setdefault(ptav.attribute_id.name, [])
-                if ptav.name not in values:
-                    values.append(ptav.name)
+        ptavs = listings.product_id.product_template_attribute_value_ids
+        for ptav in ptavs.sorted():
+            values = specs.setdefault(ptav.attribute_id.name, [])
+            if ptav.name not in values:
+                values.append(ptav.name)
         return [{"name": name, "values": values} for name, values in specs.items()]
 
     def _shared_aspects(self):
