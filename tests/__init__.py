@@ -80,3 +80,5 @@ from . import test_dashboard_graph
 from . import test_bulk_progress
 from . import test_empty_list_help
 from . import test_job_runner
+from . import test_account_setup
+from . import test_amazon_account_setup

@@ -9,6 +9,13 @@ from odoo import api, fields, models
 from ...amazon.notifications import ORDER_CHANGE
 from ..marketplace.marketplace_account_checklist import SETUP_STATES
 
+AMAZON_SETUP_FIELDS = (
+    "amazon_setup_marketplaces_state",
+    "amazon_setup_marketplaces_hint",
+    "amazon_setup_notifications_state",
+    "amazon_setup_notifications_hint",
+)
+
 
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
@@ -34,17 +41,7 @@ class MarketplaceAccount(models.Model):
     def _compute_amazon_setup(self):
         for account in self:
             if account.channel != "amazon":
-                account.update(
-                    dict.fromkeys(
-                        (
-                            "amazon_setup_marketplaces_state",
-                            "amazon_setup_marketplaces_hint",
-                            "amazon_setup_notifications_state",
-                            "amazon_setup_notifications_hint",
-                        ),
-                        False,
-                    )
-                )
+                account.update(dict.fromkeys(AMAZON_SETUP_FIELDS, False))
                 continue
             account.update(account._amazon_setup_marketplaces())
             account.update(account._amazon_setup_notifications())
@@ -99,7 +96,8 @@ class MarketplaceAccount(models.Model):
             state, hint = (
                 "todo",
                 _(
-                    "Enter %(missing)s, then set up notifications.",
+                    "In the Amazon notifications tab, enter %(missing)s, then set "
+                    "up notifications.",
                     missing=", ".join(missing),
                 ),
             )
@@ -118,21 +116,13 @@ class MarketplaceAccount(models.Model):
             return super()._marketplace_topic_labels()
         return {ORDER_CHANGE: self.env._("Order changes")}
 
-    def _marketplace_setup_steps(self):
-        steps = super()._marketplace_setup_steps()
+    def _marketplace_setup_channel_steps(self):
         if self.channel != "amazon":
-            return steps
-        return (
-            steps[:1]
-            + [
-                (
-                    self.amazon_setup_marketplaces_state,
-                    self.amazon_setup_marketplaces_hint,
-                ),
-                (
-                    self.amazon_setup_notifications_state,
-                    self.amazon_setup_notifications_hint,
-                ),
-            ]
-            + steps[1:]
-        )
+            return super()._marketplace_setup_channel_steps()
+        return [
+            (self.amazon_setup_marketplaces_state, self.amazon_setup_marketplaces_hint),
+            (
+                self.amazon_setup_notifications_state,
+                self.amazon_setup_notifications_hint,
+            ),
+        ]

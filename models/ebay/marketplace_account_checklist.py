@@ -8,6 +8,15 @@ from odoo import api, fields, models
 from ..marketplace.marketplace_account_checklist import SETUP_STATES
 from .notification_common import ACCOUNT_DELETION_TOPIC, ORDER_TOPIC, TOPICS
 
+EBAY_SETUP_FIELDS = (
+    "ebay_setup_policies_state",
+    "ebay_setup_policies_hint",
+    "ebay_setup_location_state",
+    "ebay_setup_location_hint",
+    "ebay_setup_notifications_state",
+    "ebay_setup_notifications_hint",
+)
+
 
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
@@ -73,19 +82,7 @@ class MarketplaceAccount(models.Model):
     def _compute_ebay_setup(self):
         for account in self:
             if account.channel != "ebay":
-                account.update(
-                    dict.fromkeys(
-                        (
-                            "ebay_setup_policies_state",
-                            "ebay_setup_policies_hint",
-                            "ebay_setup_location_state",
-                            "ebay_setup_location_hint",
-                            "ebay_setup_notifications_state",
-                            "ebay_setup_notifications_hint",
-                        ),
-                        False,
-                    )
-                )
+                account.update(dict.fromkeys(EBAY_SETUP_FIELDS, False))
                 continue
             account.update(account._ebay_setup_policies())
             account.update(account._ebay_setup_location())
@@ -120,8 +117,8 @@ class MarketplaceAccount(models.Model):
             state, hint = (
                 "todo",
                 _(
-                    "Read your policies from eBay (or create them below), then choose "
-                    "a shipping, a payment and a return policy."
+                    "Read your policies from eBay (or add them under Seller setup), "
+                    "then choose a shipping, a payment and a return policy."
                 ),
             )
         return {"ebay_setup_policies_state": state, "ebay_setup_policies_hint": hint}
@@ -176,19 +173,11 @@ class MarketplaceAccount(models.Model):
             "ebay_setup_notifications_hint": hint,
         }
 
-    def _marketplace_setup_steps(self):
-        steps = super()._marketplace_setup_steps()
+    def _marketplace_setup_channel_steps(self):
         if self.channel != "ebay":
-            return steps
-        return (
-            steps[:1]
-            + [
-                (self.ebay_setup_policies_state, self.ebay_setup_policies_hint),
-                (self.ebay_setup_location_state, self.ebay_setup_location_hint),
-                (
-                    self.ebay_setup_notifications_state,
-                    self.ebay_setup_notifications_hint,
-                ),
-            ]
-            + steps[1:]
-        )
+            return super()._marketplace_setup_channel_steps()
+        return [
+            (self.ebay_setup_policies_state, self.ebay_setup_policies_hint),
+            (self.ebay_setup_location_state, self.ebay_setup_location_hint),
+            (self.ebay_setup_notifications_state, self.ebay_setup_notifications_hint),
+        ]

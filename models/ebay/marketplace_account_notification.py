@@ -16,7 +16,7 @@ class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
 
     ebay_notification_destination_id = fields.Char(
-        string="Notification destination", readonly=True, copy=False, system_field=True
+        string="Destination at eBay", readonly=True, copy=False, system_field=True
     )
     ebay_notification_subscriptions = fields.Char(
         string="Notification subscriptions",
@@ -25,7 +25,7 @@ class MarketplaceAccount(models.Model):
         system_field=True,
     )
     ebay_notification_url = fields.Char(
-        string="Notification URL", compute="_compute_ebay_notification_url"
+        string="Notification address", compute="_compute_ebay_notification_url"
     )
 
     def _compute_ebay_notification_url(self):

@@ -113,8 +113,9 @@ class MarketplaceAccount(models.Model):
                 )[:1]
         if not read:
             message = self.env._(
-                "eBay has no business policies for this account yet: create a "
-                "shipping, a payment and a return policy in the list below."
+                "eBay has no business policies for this account yet: add a "
+                "shipping, a payment and a return policy under Seller setup, "
+                "then create them on eBay."
             )
         else:
             message = self.env._("%(count)s policies read from eBay.", count=read)

@@ -92,18 +92,22 @@ class MarketplaceAccount(models.Model):
             else:
                 account.setup_listing_state = "todo"
                 account.setup_listing_hint = self.env._(
-                    "Choose products and publish them."
+                    "Choose products, then publish them from the list's Action menu."
                 )
 
     def _marketplace_setup_steps(self):
-        """The checklist of this account, in order: ``[(state, hint)]``.
-
-        A channel inserts its own steps between the first (connect) and the
-        last (a first live listing)."""
+        """The checklist of this account, in order: ``[(state, hint)]``."""
         self.ensure_one()
-        return [(self.setup_connect_state, self.setup_connect_hint)] + [
-            (self.setup_listing_state, self.setup_listing_hint)
-        ]
+        return (
+            [(self.setup_connect_state, self.setup_connect_hint)]
+            + self._marketplace_setup_channel_steps()
+            + [(self.setup_listing_state, self.setup_listing_hint)]
+        )
+
+    def _marketplace_setup_channel_steps(self):
+        """The channel's own steps, between connect and the first listing:
+        ``[(state, hint)]`` (each channel returns its own)."""
+        return []
 
     def _compute_setup_next_step(self):
         for account in self:
