@@ -392,14 +392,12 @@ class MarketplaceOrder(models.Model):
         pricelist in the order's currency.  The company's currency needs
         none; a new one is made only while Odoo's pricelist feature is on
         (with it off, Odoo archives every pricelist when Settings are saved,
-        so one made then would be archived and made again)."""
+        so one made then would be archived and made again), and so is the
+        currency activated: Odoo would turn the feature on with it."""
         Currency = self.env["res.currency"].with_context(active_test=False)
         currency = Currency.search([("name", "=", currency_code or "USD")], limit=1)
         if not currency:
             raise UserError(self.env._("Unknown currency %(c)s.", c=currency_code))
-        if not currency.active:  # write only when needed: a shared, hot row
-            currency.active = True
-
         Pricelist = self.env["product.pricelist"]
         found = Pricelist.search(
             [
@@ -408,9 +406,9 @@ class MarketplaceOrder(models.Model):
             ],
             limit=1,
         )
-        if found or currency == self.company_id.currency_id:
+        if currency == self.company_id.currency_id:
             return found, None
-        if not self._pricelists_enabled():
+        if not found and not self._pricelists_enabled():
             return Pricelist, self.env._(
                 "This order is in %(currency)s, and Odoo records a sale in "
                 "another currency than the company's through a pricelist, but "
@@ -418,7 +416,11 @@ class MarketplaceOrder(models.Model):
                 "settings, then click Retry import.",
                 currency=currency.name,
             )
-        return Pricelist.sudo().create(
+        # Write only when needed: a shared, hot row.  (Odoo turns its
+        # pricelists on with a second active currency: a sale in it needs one.)
+        if not currency.active:
+            currency.active = True
+        return found or Pricelist.sudo().create(
             {
                 "name": f"{self.account_id._channel_label()} {currency.name}",
                 "currency_id": currency.id,
