@@ -4,7 +4,7 @@ while their jobs run against the emulators."""
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -16,6 +16,17 @@ COUNTS = ["total_count", "queued_count", "done_count", "error_count", "other_cou
 
 
 class ProgressMixin:
+    def _progress_of(self, action, said=None):
+        """The progress the action opens; after a notification saying
+        ``said`` when given."""
+        if said is not None:
+            self.assertEqual(action["tag"], "display_notification")
+            self.assertEqual(action["params"]["message"], said)
+            action = action["params"]["next"]
+        self.assertEqual(action["type"], "ir.actions.act_window")
+        self.assertEqual(action["res_model"], "marketplace.bulk.progress")
+        return self.env["marketplace.bulk.progress"].browse(action["res_id"])
+
     def _counts(self, progress):
         progress.invalidate_recordset()
         return [progress[name] for name in COUNTS]
@@ -36,7 +47,7 @@ class TestBulkProgress(ProgressMixin, ListingCase):
         # No category: Odoo's check refuses it before any call.
         self.unready = self._product("BULK-3", "Bulk vase", 4)
 
-    def _apply(self, operation, products):
+    def _apply(self, operation, products, said=None):
         wizard = self.env["ebay.listing.action.wizard"].create(
             {
                 "account_id": self.account.id,
@@ -46,13 +57,14 @@ class TestBulkProgress(ProgressMixin, ListingCase):
         )
         with trap_jobs():
             action = wizard.action_apply()
-        self.assertEqual(action["res_model"], "marketplace.bulk.progress")
-        return self.env["marketplace.bulk.progress"].browse(action["res_id"])
+        return self._progress_of(action, said)
 
     def test_counts_follow_the_listings_as_their_jobs_run(self):
         first, second = self.ready
         products = first.product_id | second.product_id | self.unready
-        progress = self._apply("publish", products)
+        progress = self._apply(
+            "publish", products, "2 listing(s) queued for eBay; 1 need fixing first."
+        )
         self.assertEqual(progress.name, "Publishing 3 listings")
         refused = self.unready._ebay_listings_for(self.account)
         self.assertEqual(refused.state, "error")
@@ -111,8 +123,9 @@ class TestBulkProgressCompanies(ProgressMixin, TwoCompaniesCase):
         listing = self._listing()
         with trap_jobs():
             listing.action_publish()
-        progress = self.env["marketplace.bulk.progress"]._open_for(listing, "publish")
-        progress = self.env["marketplace.bulk.progress"].browse(progress["res_id"])
+        progress = self._progress_of(
+            self.env["marketplace.bulk.progress"]._open_for(listing, "publish")
+        )
         self.assertEqual(progress.company_id, self.company_a)
         self.assertEqual(self._counts(progress), [1, 1, 0, 0, 0])
         with self.assertRaises(AccessError):
@@ -138,17 +151,28 @@ class TestBulkProgressCompanies(ProgressMixin, TwoCompaniesCase):
 
 @tagged("post_install", "-at_install")
 class TestAmazonBulkProgress(ProgressMixin, AmazonListingMixin, AmazonCase):
-    def test_amazon_publish_progress(self):
-        good = self._listing(self._tee())
-        bad = self._listing(self._tee("TEE-2", barcode=False, amazon_brand=False))
-        listings = good | bad
+    def test_amazon_publish_wizard_opens_the_progress(self):
+        good = self._tee()
+        bad = self._tee("TEE-2", barcode=False, amazon_brand=False)
+        wizard = Form(
+            self.env["amazon.listing.action.wizard"].with_context(
+                active_model="product.product", active_ids=(good | bad).ids
+            )
+        ).save()
         with trap_jobs():
-            listings.action_publish()
-        action = self.env["marketplace.bulk.progress"]._open_for(listings, "publish")
-        progress = self.env["marketplace.bulk.progress"].browse(action["res_id"])
-        self.assertEqual(bad.state, "error", "no brand: refused before any call")
+            action = wizard.action_apply()
+        progress = self._progress_of(
+            action, "1 listing(s) queued for Amazon; 1 need fixing first."
+        )
+        listings = self.env["amazon.listing"].search(
+            [("product_id", "in", (good | bad).ids)]
+        )
+        published = listings.filtered(lambda l: l.product_id == good)
+        self.assertEqual(
+            listings.filtered(lambda l: l.product_id == bad).state, "error"
+        )
         self.assertEqual(self._counts(progress), [2, 1, 0, 1, 0])
-        self._run(good, "_job_run", "publish")
-        self.assertEqual(good.state, "published", good.last_error)
+        self._run(published, "_job_run", "publish")
+        self.assertEqual(published.state, "published", published.last_error)
         self.assertEqual(self._counts(progress), [2, 0, 1, 1, 0])
         self.assertTrue(progress.is_done)

@@ -130,10 +130,11 @@ class TestDashboardGraph(OrderCase):
             return self.env.cr.sql_log_count - before
 
         others = self.env["marketplace.account"]
-        for i in range(5):
+        for i in range(6):
             others |= self._new_account(name=f"Graph seller {i}")
-        queries_for(self.account)
-        self.assertEqual(queries_for(self.account | others), queries_for(self.account))
+        queries_for(self.account | others)  # warm the caches (settings, views)
+        few = queries_for(self.account | others[:1])
+        self.assertEqual(queries_for(self.account | others), few)
 
     def test_attention_names_what_to_act_on(self):
         account = self.account

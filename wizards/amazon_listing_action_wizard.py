@@ -108,4 +108,6 @@ class AmazonListingActionWizard(models.TransientModel):
             bulk["condition"] = self.condition
         if bulk:
             listings.write(bulk)
-        return listings.action_publish()
+        return self.env["marketplace.bulk.progress"]._open_for(
+            listings, "publish", listings.action_publish()
+        )

@@ -120,7 +120,8 @@ class EbayListingActionWizard(models.TransientModel):
         if bulk:
             listings.write(bulk)
         if self.operation == "publish":
-            listings.action_publish()
-            return self.env["marketplace.bulk.progress"]._open_for(listings, "publish")
+            return self.env["marketplace.bulk.progress"]._open_for(
+                listings, "publish", listings.action_publish()
+            )
         listings.action_end()
         return self.env["marketplace.bulk.progress"]._open_for(listings, "end")

@@ -2,7 +2,8 @@
 average delay from sale to Odoo, per day over the last two weeks.
 
 Each graph is a computed JSON text in the shape of Odoo's ``dashboard_graph``
-widget (the bar chart of the accounting dashboard), grouped by day in the
+widget (the bar chart of the accounting dashboard, which the
+``marketplace_dashboard_graph`` widget extends), grouped by day in the
 user's time zone as the Day grouping of a graph view is.  Its domain is a
 dashboard figure (``graph_calls``, ...), so the graph's title opens exactly
 the records it counts.
@@ -16,17 +17,16 @@ from odoo.tools.misc import format_date
 
 GRAPH_DAYS = 14
 
-# Graph field -> (figure, aggregate, bar type of the dashboard_graph widget:
-# "past" bars are drawn in the widget's first colour, "future" ones in its
-# second, which sets the throttled calls apart).
+# Graph field -> (figure, aggregate, bar type: the marketplace_dashboard_graph
+# widget draws "warning" bars in a warning colour, for throttled calls).
 GRAPHS = {
-    "dashboard_graph_calls": ("graph_calls", "__count", "past"),
-    "dashboard_graph_throttled": ("graph_throttled", "__count", "future"),
-    "dashboard_graph_orders": ("graph_orders", "__count", "past"),
+    "dashboard_graph_calls": ("graph_calls", "__count", "normal"),
+    "dashboard_graph_throttled": ("graph_throttled", "__count", "warning"),
+    "dashboard_graph_orders": ("graph_orders", "__count", "normal"),
     "dashboard_graph_order_delay": (
         "graph_order_delay",
         "import_delay_minutes:avg",
-        "past",
+        "normal",
     ),
 }
 # The day each figure's records are grouped by.

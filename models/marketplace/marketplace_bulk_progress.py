@@ -48,9 +48,10 @@ class MarketplaceBulkProgress(models.TransientModel):
     is_done = fields.Boolean(compute="_compute_counts")
 
     @api.model
-    def _open_for(self, listings, operation):
+    def _open_for(self, listings, operation, notification=None):
         """Create the progress of ``operation`` on ``listings`` and return
-        the window that shows it."""
+        the window that shows it; after ``notification`` (the action's own
+        display_notification, which says what was queued) when given."""
         if operation not in DONE_STATES:
             raise UserError(self.env._("Unknown bulk operation: %s", operation))
         progress = self.create(
@@ -61,7 +62,7 @@ class MarketplaceBulkProgress(models.TransientModel):
                 "company_id": (listings.company_id[:1] or self.env.company).id,
             }
         )
-        return {
+        window = {
             "type": "ir.actions.act_window",
             "name": progress.name,
             "res_model": self._name,
@@ -70,6 +71,9 @@ class MarketplaceBulkProgress(models.TransientModel):
             "views": [(False, "form")],
             "target": "current",
         }
+        if isinstance(notification, dict) and notification.get("params"):
+            return dict(notification, params=dict(notification["params"], next=window))
+        return window
 
     @api.constrains("res_model")
     def _check_res_model(self):
