@@ -144,11 +144,14 @@ cat <<MSG
   > Connect Amazon > Connect, then Confirm on the emulator's Seller Central page.
   The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT, Amazon's on
   http://127.0.0.1:$AMAZON_EMULATOR_PORT, moto's SQS on http://127.0.0.1:$MOTO_PORT.
-  Ctrl-C stops everything; run this command again to resume.
+  Ctrl-C stops everything; run this command again to resume (the emulators
+  start afresh, so connect the accounts again then).
 
 MSG
-# In the background, so that Ctrl-C reaches this script, whose exit stops
-# Odoo and the rest (a background process ignores the terminal's Ctrl-C).
+# In the background and waited for: bash runs a trap only once the
+# foreground command ends, while "wait" returns at once.  So a Ctrl-C, or a
+# kill of this script alone, ends the script now, and its exit stops Odoo
+# and the rest.
 "$PYTHON" -m odoo -c "$RUN_DIR/odoo.conf" -d "$DB" "${ODOO_OPTIONS[@]}" &
 ODOO_PID=$!
 wait "$ODOO_PID"

@@ -82,9 +82,10 @@ class TestJobRunnerCheck(JobRunnerMixin, EbayCase):
         self.assertEqual((area["status"], area["healthy"]), ("ok", True))
 
     def test_a_job_not_yet_due_or_of_another_addon_does_not_count(self):
+        in_a_minute = ago(minutes=-1)
         with freeze_time(ago(minutes=10)):
-            # Scheduled to run a minute from now: not due.
-            self.account.with_delay(eta=ago(minutes=-1))._job_poll_orders()
+            # Queued ten minutes ago to run a minute from now: not due yet.
+            self.account.with_delay(eta=in_a_minute)._job_poll_orders()
             # Another addon's job in the root channel: not the connector's work.
             other = self.env.user.partner_id.with_delay()._compute_display_name()
         self.assertEqual(other.db_record().channel, "root")
