@@ -16,6 +16,8 @@ const CARD = `.o_kanban_record:has(.o_marketplace_dash_account${ACCOUNT_NAME})`;
 
 // What the records say, read by the test and passed in a cookie: the screens
 // must show exactly these.
+const DONE = ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')";
+
 function expected() {
     const cookie = document.cookie
         .split("; ")
@@ -306,8 +308,17 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_ord
             run: "click",
         },
         {
+            // Odoo asks once, before a first delivery, whether buyers get a
+            // text message: where it asks, the seller confirms.
+            content: "Confirm Odoo's question about texting the buyer, if it asks",
+            trigger: `${DONE}, .modal button[name='send_sms']`,
+            run() {
+                document.querySelector(".modal button[name='send_sms']")?.click();
+            },
+        },
+        {
             content: "It is done",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')",
+            trigger: DONE,
         },
         {
             content: "The tracking waits to go to eBay",
