@@ -308,15 +308,6 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_ord
             run: "click",
         },
         {
-            // Odoo asks once, before a first delivery, whether buyers get a
-            // text message: where it asks, the seller confirms.
-            content: "Confirm Odoo's question about texting the buyer, if it asks",
-            trigger: `${DONE}, .modal button[name='send_sms']`,
-            run() {
-                document.querySelector(".modal button[name='send_sms']")?.click();
-            },
-        },
-        {
             content: "It is done",
             trigger: DONE,
         },
