@@ -84,14 +84,13 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
         self.assertEqual(self.account.state, "connected")
         self.assertTrue(self.account.ebay_business_policies_opted_in)
         # The seller's policies on eBay; the checklist reads them, creates the
-        # location and the notifications, then a demo product is published.
+        # location, then a demo product is published.
         self._policies_made_on_ebay()
         self._tour(
             f"/odoo/action-marketplace_connector.marketplace_account_action/{self.account.id}",
             "marketplace_connector_ebay_newcomer_publish_tour",
         )
         self.assertTrue(self.account.ebay_merchant_location_key)
-        self.assertTrue(self.account.ebay_notification_destination_id)
         self.assertEqual(
             self.headphones.product_tmpl_id.ebay_category_id.category_id, "112529"
         )
