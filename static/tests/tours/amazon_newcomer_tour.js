@@ -247,7 +247,13 @@ registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_s
             content: "The tracking reached Amazon",
             trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Sent')",
         },
-        ...openMenu("marketplace_dashboard_menu", "Open Marketplaces > Dashboard"),
+        {
+            content: "Go to Marketplaces > Dashboard (the delivery is in the Inventory app)",
+            trigger: ".o_main_navbar",
+            run: () => {
+                window.location.href = "/odoo/action-marketplace_connector.marketplace_dashboard_action";
+            },
+        },
         {
             content: "The Amazon demo seller has one live listing",
             trigger: `${CARD} .o_marketplace_dash_live .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,

@@ -319,14 +319,11 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_shi
             trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Sent')",
         },
         {
-            content: "Open the Marketplaces menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.marketplace_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open Marketplaces > Dashboard",
-            trigger: ".dropdown-item[data-menu-xmlid='marketplace_connector.marketplace_dashboard_menu']",
-            run: "click",
+            content: "Go to Marketplaces > Dashboard (the delivery is in the Inventory app)",
+            trigger: ".o_main_navbar",
+            run: () => {
+                window.location.href = "/odoo/action-marketplace_connector.marketplace_dashboard_action";
+            },
         },
         {
             content: "The demo seller has one live listing",
