@@ -74,6 +74,8 @@ from . import test_url_paths
 from . import test_vacuum
 from . import test_vault
 from . import test_vault_rotate_command
+from . import test_ebay_newcomer_tour
+from . import test_amazon_newcomer_tour
 from . import test_dashboard_graph
 from . import test_bulk_progress
 from . import test_empty_list_help

@@ -1,65 +1,16 @@
 """A person connects an eBay account in Chromium, end to end."""
 
-import threading
-import time
-from unittest import mock
-
 from odoo import fields
-from odoo.tests import common as odoo_test_common
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..ebay import EbayAuthError
 from ..models.marketplace.marketplace_alert import ACTIVITY_TYPE
 from .ebay_common import EbayHttpCase
+from .tour_common import EBAY_AGREE, consent_clicking_browser
 
 # Typed by the connect tour (static/tests/tours/ebay_connect_tour.js).
 TOUR_SECRET = "tour-app-secret-for-this-run"
-
-
-class _ConsentAgreeingBrowser(odoo_test_common.ChromeBrowser):
-    """Odoo's test Chromium, plus the seller's one click on eBay's page.
-
-    Odoo tours only run on Odoo's own pages; eBay's consent page is another
-    origin, so a watcher agrees there, through the same DevTools connection
-    the tour runner uses, and the tour resumes when eBay sends the browser
-    back to Odoo.
-    """
-
-    consent_prefix = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agreed = threading.Event()
-        self._watcher = threading.Thread(
-            target=self._agree_on_consent_page, daemon=True
-        )
-        self._watcher.start()
-
-    def _evaluate(self, expression):
-        answer = self._websocket_request(
-            "Runtime.evaluate",
-            params={"expression": expression, "returnByValue": True},
-            timeout=5,
-        )
-        return (answer or {}).get("result", {}).get("value")
-
-    def _agree_on_consent_page(self):
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and self.ws is not None:
-            try:
-                href = self._evaluate("location.href") or ""
-                if href.startswith(self.consent_prefix) and self._evaluate(
-                    "!!document.getElementById('ebay-emulator-agree')"
-                ):
-                    self._evaluate(
-                        "document.getElementById('ebay-emulator-agree').click()"
-                    )
-                    self.agreed.set()
-                    return
-            except Exception:  # page navigating; look again
-                pass
-            time.sleep(0.2)
 
 
 @tagged("post_install", "-at_install")
@@ -75,22 +26,15 @@ class TestConnectTour(EbayHttpCase):
         )
 
     def _run_tour(self, tour):
-        browsers = []
-
-        class Browser(_ConsentAgreeingBrowser):
-            consent_prefix = f"{self.emulator.url}/oauth2/authorize"
-
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                browsers.append(self)
-
-        with mock.patch.object(odoo_test_common, "ChromeBrowser", Browser):
+        with consent_clicking_browser(
+            f"{self.emulator.url}/oauth2/authorize", EBAY_AGREE
+        ) as browsers:
             self.start_tour(
                 "/odoo/action-marketplace_connector.marketplace_account_action",
                 tour,
                 login="admin",
             )
-        self.assertTrue(browsers and browsers[0].agreed.is_set())
+        self.assertTrue(browsers and browsers[0].clicked.is_set())
 
     def test_connect_wizard_end_to_end(self):
         account = self.env["marketplace.account"].create(

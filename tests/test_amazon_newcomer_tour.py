@@ -1,0 +1,127 @@
+"""The newcomer's first hour with Amazon, in Chromium, on the demo database.
+
+The demo data (demo accounts, demo products) is loaded as the demo has it;
+the tours walk what a person sees: connecting the Amazon demo seller through
+Seller Central's consent page, publishing a demo product, the buyer's order
+and its sale order, the delivery with its tracking number, and the
+dashboard.  What happens elsewhere between two screens is done here, as it
+happens in the demo: the job runner runs the queued jobs (against the
+emulator), Amazon applies the submitted listing, and a buyer buys.
+"""
+
+from odoo.tests import tagged
+
+from .amazon_common import US, AmazonHttpCase
+from .demo_common import DemoDataMixin
+from .tour_common import AMAZON_CONFIRM, NewcomerTourMixin, consent_clicking_browser
+
+TRACKING = "9400111899223100000002"
+SKU = "NIMBUS-HP1"
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonNewcomerTour(NewcomerTourMixin, DemoDataMixin, AmazonHttpCase):
+    CONNECTED_ACCOUNT = False
+    EXPECTED_COOKIE = "amazon_newcomer_expected"
+
+    def setUp(self):
+        super().setUp()
+        self._load_demo_data()
+        self.account = self.demo_amazon_account
+        self.headphones = self.env.ref(
+            "marketplace_connector.product_demo_headphones"
+        ).product_variant_id
+
+    def _carrier(self):
+        """The delivery method the seller ships with, mapped to Amazon's USPS."""
+        return self.env["delivery.carrier"].search(
+            [("amazon_carrier_code", "=", "USPS")], limit=1
+        ) or self.env["delivery.carrier"].create(
+            {
+                "name": "USPS Priority",
+                "delivery_type": "fixed",
+                "product_id": self.env["product.product"]
+                .create({"name": "USPS Priority shipping", "type": "service"})
+                .id,
+                "amazon_carrier_code": "USPS",
+            }
+        )
+
+    def test_newcomer_journey(self):
+        # Connect: the dashboard, the account, Seller Central's consent page.
+        self.assertNotEqual(self.account.state, "connected")
+        with consent_clicking_browser(
+            f"{self.emulator.url}/apps/authorize/consent", AMAZON_CONFIRM
+        ) as browsers:
+            self._tour(
+                "/odoo/action-marketplace_connector.marketplace_dashboard_action",
+                "marketplace_connector_amazon_newcomer_connect_tour",
+            )
+        self.assertTrue(browsers and browsers[0].clicked.is_set())
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.state, "connected")
+        self.assertIn(
+            US, self.account.amazon_participation_ids.mapped("marketplace_id")
+        )
+
+        # The checklist's last step led to a demo product, published.
+        listing = self.env["amazon.listing"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(listing.product_id, self.headphones)
+        self.assertEqual(listing.state, "queued")
+        self._run_queued_jobs()
+        self.assertEqual(listing.state, "published", listing.last_error)
+        # Amazon applies the submission; the read-back job reads its ASIN.
+        self.emulator.apply_pending()
+        self._run_queued_jobs()
+        asin = self.emulator.listing(self.account.amazon_selling_partner_id, SKU)[
+            "marketplaces"
+        ][US]["asin"]
+        self.assertTrue(asin)
+
+        # A buyer buys the headphones on Amazon; the order poll imports it.
+        bought = self.emulator.create_order(
+            US,
+            [{"sku": SKU, "quantity": 1, "price": self.headphones.lst_price}],
+            seller_id=self.account.amazon_selling_partner_id,
+        )
+        self.account._job_amazon_poll_orders()
+        self._run_queued_jobs()
+        order = self.env["marketplace.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(order.remote_order_id, bought["orderId"])
+        sale = order.sale_order_id
+        self.assertTrue(sale)
+
+        # The listing, the order, its sale order, its delivery shipped.
+        carrier = self._carrier()
+        self._tour(
+            "/odoo/action-marketplace_connector.amazon_listing_action",
+            "marketplace_connector_amazon_newcomer_order_tour",
+            asin=asin,
+            order_id=order.remote_order_id,
+            sale_order=sale.name,
+            carrier=carrier.name,
+            tracking=TRACKING,
+        )
+        picking = sale.picking_ids
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.carrier_tracking_ref, TRACKING)
+        self.assertEqual(picking.marketplace_tracking_state, "queued")
+        self._run_queued_jobs()
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
+        self.assertEqual(
+            [
+                (p["trackingNumber"], p["carrier"])
+                for p in self.emulator.order(bought["orderId"])["packages"]
+            ],
+            [(TRACKING, "USPS")],
+        )
+
+        # The tracking on the delivery, then the dashboard.
+        self._tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            "marketplace_connector_amazon_newcomer_shipped_tour",
+        )

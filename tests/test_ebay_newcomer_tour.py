@@ -1,0 +1,162 @@
+"""The newcomer's first hour with eBay, in Chromium, on the demo database.
+
+The demo data (demo accounts, demo products) is loaded as the demo has it;
+the tours walk what a person sees: connecting the demo seller through eBay's
+consent page, setting the account up, publishing a demo product, the
+buyer's order and its sale order, the delivery with its tracking number, and
+the dashboard.  What happens elsewhere between two screens is done here, as
+it happens in the demo: the job runner runs the queued jobs (against the
+emulator) and a buyer buys on eBay (the emulator's purchase).
+"""
+
+from odoo.tests import tagged
+
+from ..ebay.account import AccountApi
+from ..ebay.inventory import InventoryApi
+from .demo_common import DemoDataMixin
+from .ebay_common import EbayHttpCase
+from .tour_common import EBAY_AGREE, NewcomerTourMixin, consent_clicking_browser
+
+TRACKING = "9400111899223100000001"
+BUYER = "demo_buyer"
+
+
+@tagged("post_install", "-at_install")
+class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
+    EXPECTED_COOKIE = "ebay_newcomer_expected"
+
+    def setUp(self):
+        super().setUp()
+        self._load_demo_data()
+        self.account = self.demo_ebay_account
+        self.headphones = self.env.ref(
+            "marketplace_connector.product_demo_headphones"
+        ).product_variant_id
+        # The company's address, as Odoo's own set-up asks for it: eBay
+        # wants the postal code and country of the place items ship from.
+        self.account.warehouse_id.partner_id.write(
+            {
+                "street": "250 Executive Park Blvd",
+                "city": "San Francisco",
+                "zip": "94134",
+                "country_id": self.env.ref("base.us").id,
+            }
+        )
+
+    def _policies_made_on_ebay(self):
+        """The shipping, payment and return policies the seller made on
+        eBay's own site (what Odoo reads, not what it creates)."""
+        api = AccountApi(self.account._ebay_client())
+        Policy = self.env["ebay.policy"]
+        for kind in ("fulfillment", "payment", "return"):
+            draft = Policy.new(
+                {"account_id": self.account.id, "kind": kind, "name": f"My {kind}"}
+            )
+            api.create_policy(kind, draft._payload())
+
+    def _carrier(self):
+        """The delivery method the seller ships with, mapped to eBay's USPS."""
+        return self.env["delivery.carrier"].search(
+            [("ebay_carrier_code", "=", "USPS")], limit=1
+        ) or self.env["delivery.carrier"].create(
+            {
+                "name": "USPS Priority",
+                "delivery_type": "fixed",
+                "product_id": self.env.ref(
+                    "marketplace_connector.product_ebay_shipping"
+                ).id,
+                "ebay_carrier_code": "USPS",
+            }
+        )
+
+    def test_newcomer_journey(self):
+        # Connect: the dashboard, the account, eBay's consent page.
+        self.assertNotEqual(self.account.state, "connected")
+        with consent_clicking_browser(
+            f"{self.emulator.url}/oauth2/authorize", EBAY_AGREE
+        ) as browsers:
+            self._tour(
+                "/odoo/action-marketplace_connector.marketplace_dashboard_action",
+                "marketplace_connector_ebay_newcomer_connect_tour",
+            )
+        self.assertTrue(browsers and browsers[0].clicked.is_set())
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.state, "connected")
+        self.assertTrue(self.account.ebay_business_policies_opted_in)
+        # The seller's policies on eBay; the checklist reads them, creates the
+        # location, then a demo product is published.
+        self._policies_made_on_ebay()
+        self._tour(
+            f"/odoo/action-marketplace_connector.marketplace_account_action/{self.account.id}",
+            "marketplace_connector_ebay_newcomer_publish_tour",
+        )
+        self.assertTrue(self.account.ebay_merchant_location_key)
+        self.assertEqual(
+            self.headphones.product_tmpl_id.ebay_category_id.category_id, "112529"
+        )
+        listing = self.env["ebay.listing"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(listing.product_id, self.headphones)
+        self.assertEqual(listing.state, "queued")
+        self._run_queued_jobs()
+        self.assertEqual(listing.state, "published", listing.last_error)
+        offer = InventoryApi(self.account._ebay_client()).get_offer(listing.offer_id)
+        listing_id = offer["listing"]["listingId"]
+
+        # A buyer buys the headphones on eBay; the order poll imports it.
+        bought = self.emulator._call(
+            "POST",
+            "purchase",
+            json={
+                "lines": [{"sku": listing.sku, "quantity": 1}],
+                "buyer": {"username": BUYER},
+            },
+        )
+        self.account._job_poll_orders()
+        self._run_queued_jobs()
+        order = self.env["marketplace.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(order.remote_order_id, bought["orderId"])
+        sale = order.sale_order_id
+        self.assertTrue(sale)
+
+        # The listing, the order, its sale order, its delivery shipped.
+        carrier = self._carrier()
+        self._tour(
+            "/odoo/action-marketplace_connector.ebay_listing_action",
+            "marketplace_connector_ebay_newcomer_order_tour",
+            listing_id=listing_id,
+            order_id=order.remote_order_id,
+            sale_order=sale.name,
+            carrier=carrier.name,
+            tracking=TRACKING,
+        )
+        picking = sale.picking_ids
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.carrier_tracking_ref, TRACKING)
+        self.assertEqual(picking.marketplace_tracking_state, "queued")
+        self._run_queued_jobs()
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
+        fulfillments = (
+            self.account._ebay_client()
+            .request(
+                "GET",
+                f"/sell/fulfillment/v1/order/{bought['orderId']}/shipping_fulfillment",
+            )
+            .data["fulfillments"]
+        )
+        self.assertEqual(
+            [
+                (f["shipmentTrackingNumber"], f["shippingCarrierCode"])
+                for f in fulfillments
+            ],
+            [(TRACKING, "USPS")],
+        )
+
+        # The tracking on the delivery, then the dashboard.
+        self._tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            "marketplace_connector_ebay_newcomer_shipped_tour",
+        )
