@@ -252,6 +252,7 @@ def test_taxonomy_client(emu):
         "category_id": "9355",
         "name": "Cell Phones & Smartphones",
         "path": ["Cell Phones & Accessories"],
+        "parent_id": "15032",
         "level": 2,
     }
     assert api.get_category_suggestions("0", "zeppelin") == []
