@@ -70,11 +70,14 @@ class TestAmazonNewcomerTour(NewcomerTourMixin, DemoDataMixin, AmazonHttpCase):
         )
         self.assertEqual(listing.product_id, self.headphones)
         self.assertEqual(listing.state, "queued")
-        self._run_queued_jobs()
+        # The publish runs; its read-back waits (eta) for Amazon to apply it.
+        self._run_queued_jobs(due_only=True)
         self.assertEqual(listing.state, "published", listing.last_error)
+        self.assertFalse(listing.asin)
         # Amazon applies the submission; the read-back job reads its ASIN.
         self.emulator.apply_pending()
         self._run_queued_jobs()
+        self.assertTrue(listing.asin)
         asin = self.emulator.listing(self.account.amazon_selling_partner_id, SKU)[
             "marketplaces"
         ][US]["asin"]
