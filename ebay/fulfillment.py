@@ -4,6 +4,8 @@ from .paths import path_segment
 
 BASE = "/sell/fulfillment/v1"
 PAGE_LIMIT = 200  # eBay's maximum page size for getOrders
+# getOrders' orderIds: "A comma-separated list ... (maximum 50)".
+ORDER_IDS_LIMIT = 50
 
 
 def iso_utc(moment):
@@ -28,6 +30,20 @@ class FulfillmentApi:
             "getOrders",
             params={"filter": window, "limit": limit, "offset": offset},
         ).data
+
+    def get_orders_by_ids(self, order_ids):
+        """The orders ``order_ids`` (at most ORDER_IDS_LIMIT) in one getOrders
+        call; an id eBay does not know is left out of the answer."""
+        if not 1 <= len(order_ids) <= ORDER_IDS_LIMIT:
+            raise ValueError(f"getOrders takes 1 to {ORDER_IDS_LIMIT} order ids")
+        for order_id in order_ids:
+            path_segment(order_id, "order id")  # the same check as getOrder's
+            if "," in order_id:
+                raise ValueError("an order id may not contain a comma")
+        data = self._call(
+            "GET", "/order", "getOrders", params={"orderIds": ",".join(order_ids)}
+        ).data
+        return (data or {}).get("orders") or []
 
     def get_order(self, order_id):
         return self._call(

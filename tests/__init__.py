@@ -53,6 +53,7 @@ from . import test_notification_controller
 from . import test_notification_security
 from . import test_oauth_controller
 from . import test_order_concurrency
+from . import test_order_batch
 from . import test_order_import
 from . import test_protected_fields
 from . import test_publish_tour

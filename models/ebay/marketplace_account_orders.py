@@ -50,10 +50,10 @@ class MarketplaceAccount(models.Model):
             while True:
                 page = api.get_orders_page(since, offset=offset, limit=PAGE_LIMIT)
                 orders = page.get("orders") or []
-                staged = Order
-                for data in orders:
-                    staged |= Order._import_payload(self, data)
-                    imported += 1
+                # The page's orders imported together (each isolated: one
+                # Odoo cannot import is flagged, the others go on).
+                staged = Order._import_payloads(self, orders)
+                imported += len(orders)
                 if orders:
                     newest = max(staged.mapped("remote_modified_at"))
                     watermark = max(watermark or newest, newest)

@@ -11,7 +11,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ...ebay import EbayClient, EbayError, EbayNotFound
-from ...ebay.fulfillment import FulfillmentApi
+from ...ebay.fulfillment import ORDER_IDS_LIMIT, FulfillmentApi
 from ...ebay.notification import NotificationApi, SignatureError
 from ..marketplace.http_session import http_session
 from .ebay_environment import fixed_endpoints
@@ -37,6 +37,65 @@ class MarketplaceNotification(models.Model):
         if self.topic == ACCOUNT_DELETION_TOPIC:
             return self._ebay_process_account_deletion(data), None
         return super()._marketplace_process(data)
+
+    def _marketplace_process_batch(self):
+        orders = self.filtered(
+            lambda n: n.account_id.channel == "ebay" and n.topic == ORDER_TOPIC
+        )
+        outcomes = super(
+            MarketplaceNotification, self - orders
+        )._marketplace_process_batch()
+        for account in orders.account_id:
+            outcomes.update(
+                orders.filtered(
+                    lambda n, a=account: n.account_id == a
+                )._ebay_process_orders()
+            )
+        return outcomes
+
+    def _ebay_process_orders(self):
+        """Re-read the orders these ORDER_CONFIRMATIONs (of one account) name,
+        up to 50 a getOrders call, and import each batch together."""
+        outcomes, by_order = {}, {}
+        for notification in self:
+            order_id = notification._data().get("orderId")
+            if order_id:
+                by_order.setdefault(order_id, []).append(notification)
+            else:
+                outcomes[notification.id] = ("no order id", "done")
+        account = self.account_id.with_company(self.account_id.company_id)
+        order_ids = list(by_order)
+        Order = self.env["marketplace.order"]
+        for start in range(0, len(order_ids), ORDER_IDS_LIMIT):
+            chunk = order_ids[start : start + ORDER_IDS_LIMIT]
+            served = self.browse([n.id for i in chunk for n in by_order[i]])
+            with account._job_edge(record=served, operation="getOrders") as edge:
+                orders = FulfillmentApi(edge.client).get_orders_by_ids(chunk)
+            if edge.failed:
+                state = "new" if edge.retrying else "error"
+                # A retry is queued for the whole job: the chunks not read yet
+                # wait for it too (still new, with the reason).
+                rest = order_ids[start:] if edge.retrying else chunk
+                for order_id in rest:
+                    for notification in by_order[order_id]:
+                        outcomes[notification.id] = (edge.message, state)
+                if edge.retrying:
+                    break
+                continue
+            staged = {
+                row.remote_order_id: row
+                for row in Order._import_payloads(account, orders)
+            }
+            for order_id in chunk:
+                row = staged.get(order_id)
+                result = (
+                    f"order {order_id}: {row.state}"
+                    if row
+                    else f"order {order_id}: eBay does not know this order"
+                )
+                for notification in by_order[order_id]:
+                    outcomes[notification.id] = (result, "done" if row else "error")
+        return outcomes
 
     def _marketplace_kept_data(self, data):
         if self.account_id.channel != "ebay":

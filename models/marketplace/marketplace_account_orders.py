@@ -2,6 +2,13 @@
 
 from odoo import fields, models
 
+from .job_edge import marketplace_job
+
+# Notifications one processing job takes: a burst is read in a few jobs
+# (each re-reads its orders in the channel's batches), and no job holds
+# its locks for long.
+NOTIFICATION_BATCH = 200
+
 
 class MarketplaceAccount(models.Model):
     _inherit = "marketplace.account"
@@ -27,3 +34,28 @@ class MarketplaceAccount(models.Model):
     )
     # Why the last poll failed; cleared by the next successful poll.
     order_poll_error = fields.Text(readonly=True, copy=False, system_field=True)
+
+    # -- notifications ---------------------------------------------------------------
+    def _enqueue_notification_processing(self):
+        """Queue, at once, the job that processes every new notification of
+        each account.  A job of the account still waiting is not doubled (it
+        will see this one too); one already running does not match the
+        identity key, so a new one is queued for what it may not have seen."""
+        for account in self:
+            account.with_delay(
+                identity_key=f"marketplace.notification.process:{account.id}",
+                description=f"{account._channel_label()} notifications {account.name}",
+            )._job_process_notifications()
+
+    @marketplace_job
+    def _job_process_notifications(self):
+        """Queue job: process the account's new notifications together (up to
+        NOTIFICATION_BATCH; the rest in the next job, queued at once)."""
+        self.ensure_one()
+        taken = self.env["marketplace.notification"]._take_new(self, NOTIFICATION_BATCH)
+        if not taken:
+            return "nothing new"
+        summary = taken._process_together()
+        if len(taken) == NOTIFICATION_BATCH:
+            self._enqueue_notification_processing()
+        return f"{len(taken)} notification(s): {summary}"

@@ -1,0 +1,141 @@
+"""Orders at sale speed (issue 15): notifications that arrive together are
+processed together, their orders re-read up to 50 a getOrders call and
+imported in one batch; an order Odoo cannot import is flagged and holds back
+none of the others; the poll's pages are imported the same way.
+
+Real jobs against the emulator; no timing is asserted, only calls and an
+upper bound of SQL queries per order.
+"""
+
+import json
+import uuid
+
+from odoo.tools import mute_logger
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..ebay.fulfillment import ORDER_IDS_LIMIT
+from .ebay_common import OrderCase
+
+GET_ORDERS = "^/sell/fulfillment/v1/order$"
+GET_ORDER = "^/sell/fulfillment/v1/order/[^/]+$"
+ORDER_LOGGER = "odoo.addons.marketplace_connector.models.marketplace.marketplace_order"
+# The issue's bound: at most 30 SQL queries per imported order, in a batch
+# (the sale order made, confirmed and its delivery reserved).
+QUERIES_PER_ORDER = 30
+
+
+class TestOrderBatch(OrderCase):
+    def _purchases(self, count, **extra):
+        """``count`` orders bought on the emulator (eBay's own notification
+        left out: the test stores them as the endpoint does)."""
+        return [
+            self._buy(
+                [{"sku": "MUG-1" if i % 2 else "TSHIRT-1", "quantity": 1}],
+                buyer={"username": f"batch_buyer_{i % 7}"},
+                notify=False,
+                **extra,
+            )["orderId"]
+            for i in range(count)
+        ]
+
+    def _store(self, order_ids):
+        """The ORDER_CONFIRMATIONs as the endpoint stores them."""
+        Notification = self.env["marketplace.notification"]
+        stored = Notification
+        for order_id in order_ids:
+            stored |= Notification._store_once(
+                self.account,
+                str(uuid.uuid4()),
+                "ORDER_CONFIRMATION",
+                None,
+                {"orderId": order_id},
+            )
+        return stored
+
+    def _sales_of(self, order_ids):
+        return self.env["sale.order"].search([("client_order_ref", "in", order_ids)])
+
+    def test_a_burst_is_one_job_and_getorders_of_50_ids(self):
+        order_ids = self._purchases(ORDER_IDS_LIMIT + 7)
+        # Two deliveries of the same order (eBay retries, a replay).
+        notifications = self._store([*order_ids, order_ids[0], order_ids[3]])
+        self.emulator.clear_calls()
+        with trap_jobs() as trap:
+            for notification in notifications:  # one by one, as they arrive
+                notification._enqueue()
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                self.account._job_process_notifications,
+                properties={
+                    "identity_key": (
+                        f"marketplace.notification.process:{self.account.id}"
+                    ),
+                },
+            )
+            self.assertFalse(trap.enqueued_jobs[0].eta, "it starts at once")
+            queries = self.env.cr.sql_log_count
+            trap.perform_enqueued_jobs()
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - queries
+        reads = self.emulator.calls(path=GET_ORDERS)
+        self.assertEqual(len(reads), 2, "57 orders: getOrders of 50, then 7")
+        asked = [c["query"]["orderIds"].split(",") for c in reads]
+        self.assertEqual([len(ids) for ids in asked], [ORDER_IDS_LIMIT, 7])
+        self.assertEqual(sorted(i for ids in asked for i in ids), sorted(order_ids))
+        self.assertFalse(self.emulator.calls(path=GET_ORDER), "no getOrder per order")
+        sales = self._sales_of(order_ids)
+        self.assertEqual(len(sales), len(order_ids), "one sale order each")
+        self.assertEqual(set(sales.mapped("state")), {"sale"})
+        self.assertTrue(all(sale.picking_ids for sale in sales))
+        self.assertEqual(set(notifications.mapped("state")), {"done"})
+        self.assertEqual(
+            notifications[-1].result, f"order {order_ids[3]}: imported", "replayed"
+        )
+        self.assertLessEqual(queries / len(order_ids), QUERIES_PER_ORDER)
+
+    @mute_logger(ORDER_LOGGER)
+    def test_an_order_odoo_cannot_import_holds_back_no_other(self):
+        good = self._purchases(3)
+        # eBay sells in a currency this Odoo does not have: that order's
+        # import fails (a UserError of the pricelist), the others' do not.
+        [bad] = self._purchases(1, currency="XTS")
+        self.assertFalse(self.env["res.currency"].search([("name", "=", "XTS")]))
+        order_ids = [good[0], bad, *good[1:]]
+        notifications = self._store(order_ids)
+        with trap_jobs() as trap:
+            notifications._enqueue()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self._sales_of(good)), 3)
+        self.assertFalse(self._sales_of([bad]))
+        staged = self._orders().filtered(lambda o: o.remote_order_id == bad)
+        self.assertEqual(staged.state, "flagged")
+        self.assertIn("Unknown currency XTS", staged.flag_reason)
+        self.assertIn('"XTS"', staged.payload, "kept for Retry")
+        self.assertEqual(set(notifications.mapped("state")), {"done"})
+        # Once the currency exists, Retry imports it.
+        self.env["res.currency"].create({"name": "XTS", "symbol": "X"})
+        staged.action_retry()
+        self.assertEqual(staged.state, "imported")
+        self.assertEqual(staged.sale_order_id.pricelist_id.currency_id.name, "XTS")
+
+    def test_a_poll_imports_its_page_in_one_batch(self):
+        order_ids = self._purchases(40)
+        queries = self.env.cr.sql_log_count
+        self._poll()
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - queries
+        sales = self._sales_of(order_ids)
+        self.assertEqual(len(sales), 40)
+        self.assertEqual(set(sales.mapped("state")), {"sale"})
+        reserved = sales.picking_ids.filtered(lambda p: p.state == "assigned")
+        self.assertEqual(len(reserved), 40, "every delivery reserved")
+        self.assertLessEqual(queries / 40, QUERIES_PER_ORDER)
+        buyers = sales.partner_id
+        self.assertEqual(len(buyers), 7, "one partner per buyer, made once")
+        self.assertEqual(
+            len(sales.partner_shipping_id), 7, "one delivery address per buyer"
+        )
+        self.assertEqual(
+            {json.loads(o.payload)["orderId"] for o in self._orders()}, set(order_ids)
+        )
