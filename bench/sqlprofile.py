@@ -21,6 +21,8 @@ import sys
 from collections import Counter
 
 ADDON = "marketplace_connector"
+# This folder's own frames (the benchmark driving the work) are not steps.
+BENCH = os.path.join(ADDON, "bench") + os.sep
 # Odoo's ORM and framework: the frames skipped to find whose code ran a query.
 CORE = (
     os.sep + os.path.join("odoo", "models.py"),
@@ -59,9 +61,10 @@ class SqlProfile:
         addon = module = None
         while frame is not None and not (addon and module):
             path = frame.f_code.co_filename
-            if module is None and not any(part in path for part in CORE):
+            generated = path.startswith("<")  # decorator wrappers, no source
+            if module is None and not generated and not any(p in path for p in CORE):
                 module = f"{_short(path)}:{frame.f_code.co_name}"
-            if addon is None and ADDON in path and "bench" not in path:
+            if addon is None and ADDON in path and BENCH not in path:
                 addon = f"{_short(path)}:{frame.f_code.co_name}"
             frame = frame.f_back
         self.by_addon[addon or "(ORM)"] += 1

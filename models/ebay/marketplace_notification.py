@@ -72,14 +72,17 @@ class MarketplaceNotification(models.Model):
             with account._job_edge(record=served, operation="getOrders") as edge:
                 orders = FulfillmentApi(edge.client).get_orders_by_ids(chunk)
             if edge.failed:
-                state = "new" if edge.retrying else "error"
-                # A retry is queued for the whole job: the chunks not read yet
-                # wait for it too (still new, with the reason).
-                rest = order_ids[start:] if edge.retrying else chunk
+                # Refused: in error.  Retrying, or out of tries (the job is in
+                # the dead-letter inbox): still new, with the reason, so that
+                # the next try, the requeued job or the next notification's
+                # job reads them; the chunks not read yet wait with them.
+                waiting = edge.retrying or edge.gave_up
+                state = "new" if waiting else "error"
+                rest = order_ids[start:] if waiting else chunk
                 for order_id in rest:
                     for notification in by_order[order_id]:
                         outcomes[notification.id] = (edge.message, state)
-                if edge.retrying:
+                if waiting:
                     break
                 continue
             staged = {
