@@ -94,6 +94,13 @@ def start_odoo(config, database, port, log_path, baseline=False, workers=0):
     for _i in range(240):
         try:
             requests.get(f"http://127.0.0.1:{port}/web/health", timeout=1)
+            # The database's registry loads on its first request: made here,
+            # not by eBay's challenge (which waits 10 s) or the first order.
+            requests.get(
+                f"http://127.0.0.1:{port}/web/login",
+                params={"db": database},
+                timeout=600,
+            )
             return server
         except requests.RequestException:
             if server.poll() is not None:
