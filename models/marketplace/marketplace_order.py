@@ -449,7 +449,14 @@ class MarketplaceOrder(models.Model):
                     "order_line": order._sale_lines(values, products),
                 }
             )
-        sales = self.env["sale.order"].create(sale_values)
+        # The job's user (the system) does not follow every marketplace
+        # order it makes: it would be notified of each, and following costs
+        # queries per order.
+        sales = (
+            self.env["sale.order"]
+            .with_context(mail_create_nosubscribe=True)
+            .create(sale_values)
+        )
         bodies = {}
         for (order, _values), sale in zip(ready, sales, strict=True):
             order.write(
@@ -561,7 +568,8 @@ class MarketplaceOrder(models.Model):
         matched by their username on the marketplace (made when new), and a
         delivery address under it (made when new).  Read and made for all
         pairs at once."""
-        Partner = self.env["res.partner"]
+        # Buyers and addresses are followed by no one (see the sale orders').
+        Partner = self.env["res.partner"].with_context(mail_create_nosubscribe=True)
         usernames = {order._buyer_username(values) for order, values in pairs}
         buyers = {}
         for partner in Partner.search(
