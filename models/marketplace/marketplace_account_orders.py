@@ -37,13 +37,14 @@ class MarketplaceAccount(models.Model):
 
     # -- notifications ---------------------------------------------------------------
     def _enqueue_notification_processing(self):
-        """Queue, at once, the job that processes every new notification of
-        each account.  A job of the account still waiting is not doubled (it
-        will see this one too); one already running does not match the
-        identity key, so a new one is queued for what it may not have seen."""
+        """Queue, at once, a job that processes every new notification of
+        each account.  No identity key: a job of the account already
+        waiting may start, and take the new rows, before the transaction
+        that stores this notification commits, and would never see it.
+        A spare job costs little: its notifications are taken (SKIP LOCKED)
+        by the jobs before it, and it finds nothing new."""
         for account in self:
             account.with_delay(
-                identity_key=f"marketplace.notification.process:{account.id}",
                 description=f"{account._channel_label()} notifications {account.name}",
             )._job_process_notifications()
 

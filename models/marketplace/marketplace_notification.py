@@ -109,9 +109,10 @@ class MarketplaceNotification(models.Model):
         return self.browse(row[0]) if row else None
 
     def _enqueue(self):
-        """Queue the processing of these notifications: one job per account,
+        """Queue the processing of these notifications: a job per account,
         at once (no eta), that takes every new notification of the account
-        (a job already waiting is not doubled)."""
+        (one already waiting is not reused: it may start before this
+        notification's transaction commits)."""
         self.account_id._enqueue_notification_processing()
 
     def _enqueue_per_notification(self):
