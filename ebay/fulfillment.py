@@ -1,5 +1,6 @@
 """Sell Fulfillment API: orders (paged) and shipping fulfillments."""
 
+from .errors import EbayValidationError
 from .paths import path_segment
 
 BASE = "/sell/fulfillment/v1"
@@ -38,8 +39,8 @@ class FulfillmentApi:
             raise ValueError(f"getOrders takes 1 to {ORDER_IDS_LIMIT} order ids")
         for order_id in order_ids:
             path_segment(order_id, "order id")  # the same check as getOrder's
-            if "," in order_id:
-                raise ValueError("an order id may not contain a comma")
+            if "," in order_id:  # it would read as two ids
+                raise EbayValidationError("an order id may not contain a comma")
         data = self._call(
             "GET", "/order", "getOrders", params={"orderIds": ",".join(order_ids)}
         ).data

@@ -20,6 +20,9 @@ from .ebay_common import OrderCase
 GET_ORDERS = "^/sell/fulfillment/v1/order$"
 GET_ORDER = "^/sell/fulfillment/v1/order/[^/]+$"
 ORDER_LOGGER = "odoo.addons.marketplace_connector.models.marketplace.marketplace_order"
+NOTIFICATION_LOGGER = (
+    "odoo.addons.marketplace_connector.models.ebay.marketplace_notification"
+)
 # SQL queries per imported order in a batch (the sale order made, confirmed
 # and its delivery reserved), an upper bound that catches a return to one
 # search and one create per order: 84 before batches (bench/README.md).
@@ -149,3 +152,40 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(
             {json.loads(o.payload)["orderId"] for o in self._orders()}, set(order_ids)
         )
+
+    @mute_logger(NOTIFICATION_LOGGER)
+    def test_an_order_id_odoo_cannot_ask_for_holds_back_no_other(self):
+        [good] = self._purchases(1)
+        # A comma would read as two ids in getOrders' list.
+        bad, good_notification = self._store([f"{good},{good}", good])
+        with trap_jobs() as trap:
+            (bad | good_notification)._enqueue()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(good_notification.state, "done")
+        self.assertEqual(len(self._sales_of([good])), 1)
+        self.assertEqual(bad.state, "error")
+        self.assertIn("Odoo cannot ask eBay for", bad.result)
+        asked = [c["query"]["orderIds"] for c in self.emulator.calls(path=GET_ORDERS)]
+        self.assertEqual(asked[-1], good, "the bad id is not asked")
+
+    def test_a_refused_getorders_falls_back_to_one_call_per_order(self):
+        order_ids = self._purchases(3)
+        notifications = self._store(order_ids)
+        self.emulator.clear_calls()
+        # eBay refuses the call of three ids once; read one by one, each is
+        # known and imported.
+        self.emulator.fault(GET_ORDERS, "400", times=1)
+        with trap_jobs() as trap:
+            notifications._enqueue()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(set(notifications.mapped("state")), {"done"})
+        self.assertEqual(len(self._sales_of(order_ids)), 3)
+        self.assertEqual(len(self.emulator.calls(path=GET_ORDER)), 3)
+
+    def test_the_poll_queues_the_notifications_left_new(self):
+        [order_id] = self._purchases(1)
+        # What a batch job out of tries leaves: a new notification, no job.
+        self._store([order_id])
+        with trap_jobs() as trap:
+            self._poll()
+            trap.assert_enqueued_job(self.account._job_process_notifications)

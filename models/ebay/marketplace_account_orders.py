@@ -54,8 +54,10 @@ class MarketplaceAccount(models.Model):
                 # Odoo cannot import is flagged, the others go on).
                 staged = Order._import_payloads(self, orders)
                 imported += len(orders)
-                if orders:
-                    newest = max(staged.mapped("remote_modified_at"))
+                # A row Odoo could not store the order's data in has no date.
+                dates = [d for d in staged.mapped("remote_modified_at") if d]
+                if dates:
+                    newest = max(dates)
                     watermark = max(watermark or newest, newest)
                 if not page.get("next") or not orders:
                     break
@@ -74,4 +76,5 @@ class MarketplaceAccount(models.Model):
         if not self.order_watermark or self.order_watermark < until - OVERLAP:
             # Quiet period: move on so the window does not keep growing.
             self.order_watermark = until - OVERLAP
+        self._enqueue_waiting_notifications()
         return f"{imported} order(s) seen"

@@ -48,6 +48,15 @@ class MarketplaceAccount(models.Model):
                 description=f"{account._channel_label()} notifications {account.name}",
             )._job_process_notifications()
 
+    def _enqueue_waiting_notifications(self):
+        """Queue the processing of the accounts' notifications still new
+        (a batch job that gave up leaves them so): called by the order poll,
+        so that they do not wait for the next notification."""
+        waiting = self.env["marketplace.notification"].search(
+            [("account_id", "in", self.ids), ("state", "=", "new")]
+        )
+        waiting.account_id._enqueue_notification_processing()
+
     @marketplace_job
     def _job_process_notifications(self):
         """Queue job: process the account's new notifications together (up to

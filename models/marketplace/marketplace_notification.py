@@ -203,9 +203,11 @@ class MarketplaceNotification(models.Model):
     def _record_outcome(self, result, state):
         self.ensure_one()
         if state != "done":
-            # Retrying: still new, with the reason; out of tries or refused:
-            # an error (a job that gave up is also in the dead-letter inbox).
-            # The order poll catches up anyway.
+            # As the caller decided, with the reason: "new" to be taken again
+            # (the job's next try; a batch out of tries: its Requeue in the
+            # dead-letter inbox, the account's next job or the one the order
+            # poll queues), "error" when refused or when a notification's own
+            # job is out of tries.  The order poll imports the order anyway.
             self.write({"state": state, "result": result})
             return
         kept = self._marketplace_kept_data(self._data())
