@@ -189,3 +189,14 @@ class TestOrderBatch(OrderCase):
         with trap_jobs() as trap:
             self._poll()
             trap.assert_enqueued_job(self.account._job_process_notifications)
+
+    def test_retry_of_an_order_without_its_data_reads_it_again(self):
+        [order_id] = self._purchases(1)
+        # Claimed, its data never stored (what a failed store leaves).
+        staged, _created = self.env["marketplace.order"]._claim(self.account, order_id)
+        self.assertFalse(staged.payload)
+        self.emulator.clear_calls()
+        staged.action_retry()
+        self.assertEqual(staged.state, "imported")
+        self.assertEqual(len(self._sales_of([order_id])), 1)
+        self.assertEqual(len(self.emulator.calls(path=GET_ORDER)), 1)

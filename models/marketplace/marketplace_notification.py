@@ -21,6 +21,7 @@ import logging
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -170,15 +171,29 @@ class MarketplaceNotification(models.Model):
                     result, edge = notification._marketplace_process(
                         notification._data()
                     )
-            except (RetryableJobError, psycopg2.OperationalError):
-                raise  # a database race: queue_job tries the whole job again
+            except RetryableJobError:
+                raise
             except Exception as exc:
-                _logger.exception(
-                    "Notification %s of account %s not processed",
+                if isinstance(exc, psycopg2.OperationalError) and (
+                    exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+                ):
+                    raise  # a database race: queue_job tries the whole job again
+                # Ids and the class only: the text may carry buyer data.
+                _logger.warning(
+                    "Notification %s of account %s not processed: %s",
                     notification.id,
                     notification.account_id.id,
+                    type(exc).__name__,
                 )
-                outcomes[notification.id] = (repr(exc), "error")
+                outcomes[notification.id] = (
+                    self.env._(
+                        "Odoo could not process this notification (%(error)s). "
+                        "The order poll imports its order anyway; if this "
+                        "stays, report it to whoever maintains the connector.",
+                        error=type(exc).__name__,
+                    ),
+                    "error",
+                )
                 continue
             outcomes[notification.id] = (result, _state_after(edge))
         return outcomes

@@ -18,10 +18,22 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 _logger = logging.getLogger(__name__)
+
+
+def _concurrency_error(exc):
+    """True for a database race (serialisation failure, deadlock, lock not
+    available): queue_job tries the whole job again; any other database
+    error is the one order's."""
+    return (
+        isinstance(exc, psycopg2.OperationalError)
+        and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    )
+
 
 ORDER_STATES = [
     ("new", "New"),
@@ -225,17 +237,20 @@ class MarketplaceOrder(models.Model):
         the others.  Returns the rows, one per order given, in that order."""
         if not values_list:
             return self
+        # The account's company, as every import before batches ran: the
+        # sale orders, their confirmation and pickings are that company's.
+        Order = self.with_company(account.company_id)
         latest = {}
         for values in values_list:  # the same order twice: its last reading
             latest[values.remote_order_id] = values
-        rows, _created = self._claim_many(account, list(latest))
+        rows, _created = Order._claim_many(account, list(latest))
         company = account.company_id
         pairs = [
             (rows[remote_id].with_company(company), values)
             for remote_id, values in latest.items()
         ]
-        self._apply_isolated(pairs)
-        return self.browse([rows[v.remote_order_id].id for v in values_list])
+        Order._apply_isolated(pairs)
+        return Order.browse([rows[v.remote_order_id].id for v in values_list])
 
     @api.model
     def _apply_isolated(self, pairs):
@@ -246,11 +261,13 @@ class MarketplaceOrder(models.Model):
             with self.env.cr.savepoint():
                 self._apply_group(pairs)
             return
-        except (RetryableJobError, psycopg2.OperationalError):
-            # A database race (serialisation failure, lock): the whole job
-            # is tried again by queue_job, as before batches.
+        except RetryableJobError:
             raise
-        except Exception as exc:  # noqa: BLE001 (flagged with it, below)
+        except Exception as exc:
+            if _concurrency_error(exc):
+                # A database race (serialisation failure, lock): the whole
+                # job is tried again, as before batches.
+                raise
             if len(pairs) == 1:
                 pairs[0][0]._flag_failed(pairs[0][1], exc)
                 return
@@ -260,30 +277,46 @@ class MarketplaceOrder(models.Model):
     def _flag_failed(self, values, exc):
         """This order could not be imported: kept with its data and the
         reason, for staff to fix and Retry."""
+        # The exception's class only: its text may carry the buyer's data.
         _logger.warning(
             "Marketplace order %s (account %s) not imported: %s",
-            self.remote_order_id,
+            self.id,
             self.account_id.id,
-            exc,
+            type(exc).__name__,
         )
-        reason = exc.args[0] if isinstance(exc, UserError) and exc.args else repr(exc)
-        flag = {
-            "state": "flagged",
-            "flag_reason": self.env._(
+        if isinstance(exc, UserError) and exc.args:
+            # Written for staff by the connector or Odoo (an unknown
+            # currency, a missing product...).
+            reason = self.env._(
                 "Odoo could not import this order: %(reason)s. Fix the cause, "
                 "then click Retry.",
-                reason=reason,
-            ),
-        }
-        try:
-            # With the marketplace's data, for Retry; without it when that
-            # data is what Odoo cannot store.
-            with self.env.cr.savepoint():
-                self.write(dict(self._staged_values(values), **flag))
-        except (RetryableJobError, psycopg2.OperationalError):
-            raise
-        except Exception:  # noqa: BLE001 (the flag alone, then)
-            self.write(flag)
+                reason=exc.args[0],
+            )
+        else:
+            reason = self.env._(
+                "Odoo could not import this order (%(error)s). Click Retry; if "
+                "it fails again, report it to whoever maintains the connector.",
+                error=type(exc).__name__,
+            )
+        flag = {"state": "flagged", "flag_reason": reason}
+        # With the marketplace's data, for Retry; when that data is what
+        # Odoo cannot store, with the order as the marketplace sent it only
+        # (Retry reads it again), else the flag alone (Retry asks the
+        # marketplace again).
+        for written in (
+            dict(self._staged_values(values), **flag),
+            dict(flag, payload=values.payload),
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    self.write(written)
+                return
+            except RetryableJobError:
+                raise
+            except Exception as error:
+                if _concurrency_error(error):
+                    raise
+        self.write(flag)
 
     # -- applying the marketplace's state ---------------------------------------------
     def _apply(self, values):
@@ -667,9 +700,14 @@ class MarketplaceOrder(models.Model):
         """Import a flagged order again (after its products were fixed)."""
         self.check_access("write")
         for order in self.filtered(lambda o: o.state in ("flagged", "new")).sudo():
-            values = order._marketplace_order_values(
-                order.account_id, json.loads(order.payload)
+            # No payload: Odoo could not store the order's data; read it
+            # from the marketplace again.
+            data = (
+                json.loads(order.payload)
+                if order.payload
+                else order._marketplace_fetch_order()
             )
+            values = order._marketplace_order_values(order.account_id, data)
             with self.env.cr.savepoint():
                 order.with_company(order.company_id)._apply(values)
         return True
