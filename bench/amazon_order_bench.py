@@ -30,6 +30,7 @@ other Amazon benchmarks.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import statistics
@@ -53,6 +54,7 @@ from amazon_benchlib import (
     run_jobs,
 )
 from benchlib import environment, open_registry
+from sqlprofile import SqlProfile
 
 # The calls counted, by operation, as Amazon's models name them.
 OPERATIONS = (
@@ -74,6 +76,7 @@ POLL_JOB = "_job_amazon_poll_orders"
 IMPORT_JOB = "_job_amazon_import_orders"
 SQS_POLL_JOB = "_job_amazon_poll_sqs"
 PROCESS_JOB = "_job_amazon_process_notifications"
+NAIVE_PROCESS_JOB = "_job_process"
 
 
 def operation_of(call):
@@ -224,16 +227,17 @@ def _measure(registry, emulator, account_id, order_ids, latency_ms, enqueue, job
     jobs ``enqueue(account)`` queues, run as the runner runs ``job``."""
     emulator.clear_calls()
     emulator.config(latency_ms=latency_ms)
+    profile = SqlProfile()
     with registry.cursor() as cr:
         env = environment(cr)
         account = env["marketplace.account"].browse(account_id)
-        queries = cr.sql_log_count
         started = time.perf_counter()
-        enqueue(account)
-        cr.commit()
-        runs = run_as_runner(env, job)
+        with profile.recording():
+            enqueue(account)
+            cr.commit()
+            runs = run_as_runner(env, job)
         wall = time.perf_counter() - started
-        queries = cr.sql_log_count - queries
+        queries = profile.total
         made = len(sale_order_times(cr, order_ids))
     emulator.config(latency_ms=0)
     return {
@@ -243,6 +247,7 @@ def _measure(registry, emulator, account_id, order_ids, latency_ms, enqueue, job
         "queries": queries,
         "calls": calls_by_operation(emulator),
         "jobs": runs,
+        "profile": profile,
     }
 
 
@@ -276,21 +281,66 @@ def set_up_notifications(registry, emulator, account_id, endpoint):
         cr.commit()
 
 
-def measure_notified(registry, emulator_url, account_id, count, rate):
-    """The burst: orders created at ``rate`` a second by another thread
-    (its own control client) while this one drains the jobs."""
+@contextlib.contextmanager
+def per_notification_jobs(active):
+    """Today's way, in this process (which runs the jobs): what the SQS
+    poll stored is queued as one job per notification (``_job_process``:
+    its own createRestrictedDataToken and getOrder, its own transaction)
+    instead of the account's one processing job."""
+    from odoo.addons.marketplace_connector.models.amazon import (
+        marketplace_account_notification as module,
+    )
+
+    cls = module.MarketplaceAccount
+    original = cls._amazon_enqueue_notification_processing
+
+    def enqueue_each(self):
+        for account in self:
+            account._amazon_new_order_notifications()._enqueue_per_notification()
+
+    if active:
+        cls._amazon_enqueue_notification_processing = enqueue_each
+    try:
+        yield
+    finally:
+        cls._amazon_enqueue_notification_processing = original
+
+
+def drain(env, baseline):
+    """What the SQS cron does, then the runner: the poll job (long polling,
+    its own wait), the processing jobs it queued."""
+    env["marketplace.account"]._cron_amazon_poll_sqs()
+    env.cr.commit()
+    runs = run_as_runner(env, SQS_POLL_JOB)
+    run_as_runner(env, NAIVE_PROCESS_JOB if baseline else PROCESS_JOB)
+    return runs
+
+
+def measure_notified(registry, emulator_url, account_id, count, rate, lone, baseline):
+    """``lone`` orders one at a time, then the burst: orders created at
+    ``rate`` a second by another thread (its own control client) while
+    this one drains the jobs."""
     emulator = AmazonBenchEmulator(emulator_url)
     emulator.clear_calls()
     created = {}
     producer = threading.Thread(
         target=create_orders, args=(emulator, count, rate, created)
     )
-    seen, sqs_runs = {}, 0
+    seen, sqs_runs, lone_latencies = {}, 0, []
     deadline = time.monotonic() + 900
-    with registry.cursor() as cr:
+    method = NAIVE_PROCESS_JOB if baseline else PROCESS_JOB
+    with registry.cursor() as cr, per_notification_jobs(baseline):
         env = environment(cr)
-        account = env["marketplace.account"]
-        jobs_before = jobs_count(env, PROCESS_JOB)
+        jobs_before = jobs_count(env, method)
+        for i in range(lone):
+            one = create_orders(emulator, 1, offset=i)
+            until = time.monotonic() + 120
+            made = {}
+            while not made and time.monotonic() < until:
+                drain(env, baseline)
+                made = sale_order_times(cr, one)
+            lone_latencies += [made[o] - one[o] for o in made]
+        emulator.clear_calls()
         queries = cr.sql_log_count
         started = time.perf_counter()
         producer.start()
@@ -298,21 +348,17 @@ def measure_notified(registry, emulator_url, account_id, count, rate):
             waiting = set(created) - set(seen)
             if not producer.is_alive() and len(seen) >= count:
                 break
-            # What the SQS cron does, then the runner: the poll job (long
-            # polling, its own wait), the processing jobs it queued.
-            account._cron_amazon_poll_sqs()
-            cr.commit()
-            sqs_runs += run_as_runner(env, SQS_POLL_JOB)
-            run_as_runner(env, PROCESS_JOB)
+            sqs_runs += drain(env, baseline)
             seen.update(sale_order_times(cr, waiting))
         wall = time.perf_counter() - started
         queries = cr.sql_log_count - queries
-        jobs = jobs_count(env, PROCESS_JOB) - jobs_before
+        jobs = jobs_count(env, method) - jobs_before
     producer.join()
     return {
         "orders": count,
         "made": len(seen),
         "latencies": [seen[o] - created[o] for o in seen],
+        "lone": lone_latencies,
         "wall": wall,
         "queries": queries,
         "calls": calls_by_operation(emulator),
@@ -321,7 +367,7 @@ def measure_notified(registry, emulator_url, account_id, count, rate):
     }
 
 
-def report(args, polled, naive, notified, violations):
+def report(args, polled, naive, notified, naive_notified, violations):
     scale = polled["orders"] / max(naive["orders"], 1)
     naive_calls = Counter({op: round(n * scale) for op, n in naive["calls"].items()})
     rows = [
@@ -357,23 +403,43 @@ def report(args, polled, naive, notified, violations):
     )
     for op in other:
         print(f"  other calls {op}: {polled['calls'][op]} / {naive_calls[op]}")
-    if notified:
-        lat = notified["latencies"]
+    for title, run in (("connector", notified), ("today's way", naive_notified)):
+        if not run:
+            continue
+        lat = run["latencies"]
         print(
-            f"\nNotification -> sale order: {notified['made']}/{notified['orders']} "
+            f"\nNotification -> sale order, {title}: {run['made']}/{run['orders']} "
             f"orders created at {args.rate:g}/s, delivered by SQS (moto)"
         )
+        if run["lone"]:
+            print(
+                f"  lone order p50 {statistics.median(run['lone']):.2f} s "
+                f"({len(run['lone'])} orders one at a time)"
+            )
         if lat:
             p50, p95 = statistics.median(lat), percentile(lat, 95)
-            print(f"  p50 {p50:.2f} s   p95 {p95:.2f} s   max {max(lat):.2f} s")
-        per = max(notified["made"], 1)
+            print(f"  burst p50 {p50:.2f} s   p95 {p95:.2f} s   max {max(lat):.2f} s")
+        per = max(run["made"], 1)
         print(
-            f"  {notified['sqs_runs']} SQS poll runs, {notified['jobs']} "
-            f"notification jobs ({notified['jobs'] / per:.2f} per order; the naive "
-            "way: one per notification), "
-            + ", ".join(f"{n} {op}" for op, n in sorted(notified["calls"].items()))
-            + f", {notified['queries'] / per:.1f} SQL queries per order"
+            f"  {run['sqs_runs']} SQS poll runs, {run['jobs']} processing jobs "
+            f"({run['jobs'] / per:.2f} per order), "
+            + ", ".join(f"{n} {op}" for op, n in sorted(run["calls"].items()))
+            + f", {run['queries'] / per:.1f} SQL queries per order"
         )
+    if notified and naive_notified and notified["latencies"]:
+        new, old = notified["latencies"], naive_notified["latencies"] or [0]
+        print(
+            f"  ratios (today / connector): p50 "
+            f"{statistics.median(old) / max(statistics.median(new), 1e-9):.1f}x, "
+            f"p95 {percentile(old, 95) / max(percentile(new, 95), 1e-9):.1f}x, "
+            f"jobs {naive_notified['jobs'] / max(notified['jobs'], 1):.1f}x"
+        )
+    print(f"\nWhere the poll's queries go, per order (connector, {polled['orders']}):")
+    print("\n".join(polled["profile"].report(max(polled["orders"], 1))))
+    print(f"\nThe same, one job per order (today's way, {naive['orders']}):")
+    print("\n".join(naive["profile"].report(max(naive["orders"], 1))))
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nLoad average after the run {load} (2 CPUs, shared).")
     print(f"\nContract violations: {violations}")
 
 
@@ -386,6 +452,7 @@ def main():
     parser.add_argument("--baseline", type=int, default=200)
     parser.add_argument("--notified", type=int, default=200)
     parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--lone", type=int, default=5)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--sqs-endpoint", default=os.environ.get(SQS_ENV))
     args = parser.parse_args()
@@ -404,13 +471,22 @@ def main():
     naive = measure_naive(
         registry, emulator, account_id, args.baseline, args.latency_ms
     )
-    notified = None
+    notified = naive_notified = None
     if args.notified:
         set_up_notifications(registry, emulator, account_id, args.sqs_endpoint)
-        notified = measure_notified(
-            registry, args.emulator, account_id, args.notified, args.rate
+        notified, naive_notified = (
+            measure_notified(
+                registry,
+                args.emulator,
+                account_id,
+                args.notified,
+                args.rate,
+                args.lone,
+                baseline=baseline,
+            )
+            for baseline in (False, True)
         )
-    report(args, polled, naive, notified, len(emulator.violations()))
+    report(args, polled, naive, notified, naive_notified, len(emulator.violations()))
 
 
 if __name__ == "__main__":

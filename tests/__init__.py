@@ -58,6 +58,7 @@ from . import test_notification_security
 from . import test_oauth_controller
 from . import test_order_concurrency
 from . import test_order_display
+from . import test_order_batch
 from . import test_order_import
 from . import test_order_pricelist
 from . import test_protected_fields

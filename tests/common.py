@@ -199,7 +199,10 @@ class InboxMixin:
 
     def _run_jobs(self):
         jobs = self.env["queue.job"].search(
-            [("state", "=", "pending"), ("model_name", "=", "marketplace.notification")]
+            [
+                ("state", "=", "pending"),
+                ("method_name", "in", ("_job_process", "_job_process_notifications")),
+            ]
         )
         for record in jobs:
             Job.load(self.env, record.uuid).perform()

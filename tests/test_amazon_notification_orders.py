@@ -16,7 +16,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .amazon_order_common import GET_ORDER, AmazonOrderCase
+from .amazon_order_common import GET_ORDER, SEARCH_ORDERS, AmazonOrderCase
 from .amazon_sqs_common import NOTIFICATION_LOGGER, AmazonSqsMixin
 from .common import MANAGER_GROUPS
 
@@ -47,6 +47,27 @@ class TestAmazonNotificationOrders(AmazonSqsMixin, AmazonOrderCase):
         self.assertEqual(
             set(json.loads(notification.data)), {"order_id", "change_type"}
         )
+
+    def test_a_burst_is_read_by_getorder_and_imported_in_one_batch(self):
+        # Issue 15: no searchOrders on the notification path, one getOrder
+        # per order, and a bound of SQL queries per order imported (54
+        # measured with the batch; the SQS poll is not counted).
+        orders = [self._buy([{"sku": ("TEE-1", "MUG-1")[i % 2]}]) for i in range(12)]
+        self.assertIn("12 stored", self._poll_sqs())
+        self.emulator.clear_calls()
+        queries = self.env.cr.sql_log_count
+        self._process()
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - queries
+        self.assertEqual(len(self._calls(GET_ORDER)), 12)
+        self.assertFalse(self._calls(SEARCH_ORDERS))
+        sales = self.env["sale.order"].browse()
+        for order in orders:
+            sales |= self._sale_orders(order["orderId"])
+        self.assertEqual(len(sales), 12)
+        self.assertEqual(set(sales.mapped("state")), {"sale"})
+        self.assertEqual(set(self._amazon_notifications().mapped("state")), {"done"})
+        self.assertLessEqual(queries / 12, 60)
 
     def test_two_notifications_of_one_order_read_it_once(self):
         order = self._buy([{"sku": "TEE-1"}], status="PENDING")

@@ -8,6 +8,8 @@ RPC call of that person does (not as the superuser the tests run as).
 
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.queue_job.tests.common import trap_jobs
+
 from .ebay_common import PUSH, TwoCompaniesCase
 
 
@@ -132,3 +134,37 @@ class TestCompanyIsolation(TwoCompaniesCase):
             for request in call["body"]["requests"]
         ]
         self.assertEqual(pushed, [listing_a.sku])
+
+    def test_b_notified_orders_are_imported_in_b(self):
+        """The batch import runs as the account's company, whatever company
+        the job's user works in (A here)."""
+        listing = self._published(self.product_b)
+        order_id = self.emulator._call(
+            "POST",
+            "purchase",
+            json={
+                "lines": [{"sku": listing.sku, "quantity": 1}],
+                "buyer": {"username": "b_buyer"},
+                "notify": False,
+            },
+        )["orderId"]
+        notification = self.env["marketplace.notification"]._store_once(
+            self.account_b,
+            "b-note-1",
+            "ORDER_CONFIRMATION",
+            None,
+            {"orderId": order_id},
+        )
+        self.assertEqual(self.env.company, self.company_a)
+        with trap_jobs() as trap:
+            notification._enqueue()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(notification.state, "done", notification.result)
+        sale = self.env["sale.order"].search([("client_order_ref", "=", order_id)])
+        self.assertEqual(sale.company_id, self.company_b)
+        self.assertEqual(sale.state, "sale")
+        self.assertEqual(sale.warehouse_id, self.warehouse_b)
+        self.assertEqual(sale.picking_ids.company_id, self.company_b)
+        self.assertEqual(
+            sale.order_line.move_ids.location_id.warehouse_id, self.warehouse_b
+        )

@@ -146,7 +146,9 @@ class TestOrderAndJobDeadLetters(OrderCase):
                 "data": json.dumps({"orderId": order["orderId"]}),
             }
         )
-        notification._enqueue()
+        # One job for this notification (the way jobs queued before batched
+        # processing run): a job whose record has no dead letter of its own.
+        notification._enqueue_per_notification()
         self.emulator.fault("^/sell/fulfillment/v1/order/", "500", times=-1)
         # Every try fails for now until the job is out of tries.
         for _try in range(

@@ -20,7 +20,9 @@ from .ebay_common import PUSH, EbayCase, OrderCase, StockPushCase
 CLIENT_LOGGER = "odoo.addons.marketplace_connector.ebay.client"
 EDGE_LOGGER = "odoo.addons.marketplace_connector.models.marketplace.job_edge"
 FULFILL = "/shipping_fulfillment$"
-GET_ORDER = "^/sell/fulfillment/v1/order/[^/]+$"
+# The notifications' batched re-read: getOrders by orderIds.
+GET_ORDERS = "^/sell/fulfillment/v1/order$"
+PROCESS = "_job_process_notifications"
 TIMEOUT_PARAM = "marketplace_connector.call_timeout_seconds"
 ADDON_DIR = Path(__file__).resolve().parents[1]
 # Odoo's test harness raises any shorter request timeout to 10 s.
@@ -174,14 +176,14 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
     def test_transient_fault_is_tried_again_not_failed(self):
         order = self._buy([{"sku": "MUG-1", "quantity": 1}])
         notification = self._notification(order)
-        self.emulator.fault(GET_ORDER, "503", method="GET")
-        first = self._jobs("_job_process")
+        self.emulator.fault(GET_ORDERS, "503", method="GET")
+        first = self._jobs(PROCESS)
         self._run_job(first)
         self.assertEqual(first.state, "done", "not failed at its first try")
         self.assertEqual(notification.state, "new")
         self.assertIn("Try 2 of", notification.result)
         self.assertFalse(self._orders())
-        retry = self._jobs("_job_process")
+        retry = self._jobs(PROCESS)
         self.assertEqual(retry.kwargs, {"marketplace_try": 2})
         self._run_job(retry)
         self.assertEqual(notification.state, "done")
@@ -192,11 +194,14 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
     def test_out_of_tries_is_a_failed_job_in_the_inbox_then_requeued(self):
         order = self._buy([{"sku": "MUG-1", "quantity": 1}])
         notification = self._notification(order)
-        self.emulator.fault(GET_ORDER, "500", method="GET", times=-1)
-        max_tries = job_limits(self.env, "marketplace.notification", "_job_process")[1]
-        self.assertEqual(self._run_chain("_job_process"), max_tries)
-        self.assertEqual(notification.state, "error")
-        parked = self._jobs("_job_process", states=("failed",))
+        self.emulator.fault(GET_ORDERS, "500", method="GET", times=-1)
+        max_tries = job_limits(self.env, "marketplace.account", PROCESS)[1]
+        self.assertEqual(self._run_chain(PROCESS), max_tries)
+        # Still new, with the reason: the requeued job (or the next
+        # notification's job) reads it.
+        self.assertEqual(notification.state, "new")
+        self.assertIn("Gave up after", notification.result)
+        parked = self._jobs(PROCESS, states=("failed",))
         self.assertEqual(len(parked), 1, "the job that gave up waits in the inbox")
         self.assertIn(f"Gave up after {max_tries} tries", parked.exc_message)
         self.assertEqual(parked.kwargs, {}, "requeued, it starts over")
@@ -207,7 +212,7 @@ class TestNotificationRetries(RunnerMixin, OrderCase):
         self.assertEqual(letter.account_id, self.account)
         self.assertEqual(letter.attempts, max_tries)
         self.assertEqual(
-            len(self.emulator.calls(path=GET_ORDER)), max_tries, "no call after it"
+            len(self.emulator.calls(path=GET_ORDERS)), max_tries, "no call after it"
         )
         self.emulator.clear_faults()
         letter.action_requeue()

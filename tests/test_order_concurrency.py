@@ -2,7 +2,8 @@
 give one sale order.
 
 Both are real jobs: the order poll (``_job_poll_orders``, as the cron queues
-it) and the processing of a stored ORDER_CONFIRMATION (``_job_process``),
+it) and the processing of a stored ORDER_CONFIRMATION
+(``_job_process_notifications``, as the endpoint queues it),
 each run as queue_job's runner runs a job, in a thread of its own with a
 real database connection of its own, as two job workers do.  So this test
 runs outside Odoo's test transaction: what it commits is removed afterwards.
@@ -138,7 +139,8 @@ class TestConcurrentImport(
             jobs = jobs.filtered(lambda job: job.records in (notification, account))
             self.job_uuids = jobs.mapped("uuid")
             self.assertEqual(
-                sorted(jobs.mapped("method_name")), ["_job_poll_orders", "_job_process"]
+                sorted(jobs.mapped("method_name")),
+                ["_job_poll_orders", "_job_process_notifications"],
             )
             names = {job.uuid: job.method_name for job in jobs}
         self.emulator.fault(GET_ORDERS, "slow", delay=SLOW_SECONDS)

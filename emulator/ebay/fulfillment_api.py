@@ -46,10 +46,11 @@ def _err(error_id, message, status=400):
 @route("POST", "/_emulator/purchase", auth=None)
 def purchase(req):
     """{lines: [{sku, quantity}], buyer: {...}, shipTo: {...}, paid: true,
-    shippingCost: 4.99, tax: 1.25}"""
+    shippingCost: 4.99, tax: 1.25, currency: "USD"}"""
     body = req.json or {}
     state = req.state
     lines = body.get("lines") or []
+    currency = str(body.get("currency") or "USD")
     if not lines:
         return 400, {"error": "lines required"}, {}
     with state.lock:
@@ -94,14 +95,16 @@ def purchase(req):
                         inv(state)["items"].get(offer["sku"], {}).get("product") or {}
                     ).get("title", offer["sku"]),
                     "quantity": quantity,
-                    "lineItemCost": money(price * quantity),
-                    "total": money(price * quantity),
+                    "lineItemCost": money(price * quantity, currency),
+                    "total": money(price * quantity, currency),
                     "lineItemFulfillmentStatus": "NOT_STARTED",
                     "ebayCollectAndRemitTaxes": (
                         [
                             {
                                 "taxType": "STATE_SALES_TAX",
-                                "amount": money(float(body["tax"]) / len(picked)),
+                                "amount": money(
+                                    float(body["tax"]) / len(picked), currency
+                                ),
                             }
                         ]
                         if body.get("tax")
@@ -143,12 +146,12 @@ def purchase(req):
                 },
             },
             "pricingSummary": {
-                "priceSubtotal": money(subtotal),
-                "deliveryCost": money(shipping),
-                "total": money(subtotal + shipping + tax),
+                "priceSubtotal": money(subtotal, currency),
+                "deliveryCost": money(shipping, currency),
+                "total": money(subtotal + shipping + tax, currency),
             },
             "cancelStatus": {"cancelState": "NONE_REQUESTED", "cancelRequests": []},
-            "paymentSummary": {"totalDueSeller": money(subtotal + shipping)},
+            "paymentSummary": {"totalDueSeller": money(subtotal + shipping, currency)},
             "fulfillmentStartInstructions": [
                 {
                     "fulfillmentInstructionsType": "SHIP_TO",
@@ -157,7 +160,7 @@ def purchase(req):
             ],
             "lineItems": line_items,
             "ebayCollectAndRemitTax": bool(tax),
-            "totalFeeBasisAmount": money(subtotal + shipping),
+            "totalFeeBasisAmount": money(subtotal + shipping, currency),
             "salesRecordReference": str(len(orders(state)) + 1),
             # The emulator's own bookkeeping, never answered (see _public):
             "_fulfillments": [],

@@ -151,11 +151,12 @@ class MarketplaceAccount(models.Model):
             while True:
                 if place["pending"]:
                     batch = place["pending"][:budget]
+                    read = []
                     try:
                         for order_id, data in self._amazon_read_orders(
                             edge.client, batch
                         ):
-                            self.env["marketplace.order"]._import_payload(self, data)
+                            read.append(data)
                             place["pending"].remove(order_id)
                             budget -= 1
                             seen += 1
@@ -173,6 +174,10 @@ class MarketplaceAccount(models.Model):
                         place["pending"].remove(refused)
                         budget -= 1
                         continue
+                    finally:
+                        # What was read is imported together, whatever ended
+                        # the reading: it is off the pending list already.
+                        self.env["marketplace.order"]._import_payloads(self, read)
                     if place["pending"]:
                         pause = GET_ORDER_REFILL_SECONDS
                         break
@@ -305,7 +310,7 @@ class MarketplaceAccount(models.Model):
                 ]
             )
         }
-        applied = 0
+        applied = []
         for data in summaries:
             order = staged.get(data["orderId"])
             status = (data.get("fulfillment") or {}).get("fulfillmentStatus")
@@ -319,11 +324,11 @@ class MarketplaceAccount(models.Model):
             ):
                 continue  # seen before, unchanged (the overlap)
             if (order and order.sale_order_id) or status not in PII_STATUSES:
-                Order._import_payload(self, data)
-                applied += 1
+                applied.append(data)
             elif data["orderId"] not in place["pending"]:
                 place["pending"].append(data["orderId"])
-        return applied
+        Order._import_payloads(self, applied)
+        return len(applied)
 
     def _amazon_order_marketplaces(self):
         participations = self.amazon_participation_ids
@@ -360,10 +365,13 @@ class MarketplaceAccount(models.Model):
         Data Token (their buyer and delivery address), one token per batch
         of them."""
         self.ensure_one()
-        Order = self.env["marketplace.order"]
-        imported = Order
-        for _order_id, data in self._amazon_read_orders(edge.client, order_ids):
-            imported |= Order._import_payload(self, data)
+        read = []
+        try:
+            for _order_id, data in self._amazon_read_orders(edge.client, order_ids):
+                read.append(data)
+        finally:
+            # Imported together; what was read before a failure too.
+            imported = self.env["marketplace.order"]._import_payloads(self, read)
         return imported
 
     def _amazon_restricted_token(self, client, order_ids):

@@ -52,13 +52,14 @@ class MarketplaceOrder(models.Model):
         return amazon_order_values(data)
 
     @api.model
-    def _import_payload(self, account, data):
-        order = super()._import_payload(account, data)
+    def _import_payloads(self, account, payloads):
+        orders = super()._import_payloads(account, payloads)
         if account.channel == "amazon":
-            marketplace = (data.get("salesChannel") or {}).get("marketplaceId")
-            if marketplace and marketplace != order.amazon_marketplace_id:
-                order.amazon_marketplace_id = marketplace
-        return order
+            for order, data in zip(orders, payloads, strict=True):
+                marketplace = (data.get("salesChannel") or {}).get("marketplaceId")
+                if marketplace and marketplace != order.amazon_marketplace_id:
+                    order.amazon_marketplace_id = marketplace
+        return orders
 
     def _marketplace_fetch_order(self):
         if self.account_id.channel != "amazon":

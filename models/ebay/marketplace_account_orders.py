@@ -50,12 +50,14 @@ class MarketplaceAccount(models.Model):
             while True:
                 page = api.get_orders_page(since, offset=offset, limit=PAGE_LIMIT)
                 orders = page.get("orders") or []
-                staged = Order
-                for data in orders:
-                    staged |= Order._import_payload(self, data)
-                    imported += 1
-                if orders:
-                    newest = max(staged.mapped("remote_modified_at"))
+                # The page's orders imported together (each isolated: one
+                # Odoo cannot import is flagged, the others go on).
+                staged = Order._import_payloads(self, orders)
+                imported += len(orders)
+                # A row Odoo could not store the order's data in has no date.
+                dates = [d for d in staged.mapped("remote_modified_at") if d]
+                if dates:
+                    newest = max(dates)
                     watermark = max(watermark or newest, newest)
                 if not page.get("next") or not orders:
                     break
@@ -74,4 +76,5 @@ class MarketplaceAccount(models.Model):
         if not self.order_watermark or self.order_watermark < until - OVERLAP:
             # Quiet period: move on so the window does not keep growing.
             self.order_watermark = until - OVERLAP
+        self._enqueue_waiting_notifications()
         return f"{imported} order(s) seen"

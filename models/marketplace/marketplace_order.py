@@ -14,12 +14,26 @@ and fetches an order again on request (``_marketplace_fetch_order``).
 import json
 import logging
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 _logger = logging.getLogger(__name__)
+
+
+def _concurrency_error(exc):
+    """True for a database race (serialisation failure, deadlock, lock not
+    available): queue_job tries the whole job again; any other database
+    error is the one order's."""
+    return (
+        isinstance(exc, psycopg2.OperationalError)
+        and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    )
+
 
 ORDER_STATES = [
     ("new", "New"),
@@ -142,107 +156,230 @@ class MarketplaceOrder(models.Model):
     @api.model
     def _claim(self, account, remote_order_id):
         """Return (staging row, created?), creating it at most once."""
+        rows, created = self._claim_many(account, [remote_order_id])
+        return rows[remote_order_id], remote_order_id in created
+
+    @api.model
+    def _claim_many(self, account, remote_order_ids):
+        """``({remote id: staging row}, {remote ids claimed now})``: one
+        INSERT ... ON CONFLICT DO NOTHING for all of them, then one search
+        for those another transaction claimed before.
+
+        The ids are claimed in sorted order, so two transactions claiming
+        overlapping batches wait on each other instead of deadlocking."""
+        remote_ids = sorted(set(remote_order_ids))
         self.env.flush_all()
         self.env.cr.execute(
             """
             INSERT INTO marketplace_order (
                 account_id, company_id, remote_order_id, state,
                 create_uid, write_uid, create_date, write_date)
-            VALUES (%s, %s, %s, 'new', %s, %s, now() at time zone 'UTC',
-                    now() at time zone 'UTC')
+            SELECT %s, %s, remote_id, 'new', %s, %s, now() at time zone 'UTC',
+                   now() at time zone 'UTC'
+              FROM unnest(%s::varchar[]) WITH ORDINALITY AS t(remote_id, n)
+             ORDER BY n
             ON CONFLICT (account_id, remote_order_id) DO NOTHING
-            RETURNING id
+            RETURNING id, remote_order_id
             """,
-            (
-                account.id,
-                account.company_id.id,
-                remote_order_id,
-                self.env.uid,
-                self.env.uid,
-            ),
+            (account.id, account.company_id.id, self.env.uid, self.env.uid, remote_ids),
         )
-        row = self.env.cr.fetchone()
-        if row:
-            return self.browse(row[0]), True
-        existing = self.search(
-            [
-                ("account_id", "=", account.id),
-                ("remote_order_id", "=", remote_order_id),
-            ],
-            limit=1,
-        )
-        if existing:
-            return existing, False
-        # Claimed by a transaction committed after ours began: look again in
-        # a new one.  Not a marketplace outcome, so queue_job's own retry (it
-        # rolls this transaction back, which sees nothing new anyway), and
-        # counted: a claim that never becomes visible ends as a failed job,
-        # not a loop.
-        raise RetryableJobError(
-            f"Marketplace order {remote_order_id} is being imported by another worker",
-            seconds=5,
-        )
+        claimed = {remote_id: id_ for id_, remote_id in self.env.cr.fetchall()}
+        rows = {remote_id: self.browse(id_) for remote_id, id_ in claimed.items()}
+        others = [remote_id for remote_id in remote_ids if remote_id not in claimed]
+        if others:
+            for order in self.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("remote_order_id", "in", others),
+                ]
+            ):
+                rows[order.remote_order_id] = order
+        missing = [remote_id for remote_id in others if remote_id not in rows]
+        if missing:
+            # Claimed by a transaction committed after ours began: look again
+            # in a new one.  Not a marketplace outcome, so queue_job's own
+            # retry (it rolls this transaction back, which sees nothing new
+            # anyway), and counted: a claim that never becomes visible ends
+            # as a failed job, not a loop.
+            raise RetryableJobError(
+                f"Marketplace order {missing[0]} is being imported by another worker",
+                seconds=5,
+            )
+        return rows, set(claimed)
 
     @api.model
     def _import_payload(self, account, data):
         """Create or update Odoo's copy of the order ``data`` of ``account``'s
         channel; return the row."""
-        return self._import_values(
-            account, self._marketplace_order_values(account, data)
+        return self._import_payloads(account, [data])
+
+    @api.model
+    def _import_payloads(self, account, payloads):
+        """Create or update Odoo's copy of each order of ``payloads`` (the
+        parsed orders of ``account``'s channel), in a batch; return the rows
+        (one per order, in the order given)."""
+        return self._import_many(
+            account, [self._marketplace_order_values(account, d) for d in payloads]
         )
 
     @api.model
     def _import_values(self, account, values):
         """Create or update Odoo's copy of one order (an OrderValues)."""
-        order, _created = self._claim(account, values.remote_order_id)
-        order = order.with_company(account.company_id)
-        with self.env.cr.savepoint():
-            order._apply(values)
-        return order
+        return self._import_many(account, [values])
+
+    @api.model
+    def _import_many(self, account, values_list):
+        """Create or update Odoo's copy of each order (OrderValues) of
+        ``values_list`` together: one claim, one read of the products,
+        buyers, addresses and pricelists they need, one create of their
+        sale orders and one confirmation.  An order Odoo fails on is flagged
+        with the reason (its Retry imports it again) and holds back none of
+        the others.  Returns the rows, one per order given, in that order."""
+        if not values_list:
+            return self
+        # The account's company, as every import before batches ran: the
+        # sale orders, their confirmation and pickings are that company's.
+        Order = self.with_company(account.company_id)
+        latest = {}
+        for values in values_list:  # the same order twice: its last reading
+            latest[values.remote_order_id] = values
+        rows, _created = Order._claim_many(account, list(latest))
+        company = account.company_id
+        pairs = [
+            (rows[remote_id].with_company(company), values)
+            for remote_id, values in latest.items()
+        ]
+        Order._apply_isolated(pairs)
+        return Order.browse([rows[v.remote_order_id].id for v in values_list])
+
+    @api.model
+    def _apply_isolated(self, pairs):
+        """Apply ``(row, values)`` pairs in one savepoint; if that fails,
+        once more one savepoint per order, so that only the orders that
+        fail are left out (and flagged)."""
+        try:
+            with self.env.cr.savepoint():
+                self._apply_group(pairs)
+            return
+        except RetryableJobError:
+            raise
+        except Exception as exc:
+            if _concurrency_error(exc):
+                # A database race (serialisation failure, lock): the whole
+                # job is tried again, as before batches.
+                raise
+            if len(pairs) == 1:
+                pairs[0][0]._flag_failed(pairs[0][1], exc)
+                return
+        for pair in pairs:
+            self._apply_isolated([pair])
+
+    def _flag_failed(self, values, exc):
+        """This order could not be imported: kept with its data and the
+        reason, for staff to fix and Retry."""
+        # The exception's class only: its text may carry the buyer's data.
+        _logger.warning(
+            "Marketplace order %s (account %s) not imported: %s",
+            self.id,
+            self.account_id.id,
+            type(exc).__name__,
+        )
+        if isinstance(exc, UserError) and exc.args:
+            # Written for staff by the connector or Odoo (an unknown
+            # currency, a missing product...).
+            reason = self.env._(
+                "Odoo could not import this order: %(reason)s. Fix the cause, "
+                "then click Retry.",
+                reason=exc.args[0],
+            )
+        else:
+            reason = self.env._(
+                "Odoo could not import this order (%(error)s). Click Retry; if "
+                "it fails again, report it to whoever maintains the connector.",
+                error=type(exc).__name__,
+            )
+        flag = {"state": "flagged", "flag_reason": reason}
+        # With the marketplace's data, for Retry; when that data is what
+        # Odoo cannot store, with the order as the marketplace sent it only
+        # (Retry reads it again), else the flag alone (Retry asks the
+        # marketplace again).
+        for written in (
+            dict(self._staged_values(values), **flag),
+            dict(flag, payload=values.payload),
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    self.write(written)
+                return
+            except RetryableJobError:
+                raise
+            except Exception as error:
+                if _concurrency_error(error):
+                    raise
+        self.write(flag)
 
     # -- applying the marketplace's state ---------------------------------------------
     def _apply(self, values):
         self.ensure_one()
-        self.write(
-            {
-                "payload": values.payload,
-                "payment_status": values.payment_status,
-                "fulfillment_status": values.fulfillment_status,
-                "cancel_state": values.cancel_state,
-                # A read without the buyer's data (some channels give it
-                # only on request) keeps the buyer known so far.
-                "buyer_username": values.buyer_username or self.buyer_username,
-                "remote_created_at": values.created_at or False,
-                "remote_modified_at": values.modified_at or False,
-                "currency_code": values.total.currency,
-                "total": values.total.amount,
-                "marketplace_collected_tax": values.collected_tax,
-                "fulfilled_by_marketplace": values.fulfilled_by_marketplace,
-            }
-        )
-        if not self.sale_order_id:
-            if values.cancelled:
-                self.write({"state": "cancelled", "flag_reason": False})
-                return
-            if values.waiting:
-                self._wait(values)
-                return
-            self._create_sale_order(values)
-            if not self.sale_order_id:
-                return
-        sale = self.sale_order_id
-        if values.cancelled:
-            self._cancel_sale_order()
-        elif values.paid and sale.state in ("draft", "sent"):
-            sale.action_confirm()
-        if values.refunded:
-            sale.message_post(
-                body=self.env._(
-                    "%(channel)s reports the order %(status)s.",
-                    channel=self.account_id._channel_label(),
-                    status=self.payment_status,
+        self._apply_group([(self, values)])
+
+    @api.model
+    def _staged_values(self, values):
+        return {
+            "payload": values.payload,
+            "payment_status": values.payment_status,
+            "fulfillment_status": values.fulfillment_status,
+            "cancel_state": values.cancel_state,
+            "remote_created_at": values.created_at or False,
+            "remote_modified_at": values.modified_at or False,
+            "currency_code": values.total.currency,
+            "total": values.total.amount,
+            "marketplace_collected_tax": values.collected_tax,
+            "fulfilled_by_marketplace": values.fulfilled_by_marketplace,
+        }
+
+    @api.model
+    def _apply_group(self, pairs):
+        """Apply each ``(row, values)``: the rows take the marketplace's
+        state; those without a sale order get one (made together); the
+        paid ones are confirmed together."""
+        new_sales, known = [], []
+        for order, values in pairs:
+            order.write(
+                dict(
+                    order._staged_values(values),
+                    # A read without the buyer's data (some channels give it
+                    # only on request) keeps the buyer known so far.
+                    buyer_username=values.buyer_username or order.buyer_username,
                 )
             )
+            if order.sale_order_id:
+                known.append((order, values))
+            elif values.cancelled:
+                order.write({"state": "cancelled", "flag_reason": False})
+            elif values.waiting:
+                order._wait(values)
+            else:
+                new_sales.append((order, values))
+        made = self._create_sale_orders(new_sales)
+        to_confirm = self.env["sale.order"]
+        for order, values in made + known:
+            sale = order.sale_order_id
+            if values.cancelled:
+                order._cancel_sale_order()
+            elif values.paid and sale.state in ("draft", "sent"):
+                to_confirm |= sale
+        if to_confirm:
+            to_confirm.action_confirm()
+        for order, values in made + known:
+            if values.refunded:
+                order.sale_order_id.message_post(
+                    body=self.env._(
+                        "%(channel)s reports the order %(status)s.",
+                        channel=order.account_id._channel_label(),
+                        status=order.payment_status,
+                    )
+                )
 
     def _wait(self, values):
         """Staged, no sale order yet: the marketplace has not released the
@@ -288,45 +425,111 @@ class MarketplaceOrder(models.Model):
         )
         self.write({"state": "cancelled", "flag_reason": False})
 
-    def _create_sale_order(self, values):
-        Product = self.env["product.product"]
-        products, unknown = {}, []
-        for line in values.lines:
-            product = Product.search(
-                [
-                    ("default_code", "=", line.sku),
-                    ("company_id", "in", [False, self.company_id.id]),
-                ],
-                limit=1,
-            )
-            if product:
-                products[line.remote_line_id] = product
+    @api.model
+    def _create_sale_orders(self, pairs):
+        """Make the sale orders of ``(row, values)`` pairs, all in one
+        create, with what they need read once for all: the products by SKU,
+        the buyers by username, their delivery addresses, the countries and
+        states, the pricelists by currency.  An order with an unknown SKU is
+        flagged instead.  Returns the pairs that got a sale order."""
+        if not pairs:
+            return []
+        products = self._products_by_sku(pairs)
+        ready = []
+        for order, values in pairs:
+            unknown = [
+                line.sku or line.title or "?"
+                for line in values.lines
+                if (line.sku, order.company_id.id) not in products
+            ]
+            if unknown:
+                order.write(
+                    {
+                        "state": "flagged",
+                        "flag_reason": self.env._(
+                            "Unknown SKU(s) %(skus)s: no product has this internal "
+                            "reference. Fix the product, then click Retry.",
+                            skus=", ".join(unknown),
+                        ),
+                    }
+                )
+            elif problem := order._pricelist_problem(values.total.currency):
+                order.write({"state": "flagged", "flag_reason": problem})
             else:
-                unknown.append(line.sku or line.title or "?")
-        if unknown:
-            self.write(
+                ready.append((order, values))
+        if not ready:
+            return []
+        addresses = self._buyers_and_addresses(ready)
+        pricelists, warehouses = {}, {}
+        sale_values = []
+        for order, values in ready:
+            company = order.company_id
+            currency = values.total.currency or "USD"
+            if (currency, company.id) not in pricelists:
+                pricelists[currency, company.id] = order._pricelist(currency)
+            if order.account_id not in warehouses:
+                warehouses[order.account_id] = order._warehouse()
+            partner, shipping = addresses[order.id]
+            sale_values.append(
                 {
-                    "state": "flagged",
-                    "flag_reason": self.env._(
-                        "Unknown SKU(s) %(skus)s: no product has this internal "
-                        "reference. Fix the product, then click Retry.",
-                        skus=", ".join(unknown),
-                    ),
+                    "partner_id": partner.id,
+                    "partner_shipping_id": shipping.id,
+                    "company_id": company.id,
+                    "warehouse_id": warehouses[order.account_id].id or False,
+                    "pricelist_id": pricelists[currency, company.id].id,
+                    "client_order_ref": order.remote_order_id,
+                    "origin": f"{order.account_id._channel_label()} "
+                    f"{order.remote_order_id}",
+                    "marketplace_order_id": order.id,
+                    "order_line": order._sale_lines(values, products),
                 }
             )
-            return
-        problem = self._pricelist_problem(values.total.currency)
-        if problem:
-            self.write({"state": "flagged", "flag_reason": problem})
-            return
-        partner, shipping = self._partners(values)
-        sale_lines = []
+        # The job's user (the system) does not follow every marketplace
+        # order it makes: it would be notified of each, and following costs
+        # queries per order.
+        sales = (
+            self.env["sale.order"]
+            .with_context(mail_create_nosubscribe=True)
+            .create(sale_values)
+        )
+        bodies = {}
+        for (order, _values), sale in zip(ready, sales, strict=True):
+            order.write(
+                {"sale_order_id": sale.id, "state": "imported", "flag_reason": False}
+            )
+            bodies[order.id] = self.env._("Imported as %(sale)s.", sale=sale.name)
+        self.browse(list(bodies))._message_log_batch(bodies)
+        return ready
+
+    @api.model
+    def _products_by_sku(self, pairs):
+        """``{(sku, company id): product}`` of every line of ``pairs``, in one
+        search: the first product by Odoo's order with that internal
+        reference, the company's or shared."""
+        skus = {line.sku for _o, v in pairs for line in v.lines if line.sku}
+        companies = {order.company_id.id for order, _v in pairs}
+        found = {}
+        if not skus:
+            return found
+        for product in self.env["product.product"].search(
+            [
+                ("default_code", "in", list(skus)),
+                ("company_id", "in", [False, *companies]),
+            ]
+        ):
+            for company_id in companies:
+                if product.company_id.id in (False, company_id):
+                    found.setdefault((product.default_code, company_id), product)
+        return found
+
+    def _sale_lines(self, values, products):
+        lines = []
         for line in values.lines:
             quantity = line.quantity or 1
-            sale_lines.append(
+            lines.append(
                 fields.Command.create(
                     {
-                        "product_id": products[line.remote_line_id].id,
+                        "product_id": products[line.sku, self.company_id.id].id,
                         "product_uom_qty": quantity,
                         "price_unit": line.total.amount / quantity,
                         "tax_id": [fields.Command.clear()],
@@ -335,7 +538,7 @@ class MarketplaceOrder(models.Model):
                 )
             )
         if values.delivery_cost.amount:
-            sale_lines.append(
+            lines.append(
                 fields.Command.create(
                     {
                         "product_id": self._shipping_product().id,
@@ -348,7 +551,7 @@ class MarketplaceOrder(models.Model):
         for charge in values.charges:
             if not charge.total.amount:
                 continue
-            sale_lines.append(
+            lines.append(
                 fields.Command.create(
                     {
                         "product_id": self._charge_product(charge.kind).id,
@@ -359,26 +562,7 @@ class MarketplaceOrder(models.Model):
                     }
                 )
             )
-        channel = self.account_id._channel_label()
-        sale = self.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "partner_shipping_id": shipping.id,
-                "company_id": self.company_id.id,
-                "warehouse_id": self._warehouse().id or False,
-                "pricelist_id": self._pricelist(values.total.currency).id,
-                "client_order_ref": self.remote_order_id,
-                "origin": f"{channel} {self.remote_order_id}",
-                "marketplace_order_id": self.id,
-                "order_line": sale_lines,
-            }
-        )
-        self.write(
-            {"sale_order_id": sale.id, "state": "imported", "flag_reason": False}
-        )
-        if values.paid:
-            sale.action_confirm()
-        self.message_post(body=self.env._("Imported as %(sale)s.", sale=sale.name))
+        return lines
 
     def _warehouse(self):
         """The account's warehouse, else the company's first: a confirmed
@@ -456,56 +640,106 @@ class MarketplaceOrder(models.Model):
         feature = self.env.ref("product.group_product_pricelist")
         return feature in self.env.ref("base.group_user").sudo().implied_ids
 
-    def _partners(self, values):
-        """The buyer (matched by their username on the marketplace) and a
-        delivery address under it."""
-        Partner = self.env["res.partner"]
+    def _buyer_username(self, values):
         # An order without a username still gets a buyer: one per channel.
-        username = values.buyer_username or f"{self.account_id.channel}-buyer"
-        buyer, ship_to = values.buyer, values.ship_to
-        partner = Partner.search(
-            [("marketplace_buyer_username", "=", username)], limit=1
-        )
-        if not partner:
-            partner = Partner.create(
-                {
-                    "name": buyer.name or ship_to.name or username,
-                    "email": buyer.email or ship_to.email,
+        return values.buyer_username or f"{self.account_id.channel}-buyer"
+
+    @api.model
+    def _buyers_and_addresses(self, pairs):
+        """``{row id: (buyer, delivery address)}`` of ``pairs``: the buyer
+        matched by their username on the marketplace (made when new), and a
+        delivery address under it (made when new).  Read and made for all
+        pairs at once."""
+        # Buyers and addresses are followed by no one (see the sale orders').
+        Partner = self.env["res.partner"].with_context(mail_create_nosubscribe=True)
+        usernames = {order._buyer_username(values) for order, values in pairs}
+        buyers = {}
+        for partner in Partner.search(
+            [("marketplace_buyer_username", "in", list(usernames))]
+        ):
+            buyers.setdefault(partner.marketplace_buyer_username, partner)
+        new_buyers = {}
+        for order, values in pairs:
+            username = order._buyer_username(values)
+            if username not in buyers and username not in new_buyers:
+                new_buyers[username] = {
+                    "name": values.buyer.name or values.ship_to.name or username,
+                    "email": values.buyer.email or values.ship_to.email,
                     "marketplace_buyer_username": username,
                 }
+        if new_buyers:
+            made = Partner.create(list(new_buyers.values()))
+            buyers.update(zip(new_buyers, made, strict=True))
+        places = self._places([values.ship_to for _o, values in pairs])
+        # The known addresses of every buyer, read in one go.
+        known = {}
+        for child in Partner.browse(
+            list({p.id for p in buyers.values()})
+        ).child_ids.filtered(lambda c: c.type == "delivery"):
+            key = (child.street, child.zip, child.city, child.country_id.id)
+            known.setdefault((child.parent_id.id, key), child)
+        wanted, to_make = {}, {}
+        for order, values in pairs:
+            partner = buyers[order._buyer_username(values)]
+            ship_to = values.ship_to
+            country, state = places.get(
+                (ship_to.country_code, ship_to.state_code), (False, False)
             )
-        country = self.env["res.country"].search(
-            [("code", "=", ship_to.country_code)], limit=1
-        )
-        state = self.env["res.country.state"].search(
-            [("country_id", "=", country.id), ("code", "=", ship_to.state_code)],
-            limit=1,
-        )
-        address = {
-            "type": "delivery",
-            "parent_id": partner.id,
-            "name": ship_to.name or partner.name,
-            "street": ship_to.street,
-            "street2": ship_to.street2,
-            "city": ship_to.city,
-            "zip": ship_to.zip,
-            "country_id": country.id or False,
-            "state_id": state.id or False,
-            "phone": ship_to.phone,
+            address = {
+                "type": "delivery",
+                "parent_id": partner.id,
+                "name": ship_to.name or partner.name,
+                "street": ship_to.street,
+                "street2": ship_to.street2,
+                "city": ship_to.city,
+                "zip": ship_to.zip,
+                "country_id": country,
+                "state_id": state,
+                "phone": ship_to.phone,
+            }
+            key = (
+                partner.id,
+                (ship_to.street, ship_to.zip, ship_to.city, country),
+            )
+            wanted[order.id] = (partner, key)
+            if key not in known and key not in to_make:
+                to_make[key] = address
+        if to_make:
+            made = Partner.create(list(to_make.values()))
+            known.update(zip(to_make, made, strict=True))
+        return {
+            order_id: (partner, known[key])
+            for order_id, (partner, key) in wanted.items()
         }
-        shipping = partner.child_ids.filtered(
-            lambda c: (
-                c.type == "delivery"
-                and (c.street, c.zip, c.city, c.country_id.id)
-                == (
-                    address["street"],
-                    address["zip"],
-                    address["city"],
-                    address["country_id"],
-                )
+
+    @api.model
+    def _places(self, addresses):
+        """``{(country code, state code): (country id or False, state id or
+        False)}`` of ``addresses``, in two searches."""
+        codes = {(a.country_code, a.state_code) for a in addresses}
+        countries = {
+            c.code: c.id
+            for c in self.env["res.country"].search(
+                [("code", "in", [c for c, _s in codes if c])]
             )
-        )[:1] or Partner.create(address)
-        return partner, shipping
+        }
+        states = {}
+        if countries:
+            for state in self.env["res.country.state"].search(
+                [
+                    ("country_id", "in", list(countries.values())),
+                    ("code", "in", [s for _c, s in codes if s]),
+                ]
+            ):
+                states.setdefault((state.country_id.id, state.code), state.id)
+        places = {}
+        for country_code, state_code in codes:
+            country = countries.get(country_code, False)
+            places[country_code, state_code] = (
+                country,
+                states.get((country, state_code), False),
+            )
+        return places
 
     # -- actions --------------------------------------------------------------------
     # The caller's rights on the orders first; the import itself is the
@@ -515,9 +749,14 @@ class MarketplaceOrder(models.Model):
         """Import a flagged order again (after its products were fixed)."""
         self.check_access("write")
         for order in self.filtered(lambda o: o.state in ("flagged", "new")).sudo():
-            values = order._marketplace_order_values(
-                order.account_id, json.loads(order.payload)
+            # No payload: Odoo could not store the order's data; read it
+            # from the marketplace again.
+            data = (
+                json.loads(order.payload)
+                if order.payload
+                else order._marketplace_fetch_order()
             )
+            values = order._marketplace_order_values(order.account_id, data)
             with self.env.cr.savepoint():
                 order.with_company(order.company_id)._apply(values)
         return True
