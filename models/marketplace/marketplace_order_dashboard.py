@@ -9,7 +9,7 @@ from odoo import api, fields, models
 class MarketplaceOrder(models.Model):
     _inherit = "marketplace.order"
 
-    # Set by the ORM write that links the sale order (``_create_sale_order``),
+    # Set by the ORM write that links the sale order (``_create_sale_orders``),
     # also for rows first claimed by the raw INSERT of ``_claim``: that INSERT
     # never links a sale order, so nothing is missed by skipping computes there.
     imported_at = fields.Datetime(
