@@ -120,6 +120,11 @@ class TestAmazonOrderImport(AmazonOrderCase):
         )
 
     def test_currency_of_the_marketplace_is_kept(self):
+        # A sale in another currency than the company's needs Odoo's
+        # pricelists (tests/test_order_pricelist.py: flagged while off).
+        self.env["res.config.settings"].create(
+            {"group_product_pricelist": True}
+        ).execute()
         data = self._buy([{"sku": "TEE-1", "price": 25}], marketplace_id=CA)
         self._poll()
         order = self._order(data["orderId"])

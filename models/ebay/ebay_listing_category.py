@@ -16,11 +16,12 @@ class EbayListing(models.Model):
     )
     def _compute_category_missing(self):
         for listing in self:
-            listing.category_missing = not (
+            # A new listing has no product yet: nothing is missing until one
+            # is chosen (the form opens empty, with New).
+            template = listing.product_id.product_tmpl_id
+            listing.category_missing = bool(template) and not (
                 listing.category_id
-                or listing.product_id.product_tmpl_id._ebay_category_for(
-                    listing.account_id.ebay_marketplace_id
-                )
+                or template._ebay_category_for(listing.account_id.ebay_marketplace_id)
             )
 
     def action_choose_category_on_product(self):

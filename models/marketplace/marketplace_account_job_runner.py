@@ -106,12 +106,11 @@ class MarketplaceAccount(models.Model):
 
     def _marketplace_health_areas(self, now):
         areas = super()._marketplace_health_areas(now)
-        # One answer for the whole database: worked out once per report
-        # (the report asks each account's areas at the same ``now``).
-        key = ("marketplace_job_runner_waiting", now)
-        if key not in self.env.cr.cache:
-            self.env.cr.cache[key] = self._marketplace_job_runner_waiting(now)
-        waiting, minutes = self.env.cr.cache[key]
+        # One answer for the whole database, asked again for each account:
+        # two counts.  (Remembering it in the transaction keyed by ``now``,
+        # which has whole seconds, gave a stale answer to a report made in
+        # the same second after a job was queued.)
+        waiting, minutes = self._marketplace_job_runner_waiting(now)
         areas["jobs"] = {
             "status": "not_running" if waiting else "ok",
             "healthy": not waiting,
