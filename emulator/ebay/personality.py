@@ -36,6 +36,23 @@ def default_contracts_dir():
     return str(candidate) if candidate.is_dir() else None
 
 
+# Contracts of ``extra/`` (ebay-contracts/SOURCES.md) that the emulator
+# serves: each is read from the folder's top level once moved up there, else
+# from ``extra/``.  The other ``extra/`` files stay unknown APIs.
+SERVED_EXTRA_CONTRACTS = ()
+
+
+def _contract_files(folder):
+    """Every ``*.json`` at ``folder``'s top, and the served extras."""
+    paths = sorted(folder.glob("*.json"))
+    names = {path.name for path in paths}
+    for name in SERVED_EXTRA_CONTRACTS:
+        extra = folder / "extra" / name
+        if name not in names and extra.is_file():
+            paths.append(extra)
+    return paths
+
+
 class EbayPersonality(Personality):
     name = "eBay"
     server_version = "eBayEmulator/1.0"
@@ -74,7 +91,7 @@ class EbayPersonality(Personality):
                 "folder with --contracts or EBAY_CONTRACTS_DIR, or run unchecked "
                 "with --no-contracts"
             )
-        book = super().load_contracts(source)
+        book = super().load_contracts(_contract_files(Path(source)))
         if not book.operations:
             raise ContractsMissing(f"No eBay operations in the contracts: {source}")
         return book
