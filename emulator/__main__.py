@@ -10,9 +10,11 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 import tempfile
 
+from .core.state_file import StateFile
 from .ebay import UNCHECKED_WARNING, ContractsMissing, build_server
 from .ebay.notification_api import start_redelivery_pump
 
@@ -63,6 +65,46 @@ def write_port_file(path, port):
     os.replace(temporary, path)
 
 
+def add_state_file_option(parser):
+    parser.add_argument(
+        "--state-file",
+        default=None,
+        metavar="PATH",
+        help="keep the state (apps, tokens, listings, orders...) in PATH: "
+        "loaded at start (absent or unreadable: a clean start), saved as it "
+        "changes and on stop",
+    )
+
+
+def serve(server, banner, state_file_path=None):
+    """Serve ``server`` until Ctrl-C or SIGTERM, its state kept in
+    ``state_file_path`` when given; prints ``banner`` once it listens."""
+    state_file = None
+    if state_file_path:
+        state_file = StateFile(server.state, state_file_path)
+        state_file.load()
+        state_file.start()
+    # A script stops its background processes with SIGTERM (they ignore
+    # SIGINT): end as on Ctrl-C, so the last state is saved.
+    signal.signal(signal.SIGTERM, _terminate)
+    print(banner, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if state_file is not None:
+            state_file.stop()
+    return 0
+
+
+def _terminate(signum, frame):
+    # Once: a second SIGTERM must not cut the last save short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python3 -m emulator", description="A loopback eBay REST API emulator."
@@ -106,6 +148,7 @@ def main(argv=None):
         help="send due notification redeliveries every SECONDS in the background "
         "(default 0: only when POST /_emulator/notifications/redeliver asks)",
     )
+    add_state_file_option(parser)
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -130,14 +173,9 @@ def main(argv=None):
     host, port = server.server_address[:2]
     if args.port_file:
         write_port_file(args.port_file, port)
-    print(f"eBay emulator listening on http://{host}:{port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve(
+        server, f"eBay emulator listening on http://{host}:{port}", args.state_file
+    )
 
 
 if __name__ == "__main__":

@@ -95,12 +95,18 @@ channels = $QUEUE_JOB_CHANNELS
 CONF
 chmod 600 "$RUN_DIR/odoo.conf"
 
+# Each emulator keeps its state (the demo seller's consent and tokens,
+# listings, orders, notification destinations) in a file of .run/, so the
+# accounts connected in an earlier run stay connected.  Delete the file to
+# start that emulator afresh.
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log" \
-    --app-file "$RUN_DIR/demo-app.emulator"
+    --app-file "$RUN_DIR/demo-app.emulator" \
+    --state-file "$RUN_DIR/ebay-emulator-state.json"
 start_moto "$MOTO_PORT" "$RUN_DIR/moto.log"
 start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log" \
     --app-file "$RUN_DIR/amazon-demo-app.emulator" \
-    --sqs-endpoint-url "$AMAZON_SQS_ENDPOINT_URL"
+    --sqs-endpoint-url "$AMAZON_SQS_ENDPOINT_URL" \
+    --state-file "$RUN_DIR/amazon-emulator-state.json"
 
 if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U odoo -d postgres -qtAc \
         "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
@@ -144,8 +150,9 @@ cat <<MSG
   > Connect Amazon > Connect, then Confirm on the emulator's Seller Central page.
   The eBay emulator runs on http://127.0.0.1:$EMULATOR_PORT, Amazon's on
   http://127.0.0.1:$AMAZON_EMULATOR_PORT, moto's SQS on http://127.0.0.1:$MOTO_PORT.
-  Ctrl-C stops everything; run this command again to resume (the emulators
-  start afresh, so connect the accounts again then).
+  Ctrl-C stops everything; run this command again to resume: the database
+  and the emulators' state (.run/*-emulator-state.json) are kept, so the
+  accounts stay connected.
 
 MSG
 # In the background and waited for: bash runs a trap only once the

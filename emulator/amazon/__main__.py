@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 
-from ..__main__ import write_port_file
+from ..__main__ import add_state_file_option, serve, write_port_file
 from . import UNCHECKED_WARNING, ContractsMissing, build_server
 
 
@@ -78,6 +78,7 @@ def main(argv=None):
         "to (default: $AMAZON_SQS_ENDPOINT_URL; none: nothing is delivered)",
     )
     parser.add_argument("--port-file", default=None, help="write the port here")
+    add_state_file_option(parser)
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -105,14 +106,9 @@ def main(argv=None):
     host, port = server.server_address[:2]
     if args.port_file:
         write_port_file(args.port_file, port)
-    print(f"Amazon emulator listening on http://{host}:{port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve(
+        server, f"Amazon emulator listening on http://{host}:{port}", args.state_file
+    )
 
 
 if __name__ == "__main__":

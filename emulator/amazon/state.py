@@ -62,6 +62,16 @@ class AmazonState(State):
     }
 
     STRING_CONFIG: ClassVar[frozenset] = frozenset({"sqs_endpoint_url"})
+    # Not the token buckets nor the rate overrides: throttling starts afresh.
+    SAVED_ATTRIBUTES: ClassVar[tuple] = (
+        *State.SAVED_ATTRIBUTES,
+        "apps",
+        "sellers",
+        "pending_consents",
+        "codes",
+        "refresh_tokens",
+        "access_tokens",
+    )
 
     def __init__(self, cli_apps=(), sqs_endpoint_url=None):
         self.cli_apps = list(cli_apps)
@@ -83,6 +93,14 @@ class AmazonState(State):
             self.rate_overrides = {}
             self.config["sqs_endpoint_url"] = self.cli_sqs_endpoint_url
             self.add_seller(dict(DEFAULT_SELLER))
+            for app in self.cli_apps:
+                self.add_app(app)
+
+    def restore(self, saved):
+        """The saved state, with the command line's apps as given now (a
+        client secret may have changed since)."""
+        with self.lock:
+            super().restore(saved)
             for app in self.cli_apps:
                 self.add_app(app)
 

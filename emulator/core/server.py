@@ -136,6 +136,13 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- pipeline ----------------------------------------------------------------
     def _handle(self):
+        try:
+            self._serve()
+        finally:
+            # Any request may have changed the state: a state file saves it.
+            self.server.state.changed.set()
+
+    def _serve(self):
         state = self.server.state
         personality = self.server.personality
         split = urlsplit(self.path)

@@ -30,10 +30,15 @@ class State:
     CONFIG_MINIMUM: ClassVar[dict] = {"latency_ms": 0}
     #: settings that take a string (or null) instead of a number
     STRING_CONFIG: ClassVar[frozenset] = frozenset()
+    #: what a state file keeps (``state_file.py``): what the marketplace
+    #: remembers, not the faults, logs and settings a test arranges
+    SAVED_ATTRIBUTES: ClassVar[tuple] = ("clock_offset", "data")
 
     def __init__(self):
         self.lock = threading.RLock()
         self.contracts = None  # a ContractBook, set once at start (not reset)
+        # Set by the server after each request: a state file saves then.
+        self.changed = threading.Event()
         self.reset()
 
     def reset(self):
@@ -46,6 +51,20 @@ class State:
             self.config = dict(self.DEFAULT_CONFIG)
             # The personality's APIs' data (inventory, orders, images...).
             self.data = {}
+
+    def snapshot(self):
+        """The attributes a state file keeps (live values: hold the lock)."""
+        with self.lock:
+            return {name: getattr(self, name) for name in self.SAVED_ATTRIBUTES}
+
+    def restore(self, saved):
+        """Start again from a :meth:`snapshot` (what it lacks stays as a
+        reset leaves it)."""
+        with self.lock:
+            self.reset()
+            for name in self.SAVED_ATTRIBUTES:
+                if name in saved:
+                    setattr(self, name, saved[name])
 
     def now(self):
         """The emulator clock: real time plus what the control API advanced."""

@@ -3,6 +3,7 @@ applications, consents, codes and tokens, the seller (``getUser``) and the
 token lifetimes."""
 
 import secrets
+from typing import ClassVar
 
 from ..core.state import DEFAULT_CONFIG as CORE_CONFIG
 from ..core.state import State, deep_copy
@@ -43,6 +44,15 @@ REFRESH_TOKEN_TTL = 47304000  # 18 months, as eBay's token answer says
 
 class EbayState(State):
     DEFAULT_CONFIG = DEFAULT_CONFIG
+    SAVED_ATTRIBUTES: ClassVar[tuple] = (
+        *State.SAVED_ATTRIBUTES,
+        "apps",
+        "pending_consents",
+        "codes",
+        "refresh_tokens",
+        "access_tokens",
+        "user",
+    )
 
     def __init__(self, cli_apps=()):
         self.cli_apps = list(cli_apps)
@@ -58,6 +68,14 @@ class EbayState(State):
             self.refresh_tokens = {}  # token -> grant
             self.access_tokens = {}  # token -> {kind, scopes, expires, refresh}
             self.user = deep_copy(DEFAULT_USER)
+            for app in self.cli_apps:
+                self.register_app(app)
+
+    def restore(self, saved):
+        """The saved state, with the command line's apps as given now (a
+        client secret may have changed since)."""
+        with self.lock:
+            super().restore(saved)
             for app in self.cli_apps:
                 self.register_app(app)
 

@@ -40,6 +40,7 @@ from ebay_app import APP, EmuClient
 
 from emulator.amazon import start_emulator as start_amazon_emulator
 from emulator.client import EmulatorUnchecked
+from emulator.core import state_file
 from emulator.ebay import start_emulator
 
 CONTRACTS = os.environ.get("EBAY_CONTRACTS_DIR") or str(
@@ -48,6 +49,15 @@ CONTRACTS = os.environ.get("EBAY_CONTRACTS_DIR") or str(
 AMAZON_MODELS = os.environ.get("AMAZON_MODELS_DIR") or str(
     REPO_DIR.parent / "shared" / "amazon-models"
 )
+
+
+def assert_savable(state):
+    """Whatever a test left in ``state``, a state file (``--state-file``)
+    keeps it: saved, loaded into a fresh state, saved again, the same."""
+    text = state_file.dumps(state)
+    fresh = type(state)()
+    state_file.loads(fresh, text)
+    assert state_file.dumps(fresh) == text
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +94,7 @@ def emu(emulator):
     yield emulator.url, session
     left = control.violations()
     session.close()
+    assert_savable(emulator.state)
     assert left == [], "eBay's contracts were broken:\n" + "\n".join(
         f"{v['side']} {v['method']} {v['path']} ({v['operation']}): {v['reason']}"
         for v in left
@@ -133,6 +144,7 @@ def amazon(amazon_emulator):
     yield client
     left = client.violations()
     session.close()
+    assert_savable(amazon_emulator.state)
     assert left == [], "Amazon's models were broken:\n" + "\n".join(
         f"{v['side']} {v['method']} {v['path']} ({v['operation']}): {v['reason']}"
         for v in left
