@@ -70,6 +70,7 @@
         "demo/product_demo.xml",
         "demo/ebay_product_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/delivery_carrier_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["marketplace_connector/static/src/**/*"],

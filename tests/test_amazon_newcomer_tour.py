@@ -32,21 +32,6 @@ class TestAmazonNewcomerTour(NewcomerTourMixin, DemoDataMixin, AmazonHttpCase):
             "marketplace_connector.product_demo_headphones"
         ).product_variant_id
 
-    def _carrier(self):
-        """The delivery method the seller ships with, mapped to Amazon's USPS."""
-        return self.env["delivery.carrier"].search(
-            [("amazon_carrier_code", "=", "USPS")], limit=1
-        ) or self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env["product.product"]
-                .create({"name": "USPS Priority shipping", "type": "service"})
-                .id,
-                "amazon_carrier_code": "USPS",
-            }
-        )
-
     def test_newcomer_journey(self):
         # Connect: the dashboard, the account, Seller Central's consent page.
         self.assertNotEqual(self.account.state, "connected")
@@ -95,36 +80,21 @@ class TestAmazonNewcomerTour(NewcomerTourMixin, DemoDataMixin, AmazonHttpCase):
             [("account_id", "=", self.account.id)]
         )
         self.assertEqual(order.remote_order_id, bought["orderId"])
-        sale = order.sale_order_id
-        self.assertTrue(sale)
 
-        # The listing, the order, its sale order, its delivery shipped.
-        carrier = self._carrier()
-        self._tour(
-            "/odoo/action-marketplace_connector.amazon_listing_action",
-            "marketplace_connector_amazon_newcomer_order_tour",
+        # The listing, the order, its sale order, its delivery shipped with
+        # the demo's delivery method, then the dashboard.
+        self._ship_and_read_dashboard(
+            order,
+            "marketplace_connector_amazon_newcomer",
+            "amazon_listing_action",
+            TRACKING,
             asin=asin,
-            order_id=order.remote_order_id,
-            sale_order=sale.name,
-            carrier=carrier.name,
-            tracking=TRACKING,
         )
-        picking = sale.picking_ids
-        self.assertEqual(picking.state, "done")
-        self.assertEqual(picking.carrier_tracking_ref, TRACKING)
-        self.assertEqual(picking.marketplace_tracking_state, "queued")
-        self._run_queued_jobs()
-        self.assertEqual(picking.marketplace_tracking_state, "sent")
+        # Amazon has the package, with the demo delivery method's carrier.
         self.assertEqual(
             [
                 (p["trackingNumber"], p["carrier"])
                 for p in self.emulator.order(bought["orderId"])["packages"]
             ],
             [(TRACKING, "USPS")],
-        )
-
-        # The tracking on the delivery, then the dashboard.
-        self._tour(
-            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
-            "marketplace_connector_amazon_newcomer_shipped_tour",
         )

@@ -54,21 +54,6 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
             )
             api.create_policy(kind, draft._payload())
 
-    def _carrier(self):
-        """The delivery method the seller ships with, mapped to eBay's USPS."""
-        return self.env["delivery.carrier"].search(
-            [("ebay_carrier_code", "=", "USPS")], limit=1
-        ) or self.env["delivery.carrier"].create(
-            {
-                "name": "USPS Priority",
-                "delivery_type": "fixed",
-                "product_id": self.env.ref(
-                    "marketplace_connector.product_ebay_shipping"
-                ).id,
-                "ebay_carrier_code": "USPS",
-            }
-        )
-
     def test_newcomer_journey(self):
         # Connect: the dashboard, the account, eBay's consent page.
         self.assertNotEqual(self.account.state, "connected")
@@ -119,26 +104,17 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
             [("account_id", "=", self.account.id)]
         )
         self.assertEqual(order.remote_order_id, bought["orderId"])
-        sale = order.sale_order_id
-        self.assertTrue(sale)
 
-        # The listing, the order, its sale order, its delivery shipped.
-        carrier = self._carrier()
-        self._tour(
-            "/odoo/action-marketplace_connector.ebay_listing_action",
-            "marketplace_connector_ebay_newcomer_order_tour",
+        # The listing, the order, its sale order, its delivery shipped with
+        # the demo's delivery method, then the dashboard.
+        self._ship_and_read_dashboard(
+            order,
+            "marketplace_connector_ebay_newcomer",
+            "ebay_listing_action",
+            TRACKING,
             listing_id=listing_id,
-            order_id=order.remote_order_id,
-            sale_order=sale.name,
-            carrier=carrier.name,
-            tracking=TRACKING,
         )
-        picking = sale.picking_ids
-        self.assertEqual(picking.state, "done")
-        self.assertEqual(picking.carrier_tracking_ref, TRACKING)
-        self.assertEqual(picking.marketplace_tracking_state, "queued")
-        self._run_queued_jobs()
-        self.assertEqual(picking.marketplace_tracking_state, "sent")
+        # eBay has the tracking, with the demo delivery method's carrier.
         fulfillments = (
             self.account._ebay_client()
             .request(
@@ -153,10 +129,4 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
                 for f in fulfillments
             ],
             [(TRACKING, "USPS")],
-        )
-
-        # The tracking on the delivery, then the dashboard.
-        self._tour(
-            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
-            "marketplace_connector_ebay_newcomer_shipped_tour",
         )

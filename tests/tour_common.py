@@ -24,6 +24,9 @@ from .common import RunnerMixin
 # emulator/amazon/lwa.py).
 EBAY_AGREE = "ebay-emulator-agree"
 AMAZON_CONFIRM = "amazon-emulator-confirm"
+# The demo's delivery method, known to both marketplaces' carriers
+# (demo/delivery_carrier_demo.xml).
+DEMO_CARRIER = "marketplace_connector.delivery_carrier_demo_usps_priority"
 
 
 class ConsentClickingBrowser(odoo_test_common.ChromeBrowser):
@@ -120,6 +123,39 @@ class NewcomerTourMixin(RunnerMixin):
             login="admin",
             cookies={self.EXPECTED_COOKIE: quote(json.dumps(expected))},
         )
+
+    def _ship_and_read_dashboard(self, order, tours, listing_action, tracking, **shown):
+        """The journey's end, the same on every channel: the listing (what
+        its form must show: ``shown``), the buyer's ``order`` and its sale
+        order, the delivery shipped with the demo's delivery method and
+        ``tracking`` (tour ``<tours>_order_tour``), the tracking sent by the
+        queued job, then the dashboard (``<tours>_shipped_tour``).  Returns
+        the delivery; the marketplace's side of the tracking is the
+        channel's to check."""
+        sale = order.sale_order_id
+        self.assertTrue(sale)
+        carrier = self.env.ref(DEMO_CARRIER)
+        self._tour(
+            f"/odoo/action-marketplace_connector.{listing_action}",
+            f"{tours}_order_tour",
+            order_id=order.remote_order_id,
+            sale_order=sale.name,
+            carrier=carrier.name,
+            tracking=tracking,
+            **shown,
+        )
+        picking = sale.picking_ids
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.carrier_id, carrier)
+        self.assertEqual(picking.carrier_tracking_ref, tracking)
+        self.assertEqual(picking.marketplace_tracking_state, "queued")
+        self._run_queued_jobs()
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
+        self._tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            f"{tours}_shipped_tour",
+        )
+        return picking
 
     def _run_queued_jobs(self, limit=50, due_only=False):
         """Run the queued jobs as the demo's job runner does, oldest first,

@@ -7,58 +7,24 @@
 // buyer's purchase) is done by the test (tests/test_amazon_newcomer_tour.py)
 // between these tours.
 import { registry } from "@web/core/registry";
+import {
+    accountName,
+    dashboardCard,
+    exactly,
+    expectedFrom,
+    openMenu,
+    orderToDeliverySteps,
+    shippedSteps,
+    step,
+    stepIs,
+} from "@marketplace_connector/../tests/tours/newcomer_tour_steps";
 
 const ACCOUNT = "Amazon demo seller (emulator)";
 const PRODUCT = "Nimbus Wireless Headphones";
 const SKU = "NIMBUS-HP1";
-// The account's name exactly: "Demo seller" is in "Amazon demo seller" too.
-const ACCOUNT_NAME = `:contains(${exactly(ACCOUNT)})`;
-const CARD = `.o_kanban_record:has(.o_marketplace_dash_account${ACCOUNT_NAME})`;
-
-// What the records say, read by the test and passed in a cookie: the screens
-// must show exactly these.
-const DONE = ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')";
-
-function expected() {
-    const cookie = document.cookie
-        .split("; ")
-        .find((c) => c.startsWith("amazon_newcomer_expected="));
-    if (!cookie) {
-        throw new Error("the test passes what the screens must show in a cookie");
-    }
-    return JSON.parse(decodeURIComponent(cookie.split("=")[1]));
-}
-
-function exactly(text) {
-    return `/^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$/`;
-}
-
-// A step of the account's set-up checklist, by its name in the form.
-function step(name) {
-    return `.o_form_view .o_marketplace_setup_checklist div[name='${name}']`;
-}
-
-function stepIs(name, state, content) {
-    return {
-        content,
-        trigger: `${step(name)} .o_marketplace_setup_state:contains(/^\\s*${state}\\s*$/)`,
-    };
-}
-
-function openMenu(xmlid, content) {
-    return [
-        {
-            content: "Open the Marketplaces menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.marketplace_menu_root']",
-            run: "click",
-        },
-        {
-            content,
-            trigger: `.dropdown-item[data-menu-xmlid='marketplace_connector.${xmlid}']`,
-            run: "click",
-        },
-    ];
-}
+const ACCOUNT_NAME = accountName(ACCOUNT);
+const CARD = dashboardCard(ACCOUNT);
+const expected = expectedFrom("amazon_newcomer_expected");
 
 registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_connect_tour", {
     steps: () => [
@@ -173,98 +139,10 @@ registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_o
             content: "Amazon says it is for sale",
             trigger: ".o_form_view div[name='amazon_status'] span:contains('BUYABLE')",
         },
-        ...openMenu("marketplace_order_menu", "Open Marketplaces > Orders"),
-        {
-            content: "The buyer's order is imported",
-            trigger: `.o_list_view .o_data_row:has(td[name='remote_order_id']:contains('${expected().order_id}')) td[name='state']:contains('Imported')`,
-        },
-        {
-            content: "Open it",
-            trigger: `.o_list_view .o_data_row td[name='remote_order_id']:contains('${expected().order_id}')`,
-            run: "click",
-        },
-        {
-            content: "Open its sale order",
-            trigger: `.o_form_view div[name='sale_order_id'] a:contains('${expected().sale_order}')`,
-            run: "click",
-        },
-        {
-            content: "The sale order has the headphones",
-            trigger: `.o_form_view .o_field_one2many[name='order_line'] .o_data_row:contains('${PRODUCT}')`,
-        },
-        {
-            content: "It is confirmed",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
-        },
-        {
-            content: "Open its delivery",
-            trigger: ".o_form_view button[name='action_view_delivery']",
-            run: "click",
-        },
-        {
-            content: "The delivery is ready",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Ready')",
-        },
-        {
-            content: "Open its shipping information",
-            trigger: ".o_form_view .o_notebook a[name='extra']",
-            run: "click",
-        },
-        {
-            content: "Choose the delivery method",
-            trigger: ".o_form_view div[name='carrier_id'] input",
-            run: `edit ${expected().carrier}`,
-        },
-        {
-            content: "the one mapped to Amazon's carrier",
-            trigger: `.o-autocomplete--dropdown-menu .ui-menu-item a:contains('${expected().carrier}')`,
-            run: "click",
-        },
-        {
-            content: "Type the tracking number",
-            trigger: ".o_form_view div[name='carrier_tracking_ref'] input",
-            run: `edit ${expected().tracking}`,
-        },
-        {
-            content: "Validate the delivery",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='button_validate']",
-            run: "click",
-        },
-        {
-            content: "It is done",
-            trigger: DONE,
-        },
-        {
-            content: "The tracking waits to go to Amazon",
-            trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Queued')",
-        },
+        ...orderToDeliverySteps("Amazon", expected, PRODUCT),
     ],
 });
 
 registry.category("web_tour.tours").add("marketplace_connector_amazon_newcomer_shipped_tour", {
-    steps: () => [
-        {
-            content: "The tracking reached Amazon",
-            trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Sent')",
-        },
-        {
-            content: "Go to Marketplaces > Dashboard (the delivery is in the Inventory app)",
-            trigger: ".o_main_navbar",
-            run: () => {
-                window.location.href = "/odoo/action-marketplace_connector.marketplace_dashboard_action";
-            },
-        },
-        {
-            content: "The Amazon demo seller has one live listing",
-            trigger: `${CARD} .o_marketplace_dash_live .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
-        },
-        {
-            content: "and one order imported today",
-            trigger: `${CARD} .o_marketplace_dash_orders .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
-        },
-        {
-            content: "and nothing failed",
-            trigger: `${CARD} .o_marketplace_dash_problem .o_marketplace_dash_value:contains(/^\\s*0\\s*$/)`,
-        },
-    ],
+    steps: () => shippedSteps("Amazon", ACCOUNT),
 });

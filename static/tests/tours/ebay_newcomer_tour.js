@@ -6,43 +6,24 @@
 // between two steps (the job runner's work, a buyer's purchase) is done by
 // the test (tests/test_ebay_newcomer_tour.py) between these tours.
 import { registry } from "@web/core/registry";
+import {
+    accountName,
+    dashboardCard,
+    exactly,
+    expectedFrom,
+    openMenu,
+    orderToDeliverySteps,
+    shippedSteps,
+    step,
+    stepIs,
+} from "@marketplace_connector/../tests/tours/newcomer_tour_steps";
 
 const ACCOUNT = "Demo seller (emulator)";
 const PRODUCT = "Nimbus Wireless Headphones";
 const CATEGORY = "Consumer Electronics > Portable Audio & Headphones > Headphones (112529)";
-// The account's name exactly: "Demo seller" is in "Amazon demo seller" too.
-const ACCOUNT_NAME = `:contains(${exactly(ACCOUNT)})`;
-const CARD = `.o_kanban_record:has(.o_marketplace_dash_account${ACCOUNT_NAME})`;
-
-// What the records say, read by the test and passed in a cookie: the screens
-// must show exactly these.
-const DONE = ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')";
-
-function expected() {
-    const cookie = document.cookie
-        .split("; ")
-        .find((c) => c.startsWith("ebay_newcomer_expected="));
-    if (!cookie) {
-        throw new Error("the test passes what the screens must show in a cookie");
-    }
-    return JSON.parse(decodeURIComponent(cookie.split("=")[1]));
-}
-
-function exactly(text) {
-    return `/^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$/`;
-}
-
-// A step of the account's set-up checklist, by its name in the form.
-function step(name) {
-    return `.o_form_view .o_marketplace_setup_checklist div[name='${name}']`;
-}
-
-function stepIs(name, state, content) {
-    return {
-        content,
-        trigger: `${step(name)} .o_marketplace_setup_state:contains(/^\\s*${state}\\s*$/)`,
-    };
-}
+const ACCOUNT_NAME = accountName(ACCOUNT);
+const CARD = dashboardCard(ACCOUNT);
+const expected = expectedFrom("ebay_newcomer_expected");
 
 registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_connect_tour", {
     steps: () => [
@@ -52,16 +33,7 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_con
             // The first screen of the day: the web client loads its graphs.
             timeout: 30000,
         },
-        {
-            content: "Open the Marketplaces menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.marketplace_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open Marketplaces > Accounts",
-            trigger: ".dropdown-item[data-menu-xmlid='marketplace_connector.marketplace_account_menu']",
-            run: "click",
-        },
+        ...openMenu("marketplace_account_menu", "Open Marketplaces > Accounts"),
         {
             content: "Open the demo seller",
             trigger: `.o_list_view .o_data_row td[name='name']${ACCOUNT_NAME}`,
@@ -231,115 +203,15 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_ord
             content: "It shows the listing id eBay gave it",
             trigger: `.o_form_view div[name='ebay_listing_id'] span:contains(${exactly(expected().listing_id)})`,
         },
-        {
-            content: "Open the Marketplaces menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='marketplace_connector.marketplace_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open Marketplaces > Orders",
-            trigger: ".dropdown-item[data-menu-xmlid='marketplace_connector.marketplace_order_menu']",
-            run: "click",
-        },
-        {
-            content: "The buyer's order is imported",
-            trigger: `.o_list_view .o_data_row:has(td[name='remote_order_id']:contains('${expected().order_id}')) td[name='state']:contains('Imported')`,
-        },
-        {
-            content: "Open it",
-            trigger: `.o_list_view .o_data_row td[name='remote_order_id']:contains('${expected().order_id}')`,
-            run: "click",
-        },
-        {
-            content: "It names the buyer",
-            trigger: ".o_form_view div[name='buyer_username']:contains('demo_buyer')",
-        },
-        {
-            content: "Open its sale order",
-            trigger: `.o_form_view div[name='sale_order_id'] a:contains('${expected().sale_order}')`,
-            run: "click",
-        },
-        {
-            content: "The sale order has the headphones",
-            trigger: `.o_form_view .o_field_one2many[name='order_line'] .o_data_row:contains('${PRODUCT}')`,
-        },
-        {
-            content: "It is confirmed",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
-        },
-        {
-            content: "Open its delivery",
-            trigger: ".o_form_view button[name='action_view_delivery']",
-            run: "click",
-        },
-        {
-            content: "The delivery is ready",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Ready')",
-        },
-        {
-            content: "Open its shipping information",
-            trigger: ".o_form_view .o_notebook a[name='extra']",
-            run: "click",
-        },
-        {
-            content: "Choose the delivery method",
-            trigger: ".o_form_view div[name='carrier_id'] input",
-            run: `edit ${expected().carrier}`,
-        },
-        {
-            content: "the one mapped to eBay's carrier",
-            trigger: `.o-autocomplete--dropdown-menu .ui-menu-item a:contains('${expected().carrier}')`,
-            run: "click",
-        },
-        {
-            content: "Type the tracking number",
-            trigger: ".o_form_view div[name='carrier_tracking_ref'] input",
-            run: `edit ${expected().tracking}`,
-        },
-        {
-            content: "Validate the delivery",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='button_validate']",
-            run: "click",
-        },
-        {
-            content: "It is done",
-            trigger: DONE,
-        },
-        {
-            content: "The tracking waits to go to eBay",
-            trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Queued')",
-        },
+        ...orderToDeliverySteps("eBay", expected, PRODUCT, [
+            {
+                content: "It names the buyer",
+                trigger: ".o_form_view div[name='buyer_username']:contains('demo_buyer')",
+            },
+        ]),
     ],
 });
 
 registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_shipped_tour", {
-    steps: () => [
-        {
-            content: "The tracking reached eBay",
-            trigger: ".o_form_view div[name='marketplace_tracking_state']:contains('Sent')",
-        },
-        {
-            content: "Go to Marketplaces > Dashboard (the delivery is in the Inventory app)",
-            trigger: ".o_main_navbar",
-            run: () => {
-                window.location.href = "/odoo/action-marketplace_connector.marketplace_dashboard_action";
-            },
-        },
-        {
-            content: "The demo seller has one live listing",
-            trigger: `${CARD} .o_marketplace_dash_live .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
-        },
-        {
-            content: "and one order imported today",
-            trigger: `${CARD} .o_marketplace_dash_orders .o_marketplace_dash_value:contains(/^\\s*1\\s*$/)`,
-        },
-        {
-            content: "and nothing failed",
-            trigger: `${CARD} .o_marketplace_dash_problem .o_marketplace_dash_value:contains(/^\\s*0\\s*$/)`,
-        },
-        {
-            content: "Its orders per day are drawn",
-            trigger: `${CARD} .o_marketplace_dash_graph_orders canvas`,
-        },
-    ],
+    steps: () => shippedSteps("eBay", ACCOUNT),
 });
