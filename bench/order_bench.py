@@ -224,22 +224,21 @@ def pushed_at(emulator, expected, since):
 
 
 def set_up_notifications(registry, account_id, tries=5):
-    """Register the server as eBay's destination.  eBay's challenge (the
-    emulator waits 10 s for the answer) can time out on a loaded machine:
-    tried again a few times before giving up."""
-    from odoo.exceptions import UserError
-
+    """Register the server as eBay's destination: the button, then the job
+    it queues, run here.  eBay's challenge (the emulator waits 10 s for the
+    answer) can time out on a loaded machine: tried again a few times before
+    giving up."""
     for attempt in range(1, tries + 1):
-        try:
-            with registry.cursor() as cr:
-                environment(cr)["marketplace.account"].browse(
-                    account_id
-                ).action_ebay_setup_notifications()
-            return
-        except UserError:
-            if attempt == tries:
-                raise
-            time.sleep(5)
+        with registry.cursor() as cr:
+            account = environment(cr)["marketplace.account"].browse(account_id)
+            account.action_ebay_setup_notifications()
+            account._job_ebay_setup_notifications()
+            if account._ebay_notifications_set_up():
+                return
+            reason = account.ebay_notification_setup_error
+        if attempt == tries:
+            raise RuntimeError(f"eBay notifications could not be set up: {reason}")
+        time.sleep(5)
 
 
 def measure_notified(args, registry, emulator, account_id, baseline, workers=0):

@@ -58,6 +58,7 @@ from .ebay import marketplace_account_orders as ebay_marketplace_account_orders
 from .marketplace import marketplace_notification
 from .ebay import marketplace_notification as ebay_marketplace_notification
 from .ebay import marketplace_account_notification
+from .ebay import marketplace_account_notification_setup
 from . import stock_picking
 from .ebay import stock_picking as ebay_stock_picking
 from .ebay import delivery_carrier

@@ -31,6 +31,7 @@ from .common import (
     MarketplaceCase,
     MarketplaceHttpCase,
     OrderMixin,
+    RunnerMixin,
     StockMixin,
     TwoCompaniesMixin,
     query_of,
@@ -280,11 +281,19 @@ class OrderCase(OrderMixin, ListingCase):
         )
 
 
-class NotificationMixin(InboxMixin):
+class NotificationMixin(RunnerMixin, InboxMixin):
     """Posts to an account's notification endpoint, signed as eBay signs.
 
     ``self.url`` is the endpoint posts go to unless another is given.
     """
+
+    def _set_up_notifications(self, account):
+        """A manager's click on "Set up notifications", then the set-up job
+        it queued, run as queue_job's runner runs it; the click's answer."""
+        answer = account.action_ebay_setup_notifications()
+        self._run_chain("_job_ebay_setup_notifications")
+        account.invalidate_recordset()
+        return answer
 
     def _signing_key(self):
         """The emulator's own key id and private key: eBay's, for the tests."""

@@ -27,6 +27,7 @@ from .setup_common import SetupWordsMixin
 
 OPT_IN = "/sell/account/v1/program/opt_in$"
 LOCATION = "/sell/inventory/v1/location/"
+DESTINATION = "^/commerce/notification/v1/destination$"
 
 
 class EbaySetupMixin(SetupWordsMixin):
@@ -173,19 +174,30 @@ class TestEbayNotificationSetupWords(
         self._setup_seller()
         self.assertEqual(self._steps(self.account)["notifications"], "todo")
         self.assertFalse(self.account.ebay_notification_topics)
+        calls = len(self.emulator.calls())
         answer = self.account.action_ebay_setup_notifications()
+        # The click queues the set-up: eBay calls this Odoo back before it
+        # answers, which the click's own request could not serve.
         self._assert_notified(
-            answer,
-            "eBay now sends this Odoo notifications: "
-            "Account deletion requests, New orders.",
+            answer, "Odoo is asking eBay to send it notifications.", kind="info"
         )
+        self.assertEqual(self.emulator.calls()[calls:], [], "eBay asked in the click")
+        self.assertEqual(self._steps(self.account)["notifications"], "todo")
+        self.assertIn("Odoo is asking eBay", self.account.ebay_setup_notifications_hint)
+        self.assertEqual(self._run_chain("_job_ebay_setup_notifications"), 1)
         self.assertEqual(self._steps(self.account)["notifications"], "done")
         self.assertEqual(
             self.account.ebay_notification_topics,
             "Account deletion requests, New orders",
         )
+        self.assertIn(
+            "eBay now sends this Odoo notifications: "
+            "Account deletion requests, New orders.",
+            self.account.message_ids[0].body,
+        )
         again = self.account.action_ebay_setup_notifications()
         self._assert_notified(again, "set up already")
+        self.assertFalse(self._jobs("_job_ebay_setup_notifications"))
 
         # What eBay sends shows in the inbox by its topic in words.
         self.env.flush_all()
@@ -197,6 +209,22 @@ class TestEbayNotificationSetupWords(
         self.assertEqual(len(notification), 1)
         self.assertEqual(notification.topic, "ORDER_CONFIRMATION")
         self.assertEqual(notification.topic_label, "New orders")
+
+    @mute_logger(CLIENT_LOGGER)
+    def test_a_refused_set_up_says_why_and_can_be_tried_again(self):
+        self._setup_seller()
+        self.emulator.fault(DESTINATION, "400", times=1)
+        self._set_up_notifications(self.account)
+        self.assertEqual(self._steps(self.account)["notifications"], "problem")
+        self.assertIn(
+            "eBay notifications could not be set up:",
+            self.account.ebay_setup_notifications_hint,
+        )
+        self.assertFalse(self.account.ebay_notification_destination_id)
+        # Clicked again: the reason goes, the set-up is done.
+        self._set_up_notifications(self.account)
+        self.assertEqual(self._steps(self.account)["notifications"], "done")
+        self.assertFalse(self.account.ebay_notification_setup_error)
 
 
 @tagged("post_install", "-at_install")

@@ -86,7 +86,7 @@ class TestAmazonNewcomerTour(NewcomerTourMixin, DemoDataMixin, AmazonHttpCase):
         self._ship_and_read_dashboard(
             order,
             "marketplace_connector_amazon_newcomer",
-            "amazon_listing_action",
+            "/odoo/action-marketplace_connector.amazon_listing_action",
             TRACKING,
             asin=asin,
         )

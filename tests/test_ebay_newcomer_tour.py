@@ -84,7 +84,10 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
         )
         self.assertEqual(listing.product_id, self.headphones)
         self.assertEqual(listing.state, "queued")
+        # The runner sets the notifications up (eBay's challenge answered by
+        # this Odoo) and publishes.
         self._run_queued_jobs()
+        self.assertEqual(self.account.ebay_setup_notifications_state, "done")
         self.assertEqual(listing.state, "published", listing.last_error)
         offer = InventoryApi(self.account._ebay_client()).get_offer(listing.offer_id)
         listing_id = offer["listing"]["listingId"]
@@ -105,12 +108,12 @@ class TestEbayNewcomerTour(NewcomerTourMixin, DemoDataMixin, EbayHttpCase):
         )
         self.assertEqual(order.remote_order_id, bought["orderId"])
 
-        # The listing, the order, its sale order, its delivery shipped with
-        # the demo's delivery method, then the dashboard.
+        # The checklist done, the listing, the order, its sale order, its
+        # delivery shipped with the demo's delivery method, the dashboard.
         self._ship_and_read_dashboard(
             order,
             "marketplace_connector_ebay_newcomer",
-            "ebay_listing_action",
+            f"/odoo/action-marketplace_connector.marketplace_account_action/{self.account.id}",
             TRACKING,
             listing_id=listing_id,
         )

@@ -29,7 +29,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         listing = self._listing(self.mug)
         listing.action_publish()
         self._run(listing)
-        self.account.action_ebay_setup_notifications()
+        self._set_up_notifications(self.account)
         # eBay's pushes arrive over HTTP: the registered destination must be
         # in the database for the endpoint to see it.
         self.env.flush_all()
@@ -73,7 +73,7 @@ class TestNotifications(NotificationMixin, SellerMixin, EbayHttpCase):
         self.assertEqual(self.account.ebay_notification_subscriptions, ",".join(topics))
         self.assertEqual(self._created_on_ebay(), (1, topics))
         # Setting up again creates nothing new, on eBay or in Odoo.
-        self.account.action_ebay_setup_notifications()
+        self._set_up_notifications(self.account)
         self.assertEqual(self._created_on_ebay(), (1, topics))
         self.assertEqual(self.account.ebay_notification_destination_id, destination)
         self.assertEqual(self.account.ebay_notification_subscriptions, ",".join(topics))

@@ -87,7 +87,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
         super().setUp()
         self.company_a = self.env.company
         self.account = self._connect(self._new_account(name="Shop A seller"))
-        self.account.action_ebay_setup_notifications()
+        self._set_up_notifications(self.account)
         self.partner_a = self.env["res.partner"].create(
             {
                 "name": "Jo Buyer",
@@ -196,7 +196,7 @@ class TestNotificationSecurity(NotificationMixin, EbayHttpCase):
     def test_a_connected_account_moved_to_another_host_fetches_no_key(self):
         # B sets up a real account and its notifications, then re-points it.
         account_b = self._connect(self._account_b())
-        account_b.action_ebay_setup_notifications()
+        self._set_up_notifications(account_b)
         self._point_at_attacker(account_b)
         raw, signature = self._forged_deletion()
         answer_b = self._post(raw, signature, url=f"/ebay/notification/{account_b.id}")

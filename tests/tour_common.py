@@ -124,9 +124,9 @@ class NewcomerTourMixin(RunnerMixin):
             cookies={self.EXPECTED_COOKIE: quote(json.dumps(expected))},
         )
 
-    def _ship_and_read_dashboard(self, order, tours, listing_action, tracking, **shown):
-        """The journey's end, the same on every channel: the listing (what
-        its form must show: ``shown``), the buyer's ``order`` and its sale
+    def _ship_and_read_dashboard(self, order, tours, url, tracking, **shown):
+        """The journey's end, the same on every channel, from ``url``: the
+        listing (what its form must show: ``shown``), the buyer's ``order`` and its sale
         order, the delivery shipped with the demo's delivery method and
         ``tracking`` (tour ``<tours>_order_tour``), the tracking sent by the
         queued job, then the dashboard (``<tours>_shipped_tour``).  Returns
@@ -136,7 +136,7 @@ class NewcomerTourMixin(RunnerMixin):
         self.assertTrue(sale)
         carrier = self.env.ref(DEMO_CARRIER)
         self._tour(
-            f"/odoo/action-marketplace_connector.{listing_action}",
+            url,
             f"{tours}_order_tour",
             order_id=order.remote_order_id,
             sale_order=sale.name,

@@ -78,6 +78,7 @@ class MarketplaceAccount(models.Model):
         "warehouse_id.partner_id.country_id",
         "ebay_notification_destination_id",
         "ebay_notification_subscriptions",
+        "ebay_notification_setup_error",
     )
     def _compute_ebay_setup(self):
         for account in self:
@@ -158,6 +159,22 @@ class MarketplaceAccount(models.Model):
         subscribed = self._ebay_subscribed_topics()
         if self.ebay_notification_destination_id and subscribed >= set(TOPICS):
             state, hint = "done", _("eBay tells Odoo of new orders as they happen.")
+        elif self.ebay_notification_setup_error:
+            state, hint = (
+                "problem",
+                _(
+                    "eBay notifications could not be set up: %(reason)s",
+                    reason=self.ebay_notification_setup_error,
+                ),
+            )
+        elif self._ebay_notifications_setup_under_way():
+            state, hint = (
+                "todo",
+                _(
+                    "Odoo is asking eBay to send it notifications; this step shows "
+                    "Done once eBay has checked it can reach this Odoo."
+                ),
+            )
         elif self.ebay_notification_destination_id or subscribed:
             state, hint = (
                 "problem",

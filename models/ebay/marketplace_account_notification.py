@@ -3,13 +3,9 @@
 import secrets
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 
-from ...ebay import EbayClient, EbayError
-from ...ebay.errors import actionable
-from ...ebay.notification import NotificationApi
+from ...ebay import EbayClient
 from ..marketplace.http_session import http_session
-from .notification_common import TOPICS
 
 
 class MarketplaceAccount(models.Model):
@@ -71,55 +67,3 @@ class MarketplaceAccount(models.Model):
             )
         self.env.invalidate_all()
         return token
-
-    def action_ebay_setup_notifications(self):
-        """Register this Odoo as the account's destination and subscribe."""
-        self.ensure_one()
-        # Managers only: checked before the vault row is committed and before
-        # eBay is called.
-        self.check_access("write")
-        token = self._ebay_ensure_verification_token()
-
-        app_api = NotificationApi(self._ebay_app_client())
-        user_api = NotificationApi(self._ebay_client())
-        try:
-            app_api.update_config(self.company_id.email or "seller@example.com")
-            if not self.ebay_notification_destination_id:
-                destination = app_api.create_destination(
-                    f"Odoo {self.env.cr.dbname} {self.id}",
-                    self.ebay_notification_url,
-                    token,
-                )
-                self._write_system({"ebay_notification_destination_id": destination})
-            subscribed = set(
-                filter(None, (self.ebay_notification_subscriptions or "").split(","))
-            )
-            already = subscribed >= set(TOPICS)
-            for topic in TOPICS:
-                if topic not in subscribed:
-                    user_api.create_subscription(
-                        topic, self.ebay_notification_destination_id
-                    )
-                    subscribed.add(topic)
-            self._write_system(
-                {"ebay_notification_subscriptions": ",".join(sorted(subscribed))}
-            )
-        except EbayError as err:
-            raise UserError(
-                self.env._(
-                    "eBay notifications could not be set up: %(r)s", r=actionable(err)
-                )
-            ) from err
-        return self._marketplace_notify(
-            self.env._("eBay notifications"),
-            self.env._(
-                "Notifications were set up already; eBay still sends them to "
-                "this Odoo: %(topics)s.",
-                topics=self.ebay_notification_topics,
-            )
-            if already
-            else self.env._(
-                "eBay now sends this Odoo notifications: %(topics)s.",
-                topics=self.ebay_notification_topics,
-            ),
-        )

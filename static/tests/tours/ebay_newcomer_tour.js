@@ -112,10 +112,20 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_pub
             trigger: ".o_notification:contains('as the place items ship from')",
         },
         stepIs("setup_step_ebay_location", "Done", "The location step is done"),
-        // Notifications are left to do: eBay checks the endpoint by calling
-        // this Odoo back while the click is still being answered, which a
-        // test server, one request at a time, cannot do.
-        stepIs("setup_step_ebay_notifications", "To do", "Notifications are offered next"),
+        stepIs("setup_step_ebay_notifications", "To do", "Notifications come next"),
+        {
+            content: "Set up notifications",
+            trigger: `${step("setup_step_ebay_notifications")} button.o_ebay_setup_notifications`,
+            run: "click",
+        },
+        {
+            content: "Odoo says it is asking eBay",
+            trigger: ".o_notification:contains('Odoo is asking eBay to send it notifications.')",
+        },
+        {
+            content: "and the step says so until eBay has checked this Odoo",
+            trigger: `${step("setup_step_ebay_notifications")}:contains('Odoo is asking eBay')`,
+        },
         stepIs("setup_step_listing", "To do", "A first listing is left to do"),
         {
             content: "Choose products to publish",
@@ -190,6 +200,13 @@ registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_pub
 
 registry.category("web_tour.tours").add("marketplace_connector_ebay_newcomer_order_tour", {
     steps: () => [
+        stepIs("setup_step_ebay_notifications", "Done", "eBay checked this Odoo: notifications are set up"),
+        stepIs("setup_step_listing", "Done", "and the first listing is live"),
+        {
+            content: "The checklist is complete",
+            trigger: ".o_form_view .o_marketplace_setup_checklist .card-header:contains('Set-up complete')",
+        },
+        ...openMenu("ebay_listing_menu", "Open Marketplaces > eBay > Listings"),
         {
             content: "The listing is live",
             trigger: `.o_list_view .o_data_row:has(td[name='sku']:contains('NIMBUS-HP1')) td[name='state']:contains('Published')`,
