@@ -8,6 +8,7 @@ upper bound of SQL queries per order.
 """
 
 import json
+import secrets
 import uuid
 
 from odoo.tools import mute_logger
@@ -200,3 +201,37 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(staged.state, "imported")
         self.assertEqual(len(self._sales_of([order_id])), 1)
         self.assertEqual(len(self.emulator.calls(path=GET_ORDER)), 1)
+
+    def test_a_database_error_of_one_order_is_its_own_and_not_shown(self):
+        good = self._purchases(2)
+        # A buyer username PostgreSQL cannot index (a btree entry holds at
+        # most about 2,700 bytes): making that buyer fails with a database
+        # error that is no race (ProgramLimitExceeded, an OperationalError
+        # like the races).  It is that order's: flagged, the others
+        # imported, no retry of the whole job.
+        username = secrets.token_hex(6000)
+        [bad] = self._purchases(1, buyer={"username": username})
+        notifications = self._store([good[0], bad, good[1]])
+        with (
+            trap_jobs() as trap,
+            self.assertLogs(ORDER_LOGGER, level="WARNING") as logged,
+        ):
+            notifications._enqueue()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self._sales_of(good)), 2)
+        self.assertFalse(self._sales_of([bad]))
+        staged = self._orders().filtered(lambda o: o.remote_order_id == bad)
+        self.assertEqual(staged.state, "flagged")
+        self.assertEqual(set(notifications.mapped("state")), {"done"})
+        # Its class and a fixed hint, never the database's text (an error's
+        # text may carry the buyer's data).
+        self.assertEqual(
+            staged.flag_reason,
+            "Odoo could not import this order (ProgramLimitExceeded). Click "
+            "Retry; if it fails again, report it to whoever maintains the "
+            "connector.",
+        )
+        text = "\n".join(logged.output)
+        self.assertIn("ProgramLimitExceeded", text)
+        self.assertNotIn("index row", text)
+        self.assertNotIn(username[:40], text)
