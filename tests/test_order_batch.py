@@ -153,6 +153,27 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(
             {json.loads(o.payload)["orderId"] for o in self._orders()}, set(order_ids)
         )
+        # Written together for the batch, as Odoo writes them one by one:
+        # the buyer follows the sale order (external subtypes: a customer),
+        # the delivery address its delivery, which notes where it came from.
+        _all, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+            "sale.order"
+        )
+        for sale in sales:
+            picking = sale.picking_ids
+            with self.subTest(sale=sale.name):
+                follower = sale.message_follower_ids.filtered(
+                    lambda f, sale=sale: f.partner_id == sale.partner_id
+                )
+                self.assertEqual(follower.subtype_ids, external)
+                self.assertIn(
+                    sale.partner_shipping_id, picking.message_follower_ids.partner_id
+                )
+                [note] = picking.message_ids.filtered(
+                    lambda m, sale=sale: f'data-oe-id="{sale.id}"' in (m.body or "")
+                )
+                self.assertIn("has been created from", note.body)
+                self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
 
     @mute_logger(NOTIFICATION_LOGGER)
     def test_an_order_id_odoo_cannot_ask_for_holds_back_no_other(self):
