@@ -66,8 +66,10 @@ class MailThread(models.AbstractModel):
         **kwargs,
     ):
         pending = self._marketplace_pending()
-        template, view = self._get_source_from_ref(source_ref)
         note = (subtype_xmlid or "mail.mt_note") == "mail.mt_note" and not subtype_id
+        template = view = None
+        if pending is not None and note and not kwargs:
+            template, view = self._get_source_from_ref(source_ref)
         if pending is None or template or not view or kwargs or not note:
             return super().message_post_with_source(
                 source_ref,
