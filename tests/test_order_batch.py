@@ -25,11 +25,13 @@ NOTIFICATION_LOGGER = (
     "odoo.addons.marketplace_connector.models.ebay.marketplace_notification"
 )
 # SQL queries per imported order in a batch (the sale order made, confirmed
-# and its delivery reserved), an upper bound that catches a return to one
-# search and one create per order: 84 before batches (bench/README.md).
-# Issue 15 aims at 30; Odoo's own confirmation of a sale order costs more
-# than that per order (the profile in bench/README.md).
-QUERIES_PER_ORDER = 60
+# and its delivery reserved), upper bounds that catch a return to per-order
+# work: 84 before batches, 45 with batches but Odoo's followers and notes
+# one order at a time, 26.1 since (bench/README.md's profile).  A poll's
+# page: issue 15's goal.  A burst also pays for its notifications (their
+# jobs, one per notification, and each one's outcome written).
+QUERIES_PER_POLLED_ORDER = 30
+QUERIES_PER_NOTIFIED_ORDER = 40
 SKUS = ("BATCH-A", "BATCH-B")
 
 
@@ -104,7 +106,7 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(
             notifications[-1].result, f"order {order_ids[3]}: imported", "replayed"
         )
-        self.assertLessEqual(queries / len(order_ids), QUERIES_PER_ORDER)
+        self.assertLessEqual(queries / len(order_ids), QUERIES_PER_NOTIFIED_ORDER)
 
     @mute_logger(ORDER_LOGGER)
     def test_an_order_odoo_cannot_import_holds_back_no_other(self):
@@ -144,7 +146,7 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(set(sales.mapped("state")), {"sale"})
         reserved = sales.picking_ids.filtered(lambda p: p.state == "assigned")
         self.assertEqual(len(reserved), 40, "every delivery reserved")
-        self.assertLessEqual(queries / 40, QUERIES_PER_ORDER)
+        self.assertLessEqual(queries / 40, QUERIES_PER_POLLED_ORDER)
         buyers = sales.partner_id
         self.assertEqual(len(buyers), 7, "one partner per buyer, made once")
         self.assertEqual(
