@@ -235,7 +235,11 @@ class TestOrderBatch(OrderCase):
         # like the races).  It is that order's: flagged, the others
         # imported, no retry of the whole job.
         username = secrets.token_hex(6000)
-        [bad] = self._purchases(1, buyer={"username": username})
+        bad = self._buy(
+            [{"sku": SKUS[0], "quantity": 1}],
+            buyer={"username": username},
+            notify=False,
+        )["orderId"]
         notifications = self._store([good[0], bad, good[1]])
         with (
             trap_jobs() as trap,
