@@ -307,11 +307,13 @@ def per_notification_jobs(active):
 
 
 def drain(env, baseline):
-    """What the SQS cron does, then the runner: the poll job (long polling,
-    its own wait), the processing jobs it queued."""
+    """What the runner does: the account's poll job (long polling: it
+    returns as soon as messages come; the cron queues the first one), then
+    the processing jobs it queued.  One poll a round: each poll queues the
+    next, which is the next round's."""
     env["marketplace.account"]._cron_amazon_poll_sqs()
     env.cr.commit()
-    runs = run_as_runner(env, SQS_POLL_JOB)
+    runs = run_as_runner(env, SQS_POLL_JOB, limit=1)
     run_as_runner(env, NAIVE_PROCESS_JOB if baseline else PROCESS_JOB)
     return runs
 

@@ -43,7 +43,7 @@ from sqlprofile import SqlProfile
 # readme/CONFIGURE.md's channels: listing and stock work bounded, orders and
 # notifications with slots of their own.
 CHANNELS = (
-    "root:4,root.ebay.stock:1,root.ebay.order:2,"
+    "root:6,root.ebay.stock:1,root.ebay.order:1,"
     "root.ebay.notification:2,root.ebay.listing:2"
 )
 SKUS = 5
@@ -87,7 +87,7 @@ def start_odoo(config, database, port, log_path, baseline=False, workers=0):
     ]
     # Prefork: the jobs run in the HTTP workers, so no more at once than
     # there are workers.
-    channels = CHANNELS.replace("root:4", f"root:{workers}") if workers else CHANNELS
+    channels = CHANNELS.replace("root:6", f"root:{workers}") if workers else CHANNELS
     env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=channels)
     log = open(log_path, "w")  # noqa: SIM115 (kept open for the server's life)
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)

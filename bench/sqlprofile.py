@@ -17,6 +17,7 @@ flush at commit) count as ``(ORM)``.
 
 import contextlib
 import os
+import re
 import sys
 from collections import Counter
 
@@ -35,6 +36,22 @@ CORE = (
     os.sep + "contextlib.py",
     os.sep + os.path.basename(__file__),
 )
+# The statement's verb and first table: what kind of query it is.
+STATEMENT = re.compile(
+    r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b.*?(?:\bFROM\b\s+|(?<=INTO )|"
+    r"(?<=UPDATE )|(?<=DELETE FROM ))\"?(\w+)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _statement(query):
+    """``"SELECT stock_quant"``: the verb and table of a query."""
+    text = getattr(query, "code", query)
+    text = text if isinstance(text, str) else str(text)
+    match = STATEMENT.search(text)
+    if not match:
+        return " ".join(text.split()[:2])[:40]
+    return f"{match.group(1).upper()} {match.group(2)}"
 
 
 def _short(path):
@@ -54,9 +71,10 @@ class SqlProfile:
     def __init__(self):
         self.by_addon = Counter()
         self.by_module = Counter()
+        self.by_statement = Counter()
         self.total = 0
 
-    def _record(self):
+    def _record(self, query):
         frame = sys._getframe(2)
         addon = module = None
         while frame is not None and not (addon and module):
@@ -69,6 +87,7 @@ class SqlProfile:
             frame = frame.f_back
         self.by_addon[addon or "(ORM)"] += 1
         self.by_module[module or "(ORM)"] += 1
+        self.by_statement[f"{_statement(query):<32} {module or '(ORM)'}"] += 1
         self.total += 1
 
     @contextlib.contextmanager
@@ -79,7 +98,7 @@ class SqlProfile:
         profile = self
 
         def execute(cursor, query, params=None, log_exceptions=True):
-            profile._record()
+            profile._record(query)
             return original(cursor, query, params, log_exceptions)
 
         sql_db.Cursor.execute = execute
@@ -91,17 +110,25 @@ class SqlProfile:
     def report(self, per, label="order", top=15):
         """Lines of text: the top callers, queries per ``label``."""
         lines = [f"{self.total} SQL queries, {self.total / per:.1f} per {label}"]
-        for title, counter in (
-            ("by the addon's step (innermost frame in the addon)", self.by_addon),
+        for title, counter, shown in (
+            ("by the addon's step (innermost frame in the addon)", self.by_addon, top),
             (
                 "by the code that ran them (innermost frame outside the ORM)",
                 self.by_module,
+                top,
+            ),
+            (
+                "by statement (verb and table) and that code",
+                self.by_statement,
+                top * 3,
             ),
         ):
             lines.append(f"  {title}:")
-            for name, count in counter.most_common(top):
+            for name, count in counter.most_common(shown):
                 lines.append(f"    {count / per:7.2f}  {name}")
-            rest = sum(counter.values()) - sum(c for _n, c in counter.most_common(top))
+            rest = sum(counter.values()) - sum(
+                c for _n, c in counter.most_common(shown)
+            )
             if rest:
                 lines.append(f"    {rest / per:7.2f}  (others)")
         return lines

@@ -52,6 +52,7 @@ from .marketplace import marketplace_order_display
 from .ebay import marketplace_order_display as ebay_marketplace_order_display
 from . import sale_order
 from . import sale_order_line
+from . import mail_thread
 from . import res_partner
 from .marketplace import marketplace_account_orders
 from .ebay import marketplace_account_orders as ebay_marketplace_account_orders

@@ -25,9 +25,12 @@ RUN_DIR="$REPO_DIR/.run"
 ODOO_OPTIONS=("$@")
 # The job runner's channels and how many jobs each runs at once
 # (data/queue_job_channel_data.xml): each marketplace's kinds of work have
-# their own lane, so a publishing backlog never holds up order import.  Jobs
-# of a channel not named here run in its parent's lane.
-QUEUE_JOB_CHANNELS=${QUEUE_JOB_CHANNELS:-root:4,root.ebay:3,root.ebay.listing:2,root.ebay.order:1,root.ebay.stock:1,root.ebay.notification:1,root.amazon:3,root.amazon.listing:2,root.amazon.order:1,root.amazon.stock:1,root.amazon.feed:1,root.amazon.notification:1}
+# their own lane, and root holds them all at once (a channel's jobs count
+# against its parents too), so a publishing backlog never holds up order
+# import (tests/test_job_channels.py).  Amazon's SQS poll waits at the queue
+# all the time: one lane of its own.  Jobs of a channel not named here run
+# in its parent's lane.
+QUEUE_JOB_CHANNELS=${QUEUE_JOB_CHANNELS:-root:12,root.ebay.listing:2,root.ebay.order:1,root.ebay.stock:1,root.ebay.notification:1,root.amazon.listing:2,root.amazon.order:1,root.amazon.stock:1,root.amazon.feed:1,root.amazon.notification:1,root.amazon.sqs:1}
 
 find_odoo offer
 ensure_python_deps

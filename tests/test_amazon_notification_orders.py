@@ -150,18 +150,14 @@ class TestAmazonNotificationOrders(AmazonSqsMixin, AmazonOrderCase):
         self.assertEqual(len(self._sale_orders(order["orderId"])), 1)
 
     def _run_amazon_jobs(self):
-        """Run the account's queued SQS polls and processing jobs, as the
-        runner does, until none is left."""
-        for _round in range(5):
+        """Run the account's queued SQS poll, then the processing jobs it
+        queued, as the runner does (the poll it chains, which would wait
+        at the empty queue, is left queued)."""
+        for method in ("_job_amazon_poll_sqs", PROCESS):
             jobs = self.env["queue.job"].search(
-                [
-                    ("state", "=", "pending"),
-                    ("method_name", "in", ("_job_amazon_poll_sqs", PROCESS)),
-                ],
+                [("state", "=", "pending"), ("method_name", "=", method)],
                 order="id",
             )
-            if not jobs:
-                return
             for job in jobs:
                 self._run_job(job)
 

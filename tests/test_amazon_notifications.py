@@ -241,12 +241,33 @@ class TestAmazonSqsPoll(AmazonSqsMixin, AmazonCase):
             trap.assert_jobs_count(
                 1, only=self.account._job_amazon_process_notifications
             )
+            # No identity key (as eBay's inbox): a job already waiting may
+            # start before this poll commits, and never see what it stored.
             trap.assert_enqueued_job(
                 self.account._job_amazon_process_notifications,
-                properties={
-                    "identity_key": f"amazon.notification.process:{self.account.id}"
-                },
+                properties={"identity_key": None},
             )
+            # The next poll waits at the queue at once (a lone order is
+            # stored within a second), one per account.
+            trap.assert_enqueued_job(
+                self.account._job_amazon_poll_sqs,
+                properties={"identity_key": f"amazon.sqs.poll:{self.account.id}"},
+            )
+
+    def test_a_failed_poll_queues_no_next_one(self):
+        from odoo.addons.queue_job.tests.common import trap_jobs
+
+        # The queue is gone on AWS: the receive is refused.  No next poll
+        # (the cron starts the chain again within a minute: no loop of
+        # failures), nothing stored.
+        self._sqs()._client.delete_queue(QueueUrl=self.queue_url)
+        with (
+            trap_jobs() as trap,
+            mute_logger("odoo.addons.marketplace_connector"),
+        ):
+            result = self._poll_sqs()
+            trap.assert_jobs_count(0, only=self.account._job_amazon_poll_sqs)
+        self.assertIn("SQS poll stopped", result)
 
     def test_cron_enqueues_a_poll_per_ready_account(self):
         from odoo.addons.queue_job.tests.common import trap_jobs

@@ -8,6 +8,7 @@ upper bound of SQL queries per order.
 """
 
 import json
+import secrets
 import uuid
 
 from odoo.tools import mute_logger
@@ -24,11 +25,13 @@ NOTIFICATION_LOGGER = (
     "odoo.addons.marketplace_connector.models.ebay.marketplace_notification"
 )
 # SQL queries per imported order in a batch (the sale order made, confirmed
-# and its delivery reserved), an upper bound that catches a return to one
-# search and one create per order: 84 before batches (bench/README.md).
-# Issue 15 aims at 30; Odoo's own confirmation of a sale order costs more
-# than that per order (the profile in bench/README.md).
-QUERIES_PER_ORDER = 60
+# and its delivery reserved), upper bounds that catch a return to per-order
+# work: 84 before batches, 45 with batches but Odoo's followers and notes
+# one order at a time, 26.1 since (bench/README.md's profile).  A poll's
+# page: issue 15's goal.  A burst also pays for its notifications (their
+# jobs, one per notification, and each one's outcome written).
+QUERIES_PER_POLLED_ORDER = 30
+QUERIES_PER_NOTIFIED_ORDER = 40
 SKUS = ("BATCH-A", "BATCH-B")
 
 
@@ -103,7 +106,7 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(
             notifications[-1].result, f"order {order_ids[3]}: imported", "replayed"
         )
-        self.assertLessEqual(queries / len(order_ids), QUERIES_PER_ORDER)
+        self.assertLessEqual(queries / len(order_ids), QUERIES_PER_NOTIFIED_ORDER)
 
     @mute_logger(ORDER_LOGGER)
     def test_an_order_odoo_cannot_import_holds_back_no_other(self):
@@ -143,7 +146,7 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(set(sales.mapped("state")), {"sale"})
         reserved = sales.picking_ids.filtered(lambda p: p.state == "assigned")
         self.assertEqual(len(reserved), 40, "every delivery reserved")
-        self.assertLessEqual(queries / 40, QUERIES_PER_ORDER)
+        self.assertLessEqual(queries / 40, QUERIES_PER_POLLED_ORDER)
         buyers = sales.partner_id
         self.assertEqual(len(buyers), 7, "one partner per buyer, made once")
         self.assertEqual(
@@ -152,6 +155,27 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(
             {json.loads(o.payload)["orderId"] for o in self._orders()}, set(order_ids)
         )
+        # Written together for the batch, as Odoo writes them one by one:
+        # the buyer follows the sale order (external subtypes: a customer),
+        # the delivery address its delivery, which notes where it came from.
+        _all, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+            "sale.order"
+        )
+        for sale in sales:
+            picking = sale.picking_ids
+            with self.subTest(sale=sale.name):
+                follower = sale.message_follower_ids.filtered(
+                    lambda f, sale=sale: f.partner_id == sale.partner_id
+                )
+                self.assertEqual(follower.subtype_ids, external)
+                self.assertIn(
+                    sale.partner_shipping_id, picking.message_follower_ids.partner_id
+                )
+                [note] = picking.message_ids.filtered(
+                    lambda m, sale=sale: f'data-oe-id="{sale.id}"' in (m.body or "")
+                )
+                self.assertIn("has been created from", note.body)
+                self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
 
     @mute_logger(NOTIFICATION_LOGGER)
     def test_an_order_id_odoo_cannot_ask_for_holds_back_no_other(self):
@@ -200,3 +224,43 @@ class TestOrderBatch(OrderCase):
         self.assertEqual(staged.state, "imported")
         self.assertEqual(len(self._sales_of([order_id])), 1)
         self.assertEqual(len(self.emulator.calls(path=GET_ORDER)), 1)
+
+    # PostgreSQL's refusal is logged by the cursor ("bad query"): expected.
+    @mute_logger("odoo.sql_db")
+    def test_a_database_error_of_one_order_is_its_own_and_not_shown(self):
+        good = self._purchases(2)
+        # A buyer username PostgreSQL cannot index (a btree entry holds at
+        # most about 2,700 bytes): making that buyer fails with a database
+        # error that is no race (ProgramLimitExceeded, an OperationalError
+        # like the races).  It is that order's: flagged, the others
+        # imported, no retry of the whole job.
+        username = secrets.token_hex(6000)
+        bad = self._buy(
+            [{"sku": SKUS[0], "quantity": 1}],
+            buyer={"username": username},
+            notify=False,
+        )["orderId"]
+        notifications = self._store([good[0], bad, good[1]])
+        with (
+            trap_jobs() as trap,
+            self.assertLogs(ORDER_LOGGER, level="WARNING") as logged,
+        ):
+            notifications._enqueue()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self._sales_of(good)), 2)
+        self.assertFalse(self._sales_of([bad]))
+        staged = self._orders().filtered(lambda o: o.remote_order_id == bad)
+        self.assertEqual(staged.state, "flagged")
+        self.assertEqual(set(notifications.mapped("state")), {"done"})
+        # Its class and a fixed hint, never the database's text (an error's
+        # text may carry the buyer's data).
+        self.assertEqual(
+            staged.flag_reason,
+            "Odoo could not import this order (ProgramLimitExceeded). Click "
+            "Retry; if it fails again, report it to whoever maintains the "
+            "connector.",
+        )
+        text = "\n".join(logged.output)
+        self.assertIn("ProgramLimitExceeded", text)
+        self.assertNotIn("index row", text)
+        self.assertNotIn(username[:40], text)

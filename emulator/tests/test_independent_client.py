@@ -576,6 +576,19 @@ def test_every_served_operation_answers_in_ebays_shapes(
         expect=200,
     )
     ebay.call("getOrders", query={"limit": "500"}, expect=400)
+    # By id, up to 50 (every other parameter ignored): the Odoo connector's
+    # re-read of notified orders.
+    unknown = "00-00000-00000"
+    by_id = ebay.call(
+        "getOrders",
+        query={"orderIds": f"{order_id},{unknown}", "limit": "500", "offset": "7"},
+        expect=200,
+    ).json()
+    assert [o["orderId"] for o in by_id["orders"]] == [order_id]
+    assert by_id["total"] == 1
+    too_many = ",".join(f"{n:02d}-00000-00000" for n in range(51))
+    refused = ebay.call("getOrders", query={"orderIds": too_many}, expect=400)
+    assert refused.json()["errors"][0]["errorId"] == 30900
     ebay.call("getOrder", path={"orderId": order_id}, expect=200)
     ebay.call("getOrder", path={"orderId": "00-00000-00000"}, expect=404)
     line_id = bought["lineItems"][0]["lineItemId"]

@@ -11,8 +11,9 @@ never shown back), then "Set up notifications" makes, each step once
 2. the application's SQS destination for that queue (grantless call);
 3. the seller's ORDER_CHANGE subscription to that destination.
 
-``_job_amazon_poll_sqs`` (a cron every minute, or on demand) receives with
-long polling, stores each message once by its notificationId in the neutral
+``_job_amazon_poll_sqs`` receives with long polling (one receive waits at
+the queue until a message comes, up to WAIT_SECONDS), stores each message
+once by its notificationId in the neutral
 inbox (``marketplace.notification._store_once``; topic ORDER_CHANGE, data
 only the order id and the change type, never buyer data) and deletes the
 messages from SQS only after the storing transaction committed
@@ -24,9 +25,17 @@ deleted, so it never blocks the queue.  A message whose storing fails
 (a database error) is not deleted: SQS makes it visible again, and after
 the queue's maxReceiveCount its redrive policy moves it to the seller's
 dead-letter queue (configured on the queue in AWS, not by the connector).
+A poll that read the queue queues the next one at once, so a receive is
+always waiting: a message is stored, and its order re-read, within about a
+second of its arrival.  The cron (every minute, or the button) only starts
+that chain again when a poll failed or was lost.
 
-``_job_amazon_process_notifications`` (one job per account) takes every new
-ORDER_CHANGE of the account, dedupes the order ids and re-reads those
+``_job_amazon_process_notifications`` takes the account's new ORDER_CHANGEs
+as eBay's inbox does (``marketplace.notification._take_new``: up to
+NOTIFICATION_BATCH, locked, those another job holds skipped; the rest in the
+next job, queued at once), dedupes the order ids (SQS delivers at least
+once: the same message twice is stored once, two messages of one order are
+one read) and re-reads those
 orders through the Orders API (``_amazon_import_orders``): the message is
 never trusted for order data, and the neutral claim makes one sale order
 per Amazon order whatever mix of polls and notifications delivers it.
@@ -50,16 +59,22 @@ from ...amazon.sqs import SqsError, SqsQueue, SqsUnavailable, parse_queue_url
 from ...amazon.sqs import queue_arn as sqs_queue_arn
 from ..marketplace.job_edge import marketplace_job
 from ..marketplace.loopback_url import configured_loopback_url
+from ..marketplace.marketplace_account_orders import NOTIFICATION_BATCH
 from .marketplace_secret import AWS_SECRET_KIND
 
 _logger = logging.getLogger(__name__)
 
 SQS_ENDPOINT_ENV = "AMAZON_SQS_ENDPOINT_URL"
 SQS_ENDPOINT_CONFIG = "amazon_sqs_endpoint_url"
-# One poll: up to this many receives of 10 messages, each waiting up to
-# WAIT_SECONDS for a message (long polling: an empty queue costs one call).
+# One poll: up to this many receives of 10 messages, the first waiting up to
+# WAIT_SECONDS for a message (long polling, SQS's maximum: an empty queue
+# costs one call every 20 seconds).
 POLL_BATCHES = 10
-WAIT_SECONDS = 10
+WAIT_SECONDS = 20
+# The account's "Queue last read" is written at most this often by polls
+# that change nothing else (a poll every 20 seconds, each writing the
+# account row, would collide with the other jobs that write it).
+LAST_POLL_PRECISION = 60
 # Orders re-read per call of the order import (one job edge for them all).
 IMPORT_BATCH = 20
 DESTINATION_NAME = "Odoo marketplace connector"
@@ -507,16 +522,25 @@ class MarketplaceAccount(models.Model):
                 functools.partial(_delete_after_commit, factory, receipts)
             )
         if edge.failed:
+            # No next poll: the cron starts the chain again (a minute, not a
+            # loop of failures).
             return f"SQS poll stopped: {edge.message}"
-        self._write_system(
-            {
-                "amazon_sqs_last_poll": fields.Datetime.now(),
-                "amazon_sqs_backlog": backlog,
-            }
-        )
+        now = fields.Datetime.now()
+        last = self.amazon_sqs_last_poll
+        a_minute_on = not last or (now - last).total_seconds() >= LAST_POLL_PRECISION
+        if a_minute_on or backlog != self.amazon_sqs_backlog:
+            self._write_system(
+                {"amazon_sqs_last_poll": now, "amazon_sqs_backlog": backlog}
+            )
+        # The next receive waits at the queue as soon as this one is done.
+        self._amazon_enqueue_sqs_poll()
         # Also what an earlier processing left new (the account was
-        # disconnected, a job gave up): every poll picks it up again.
-        if counts["stored"] or self._amazon_new_order_notifications():
+        # disconnected, a job gave up) when no processing job of the account
+        # waits to take it (a next try keeps its delay).
+        if counts["stored"] or (
+            self._amazon_new_order_notifications()
+            and not self._amazon_processing_waiting()
+        ):
             self._amazon_enqueue_notification_processing()
         return ", ".join(f"{count} {name}" for name, count in counts.items())
 
@@ -615,11 +639,35 @@ class MarketplaceAccount(models.Model):
 
     # -- processing ----------------------------------------------------------------
     def _amazon_enqueue_notification_processing(self):
+        """A processing job, at once.  No identity key, as for eBay's
+        inbox: a job already waiting may start, and take the new rows,
+        before the transaction that stored these commits, and would never
+        see them; a spare job finds nothing new."""
         for account in self:
             account.with_delay(
-                identity_key=f"amazon.notification.process:{account.id}",
                 description=f"Amazon notifications {account.name}",
             )._job_amazon_process_notifications()
+
+    def _amazon_processing_waiting(self):
+        """Is a processing job of this account queued or running?"""
+        self.ensure_one()
+        return bool(
+            self.env["queue.job"]
+            .sudo()
+            .search_count(
+                [
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", "_job_amazon_process_notifications"),
+                    (
+                        "state",
+                        "in",
+                        ("wait_dependencies", "pending", "enqueued", "started"),
+                    ),
+                    ("func_string", "=like", f"{self._name}({self.id},).%"),
+                ],
+                limit=1,
+            )
+        )
 
     def _amazon_new_order_notifications(self):
         self.ensure_one()
@@ -645,7 +693,20 @@ class MarketplaceAccount(models.Model):
             # Kept new: once the account is connected again, the next SQS
             # poll queues their processing (the orders poll catches up too).
             return f"skipped: account {self.id} is {self.state}"
-        notifications = self._amazon_new_order_notifications()
+        taken = (
+            self.env["marketplace.notification"]
+            .sudo()
+            ._take_new(self, NOTIFICATION_BATCH)
+        )
+        if not taken:
+            return "nothing new"
+        if len(taken) == NOTIFICATION_BATCH:
+            self._amazon_enqueue_notification_processing()  # the rest, at once
+        notifications = taken.filtered(lambda n: n.topic == ORDER_CHANGE)
+        # Only ORDER_CHANGE is stored new (any other message is set aside).
+        (taken - notifications).write(
+            {"state": "error", "result": _("Not an order change: nothing to do.")}
+        )
         if not notifications:
             return "nothing new"
         by_order = {}

@@ -245,10 +245,10 @@ class MarketplaceOrder(models.Model):
             latest[values.remote_order_id] = values
         rows, _created = Order._claim_many(account, list(latest))
         company = account.company_id
-        pairs = [
-            (rows[remote_id].with_company(company), values)
-            for remote_id, values in latest.items()
-        ]
+        # One recordset for the batch: reading a field of one row reads it
+        # for all of them.
+        together = Order.browse([rows[remote_id].id for remote_id in latest])
+        pairs = list(zip(together.with_company(company), latest.values(), strict=True))
         Order._apply_isolated(pairs)
         return Order.browse([rows[v.remote_order_id].id for v in values_list])
 
@@ -370,7 +370,10 @@ class MarketplaceOrder(models.Model):
             elif values.paid and sale.state in ("draft", "sent"):
                 to_confirm |= sale
         if to_confirm:
-            to_confirm.action_confirm()
+            # Their customers' subscriptions, deliveries' followers and
+            # "created from" notes written together (models/mail_thread.py).
+            with self.env["mail.thread"]._marketplace_mail_together():
+                to_confirm.action_confirm()
         for order, values in made + known:
             if values.refunded:
                 order.sale_order_id.message_post(
@@ -435,6 +438,8 @@ class MarketplaceOrder(models.Model):
         if not pairs:
             return []
         products = self._products_by_sku(pairs)
+        # Asked once per currency and company of the batch, not per order.
+        problems = {}
         ready = []
         for order, values in pairs:
             unknown = [
@@ -453,7 +458,7 @@ class MarketplaceOrder(models.Model):
                         ),
                     }
                 )
-            elif problem := order._pricelist_problem(values.total.currency):
+            elif problem := order._pricelist_problem_in(problems, values):
                 order.write({"state": "flagged", "flag_reason": problem})
             else:
                 ready.append((order, values))
@@ -484,6 +489,12 @@ class MarketplaceOrder(models.Model):
                     "order_line": order._sale_lines(values, products),
                 }
             )
+        if not self._analytic_models_exist():
+            # The lines' analytic distribution is then empty: said at once
+            # rather than asked of the models line by line.
+            for sale in sale_values:
+                for _command, _id, line in sale["order_line"]:
+                    line["analytic_distribution"] = False
         # The job's user (the system) does not follow every marketplace
         # order it makes: it would be notified of each, and following costs
         # queries per order.
@@ -500,6 +511,15 @@ class MarketplaceOrder(models.Model):
             bodies[order.id] = self.env._("Imported as %(sale)s.", sale=sale.name)
         self.browse(list(bodies))._message_log_batch(bodies)
         return ready
+
+    @api.model
+    def _analytic_models_exist(self):
+        """Are there analytic distribution models (any company's)?"""
+        return bool(
+            self.env["account.analytic.distribution.model"]
+            .sudo()
+            .search_count([], limit=1)
+        )
 
     @api.model
     def _products_by_sku(self, pairs):
@@ -610,6 +630,14 @@ class MarketplaceOrder(models.Model):
             "settings, then click Retry import.",
             currency=currency.name,
         )
+
+    def _pricelist_problem_in(self, problems, values):
+        """``_pricelist_problem`` of the order's currency, remembered in
+        ``problems`` for the other orders of the batch."""
+        key = (values.total.currency, self.company_id.id)
+        if key not in problems:
+            problems[key] = self._pricelist_problem(values.total.currency)
+        return problems[key]
 
     def _pricelist(self, currency_code):
         """The sale order's pricelist: an active one in the order's currency,
