@@ -60,43 +60,44 @@ def _round(value):
     return round(value + 1e-9, 2)
 
 
-def record_refund(state, order, shares, amount, status="REFUNDED"):
+def record_refund(state, order, shares, amount, status="REFUNDED", by_seller=False):
     """Add a refund to ``order`` (under the state's lock): ``shares`` is
     ``[(line, amount)]`` for a refund of line items (empty for the order),
-    ``amount`` the whole refund.  Returns its refundId."""
+    ``amount`` the whole refund.  Returns its ids as eBay shows them.
+
+    As eBay says in the Fulfillment contract: a refund the seller issued
+    (issueRefund) carries its ``refundId`` where it was issued, on the order
+    or on its lines; every issued refund has a ``refundReferenceId`` on the
+    order; the other refunds (returns, cancellations) have only that."""
     now = state.now()
     # Counted from the state, not the process: ids stay unique when the
     # emulator's state outlives it.
-    refund_id = str(
-        FIRST_REFUND_ID
-        + sum(
-            len(o["paymentSummary"].get("refunds") or [])
-            for o in orders(state).values()
-        )
+    number = FIRST_REFUND_ID + sum(
+        len(o["paymentSummary"].get("refunds") or []) for o in orders(state).values()
     )
+    refund_id = str(number) if by_seller else None
     currency = order["pricingSummary"]["total"]["currency"]
-    order["paymentSummary"].setdefault("refunds", []).append(
-        {
-            "refundId": refund_id,
-            "refundReferenceId": f"R{refund_id}",
-            "refundStatus": status,
-            "refundDate": iso(now),
-            "amount": money(amount, currency),
-        }
-    )
+    entry = {
+        "refundStatus": status,
+        "refundDate": iso(now),
+        "amount": money(amount, currency),
+    }
+    if refund_id and not shares:
+        entry["refundId"] = refund_id
+    if status == "REFUNDED":
+        entry["refundReferenceId"] = f"R{number}"
+    order["paymentSummary"].setdefault("refunds", []).append(entry)
     for line, share in shares:
-        line.setdefault("refunds", []).append(
-            {
-                "refundId": refund_id,
-                "refundDate": iso(now),
-                "amount": money(share, currency),
-            }
-        )
+        part = {"refundDate": iso(now), "amount": money(share, currency)}
+        if refund_id:
+            part["refundId"] = refund_id
+        line.setdefault("refunds", []).append(part)
     if status != "FAILED":
         full = refunded_so_far(order) >= order_total(order) - 0.005
         order["orderPaymentStatus"] = "FULLY_REFUNDED" if full else "PARTIALLY_REFUNDED"
     order["lastModifiedDate"] = iso(now)
-    return refund_id
+    ids = {"refundId": refund_id, "refundReferenceId": entry.get("refundReferenceId")}
+    return {key: value for key, value in ids.items() if value}
 
 
 def _find_line(order, entry):
@@ -152,9 +153,9 @@ def refund(req):
             amount = _round(float(body.get("amount", left)))
             if amount <= 0 or amount > _round(left):
                 return 409, {"error": f"{amount:.2f} of {left:.2f} left"}, {}
-        refund_id = record_refund(req.state, order, shares, _round(amount), status)
+        ids = record_refund(req.state, order, shares, _round(amount), status)
         public = {k: v for k, v in order.items() if not k.startswith("_")}
-    return 200, {"refundId": refund_id, "order": public}, {}
+    return 200, dict(ids, order=public), {}
 
 
 # -- seller API -------------------------------------------------------------------
@@ -237,5 +238,5 @@ def issue_refund(req):
         total = float(whole["value"]) if whole else sum(s for _l, s in shares)
         if total > _round(order_total(order) - refunded_so_far(order)):
             return _err(34915, "The refund amount exceeds order amount.")
-        refund_id = record_refund(req.state, order, shares, _round(total))
-    return 200, {"refundId": refund_id, "refundStatus": "PENDING"}, {}
+        ids = record_refund(req.state, order, shares, _round(total), by_seller=True)
+    return 200, {"refundId": ids["refundId"], "refundStatus": "PENDING"}, {}

@@ -69,7 +69,9 @@ def test_a_partial_refund_of_the_order(client, token, order_id):
     answer = client.control("POST", f"orders/{order_id}/refund", json={"amount": 7.5})
     order = _order(client, token, order_id)
     [refund] = order["paymentSummary"]["refunds"]
-    assert refund["refundId"] == answer["refundId"]
+    # Not issued by the seller: eBay's reference id only.
+    assert "refundId" not in refund and "refundId" not in answer
+    assert refund["refundReferenceId"] == answer["refundReferenceId"]
     assert refund["amount"] == {"value": "7.50", "currency": "USD"}
     assert refund["refundStatus"] == "REFUNDED" and refund["refundDate"]
     assert order["orderPaymentStatus"] == "PARTIALLY_REFUNDED"
@@ -85,8 +87,9 @@ def test_a_return_of_one_unit_is_a_refund_of_the_line(client, token, order_id):
     order = _order(client, token, order_id)
     [refund] = order["paymentSummary"]["refunds"]
     assert refund["amount"]["value"] == "10.00"
+    assert refund["refundReferenceId"] == answer["refundReferenceId"]
     [share] = _line(order, "MUG")["refunds"]
-    assert share["refundId"] == answer["refundId"]
+    assert share["refundDate"] == refund["refundDate"] and "refundId" not in share
     assert share["amount"] == {"value": "10.00", "currency": "USD"}
     assert _line(order, "SHIRT")["refunds"] == []
     # More than what is left of the line is refused.
@@ -104,7 +107,8 @@ def test_refunds_up_to_the_total_make_the_order_fully_refunded(client, token, or
     order = _order(client, token, order_id)
     amounts = [r["amount"]["value"] for r in order["paymentSummary"]["refunds"]]
     assert amounts == ["5.00", "40.00"]
-    assert len({r["refundId"] for r in order["paymentSummary"]["refunds"]}) == 2
+    references = {r["refundReferenceId"] for r in order["paymentSummary"]["refunds"]}
+    assert len(references) == 2
     assert order["orderPaymentStatus"] == "FULLY_REFUNDED"
 
 
@@ -141,6 +145,8 @@ def test_the_seller_refunds_a_line_with_issue_refund(client, token, order_id):
     assert share["refundId"] == body["refundId"]
     [refund] = order["paymentSummary"]["refunds"]
     assert (refund["refundStatus"], refund["amount"]["value"]) == ("REFUNDED", "4.00")
+    # Issued on a line: its id is on the line, not on the order.
+    assert "refundId" not in refund and refund["refundReferenceId"]
 
 
 def test_issue_refund_refusals(client, token, order_id):
