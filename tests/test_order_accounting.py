@@ -329,3 +329,12 @@ class TestOrderAccountingRights(AccountingMixin, TwoCompaniesCase):
             Refund.with_user(self.manager_b).create(
                 {"order_id": order.id, "remote_refund_id": "R-2"}
             )
+
+    def test_create_a_balance_journal_for_the_account(self):
+        with self.assertRaises(AccessError):
+            self.account_b.with_user(self.user_b).action_create_payment_journal()
+        self.assertFalse(self.account_b.payment_journal_id)
+        self.account_b.action_create_payment_journal()
+        journal = self.account_b.payment_journal_id
+        self.assertEqual((journal.type, journal.company_id), ("bank", self.company_b))
+        self.assertIn(self.account_b.name, journal.name)

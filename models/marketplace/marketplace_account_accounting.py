@@ -29,3 +29,25 @@ class MarketplaceAccount(models.Model):
         "you: the buyers' payments are registered on it, refunds are paid "
         "from it and payouts leave it for your bank.",
     )
+
+    def action_create_payment_journal(self):
+        """Make a bank journal standing for the marketplace's balance and
+        choose it: what a seller without one would set up by hand.  As the
+        person who asks: making a journal is an accountant's right."""
+        self.ensure_one()
+        self.check_access("write")
+        Journal = self.env["account.journal"].with_company(self.company_id)
+        taken = set(
+            Journal.search([("company_id", "=", self.company_id.id)]).mapped("code")
+        )
+        code = next(f"MKT{n}" for n in range(1, 100) if f"MKT{n}" not in taken)
+        journal = Journal.create(
+            {
+                "name": self.env._("%(account)s balance", account=self.name),
+                "code": code,
+                "type": "bank",
+                "company_id": self.company_id.id,
+            }
+        )
+        self.payment_journal_id = journal.id
+        return True

@@ -256,7 +256,7 @@ class MarketplaceOrderRefund(models.Model):
                         ),
                         "quantity": units or 1,
                         "price_unit": amount / (units or 1),
-                        "account_id": invoice_line.account_id.id or False,
+                        "account_id": invoice_line.account_id.id,
                         "tax_ids": [fields.Command.set(invoice_line.tax_ids.ids)],
                     }
                 )
@@ -290,11 +290,16 @@ class MarketplaceOrderRefund(models.Model):
                     ),
                     "quantity": 1,
                     "price_unit": self.amount,
-                    "account_id": product_lines[:1].account_id.id or False,
+                    "account_id": product_lines[:1].account_id.id,
                     "tax_ids": [fields.Command.clear()],
                 }
             )
-        return lines
+        # No account found (an invoice line removed by hand): Odoo's own
+        # choice for the product or the journal.
+        return [
+            {key: value for key, value in line.items() if key != "account_id" or value}
+            for line in lines
+        ]
 
     def _credit_note(self, invoice):
         """The posted credit note of this refund, paid back from the
