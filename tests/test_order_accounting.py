@@ -40,14 +40,17 @@ class AccountingMixin:
             jobs = jobs.filtered(lambda j: j.records == order)
         return jobs
 
-    def _run_accounting(self):
-        """Run the pending accounting jobs as the runner would; their results."""
+    def _run_accounting(self, held_up=False):
+        """Run the pending accounting jobs as the runner would; their results
+        (none held up unless ``held_up``)."""
         results = []
         for record in self._accounting_jobs():
             record.state = "started"
             results.append(Job.load(self.env, record.uuid).perform())
             record.state = "done"
         self.env.invalidate_all()
+        if not held_up:
+            self.assertFalse([r for r in results if r.startswith("held up")], results)
         return results
 
 
@@ -121,7 +124,8 @@ class TestOrderAccounting(AccountingMixin, OrderCase):
         self.account.payment_journal_id = False
         self._buy([{"sku": "MUG-1", "quantity": 1}])
         self._poll()
-        self.assertEqual(self._run_accounting(), [self._orders().accounting_error])
+        [result] = self._run_accounting(held_up=True)
+        self.assertEqual(result, f"held up: {self._orders().accounting_error}")
         order = self._orders()
         self.assertEqual(order.state, "imported", "the order itself is fine")
         self.assertIn("balance journal", order.accounting_error)
@@ -219,12 +223,20 @@ class TestOrderAccounting(AccountingMixin, OrderCase):
         self._poll()
         self._run_accounting()
         # The seller's issueRefund, still PENDING on eBay: nothing yet.
-        self._refund(data["orderId"], amount=2.0, status="PENDING")
+        self._refund(data["orderId"], amount=2.0, status="PENDING", bySeller=True)
         self._poll()
         self._run_accounting()
         order = self._orders()
         self.assertEqual(order.refund_ids.state, "waiting")
         self.assertFalse(self._credit_notes(order.sale_order_id))
+        # eBay completes it: booked.
+        self.emulator._call("POST", f"orders/{data['orderId']}/refunds/complete")
+        self._poll()
+        self._run_accounting()
+        self.assertEqual(order.refund_ids.state, "done")
+        self.assertAlmostEqual(
+            self._credit_notes(order.sale_order_id).amount_total, 2.0
+        )
 
     def test_a_return_restocks_only_when_received(self):
         data = self._buy([{"sku": "MUG-1", "quantity": 2}])

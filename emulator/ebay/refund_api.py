@@ -18,7 +18,10 @@ Control body (amounts as numbers, in the order's currency)::
     {"amount": 5.0}                                         # the order, in part
     {"lines": [{"lineItemId": "...", "quantity": 1}]}       # units of a line
     {"lines": [{"sku": "MUG-1", "amount": 2.5}]}            # part of a line
-    {"reason": "BUYER_RETURN", "status": "REFUNDED"}        # the defaults
+    {"status": "PENDING", "bySeller": true}                 # an issueRefund's
+
+``POST /_emulator/orders/{orderId}/refunds/complete``: eBay completes the
+order's pending refunds.
 """
 
 from . import errors
@@ -153,9 +156,34 @@ def refund(req):
             amount = _round(float(body.get("amount", left)))
             if amount <= 0 or amount > _round(left):
                 return 409, {"error": f"{amount:.2f} of {left:.2f} left"}, {}
-        ids = record_refund(req.state, order, shares, _round(amount), status)
+        ids = record_refund(
+            req.state,
+            order,
+            shares,
+            _round(amount),
+            status,
+            by_seller=bool(body.get("bySeller")),
+        )
         public = {k: v for k, v in order.items() if not k.startswith("_")}
     return 200, dict(ids, order=public), {}
+
+
+@route("POST", "/_emulator/orders/{orderId}/refunds/complete", auth=None)
+def complete_refunds(req):
+    """eBay completes the order's pending refunds (an issueRefund's)."""
+    with req.state.lock:
+        order = orders(req.state).get(req.params["orderId"])
+        if not order:
+            return 404, {"error": "no such order"}, {}
+        done = 0
+        for entry in order["paymentSummary"].get("refunds") or []:
+            if entry["refundStatus"] == "PENDING":
+                entry["refundStatus"] = "REFUNDED"
+                entry["refundReferenceId"] = f"R{entry.get('refundId') or done}"
+                done += 1
+        if done:
+            order["lastModifiedDate"] = iso(req.state.now())
+    return 200, {"completed": done}, {}
 
 
 # -- seller API -------------------------------------------------------------------

@@ -93,7 +93,9 @@ class MarketplaceOrder(models.Model):
                 invoice = order._invoice_and_pay()
                 if invoice:
                     done.append(invoice.name)
-                for refund in order.refund_ids.filtered(lambda r: r.state == "new"):
+                for refund in self.env["marketplace.order.refund"].search(
+                    [("order_id", "=", order.id), ("state", "=", "new")], order="id"
+                ):
                     refund._book(order._customer_invoice())
                     done.append(refund.remote_refund_id)
         except RetryableJobError:

@@ -154,9 +154,13 @@ class MarketplaceOrderRefund(models.Model):
                 [remote_id for _o, remote_id in keys],
             ),
         )
+        # Rows written in SQL: what this transaction's cache knows of the
+        # orders' refunds is out of date.
+        orders = self.env["marketplace.order"].browse(sorted({o for o, _r in keys}))
+        orders.invalidate_recordset(["refund_ids"])
         rows = self.search(
             [
-                ("order_id", "in", list({order_id for order_id, _r in keys})),
+                ("order_id", "in", orders.ids),
                 ("remote_refund_id", "in", list({r for _o, r in keys})),
             ]
         )
