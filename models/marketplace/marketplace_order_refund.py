@@ -328,7 +328,11 @@ class MarketplaceOrderRefund(models.Model):
                     "currency_id": invoice.currency_id.id,
                     "reversed_entry_id": invoice.id,
                     "invoice_origin": invoice.invoice_origin,
-                    "invoice_date": (self.refunded_at or fields.Datetime.now()).date(),
+                    # The refund's day, never before the invoice it credits.
+                    "invoice_date": max(
+                        (self.refunded_at or fields.Datetime.now()).date(),
+                        invoice.invoice_date or fields.Date.context_today(self),
+                    ),
                     "ref": self.env._(
                         "%(channel)s refund %(refund)s",
                         channel=self.account_id._channel_label(),
