@@ -350,3 +350,34 @@ class TestOrderAccountingRights(AccountingMixin, TwoCompaniesCase):
         journal = self.account_b.payment_journal_id
         self.assertEqual((journal.type, journal.company_id), ("bank", self.company_b))
         self.assertIn(self.account_b.name, journal.name)
+
+
+@tagged("post_install", "-at_install")
+class TestRefundDates(AccountingMixin, OrderCase):
+    def test_a_refund_older_than_the_invoice_is_credited_on_the_invoice_day(self):
+        self.account.write(
+            {
+                "invoice_paid_orders": True,
+                "payment_journal_id": self._balance_journal(self.env.company).id,
+            }
+        )
+        self._buy([{"sku": "MUG-1", "quantity": 1}])
+        self._poll()
+        self._run_accounting()
+        order = self._orders()
+        invoice = order.sale_order_id.invoice_ids
+        # eBay reports a refund made before Odoo invoiced the order (an
+        # account that started invoicing late, a late poll).
+        data = order._marketplace_fetch_order()
+        data["paymentSummary"]["refunds"] = [
+            {
+                "refundReferenceId": "R-OLD-1",
+                "refundStatus": "REFUNDED",
+                "refundDate": "2020-01-02T10:00:00.000Z",
+                "amount": {"value": "1.00", "currency": "USD"},
+            }
+        ]
+        self.env["marketplace.order"]._import_payloads(self.account, [data])
+        self._run_accounting()
+        credit_note = order.refund_ids.credit_note_id
+        self.assertEqual(credit_note.invoice_date, invoice.invoice_date)
