@@ -33,6 +33,7 @@
         "views/ebay_listing_views.xml",
         "views/ebay_listing_group_views.xml",
         "views/marketplace_order_views.xml",
+        "views/marketplace_order_accounting_views.xml",
         "views/marketplace_drift_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",

@@ -136,3 +136,6 @@ from .amazon import (
 )
 from .marketplace import marketplace_notification_display
 from .marketplace import marketplace_bulk_progress
+from .marketplace import marketplace_account_accounting
+from .marketplace import marketplace_order_refund
+from .marketplace import marketplace_order_invoice

@@ -65,3 +65,19 @@ class SaleOrder(models.Model):
             "res_id": self.marketplace_order_id.id,
             "view_mode": "form",
         }
+
+    @api.depends(
+        "order_line.invoice_lines", "marketplace_order_id.refund_ids.credit_note_id"
+    )
+    def _get_invoiced(self):
+        """Odoo lists the invoices and credit notes of the sale's lines; a
+        marketplace refund's credit note is not linked to them (the sale's
+        quantities stay as sold: nothing to invoice again), so it is added
+        here, read as the system (the reader may not read refunds)."""
+        result = super()._get_invoiced()
+        for sale in self:
+            credit_notes = sale.sudo().marketplace_order_id.refund_ids.credit_note_id
+            if credit_notes:
+                sale.invoice_ids |= credit_notes.with_env(self.env)
+                sale.invoice_count = len(sale.invoice_ids)
+        return result

@@ -84,3 +84,4 @@ from . import test_job_runner
 from . import test_account_setup
 from . import test_amazon_account_setup
 from . import test_job_channels
+from . import test_order_accounting

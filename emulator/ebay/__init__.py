@@ -27,6 +27,7 @@ from . import (
     migrate_api,
     notification_api,
     oauth,
+    refund_api,
     taxonomy_api,
 )
 from .personality import UNCHECKED_WARNING, EbayPersonality, default_contracts_dir

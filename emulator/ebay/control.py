@@ -8,8 +8,9 @@
 ==========================================  ==========================================
 
 ``POST /_emulator/config`` takes eBay's ``access_token_ttl`` and ``code_ttl``
-too (``state.DEFAULT_CONFIG``); notifications and orders have theirs in
-``notification_api.py`` and ``fulfillment_api.py``.
+too (``state.DEFAULT_CONFIG``); notifications, orders and their refunds
+have theirs in ``notification_api.py``, ``fulfillment_api.py`` and
+``refund_api.py``.
 """
 
 from ..core.control import bad_request

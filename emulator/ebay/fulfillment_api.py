@@ -98,6 +98,7 @@ def purchase(req):
                     "lineItemCost": money(price * quantity, currency),
                     "total": money(price * quantity, currency),
                     "lineItemFulfillmentStatus": "NOT_STARTED",
+                    "refunds": [],  # see refund_api.py
                     "ebayCollectAndRemitTaxes": (
                         [
                             {
@@ -151,7 +152,18 @@ def purchase(req):
                 "total": money(subtotal + shipping + tax, currency),
             },
             "cancelStatus": {"cancelState": "NONE_REQUESTED", "cancelRequests": []},
-            "paymentSummary": {"totalDueSeller": money(subtotal + shipping, currency)},
+            "paymentSummary": {
+                "totalDueSeller": money(subtotal + shipping, currency),
+                "payments": [
+                    {
+                        "paymentMethod": "EBAY",
+                        "paymentStatus": "PAID" if paid else "PENDING",
+                        "amount": money(subtotal + shipping + tax, currency),
+                        **({"paymentDate": iso(now)} if paid else {}),
+                    }
+                ],
+                "refunds": [],  # see refund_api.py
+            },
             "fulfillmentStartInstructions": [
                 {
                     "fulfillmentInstructionsType": "SHIP_TO",
@@ -191,6 +203,14 @@ def cancel(req):
             return 404, {"error": "no such order"}, {}
         if order["orderFulfillmentStatus"] == "FULFILLED":
             return 409, {"error": "already shipped"}, {}
+        if order["orderPaymentStatus"] in ("PAID", "PARTIALLY_REFUNDED"):
+            # The buyer gets back what is left of their payment, as a refund
+            # of the order (lazy import: refunds build on this module).
+            from .refund_api import order_total, record_refund, refunded_so_far
+
+            left = round(order_total(order) - refunded_so_far(order), 2)
+            if left > 0:
+                record_refund(state, order, [], left)
         order["cancelStatus"] = {
             "cancelState": "CANCELED",
             "cancelRequests": [],
@@ -216,6 +236,9 @@ def pay(req):
         if not order:
             return 404, {"error": "no such order"}, {}
         order["orderPaymentStatus"] = "PAID"
+        for payment in order["paymentSummary"].get("payments") or []:
+            payment["paymentStatus"] = "PAID"
+            payment["paymentDate"] = iso(req.state.now())
         order["lastModifiedDate"] = iso(req.state.now())
         public = _public(order)
     return 200, public, {}

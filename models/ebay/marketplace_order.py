@@ -13,7 +13,13 @@ from odoo.exceptions import UserError
 from ...ebay import EbayError
 from ...ebay.errors import actionable
 from ...ebay.fulfillment import FulfillmentApi
-from ..marketplace.order_values import Address, Money, OrderLine, OrderValues
+from ..marketplace.order_values import (
+    Address,
+    Money,
+    OrderLine,
+    OrderValues,
+    RefundValues,
+)
 
 REFUNDED = ("FULLY_REFUNDED", "PARTIALLY_REFUNDED")
 
@@ -98,8 +104,89 @@ def ebay_order_values(data):
         paid=payment_status == "PAID",
         cancelled=cancel_state == "CANCELED",
         refunded=payment_status in REFUNDED,
+        refunds=ebay_refund_values(data),
         payload=json.dumps(data),
     )
+
+
+def ebay_refund_values(data):
+    """The refunds of an eBay order, each under an id that stays the same
+    from one reading to the next.
+
+    ``paymentSummary.refunds`` lists every refund: its whole amount, its
+    status and date, its ``refundId`` when the seller issued it for the
+    order, and eBay's ``refundReferenceId`` once issued.  A refund of line
+    items gives each line its share (``lineItems[].refunds``), with the
+    ``refundId`` when the seller issued it, else none: a line's share is
+    matched to its refund by that id, else by date, else by amount.  A
+    refund is known by its line shares' refundId, else its own refundId,
+    else its reference id; one with none yet is read once eBay gives one."""
+    groups = {}  # refundId, or ("date", refundDate): {"lines", "date"}
+    for line in data.get("lineItems") or []:
+        for part in line.get("refunds") or []:
+            key = part.get("refundId") or ("date", part.get("refundDate"))
+            group = groups.setdefault(
+                key, {"lines": [], "date": part.get("refundDate")}
+            )
+            group["lines"].append(
+                (line.get("lineItemId"), _money(part.get("amount")).amount)
+            )
+    unmatched = dict(groups)
+
+    def take(entry):
+        amount = _money(entry.get("amount")).amount
+        for test in (
+            lambda key, _g: key == entry.get("refundId"),
+            lambda _k, group: group["date"] == entry.get("refundDate"),
+            lambda _k, group: abs(sum(a for _l, a in group["lines"]) - amount) < 0.005,
+        ):
+            for key, group in unmatched.items():
+                if test(key, group):
+                    return key, unmatched.pop(key)
+        return None, None
+
+    refunds, seen = [], set()
+    for entry in (data.get("paymentSummary") or {}).get("refunds") or []:
+        key, group = take(entry)
+        refund_id = (
+            (key if isinstance(key, str) else None)
+            or entry.get("refundId")
+            or entry.get("refundReferenceId")
+        )
+        if not refund_id or refund_id in seen:
+            continue
+        seen.add(refund_id)
+        status = entry.get("refundStatus")
+        refunds.append(
+            RefundValues(
+                remote_refund_id=refund_id,
+                amount=_money(entry.get("amount")),
+                line_amounts=tuple(group["lines"]) if group else (),
+                refunded_at=parse_ebay_datetime(entry.get("refundDate")),
+                status=status,
+                done=status == "REFUNDED",
+                failed=status == "FAILED",
+            )
+        )
+    currency = ((data.get("pricingSummary") or {}).get("total") or {}).get("currency")
+    for key, group in unmatched.items():
+        # Shares of a refund the order's summary does not list (yet): eBay
+        # returns a line's share only once the buyer is due it.
+        refund_id = key if isinstance(key, str) else f"line-refund {group['date']}"
+        if refund_id in seen:
+            continue
+        seen.add(refund_id)
+        refunds.append(
+            RefundValues(
+                remote_refund_id=refund_id,
+                amount=Money(round(sum(a for _l, a in group["lines"]), 2), currency),
+                line_amounts=tuple(group["lines"]),
+                refunded_at=parse_ebay_datetime(group["date"]),
+                status="REFUNDED",
+                done=True,
+            )
+        )
+    return tuple(refunds)
 
 
 def _money(money):

@@ -383,6 +383,7 @@ class MarketplaceOrder(models.Model):
                         status=order.payment_status,
                     )
                 )
+        self._queue_accounting(made + known)
 
     def _wait(self, values):
         """Staged, no sale order yet: the marketplace has not released the

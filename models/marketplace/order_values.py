@@ -63,6 +63,24 @@ class Charge:
 
 
 @dataclass(frozen=True)
+class RefundValues:
+    """A refund the marketplace reports on the order, under its own id.
+
+    ``amount`` is the whole refund; ``line_amounts`` its share of each line
+    (``(remote line id, amount)``), empty for a refund of the order as a
+    whole.  ``status`` is the marketplace's word; ``done`` says the money
+    went back to the buyer, ``failed`` that it never will."""
+
+    remote_refund_id: str
+    amount: Money = field(default_factory=Money)
+    line_amounts: tuple[tuple[str, float], ...] = ()
+    refunded_at: datetime | None = None
+    status: str | None = None
+    done: bool = False
+    failed: bool = False
+
+
+@dataclass(frozen=True)
 class OrderValues:
     """One marketplace order, as the neutral import needs it.
 
@@ -79,6 +97,7 @@ class OrderValues:
     stock; the sale order is made and confirmed but nothing leaves the
     seller's warehouse.
     ``charges``: the order's other paid services, each a service line.
+    ``refunds``: the refunds made to the buyer so far, each once by its id.
     """
 
     remote_order_id: str
@@ -100,4 +119,5 @@ class OrderValues:
     waiting: bool = False
     fulfilled_by_marketplace: bool = False
     charges: tuple[Charge, ...] = ()
+    refunds: tuple[RefundValues, ...] = ()
     payload: str | None = None
