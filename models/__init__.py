@@ -134,3 +134,4 @@ from .amazon import (
 )
 from .marketplace import marketplace_notification_display
 from .marketplace import marketplace_bulk_progress
+from .marketplace import marketplace_account_accounting
