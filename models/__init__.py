@@ -135,3 +135,7 @@ from .amazon import (
 from .marketplace import marketplace_notification_display
 from .marketplace import marketplace_bulk_progress
 from .marketplace import marketplace_account_accounting
+from .marketplace import marketplace_account_finances
+from .marketplace import marketplace_fee
+from .marketplace import marketplace_payout
+from .ebay import marketplace_account_finances as ebay_marketplace_account_finances
