@@ -76,6 +76,8 @@ class MarketplaceAccount(models.Model):
         """Queue job: read the transactions and payouts since the watermark
         (every page) and book their fees and payouts once."""
         self.ensure_one()
+        # The windows stay open-ended: what eBay posts while this read runs
+        # is read now and again by the next read (booked once).
         until = fields.Datetime.now()
         start = self.finance_watermark or until - FIRST_READ_LOOKBACK
         since = start - OVERLAP
@@ -84,7 +86,7 @@ class MarketplaceAccount(models.Model):
             api = FinancesApi(edge.client)
             offset = 0
             while True:
-                page, more = api.get_transactions_page(since, until, offset=offset)
+                page, more = api.get_transactions_page(since, offset=offset)
                 transactions += page
                 if not more or not page:
                     break
@@ -92,7 +94,7 @@ class MarketplaceAccount(models.Model):
             offset = 0
             while True:
                 page, more = api.get_payouts_page(
-                    min(since, until - PAYOUT_LOOKBACK), until, offset=offset
+                    min(since, until - PAYOUT_LOOKBACK), offset=offset
                 )
                 payouts += page
                 if not more or not page:
