@@ -171,6 +171,32 @@ class TestFinances(FinanceMixin, OrderCase):
         self.assertIn(second["orderId"], fees.mapped("order_ref"))
         self._assert_no_contract_violation()
 
+    def test_the_next_read_matches_the_bank_line(self):
+        self._sold_and_paid([{"sku": "TSHIRT-1", "quantity": 1}])
+        payout = self.emulator._call("POST", "payouts", json={})
+        self._read()
+        booked = self.account.payout_ids
+        amount = float(payout["amount"]["value"])
+        Line = self.env["account.bank.statement.line"]
+        other = Line.create(
+            {
+                "journal_id": self.bank_journal.id,
+                "amount": amount + 1,
+                "payment_ref": "x",
+            }
+        )
+        line = Line.create(
+            {
+                "journal_id": self.bank_journal.id,
+                "amount": amount,
+                "payment_ref": payout["bankReference"],
+            }
+        )
+        self.assertIn("1 matched with the bank", self._read())
+        self.assertTrue(line.is_reconciled)
+        self.assertTrue(booked.is_reconciled)
+        self.assertFalse(other.is_reconciled)
+
     def test_a_refund_credits_fees_back(self):
         bought, _invoice = self._sold_and_paid([{"sku": "TSHIRT-1", "quantity": 1}])
         self.emulator._call("POST", f"orders/{bought['orderId']}/cancel")

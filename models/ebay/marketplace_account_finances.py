@@ -29,6 +29,8 @@ FIRST_READ_LOOKBACK = timedelta(days=30)
 # A payout's status settles within days (INITIATED, then SUCCEEDED or a
 # failure): its window looks back this far, so a late failure is seen.
 PAYOUT_LOOKBACK = timedelta(days=14)
+# A payout's bank statement line is looked for this long after it.
+MATCH_LOOKBACK = timedelta(days=60)
 # Types whose whole amount is a charge or a credit of eBay's.
 WHOLE_AMOUNT_TYPES = ("NON_SALE_CHARGE", "SHIPPING_LABEL", "CREDIT")
 FEE_TYPES = ("SALE", "REFUND", *WHOLE_AMOUNT_TYPES)
@@ -113,6 +115,17 @@ class MarketplaceAccount(models.Model):
                 booked = self.env["marketplace.payout"]._book(
                     self, [self._ebay_payout_values(p) for p in payouts]
                 )
+                matched = (
+                    self.env["marketplace.payout"]
+                    .search(
+                        [
+                            ("account_id", "=", self.id),
+                            ("state", "=", "sent"),
+                            ("date", ">=", (until - MATCH_LOOKBACK).date()),
+                        ]
+                    )
+                    ._match_bank_lines()
+                )
         except UserError as err:
             self._write_system({"finance_error": err.args[0]})
             return f"not booked: {err.args[0]}"
@@ -126,7 +139,8 @@ class MarketplaceAccount(models.Model):
         left = [t for t in transactions if t.transaction_type not in FEE_TYPES]
         return (
             f"{len(transactions)} transaction(s), {len(payouts)} payout(s) read; "
-            f"{len(fees)} fee row(s), {len(booked)} payout(s) booked; "
+            f"{len(fees)} fee row(s), {len(booked)} payout(s) booked, "
+            f"{len(matched)} matched with the bank; "
             f"{len(left)} transaction(s) of other types left to book by hand"
         )
 

@@ -9,7 +9,8 @@ moves its amount from the balance to the company's liquidity transfer
 account (Odoo's account for money between two of the company's own
 journals).  When the money reaches the bank, the bank's statement line on
 the payout bank journal is reconciled with that transfer line, as any
-internal transfer is.  A payout that fails after it was booked brings the
+internal transfer is (:meth:`MarketplacePayout._match_bank_lines`, after each
+read, or by the seller).  A payout that fails after it was booked brings the
 money back to the balance: its entry is reversed.
 """
 
@@ -96,6 +97,47 @@ class MarketplacePayout(models.Model):
         self.ensure_one()
         transfer = self.company_id.transfer_account_id
         return self.move_id.line_ids.filtered(lambda line: line.account_id == transfer)
+
+    def _match_bank_lines(self):
+        """Reconcile each sent payout not matched yet with its bank statement
+        line on the account's payout bank journal: the one line not
+        reconciled yet of the payout's amount, dated from the payout on (when
+        several are, the one whose label carries the bank reference; else
+        none: the seller chooses).  Returns the payouts matched."""
+        matched = self.browse()
+        for payout in self.filtered(
+            lambda p: p.state == "sent" and p.move_id and not p.is_reconciled
+        ):
+            journal = payout.account_id.payout_bank_journal_id
+            transfer = payout._transfer_line()
+            if not journal or not transfer:
+                continue
+            lines = self.env["account.bank.statement.line"].search(
+                [
+                    ("journal_id", "=", journal.id),
+                    ("is_reconciled", "=", False),
+                    ("amount", "=", payout.amount),
+                    ("date", ">=", payout.date),
+                ]
+            )
+            if len(lines) > 1 and payout.bank_reference:
+                lines = lines.filtered(
+                    lambda line, ref=payout.bank_reference: (
+                        ref in (line.payment_ref or "")
+                    )
+                )
+            if len(lines) != 1:
+                continue
+            _liquidity, suspense, _other = lines._seek_for_lines()
+            if not suspense:
+                continue
+            # As Odoo matches an internal transfer: the statement line's
+            # suspense line takes the transfer account and meets the
+            # payout's transfer line.
+            suspense.account_id = transfer.account_id
+            (suspense + transfer).reconcile()
+            matched |= payout
+        return matched
 
     @api.model
     def _book(self, account, values_list):
