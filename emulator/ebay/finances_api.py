@@ -34,7 +34,6 @@ Control endpoints:
 ===========================================  =====================================
 """
 
-import itertools
 import re
 
 from . import errors
@@ -87,8 +86,9 @@ TRANSACTION_STATUSES = (
 )
 # getTransactions' page: "Maximum: 1000 Default: 20"; getPayouts': 200, 20.
 TRANSACTION_LIMIT, PAYOUT_LIMIT, DEFAULT_LIMIT = 1000, 200, 20
-_payout_numbers = itertools.count(6_200_000_001)
-_charge_numbers = itertools.count(1)
+# Ids count from what the state holds, so a state saved and loaded again
+# goes on with new ones.
+FIRST_PAYOUT_NUMBER = 6_200_000_001
 
 # One criterion of a filter: ``name:[from..to]`` or ``name:{value|value}``.
 CRITERION_RE = re.compile(r"(\w+):(\[[^\]]*\]|\{[^}]*\})")
@@ -264,7 +264,7 @@ def add_charge(req):
     currency = str(body.get("currency") or "USD")
     with req.state.lock:
         charge = {
-            "transactionId": f"NSC-{next(_charge_numbers):08d}",
+            "transactionId": f"NSC-{len(finances(req.state)['charges']) + 1:08d}",
             "transactionType": "NON_SALE_CHARGE",
             "bookingEntry": "DEBIT",
             "transactionDate": iso(req.state.now()),
@@ -297,7 +297,7 @@ def make_payout(req):
         amount = _cents(sum(signed(t) for t in due))
         if not due or amount <= 0:
             return 409, {"error": "nothing to pay out"}, {}
-        payout_id = str(next(_payout_numbers))
+        payout_id = str(FIRST_PAYOUT_NUMBER + len(finances(state)["payouts"]))
         payout = {
             "payoutId": payout_id,
             "payoutDate": iso(state.now()),
