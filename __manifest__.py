@@ -27,6 +27,7 @@
         "data/amazon_order_data.xml",
         "security/amazon_feed_security.xml",
         "data/amazon_feed_data.xml",
+        "data/marketplace_finance_data.xml",
         "views/ebay_oauth_templates.xml",
         "views/marketplace_account_views.xml",
         "views/marketplace_call_views.xml",
@@ -63,6 +64,7 @@
         "wizards/amazon_product_type_search_wizard_views.xml",
         "views/marketplace_bulk_progress_views.xml",
         "wizards/amazon_listing_action_wizard_views.xml",
+        "views/marketplace_finance_views.xml",
         "views/marketplace_menus.xml",
     ],
     "demo": [

@@ -139,3 +139,7 @@ from .marketplace import marketplace_bulk_progress
 from .marketplace import marketplace_account_accounting
 from .marketplace import marketplace_order_refund
 from .marketplace import marketplace_order_invoice
+from .marketplace import marketplace_account_finances
+from .marketplace import marketplace_fee
+from .marketplace import marketplace_payout
+from .ebay import marketplace_account_finances as ebay_marketplace_account_finances

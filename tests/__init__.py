@@ -85,3 +85,4 @@ from . import test_account_setup
 from . import test_amazon_account_setup
 from . import test_job_channels
 from . import test_order_accounting
+from . import test_finances

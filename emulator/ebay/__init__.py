@@ -1,9 +1,9 @@
 """The eBay personality of the emulator.
 
 It answers as eBay's REST APIs do (OAuth consent page and token endpoint,
-Identity, Account, Inventory, Fulfillment, Media, Migrate, Notification,
-Taxonomy), on eBay's own paths, checked against eBay's OpenAPI contracts by
-the core.  Importing this package registers every API module's routes on
+Identity, Account, Inventory, Fulfillment, Finances, Media, Migrate,
+Notification, Taxonomy), on eBay's own paths, checked against eBay's OpenAPI
+contracts by the core.  Importing this package registers every API module's routes on
 ``routes.ROUTER``; :class:`EbayPersonality` is what the core serves.
 
 In a process (benchmarks, tests)::
@@ -19,6 +19,7 @@ import logging
 from . import (
     account_api,
     control,
+    finances_api,
     fulfillment_api,
     group_api,
     identity,

@@ -95,7 +95,7 @@ def test_unknown_operations_are_404_and_recorded(client, token):
     assert wrong_method.status_code == 404
     no_slash = client.call("GET", USER_PATH.rstrip("/"), token)
     assert no_slash.status_code == 404
-    unknown_api = client.call("GET", "/sell/finances/v1/transaction", token)
+    unknown_api = client.call("GET", "/sell/marketing/v1/ad_campaign", token)
     assert unknown_api.status_code == 404
     reasons = [v["reason"] for v in client.take_violations()]
     assert reasons == [

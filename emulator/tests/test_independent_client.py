@@ -34,6 +34,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from emulator.ebay.contracts import CORRECTIONS, ERROR_BODY
+from emulator.ebay.personality import _contract_files
 from emulator.ebay.routes import ROUTER
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
@@ -147,7 +148,9 @@ class IndependentClient:
         # operationId -> the contracts that have it (a few ids are in two:
         # getReturnPolicies is Account's and Metadata's).
         self.contracts = {}
-        for path in sorted(Path(contracts_dir).glob("*.json")):
+        # The contracts' folder as the emulator reads it: its top level and
+        # the extra/ contracts it serves (a list of file names, data).
+        for path in _contract_files(Path(contracts_dir)):
             contract = Contract(path)
             for operation_id in contract.operations:
                 self.contracts.setdefault(operation_id, []).append(contract)
@@ -620,6 +623,48 @@ def test_every_served_operation_answers_in_ebays_shapes(
     )
     ebay.call("getShippingFulfillments", path={"orderId": order_id}, expect=200)
     ebay.call("getShippingFulfillments", path={"orderId": "00-00000-00000"}, expect=400)
+
+    # Finances: the paid order is a sale; a charge; a payout groups them.
+    finances = "/sell/finances"
+    ebay.call("getTransactions", query={"limit": "5000"}, expect=400, api=finances)
+    ebay.call("getPayouts", expect=204, api=finances)
+    client.control("POST", "finances/charges", json={"amount": 0.35})
+    ebay.call(
+        "getTransactions",
+        query={"filter": "transactionType:{SALE|NON_SALE_CHARGE}", "limit": "2"},
+        expect=200,
+        api=finances,
+    )
+    ebay.call(
+        "getTransactions",
+        query={"filter": "transactionType:{DISPUTE}"},
+        expect=204,
+        api=finances,
+    )
+    payout_id = client.control("POST", "payouts", json={})["payoutId"]
+    ebay.call(
+        "getTransactions",
+        query={
+            "filter": "transactionDate:[2020-01-01T00:00:00.000Z..],"
+            f"payoutId:{{{payout_id}}}",
+            "sort": "transactionDate",
+        },
+        expect=200,
+        api=finances,
+    )
+    ebay.call("getPayouts", query={"sort": "payoutDate"}, expect=200, api=finances)
+    ebay.call(
+        "getPayouts", query={"filter": "payoutStatus:{NOPE}"}, expect=400, api=finances
+    )
+    ebay.call("getPayout", path={"payout_Id": payout_id}, expect=200, api=finances)
+    ebay.call("getPayout", path={"payout_Id": "1"}, expect=404, api=finances)
+    ebay.call(
+        "getTransactionSummary",
+        query={"filter": "transactionStatus:{PAYOUT}"},
+        expect=200,
+        api=finances,
+    )
+    ebay.call("getTransactionSummary", expect=400, api=finances)
 
     # Withdraw, delete.
     ebay.call("withdrawOffer", path={"offerId": offer_id}, expect=200)
