@@ -5,7 +5,8 @@ from dataclasses import dataclass
 SCOPE_PREFIX = "https://api.ebay.com/oauth/api_scope"
 APP_SCOPE = SCOPE_PREFIX
 
-# The minimum consent set the connector needs (EBAY_FACTS §1).
+# The consent set the connector needs (EBAY_FACTS §1, and the Analytics
+# API's read-only scope for the seller's standing).
 DEFAULT_SCOPES = (
     SCOPE_PREFIX,
     f"{SCOPE_PREFIX}/sell.inventory",
@@ -13,6 +14,8 @@ DEFAULT_SCOPES = (
     f"{SCOPE_PREFIX}/sell.fulfillment",
     f"{SCOPE_PREFIX}/commerce.notification.subscription",
     f"{SCOPE_PREFIX}/commerce.identity.readonly",
+    # The seller standards and customer service metrics (Analytics API).
+    f"{SCOPE_PREFIX}/sell.analytics.readonly",
 )
 
 TOKEN_PATH = "/identity/v1/oauth2/token"
