@@ -46,9 +46,11 @@ CUSTOMER_SERVICE_CODES = {
     "ITEM_NOT_RECEIVED": "item_not_received_rate",
     "ITEM_NOT_AS_DESCRIBED": "item_not_as_described_rate",
 }
-# 409: "not available for the provided evaluation type and marketplace"
-# (no transaction there in 12 months, or not active for a whole period).
-NOT_AVAILABLE_ERROR_ID = 54200
+# No customer service metric to read: 54200 (409) "not available for the
+# provided evaluation type and marketplace" (no transaction there in 12
+# months, or not active for a whole period); 54401 (400) the marketplace is
+# not one the resource serves.
+NOT_AVAILABLE_ERROR_IDS = frozenset({54200, 54401})
 
 
 class AnalyticsApi:
@@ -79,7 +81,7 @@ class AnalyticsApi:
 
     def get_customer_service_metric(self, metric_type, evaluation_type, marketplace_id):
         """The metric's answer, or None where eBay has none for this
-        marketplace and evaluation (error 54200)."""
+        marketplace and evaluation (:data:`NOT_AVAILABLE_ERROR_IDS`)."""
         try:
             response = self.client.request(
                 "GET",
@@ -90,7 +92,7 @@ class AnalyticsApi:
                 operation="getCustomerServiceMetric",
             )
         except EbayValidationError as err:
-            if NOT_AVAILABLE_ERROR_ID in err.error_ids:
+            if NOT_AVAILABLE_ERROR_IDS & set(err.error_ids):
                 return None
             raise
         return response.data or {}
@@ -181,8 +183,8 @@ def standards_readings(profiles, marketplace_id):
 
 def customer_service_reading(data, metric_type):
     """One reading of a customer service metric: its worst dimension's
-    rating against similar sellers, its rate and the peers' average; None
-    when eBay rates no dimension."""
+    rating against similar sellers, its rate (and the peers' average, beside
+    the neutral keys); None when eBay rates no dimension."""
     worst = None
     for dimension in (data or {}).get("dimensionMetrics") or []:
         for metric in dimension.get("metrics") or []:
@@ -202,7 +204,11 @@ def customer_service_reading(data, metric_type):
                     "level": rating,
                     "rank": rank,
                     "value": number(metric.get("value")),
-                    "threshold": number(
+                    # The peers' average is no limit that keeps a rating:
+                    # eBay rates the deviation from it, in bands it does not
+                    # publish.
+                    "threshold": None,
+                    "peer_average": number(
                         (benchmark.get("metadata") or {}).get("average")
                     ),
                     "kind": "rate",

@@ -8,6 +8,16 @@ from ..ebay import DEFAULT_SCOPES
 from ..models.ebay.ebay_environment import enabled_emulator_url, endpoints_for
 
 
+def _with_default_scopes(scopes):
+    """The account's scopes plus those the connector asks for now and the
+    account was connected without (e.g. the seller standing's): connecting
+    again grants them."""
+    if not scopes:
+        return scopes
+    listed = scopes.split()
+    return "\n".join(listed + [s for s in DEFAULT_SCOPES if s not in listed])
+
+
 class EbayConnectWizard(models.TransientModel):
     _name = "ebay.connect.wizard"
     _description = "Connect an eBay Account"
@@ -77,7 +87,8 @@ class EbayConnectWizard(models.TransientModel):
                 environment=values.get("environment") or account.environment,
                 client_id=values.get("client_id") or account.client_id,
                 ru_name=values.get("ru_name") or account.ebay_ru_name,
-                scopes=account.ebay_scopes or values.get("scopes"),
+                scopes=_with_default_scopes(account.ebay_scopes)
+                or values.get("scopes"),
             )
         return values
 
