@@ -212,8 +212,8 @@ def customer_service_reading(data, metric_type):
                         (benchmark.get("metadata") or {}).get("average")
                     ),
                     "kind": "rate",
-                    "window_start": _date(
-                        ((data or {}).get("evaluationCycle") or {}).get("startDate")
-                    ),
+                    # A year of peer benchmarking, not the evaluation period
+                    # of the seller standards that late shipments count in.
+                    "window_start": None,
                 }
     return worst

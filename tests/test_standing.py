@@ -139,7 +139,7 @@ class TestStanding(StandingMixin, EbayCase):
         )
         self.assertIn("from Top Rated to Above Standard", late_alert.note)
         self.assertIn("It is 5.00 % now (it was 1.00 %)", late_alert.note)
-        self.assertIn("7.00 % or less keeps a level", late_alert.note)
+        self.assertIn("Top Rated needs 3.00 % or less.", late_alert.note)
         self.assertIn("Ship orders by their ship-by date", late_alert.note)
         self.assertNotIn("SHIPPING_MISS_RATE", late_alert.note)
         self.assertNotIn("ABOVE_STANDARD", late_alert.note)

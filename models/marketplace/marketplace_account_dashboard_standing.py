@@ -101,11 +101,6 @@ class MarketplaceAccount(models.Model):
             return min(starts)
         return fields.Date.context_today(self) - timedelta(days=DEFAULT_WINDOW_DAYS)
 
-    def _marketplace_standing_note(self):
-        """Channel hook: why the account has no standing to show (e.g. it was
-        connected without the right to read it), or None."""
-        self.ensure_one()
-
     # -- figures ----
     def _compute_dashboard_standing(self):
         latest = self._latest_standing() if self.ids else {}

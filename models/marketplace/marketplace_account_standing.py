@@ -33,6 +33,11 @@ class MarketplaceAccount(models.Model):
         self.ensure_one()
         return False
 
+    def _marketplace_standing_note(self):
+        """Channel hook: why the account has no standing to show (e.g. it was
+        connected without the right to read it), or None."""
+        self.ensure_one()
+
     def _standing_labels(self):
         """Words for the figures whose reading brings none (channels may
         give their own ``label``)."""
@@ -154,19 +159,20 @@ class MarketplaceAccount(models.Model):
         if row.kind == "rate":
             lines.append(
                 _(
-                    "It is %(value)s now (it was %(before)s); %(limit)s or "
-                    "less keeps a level.",
-                    value=row.value_text,
-                    before=row._format_value(previous.value),
-                    limit=row._format_value(row.threshold),
-                )
-                if row.threshold
-                else _(
                     "It is %(value)s now (it was %(before)s).",
                     value=row.value_text,
                     before=row._format_value(previous.value),
                 )
             )
+            if previous.threshold:
+                # The previous reading's limit is the better level's.
+                lines.append(
+                    _(
+                        "%(level)s needs %(limit)s or less.",
+                        level=previous.level_label or previous.level,
+                        limit=row._format_value(previous.threshold),
+                    )
+                )
         lines.append(self._standing_advice(row.metric))
         self._alert(STANDING_ALERT, True, summary, " ".join(lines), record=row)
 
