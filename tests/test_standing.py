@@ -265,6 +265,51 @@ class TestStanding(StandingMixin, EbayCase):
             ),
         )
 
+    def test_the_standing_block_costs_the_same_for_many_accounts(self):
+        fields_ = [
+            "dashboard_standing_html",
+            "dashboard_standing_at_risk",
+            "dashboard_late_shipment_count",
+            "dashboard_cancel_count",
+            "dashboard_window_start",
+        ]
+        today = fields.Date.context_today(self.account)
+
+        def reading(level, rank, value):
+            return [
+                {"metric": "standards_level", "level": level, "rank": rank},
+                {
+                    "metric": "defect_rate",
+                    "kind": "rate",
+                    "level": level,
+                    "rank": rank,
+                    "value": value,
+                    "threshold": 0.02,
+                    "window_start": today - timedelta(days=90),
+                },
+            ]
+
+        def queries_for(accounts):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            accounts.read(fields_)
+            return self.env.cr.sql_log_count - before
+
+        many = self.env["marketplace.account"]
+        for i in range(10):
+            account = self._new_account(name=f"Seller {i}")
+            account._record_standing(
+                reading("TOP_RATED", 3, 0.001), day=today - timedelta(days=1)
+            )
+            account._record_standing(reading("ABOVE_STANDARD", 2, 0.01), day=today)
+            many |= account
+        self.env.flush_all()
+        queries_for(many[0])  # warm the caches (templates, settings) first
+        few = queries_for(many[:2])
+        lots = queries_for(many)
+        self.assertEqual(lots, few, "grouped queries, not one per account")
+        self.assertEqual(many.mapped("dashboard_standing_at_risk"), [True] * 10)
+
 
 @tagged("post_install", "-at_install")
 class TestStandingOrders(StandingMixin, ShippingMixin, OrderCase):

@@ -49,7 +49,9 @@ class MarketplaceStanding(models.Model):
         help="Orders the levels of this figure: higher is better; 0 when the "
         "marketplace gives no level.",
     )
-    value = fields.Float(digits=(16, 6), readonly=True, system_field=True)
+    value = fields.Float(
+        string="Measured value", digits=(16, 6), readonly=True, system_field=True
+    )
     threshold = fields.Float(
         digits=(16, 6),
         readonly=True,
