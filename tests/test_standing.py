@@ -254,6 +254,11 @@ class TestStanding(StandingMixin, EbayCase):
         self.assertIn("fa-arrow-up text-danger", html)  # the defect rate rose
         self.assertIn("fa-arrow-down text-danger", html)  # the level fell
         self.assertIn("Worse than on", html)
+        self.assertIn(
+            "The seller standing is at risk: check the Seller standing figures in "
+            "red below.",
+            self.account.dashboard_attention.split("\n"),
+        )
         action = self.account.with_context(
             dashboard_figure="standing"
         ).action_dashboard_open()

@@ -193,6 +193,23 @@ class MarketplaceAccount(models.Model):
             return ""
         return text % {"date": format_date(self.env, previous.date), "before": before}
 
+    def _compute_dashboard_attention(self):
+        super()._compute_dashboard_attention()
+        _ = self.env._
+        for account in self.filtered("dashboard_standing_at_risk"):
+            line = _(
+                "The seller standing is at risk: check the Seller standing "
+                "figures in red below."
+            )
+            if account.dashboard_late_shipment_count:
+                line += " " + _(
+                    "%(count)s order(s) shipped late or still waiting past "
+                    "their ship-by time.",
+                    count=account.dashboard_late_shipment_count,
+                )
+            lines = [account.dashboard_attention or "", line]
+            account.dashboard_attention = "\n".join(filter(None, lines))
+
     # -- click-throughs ----
     def _dashboard_titles(self):
         titles = super()._dashboard_titles()
