@@ -5,8 +5,9 @@ from dataclasses import dataclass
 SCOPE_PREFIX = "https://api.ebay.com/oauth/api_scope"
 APP_SCOPE = SCOPE_PREFIX
 
-# The minimum consent set the connector needs (EBAY_FACTS §1), and
-# sell.finances: the fees and payouts are read from the Finances API.
+# The consent set the connector needs (EBAY_FACTS §1), sell.finances (the
+# fees and payouts are read from the Finances API) and the Analytics API's
+# read-only scope (the seller's standing).
 DEFAULT_SCOPES = (
     SCOPE_PREFIX,
     f"{SCOPE_PREFIX}/sell.inventory",
@@ -15,6 +16,8 @@ DEFAULT_SCOPES = (
     f"{SCOPE_PREFIX}/commerce.notification.subscription",
     f"{SCOPE_PREFIX}/commerce.identity.readonly",
     f"{SCOPE_PREFIX}/sell.finances",
+    # The seller standards and customer service metrics (Analytics API).
+    f"{SCOPE_PREFIX}/sell.analytics.readonly",
 )
 
 TOKEN_PATH = "/identity/v1/oauth2/token"

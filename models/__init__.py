@@ -102,6 +102,13 @@ from .marketplace import marketplace_call_dashboard
 from .marketplace import marketplace_order_dashboard
 from .marketplace import marketplace_account_dashboard
 from .marketplace import marketplace_account_dashboard_graph
+from .marketplace import marketplace_standing
+from .marketplace import marketplace_alert_standing
+from .marketplace import marketplace_account_standing
+from .ebay import marketplace_account_standing as ebay_marketplace_account_standing
+from .marketplace import marketplace_account_dashboard_standing
+from .marketplace import marketplace_order_ship_by
+from .ebay import marketplace_order_ship_by as ebay_marketplace_order_ship_by
 from .ebay import marketplace_account_dashboard as ebay_marketplace_account_dashboard
 from .amazon import res_config_settings as amazon_res_config_settings
 from .amazon import marketplace_alert_feed as amazon_marketplace_alert_feed

@@ -86,3 +86,4 @@ from . import test_amazon_account_setup
 from . import test_job_channels
 from . import test_order_accounting
 from . import test_finances
+from . import test_standing

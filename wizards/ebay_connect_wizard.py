@@ -9,13 +9,13 @@ from ..models.ebay.ebay_environment import enabled_emulator_url, endpoints_for
 
 
 def _with_default_scopes(scopes):
-    """The account's scopes, one per line, and the connector's defaults it
-    lacks (a reconnect asks for what a newer version needs, e.g. the
-    finances scope)."""
+    """The account's scopes plus those the connector asks for now and the
+    account was connected without (e.g. the seller standing's): connecting
+    again grants them."""
     if not scopes:
         return scopes
-    chosen = scopes.split()
-    return "\n".join(chosen + [s for s in DEFAULT_SCOPES if s not in chosen])
+    listed = scopes.split()
+    return "\n".join(listed + [s for s in DEFAULT_SCOPES if s not in listed])
 
 
 class EbayConnectWizard(models.TransientModel):

@@ -2,9 +2,9 @@
 
 It answers as eBay's REST APIs do (OAuth consent page and token endpoint,
 Identity, Account, Inventory, Fulfillment, Finances, Media, Migrate,
-Notification, Taxonomy), on eBay's own paths, checked against eBay's OpenAPI
-contracts by the core.  Importing this package registers every API module's routes on
-``routes.ROUTER``; :class:`EbayPersonality` is what the core serves.
+Notification, Taxonomy, Analytics), on eBay's own paths, checked against
+eBay's OpenAPI contracts by the core.  Importing this package registers every
+API module's routes on ``routes.ROUTER``; :class:`EbayPersonality` is what the core serves.
 
 In a process (benchmarks, tests)::
 
@@ -18,6 +18,7 @@ import logging
 
 from . import (
     account_api,
+    analytics_api,
     control,
     finances_api,
     fulfillment_api,

@@ -19,7 +19,9 @@ source:
    eBay sample sends strings: they become strings with the listed values
    (:meth:`EbayCorrections.adjust`);
 3. ``aspects`` (Product, InventoryItemGroup): declared a string, a JSON map of
-   name to list of values in every eBay sample (:data:`CORRECTIONS`);
+   name to list of values in every eBay sample; Analytics' ``SspMetric``
+   value and bounds: declared objects, numbers in eBay's samples
+   (:data:`CORRECTIONS`);
 4. error answers: declared as one ``Error`` entry, or with no content; eBay
    sends ``{"errors": [...]}`` (:data:`ERROR_BODY`);
 5. statuses eBay's gateway answers for every operation, declared or not
@@ -64,9 +66,16 @@ _ASPECTS = {
     "type": "object",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
+# Analytics' ``SspMetric`` value and threshold bounds are declared
+# ``object``; their own texts say "an Integer, Boolean, Amount, Fraction, or
+# Double" and eBay's sample answers carry plain numbers: any JSON value.
+_ANY_VALUE = {"description": "a number, boolean, string or object"}
 CORRECTIONS = {
     ("Product", "aspects"): _ASPECTS,
     ("InventoryItemGroup", "aspects"): _ASPECTS,
+    ("SspMetric", "value"): _ANY_VALUE,
+    ("SspMetric", "thresholdLowerBound"): _ANY_VALUE,
+    ("SspMetric", "thresholdUpperBound"): _ANY_VALUE,
 }
 
 # Statuses eBay's gateway answers for any operation, whether or not the

@@ -21,6 +21,7 @@ DOMAINS = {
     "/commerce/identity/": "API_IDENTITY",
     "/commerce/media/": "API_MEDIA",
     "/developer/analytics/": "API_ANALYTICS",
+    "/sell/analytics/": "API_ANALYTICS",
 }
 
 # The domain's "any user error" id, where its contract declares one; other

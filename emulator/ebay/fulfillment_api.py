@@ -46,7 +46,7 @@ def _err(error_id, message, status=400):
 @route("POST", "/_emulator/purchase", auth=None)
 def purchase(req):
     """{lines: [{sku, quantity}], buyer: {...}, shipTo: {...}, paid: true,
-    shippingCost: 4.99, tax: 1.25, currency: "USD"}"""
+    shippingCost: 4.99, tax: 1.25, currency: "USD", handlingDays: 2}"""
     body = req.json or {}
     state = req.state
     lines = body.get("lines") or []
@@ -99,6 +99,7 @@ def purchase(req):
                     "total": money(price * quantity, currency),
                     "lineItemFulfillmentStatus": "NOT_STARTED",
                     "refunds": [],  # see refund_api.py
+                    "lineItemFulfillmentInstructions": _ship_by(body, now),
                     "ebayCollectAndRemitTaxes": (
                         [
                             {
@@ -242,6 +243,19 @@ def pay(req):
         order["lastModifiedDate"] = iso(req.state.now())
         public = _public(order)
     return 200, public, {}
+
+
+# Days the seller has to ship a purchase (the listing's handling time) when
+# the purchase does not say (``handlingDays``).
+HANDLING_DAYS = 2
+
+
+def _ship_by(body, now):
+    """The line's fulfillment instructions: ship by ``handlingDays`` (default
+    :data:`HANDLING_DAYS`) after the purchase; negative days make an order
+    already late."""
+    days = float(body.get("handlingDays", HANDLING_DAYS))
+    return {"shipByDate": iso(now + days * 86400), "guaranteedDelivery": False}
 
 
 def _public(order):

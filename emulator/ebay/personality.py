@@ -39,7 +39,7 @@ def default_contracts_dir():
 # Contracts of ``extra/`` (ebay-contracts/SOURCES.md) that the emulator
 # serves: each is read from the folder's top level once moved up there, else
 # from ``extra/``.  The other ``extra/`` files stay unknown APIs.
-SERVED_EXTRA_CONTRACTS = ("sell_finances_v1_oas3.json",)
+SERVED_EXTRA_CONTRACTS = ("sell_finances_v1_oas3.json", "sell_analytics_v1_oas3.json")
 
 
 def _contract_files(folder):
