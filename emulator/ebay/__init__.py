@@ -4,7 +4,8 @@ It answers as eBay's REST APIs do (OAuth consent page and token endpoint,
 Identity, Account, Inventory, Fulfillment, Finances, Media, Migrate,
 Notification, Taxonomy, Analytics), on eBay's own paths, checked against
 eBay's OpenAPI contracts by the core.  Importing this package registers every
-API module's routes on ``routes.ROUTER``; :class:`EbayPersonality` is what the core serves.
+API module's routes on ``routes.ROUTER``; :class:`EbayPersonality` is what the
+core serves.
 
 In a process (benchmarks, tests)::
 

@@ -666,6 +666,43 @@ def test_every_served_operation_answers_in_ebays_shapes(
     )
     ebay.call("getTransactionSummary", expect=400, api=finances)
 
+    # The seller refunds part of the paid order (eBay answers PENDING).
+    refund = {
+        "reasonForRefund": "BUYER_CANCEL",
+        "orderLevelRefundAmount": {"value": "1.00", "currency": "USD"},
+    }
+    ebay.call("issueRefund", path={"order_id": order_id}, body=refund, expect=200)
+    too_much = dict(
+        refund, orderLevelRefundAmount={"value": "99999.00", "currency": "USD"}
+    )
+    ebay.call("issueRefund", path={"order_id": order_id}, body=too_much, expect=400)
+
+    # Analytics: the seller's standing and customer service metrics.
+    analytics = "/sell/analytics"
+    ebay.call("findSellerStandardsProfiles", expect=200, api=analytics)
+    ebay.call(
+        "getSellerStandardsProfile",
+        path={"program": "PROGRAM_US", "cycle": "CURRENT"},
+        expect=200,
+        api=analytics,
+    )
+    ebay.call(
+        "getSellerStandardsProfile",
+        path={"program": "PROGRAM_XX", "cycle": "CURRENT"},
+        expect=400,
+        api=analytics,
+    )
+    ebay.call(
+        "getCustomerServiceMetric",
+        path={
+            "customer_service_metric_type": "ITEM_NOT_RECEIVED",
+            "evaluation_type": "CURRENT",
+        },
+        query={"evaluation_marketplace_id": "EBAY_US"},
+        expect=200,
+        api=analytics,
+    )
+
     # Withdraw, delete.
     ebay.call("withdrawOffer", path={"offerId": offer_id}, expect=200)
     ebay.call("withdrawOffer", path={"offerId": offer_id}, expect=400)

@@ -111,9 +111,12 @@ class MarketplaceStanding(models.Model):
         self.ensure_one()
         if not previous:
             return "new"
-        if self.level_rank and previous.level_rank:
-            if self.level_rank != previous.level_rank:
-                return "better" if self.level_rank > previous.level_rank else "worse"
+        if (
+            self.level_rank
+            and previous.level_rank
+            and self.level_rank != previous.level_rank
+        ):
+            return "better" if self.level_rank > previous.level_rank else "worse"
         if self.kind not in ("rate", "count"):
             return "same"
         change = float_compare(self.value, previous.value, precision_digits=6)
