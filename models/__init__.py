@@ -134,3 +134,4 @@ from .amazon import (
 )
 from .marketplace import marketplace_notification_display
 from .marketplace import marketplace_bulk_progress
+from .ebay import ebay_listing_group_category
