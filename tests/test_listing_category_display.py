@@ -29,7 +29,7 @@ class TestListingCategoryDisplay(ListingCase):
         # Its own category wins, in words once eBay's tree named it.
         listing.category_id = "88433"
         self.assertEqual(listing.category_label, "88433")
-        self.env["ebay.category"].name_search("88433", args=LEAF)
+        self.env["ebay.category"]._cache_tree(self.account)
         listing.invalidate_recordset(["category_label"])
         self.assertEqual(listing.category_label, "Everything Else > Other (88433)")
         # Neither: nothing shown, and the warning says where to choose one.

@@ -64,7 +64,7 @@ class EbayCategoryBrowser(models.TransientModel):
         target.ensure_one()
         # Rights first: on what the choice changes, and on the account that
         # asks eBay (another company's account is not readable).
-        target.check_access("write")
+        self._check_target(target)
         account.check_access("read")
         browser = self.create(
             {
@@ -120,11 +120,17 @@ class EbayCategoryBrowser(models.TransientModel):
         self.ensure_one()
         return self._show(self.env["ebay.category"]._ebay_root(self.account_id))
 
-    def _target(self):
-        target = self.env[self.res_model].browse(self.res_id).exists()
+    @api.model
+    def _check_target(self, target):
         target.check_access("write")
+        # Odoo lets anyone with the rights on a dialog's model write any
+        # dialog of it: a publish dialog is browsed into by its opener only.
         if target._transient and target.create_uid != self.env.user:
             raise AccessError(self.env._("This dialog belongs to another user."))
+
+    def _target(self):
+        target = self.env[self.res_model].browse(self.res_id).exists()
+        self._check_target(target)
         return target
 
     def _choose(self, category):

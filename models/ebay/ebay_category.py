@@ -180,7 +180,9 @@ class EbayCategory(models.Model):
         # One create for all the new rows: a whole tree is thousands of them.
         for category in Category.create(list(new_values.values())):
             cached[category.category_id] = category
-        return self.browse([cached[row["category_id"]].id for row in rows])
+        return self.browse(
+            list(dict.fromkeys(cached[row["category_id"]].id for row in rows))
+        )
 
     @api.model
     def _cache_suggestions(self, account, suggestions):
