@@ -7,30 +7,17 @@ import os
 import re
 
 import pytest
+from ebay_app import EmuClient
 from marketplace_connector.ebay import EbayClient, EbayValidationError, Endpoints
 from marketplace_connector.ebay.taxonomy import TaxonomyApi, simple_tree
 
-from emulator.client import EmulatorClient as EmuClient
-
-APP_SCOPE = "https://api.ebay.com/oauth/api_scope"
 SUBTREE = "/commerce/taxonomy/v1/category_tree/0/get_category_subtree"
-
-
-def app_token(url, session):
-    answer = session.post(
-        f"{url}/identity/v1/oauth2/token",
-        data={"grant_type": "client_credentials", "scope": APP_SCOPE},
-        auth=("app", "s3cret"),
-        timeout=5,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["access_token"]
 
 
 @pytest.fixture
 def api(emu):
     url, session = emu
-    token = app_token(url, session)
+    token = EmuClient(url, session).app_token()
     client = EbayClient(
         Endpoints.for_environment("emulator", url), lambda force_refresh=False: token
     )
@@ -103,7 +90,7 @@ def test_refusals_are_the_contracts_errors(
 
 def test_without_category_id_the_request_breaks_the_contract(emu):
     url, session = emu
-    token = app_token(url, session)
+    token = EmuClient(url, session).app_token()
     answer = session.get(
         f"{url}{SUBTREE}", headers={"Authorization": f"Bearer {token}"}, timeout=5
     )
