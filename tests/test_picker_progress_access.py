@@ -14,8 +14,9 @@ from .common import MANAGER_GROUPS, USER_GROUPS
 from .ebay_common import TwoCompaniesCase
 
 LEAF = [("leaf", "=", True)]
-# The checklist's buttons that change the account or call eBay.
+# The checklist's buttons: a manager's of the account's company only.
 CHECKLIST_BUTTONS = (
+    "action_ebay_open_connect_wizard",
     "action_opt_in_business_policies",
     "action_sync_policies",
     "action_create_location",
