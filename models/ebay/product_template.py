@@ -83,11 +83,10 @@ class ProductTemplate(models.Model):
         """Add the item specifics the chosen category requires, as names
         waiting for their value."""
         for template in self:
+            # The category's aspects are read from eBay into its cache row
+            # here; the note of missing item specifics, computed after this
+            # from that row (_origin), follows before the product is saved.
             template.ebay_aspect_ids = template._ebay_required_aspect_commands()
-        # The category's aspects were just read from eBay into its cache
-        # row; the product being edited (a new record in the form) is not
-        # found from that row, so its missing names are computed again here.
-        self._compute_ebay_missing_aspects()
 
     def _ebay_required_aspect_commands(self):
         """Commands adding the names of the item specifics the category
