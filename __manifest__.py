@@ -63,6 +63,7 @@
         "views/marketplace_notification_views.xml",
         "wizards/ebay_connect_wizard_views.xml",
         "wizards/ebay_listing_action_wizard_views.xml",
+        "wizards/ebay_category_browser_views.xml",
         "wizards/amazon_connect_wizard_views.xml",
         "wizards/amazon_product_type_search_wizard_views.xml",
         "views/marketplace_bulk_progress_views.xml",

@@ -48,28 +48,51 @@ def simple_suggestions(data):
     return found
 
 
-def simple_subtree(data):
-    """{category_id, name, leaf, children: [{category_id, name, leaf}]} of
-    getCategorySubtree: the category and its direct children."""
-    node = (data or {}).get("categorySubtreeNode") or {}
+def _simple_node(node):
     category = node.get("category") or {}
-
-    def leaf(n):
-        return bool(n.get("leafCategoryTreeNode"))
-
     return {
         "category_id": category.get("categoryId"),
         "name": category.get("categoryName"),
-        "leaf": leaf(node),
-        "children": [
-            {
-                "category_id": (child.get("category") or {}).get("categoryId"),
-                "name": (child.get("category") or {}).get("categoryName"),
-                "leaf": leaf(child),
-            }
-            for child in node.get("childCategoryTreeNodes") or []
-        ],
+        "leaf": bool(node.get("leafCategoryTreeNode")),
+        "level": node.get("categoryTreeNodeLevel"),
     }
+
+
+def simple_subtree(data):
+    """{category_id, name, leaf, level, children: [{category_id, name, leaf,
+    level}]} of getCategorySubtree: the category and its direct children."""
+    node = (data or {}).get("categorySubtreeNode") or {}
+    return dict(
+        _simple_node(node),
+        children=[_simple_node(c) for c in node.get("childCategoryTreeNodes") or []],
+    )
+
+
+def simple_tree(data):
+    """``(root_id, rows)`` of getCategoryTree: every category below the root
+    as {category_id, name, path, leaf, level, parent_category_id}, parents
+    before their children; ``path`` names the ancestors below the root and
+    the category itself, joined by " > "."""
+    root = (data or {}).get("rootCategoryNode") or {}
+    root_id = (root.get("category") or {}).get("categoryId")
+    rows = []
+    # Walked with a stack, not recursion: eBay's trees are wide, not deep,
+    # but nothing here should depend on it.
+    stack = [
+        (child, root_id, "")
+        for child in reversed(root.get("childCategoryTreeNodes") or [])
+    ]
+    while stack:
+        node, parent_id, prefix = stack.pop()
+        row = _simple_node(node)
+        row["path"] = f"{prefix} > {row['name']}" if prefix else row["name"]
+        row["parent_category_id"] = parent_id
+        rows.append(row)
+        stack.extend(
+            (child, row["category_id"], row["path"])
+            for child in reversed(node.get("childCategoryTreeNodes") or [])
+        )
+    return root_id, rows
 
 
 class TaxonomyApi:
@@ -94,6 +117,10 @@ class TaxonomyApi:
     def get_category_tree(self, tree_id):
         """The whole tree as eBay sends it (rootCategoryNode, recursive)."""
         return self._get(_tree(tree_id), "getCategoryTree") or {}
+
+    def category_rows(self, tree_id):
+        """The whole tree as rows (see :func:`simple_tree`)."""
+        return simple_tree(self.get_category_tree(tree_id))
 
     def get_category_subtree(self, tree_id, category_id):
         """The category and its children (see :func:`simple_subtree`)."""

@@ -150,3 +150,4 @@ from .marketplace import marketplace_account_finances
 from .marketplace import marketplace_fee
 from .marketplace import marketplace_payout
 from .ebay import marketplace_account_finances as ebay_marketplace_account_finances
+from .ebay import ebay_listing_group_category

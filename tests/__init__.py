@@ -50,6 +50,9 @@ from . import test_listing_display
 from . import test_listing_bulk
 from . import test_listing_group
 from . import test_category_picker
+from . import test_category_browse
+from . import test_listing_category_display
+from . import test_picker_progress_access
 from . import test_amazon_publish_wizard
 from . import test_migration
 from . import test_neutral_layer

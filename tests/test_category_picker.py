@@ -109,6 +109,23 @@ class TestCategoryPicker(TwoCompaniesMixin, ListingCase):
             [("Brand", "Harbor"), ("Size", False), ("Color", False)],
         )
 
+    def test_the_missing_item_specifics_note_follows_each_pick_before_saving(self):
+        # Cached from eBay's suggestions: the category's aspects are not
+        # known yet when it is picked.
+        self._pick("t-shirts")
+        self._pick("headphones")
+        shirts, headphones = self._category("15687"), self._category("112529")
+        self.assertFalse((shirts | headphones).filtered("fetched_at"))
+        with Form(self.template) as form:
+            form.ebay_category_id = shirts
+            self.assertEqual(form.ebay_missing_aspects, "Brand, Size, Color")
+            with form.ebay_aspect_ids.edit(0) as line:
+                line.value = "Harbor"
+            self.assertEqual(form.ebay_missing_aspects, "Size, Color")
+            form.ebay_category_id = headphones
+            self.assertEqual(form.ebay_missing_aspects, "Type")
+        self.assertEqual(self.template.ebay_missing_aspects, "Type")
+
     # -- rights ----------------------------------------------------------------
     def test_another_companys_account_cannot_be_used_through_the_picker(self):
         self._setup_company_b()

@@ -94,6 +94,24 @@ class EbayListingActionWizard(models.TransientModel):
             wizard.ready_count = ready
             wizard.preview = "\n".join(lines) or self.env._("All products are ready.")
 
+    def action_browse_categories(self):
+        """eBay's tree from the top, to choose the category for all."""
+        self.ensure_one()
+        return self.env["ebay.category.browser"]._open_for(self, self.account_id)
+
+    def _ebay_category_chosen(self, back_to_dialog=False):
+        """Back to this dialog once a category was chosen by browsing."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Publish to eBay / End on eBay"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
     def action_apply(self):
         self.ensure_one()
         if not self.product_ids:

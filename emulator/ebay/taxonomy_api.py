@@ -70,11 +70,15 @@ def _category_problem(category_id):
     if category_id not in CATEGORIES:
         return _err(
             62005,
-            "The specified category ID does not belong to specified category tree.",
+            "The specified category ID does not belong to the specified category tree.",
             parameters=[{"name": "category_id", "value": category_id}],
         )
     if category_id == ROOT_ID:
-        return _err(62008, "The specified category ID is the root for the tree.")
+        return _err(
+            62008,
+            "The specified category ID is the root for the category tree. Please "
+            "use getCategoryTree to retrieve the entire tree.",
+        )
     return None
 
 

@@ -38,6 +38,12 @@ class EbayCategory(models.Model):
     )
     leaf = fields.Boolean(help="Only leaf categories can hold listings.")
     parent_category_id = fields.Char(help="eBay's id of the parent category.")
+    level = fields.Integer(help="Depth in eBay's tree: 1 for a top level.")
+    is_root = fields.Boolean(help="The tree's root: its children are the top levels.")
+    children_fetched_at = fields.Datetime(
+        help="When eBay last said which categories this one holds: browsing "
+        "down reads them from the cache for a week."
+    )
     valid = fields.Boolean(help="False: eBay says it is unknown or not a leaf.")
     problem = fields.Char()
     aspects_json = fields.Text()
@@ -149,7 +155,7 @@ class EbayCategory(models.Model):
     @api.model
     def _cache_rows(self, account, rows):
         """Cache rows for eBay's categories ({category_id, name, path, leaf,
-        parent_category_id}), created or refreshed; in the given order."""
+        level, parent_category_id}), created or refreshed; in the given order."""
         marketplace = account.ebay_marketplace_id
         Category = self.sudo()
         cached = {
@@ -161,17 +167,22 @@ class EbayCategory(models.Model):
                 ]
             )
         }
-        result = self.browse()
+        new_values = {}
         for row in rows:
             values = {k: v for k, v in row.items() if v is not None}
             category = cached.get(row["category_id"])
             if category:
                 category.write(values)
             else:
-                category = Category.create(dict(values, marketplace_id=marketplace))
-                cached[row["category_id"]] = category
-            result |= category.sudo(False)
-        return result
+                new_values[row["category_id"]] = dict(
+                    values, marketplace_id=marketplace
+                )
+        # One create for all the new rows: a whole tree is thousands of them.
+        for category in Category.create(list(new_values.values())):
+            cached[category.category_id] = category
+        return self.browse(
+            list(dict.fromkeys(cached[row["category_id"]].id for row in rows))
+        )
 
     @api.model
     def _cache_suggestions(self, account, suggestions):
@@ -201,13 +212,14 @@ class EbayCategory(models.Model):
                     "category_id": subtree["category_id"],
                     "name": subtree["name"],
                     "leaf": subtree["leaf"],
+                    "level": subtree["level"],
                 }
             ],
         )
         if parent.leaf:
             return parent
         prefix = parent.path or parent.name
-        return self._cache_rows(
+        children = self._cache_rows(
             account,
             [
                 {
@@ -215,10 +227,94 @@ class EbayCategory(models.Model):
                     "name": child["name"],
                     "path": f"{prefix} > {child['name']}",
                     "leaf": child["leaf"],
+                    "level": child["level"],
                     "parent_category_id": parent.category_id,
                 }
                 for child in subtree["children"]
             ],
+        )
+        parent.sudo().children_fetched_at = fields.Datetime.now()
+        return children
+
+    # -- browsing the tree from the top ------------------------------------------
+    @api.model
+    def _cache_tree(self, account):
+        """Cache the whole tree of the account's marketplace (getCategoryTree):
+        its root, then every category with its path; the root's row."""
+        api_ = TaxonomyApi(account._ebay_app_client())
+        try:
+            tree = api_.default_tree_id(account.ebay_marketplace_id)
+            root_id, rows = api_.category_rows(tree)
+        except EbayError as err:
+            raise UserError(actionable(err)) from err
+        now = fields.Datetime.now()
+        # The tree names every child: each category's children are known.
+        root = self._cache_rows(
+            account,
+            [{"category_id": root_id, "leaf": False, "is_root": True, "level": 0}],
+        )
+        self._cache_rows(account, rows)
+        Category = self.sudo()
+        Category.search(
+            [
+                ("marketplace_id", "=", account.ebay_marketplace_id),
+                ("leaf", "=", False),
+                ("category_id", "in", [root_id, *(r["category_id"] for r in rows)]),
+            ]
+        ).children_fetched_at = now
+        return root
+
+    @api.model
+    def _ebay_root(self, account):
+        """The root of the account's marketplace tree, read from eBay when
+        the cache does not hold a fresh tree."""
+        root = self.search(
+            [
+                ("marketplace_id", "=", account.ebay_marketplace_id),
+                ("is_root", "=", True),
+            ],
+            limit=1,
+        )
+        if not root._children_fresh():
+            root = self._cache_tree(account)
+        return root
+
+    def _children_fresh(self):
+        return bool(
+            self.children_fetched_at
+            and self.children_fetched_at > fields.Datetime.now() - CACHE_TTL
+        )
+
+    def _ebay_children(self, account):
+        """The categories this one holds on the account's site, best known
+        first from the cache, else from eBay (getCategorySubtree)."""
+        self.ensure_one()
+        if not self.leaf and not self._children_fresh():
+            api_ = TaxonomyApi(account._ebay_app_client())
+            try:
+                tree = api_.default_tree_id(account.ebay_marketplace_id)
+                self._cache_subtree(
+                    account, api_.get_category_subtree(tree, self.category_id)
+                )
+            except EbayError as err:
+                raise UserError(actionable(err)) from err
+        return self.search(
+            [
+                ("marketplace_id", "=", self.marketplace_id),
+                ("parent_category_id", "=", self.category_id),
+            ],
+            order="name, category_id",
+        )
+
+    def _ebay_parent(self):
+        """The category above this one (the root above a top level)."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("marketplace_id", "=", self.marketplace_id),
+                ("category_id", "=", self.parent_category_id),
+            ],
+            limit=1,
         )
 
     def _required_aspect_names(self):
@@ -328,3 +424,24 @@ class EbayCategory(models.Model):
             return api_.suggestions(tree, text)
         except EbayError as err:
             raise UserError(actionable(err)) from err
+
+    # -- what a listing shows ---------------------------------------------------
+    @api.model
+    def _listing_label(self, marketplace_id, category_id, template):
+        """The words a listing (or variation listing) shows for its category:
+        its own (``category_id``, a number), else its product's."""
+        if category_id:
+            cached = self.search(
+                [
+                    ("marketplace_id", "=", marketplace_id),
+                    ("category_id", "=", category_id),
+                ],
+                limit=1,
+            )
+            return cached.display_name if cached.path or cached.name else category_id
+        if template and template._ebay_category_for(marketplace_id):
+            return self.env._(
+                "%(category)s, from the product",
+                category=template.ebay_category_id.display_name,
+            )
+        return False

@@ -1,4 +1,5 @@
-"""A listing without a category points to where one is chosen: the product."""
+"""A listing shows its category in words (its own, else its product's); one
+without a category points to where one is chosen: the product."""
 
 from odoo import api, fields, models
 
@@ -10,6 +11,23 @@ class EbayListing(models.Model):
         compute="_compute_category_missing",
         help="Neither the listing nor its product has an eBay category.",
     )
+    category_label = fields.Char(
+        string="eBay category",
+        compute="_compute_category_label",
+        help="The listing's own category, else the one chosen on its product.",
+    )
+
+    @api.depends(
+        "category_id", "product_id.product_tmpl_id.ebay_category_id", "account_id"
+    )
+    def _compute_category_label(self):
+        Category = self.env["ebay.category"]
+        for listing in self:
+            listing.category_label = Category._listing_label(
+                listing.account_id.ebay_marketplace_id,
+                listing.category_id,
+                listing.product_id.product_tmpl_id,
+            )
 
     @api.depends(
         "category_id", "product_id.product_tmpl_id.ebay_category_id", "account_id"

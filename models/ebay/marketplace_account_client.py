@@ -172,6 +172,9 @@ class MarketplaceAccount(models.Model):
     # -- buttons -------------------------------------------------------------
     def action_ebay_open_connect_wizard(self):
         self.ensure_one()
+        # Managers of the account's company only, as the wizard's own check:
+        # nobody else is shown a dialog that would refuse them at the end.
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": (

@@ -5,6 +5,7 @@ variants."""
 import json
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 from .ebay_listing import CONDITIONS
 
@@ -82,22 +83,56 @@ class ProductTemplate(models.Model):
         """Add the item specifics the chosen category requires, as names
         waiting for their value."""
         for template in self:
-            names = template.ebay_category_id._origin._required_aspect_names()
-            have = {
-                (line.name or "").casefold() for line in template.ebay_aspect_ids
-            } | {
-                line.attribute_id.name.casefold()
-                for line in template.attribute_line_ids
-            }
-            template.ebay_aspect_ids = [
-                Command.create({"name": name})
-                for name in names
-                if name.casefold() not in have
-            ]
-        # The category's aspects were just read from eBay into its cache
-        # row; the product being edited (a new record in the form) is not
-        # found from that row, so its missing names are computed again here.
-        self._compute_ebay_missing_aspects()
+            # The category's aspects are read from eBay into its cache row
+            # here; the note of missing item specifics, computed after this
+            # from that row (_origin), follows before the product is saved.
+            template.ebay_aspect_ids = template._ebay_required_aspect_commands()
+
+    def _ebay_required_aspect_commands(self):
+        """Commands adding the names of the item specifics the category
+        requires that the product lacks (without a value)."""
+        self.ensure_one()
+        names = self.ebay_category_id._origin._required_aspect_names()
+        have = {(line.name or "").casefold() for line in self.ebay_aspect_ids} | {
+            line.attribute_id.name.casefold() for line in self.attribute_line_ids
+        }
+        return [
+            Command.create({"name": name})
+            for name in names
+            if name.casefold() not in have
+        ]
+
+    # -- browsing eBay's tree ---------------------------------------------------
+    def action_browse_ebay_categories(self):
+        """eBay's tree from the top, to go down to the product's category."""
+        self.ensure_one()
+        accounts = self.env["ebay.category"]._ebay_picker_accounts()
+        if not accounts:
+            raise UserError(
+                self.env._(
+                    "Connect an eBay account first: the categories come from eBay."
+                )
+            )
+        account = (
+            accounts.filtered(
+                lambda a: a.ebay_marketplace_id == self.ebay_category_id.marketplace_id
+            )
+            or accounts
+        )[:1]
+        return self.env["ebay.category.browser"]._open_for(
+            self, account, back_to_dialog=self.env.context.get("ebay_details_dialog")
+        )
+
+    def _ebay_category_chosen(self, back_to_dialog=False):
+        """After a category was chosen by browsing: its required item
+        specifics are added, and the product's form (or dialog) comes back."""
+        self.ensure_one()
+        commands = self._ebay_required_aspect_commands()
+        if commands:
+            self.ebay_aspect_ids = commands
+        if back_to_dialog:
+            return self.action_edit_ebay_details()
+        return {"type": "ir.actions.act_window_close"}
 
     def action_edit_ebay_details(self):
         """The product's eBay details (category, condition, item specifics)
@@ -118,6 +153,7 @@ class ProductTemplate(models.Model):
                 )
             ],
             "target": "new",
+            "context": {"ebay_details_dialog": True},
         }
 
     def _ebay_category_for(self, marketplace_id):
