@@ -19,6 +19,7 @@ import logging
 from . import (
     account_api,
     control,
+    feed_api,
     fulfillment_api,
     group_api,
     identity,
