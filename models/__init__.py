@@ -134,3 +134,5 @@ from .amazon import (
 )
 from .marketplace import marketplace_notification_display
 from .marketplace import marketplace_bulk_progress
+from .ebay import ebay_feed_task
+from .ebay import marketplace_account_feed as ebay_marketplace_account_feed

@@ -83,3 +83,4 @@ from . import test_empty_list_help
 from . import test_job_runner
 from . import test_account_setup
 from . import test_amazon_account_setup
+from . import test_ebay_feed

@@ -1,0 +1,78 @@
+"""The eBay account's feed threshold and its feed tasks.
+
+Above ``ebay_feed_threshold`` listings, reconciliation reads eBay's Active
+Inventory Report and bulk ends or revisions send one file, instead of one
+call per listing (ebay_feed_task.py).
+"""
+
+from odoo import fields, models
+
+from ...ebay import feed as ebay_feed
+
+DEFAULT_FEED_THRESHOLD = 500
+
+
+class MarketplaceAccount(models.Model):
+    _inherit = "marketplace.account"
+
+    ebay_feed_threshold = fields.Integer(
+        string="Use eBay's feeds above",
+        default=DEFAULT_FEED_THRESHOLD,
+        help="With more listings than this, the reconciliation reads eBay's "
+        "report of all live listings, and ending or revising that many "
+        "listings at once sends eBay one file, instead of one call per "
+        "listing. eBay takes minutes to hours to answer a report or a file.",
+    )
+    ebay_feed_task_ids = fields.One2many("ebay.feed.task", "account_id")
+    ebay_feed_task_count = fields.Integer(compute="_compute_ebay_feed_task_count")
+
+    def _compute_ebay_feed_task_count(self):
+        counts = dict(
+            self.env["ebay.feed.task"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.ebay_feed_task_count = counts.get(account, 0)
+
+    def _ebay_uses_feed(self, count):
+        """True when ``count`` listings are many enough for a feed."""
+        self.ensure_one()
+        return self.ebay_feed_threshold > 0 and count > self.ebay_feed_threshold
+
+    def _ebay_reconcile_from_report(self, task, content):
+        """Compare the Active Inventory Report of ``task`` with Odoo: every
+        listing the task was asked for and still live in Odoo; one the report
+        does not name is not live on eBay any more."""
+        self.ensure_one()
+        report = ebay_feed.parse_active_inventory_report(content)
+        listings = task.listing_ids.filtered("is_live")
+        seen = {
+            sku: {"quantity": row["quantity"], "price": row["price"]}
+            for sku, row in report.items()
+        }
+        missing = listings.filtered(lambda listing: listing.sku not in seen)
+        task.write(
+            {
+                "success_count": len(listings) - len(missing),
+                "error_count": len(missing),
+                "summary": self.env._(
+                    "%(count)s live listing(s) on eBay; %(missing)s of Odoo's "
+                    "live listings not among them.",
+                    count=len(report),
+                    missing=len(missing),
+                ),
+            }
+        )
+        return self._record_drift(listings, seen, missing=missing)
+
+    def action_open_ebay_feed_tasks(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Feed tasks of %(account)s", account=self.name),
+            "res_model": "ebay.feed.task",
+            "domain": [("account_id", "=", self.id)],
+            "views": [(False, "list"), (False, "form")],
+            "context": {"create": False},
+        }
