@@ -209,23 +209,27 @@ def _text(element, name):
 
 
 def parse_active_inventory_report(content):
-    """``{sku: {"item_id", "price", "currency", "quantity"}}`` of every live
-    listing in an Active Inventory Report (zipped or plain XML)."""
+    """Every live listing of an Active Inventory Report (zipped or plain
+    XML): a list of ``{"sku", "item_id", "price", "currency", "quantity"}``
+    (one SKU may be listed on several marketplaces: the item id tells them
+    apart)."""
     root = ElementTree.fromstring(unzip(content))
-    seen = {}
+    rows = []
     for details in root.iter(f"{{{NS}}}SKUDetails"):
-        sku = _text(details, "SKU")
-        if not sku:
-            continue
         price = next((c for c in details if _local(c.tag) == "Price"), None)
         quantity = _text(details, "Quantity")
-        seen[sku] = {
-            "item_id": _text(details, "ItemID"),
-            "price": float(price.text) if price is not None and price.text else None,
-            "currency": price.get("currencyID") if price is not None else None,
-            "quantity": int(quantity) if quantity not in (None, "") else None,
-        }
-    return seen
+        rows.append(
+            {
+                "sku": _text(details, "SKU"),
+                "item_id": _text(details, "ItemID"),
+                "price": float(price.text)
+                if price is not None and price.text
+                else None,
+                "currency": price.get("currencyID") if price is not None else None,
+                "quantity": int(quantity) if quantity not in (None, "") else None,
+            }
+        )
+    return rows
 
 
 def parse_responses(content):

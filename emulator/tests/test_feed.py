@@ -53,9 +53,10 @@ def test_active_inventory_report_lists_the_live_listings(client, api):
     assert task["status"] == "COMPLETED"
     content = api.get_result_file(task_id)
     assert content[:2] == b"PK", "the result file is zipped"
-    report = feed_mod.parse_active_inventory_report(content)
+    report = {r["sku"]: r for r in feed_mod.parse_active_inventory_report(content)}
     assert len(report) == 29 and "R-0" not in report
     assert report["R-7"] == {
+        "sku": "R-7",
         "item_id": seeded[7]["listingId"],
         "price": 17.0,
         "currency": "USD",
@@ -99,7 +100,7 @@ def test_end_feed_applies_per_item_and_reports_per_item_errors(client, api):
     assert results["twice"]["errors"][0]["code"] == "1047"
     report_id = api.create_inventory_task()
     _done(api.get_inventory_task, report_id)
-    assert feed_mod.parse_active_inventory_report(api.get_result_file(report_id)) == {}
+    assert feed_mod.parse_active_inventory_report(api.get_result_file(report_id)) == []
 
 
 def test_revise_inventory_status_feed(client, api):
@@ -114,8 +115,8 @@ def test_revise_inventory_status_feed(client, api):
     assert results["a"]["ok"] and not results["b"]["ok"]
     report_id = api.create_inventory_task()
     _done(api.get_inventory_task, report_id)
-    report = feed_mod.parse_active_inventory_report(api.get_result_file(report_id))
-    assert report["V-1"]["price"] == 7.5 and report["V-1"]["quantity"] == 9
+    (row,) = feed_mod.parse_active_inventory_report(api.get_result_file(report_id))
+    assert (row["sku"], row["price"], row["quantity"]) == ("V-1", 7.5, 9)
 
 
 def test_a_bad_file_is_refused_and_a_task_takes_one_file(client, api):

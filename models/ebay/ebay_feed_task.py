@@ -193,6 +193,15 @@ class EbayFeedTask(models.Model):
         if self.state not in ("draft", "created"):
             return f"skipped: feed task {self.id} is {self.state}"
         report = self.feed_type == ebay_feed.ACTIVE_INVENTORY_REPORT
+        if not report and not self.task_id and not self._listings_to_send():
+            self.write(
+                {
+                    "state": "completed",
+                    "finished_at": fields.Datetime.now(),
+                    "summary": self.env._("Nothing left to send."),
+                }
+            )
+            return "nothing left to send"
         operation = "createInventoryTask" if report else "createTask"
         with self.account_id._job_edge(record=self, operation=operation) as edge:
             api_ = FeedApi(edge.client)

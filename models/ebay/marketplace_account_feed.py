@@ -42,16 +42,20 @@ class MarketplaceAccount(models.Model):
 
     def _ebay_reconcile_from_report(self, task, content):
         """Compare the Active Inventory Report of ``task`` with Odoo: every
-        listing the task was asked for and still live in Odoo; one the report
-        does not name is not live on eBay any more."""
+        listing the task was asked for and still live in Odoo, found in the
+        report by its eBay listing id; one the report does not name is not
+        live on eBay any more."""
         self.ensure_one()
-        report = ebay_feed.parse_active_inventory_report(content)
+        rows = ebay_feed.parse_active_inventory_report(content)
+        by_item = {row["item_id"]: row for row in rows if row["item_id"]}
         listings = task.listing_ids.filtered("is_live")
-        seen = {
-            sku: {"quantity": row["quantity"], "price": row["price"]}
-            for sku, row in report.items()
-        }
-        missing = listings.filtered(lambda listing: listing.sku not in seen)
+        seen, missing = {}, listings.browse()
+        for listing in listings:
+            row = by_item.get(listing.ebay_listing_id)
+            if row is None:
+                missing |= listing
+                continue
+            seen[listing.sku] = {"quantity": row["quantity"], "price": row["price"]}
         task.write(
             {
                 "success_count": len(listings) - len(missing),
@@ -59,7 +63,7 @@ class MarketplaceAccount(models.Model):
                 "summary": self.env._(
                     "%(count)s live listing(s) on eBay; %(missing)s of Odoo's "
                     "live listings not among them.",
-                    count=len(report),
+                    count=len(rows),
                     missing=len(missing),
                 ),
             }
