@@ -196,7 +196,7 @@ class TestEbayFeed(RunnerMixin, StockPushCase):
             sorted(
                 {c["path"].rsplit("/", 1)[-1] for c in self.emulator.calls("^/sell/")}
             ),
-            ["download_result_file", task.task_id, "task", "upload_file"],
+            sorted(["download_result_file", task.task_id, "task", "upload_file"]),
         )
         self.assertLessEqual(len(self.emulator.calls(path="^/sell/")), 8)
         offer = api.get_offer(listings[50].offer_id)
