@@ -64,8 +64,6 @@ CHECK_DELAYS = (15, 30, 60, 120, 300)
 # One file per this many listings: an end request is ~250 bytes, a revise
 # ~350, far below eBay's 15 MB a file.
 LISTINGS_PER_FILE = 20000
-# A task eBay has not finished after this long is looked at by a person.
-STUCK_AFTER = timedelta(hours=24)
 # How far around the first create try a lost task is looked for (clocks
 # of Odoo and eBay differ by a little).
 FIND_MARGIN = timedelta(minutes=5)

@@ -23,17 +23,6 @@ class MarketplaceAccount(models.Model):
         "listings at once sends eBay one file, instead of one call per "
         "listing. eBay takes minutes to hours to answer a report or a file.",
     )
-    ebay_feed_task_ids = fields.One2many("ebay.feed.task", "account_id")
-    ebay_feed_task_count = fields.Integer(compute="_compute_ebay_feed_task_count")
-
-    def _compute_ebay_feed_task_count(self):
-        counts = dict(
-            self.env["ebay.feed.task"]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
-        )
-        for account in self:
-            account.ebay_feed_task_count = counts.get(account, 0)
 
     def _ebay_uses_feed(self, count):
         """True when ``count`` listings are many enough for a feed."""
@@ -69,14 +58,3 @@ class MarketplaceAccount(models.Model):
             }
         )
         return self._record_drift(listings, seen, missing=missing)
-
-    def action_open_ebay_feed_tasks(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Feed tasks of %(account)s", account=self.name),
-            "res_model": "ebay.feed.task",
-            "domain": [("account_id", "=", self.id)],
-            "views": [(False, "list"), (False, "form")],
-            "context": {"create": False},
-        }
