@@ -1,7 +1,7 @@
 """The eBay personality of the emulator.
 
 It answers as eBay's REST APIs do (OAuth consent page and token endpoint,
-Identity, Account, Inventory, Fulfillment, Media, Migrate, Notification,
+Identity, Account, Inventory, Fulfillment, Media, Migrate, Notification, Feed,
 Taxonomy), on eBay's own paths, checked against eBay's OpenAPI contracts by
 the core.  Importing this package registers every API module's routes on
 ``routes.ROUTER``; :class:`EbayPersonality` is what the core serves.
