@@ -43,6 +43,8 @@ class ApiResponse:
     headers: dict = field(default_factory=dict)
     request_id: str = ""
     duration_ms: int = 0
+    # The body as it came (a file download is not JSON).
+    content: bytes = b""
 
 
 def json_or_none(response):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hand-run benchmarks against the emulator.  Usage: bench/run.sh publish [args]
-# (amazon_publish, amazon_stock_push and amazon_order run against the Amazon
+# (publish, stock_push, reconcile, order, order_profile run against eBay's;
+# amazon_publish, amazon_stock_push and amazon_order against the Amazon
 # emulator; amazon_order with moto's SQS too, as scripts/test.sh starts it).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 

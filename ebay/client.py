@@ -173,6 +173,7 @@ class EbayClient:
             headers=dict(response.headers),
             request_id=call["request_id"],
             duration_ms=call["duration_ms"],
+            content=response.content,
         )
 
     # -- identity -----------------------------------------------------------

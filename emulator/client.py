@@ -199,6 +199,17 @@ class EbayEmulatorClient(EmulatorClient):
             )
         return answer.headers["Location"]
 
+    def seed_live_listings(self, listings):
+        """Live listings made at once (``[{sku, price, quantity}]``); returns
+        ``[{sku, offerId, listingId}]`` (``feed_api.py``)."""
+        return self.control("POST", "listings/seed", json={"listings": listings})[
+            "listings"
+        ]
+
+    def feed_tasks(self):
+        """The Feed API's tasks, as the seller's API shows them."""
+        return self.control("GET", "feed/tasks")["tasks"]
+
     def call(self, method, path, token=None, request_id=None, **kwargs):
         """An eBay API call with a bearer ``token`` and a request id."""
         headers = dict(kwargs.pop("headers", {}))

@@ -151,3 +151,5 @@ from .marketplace import marketplace_fee
 from .marketplace import marketplace_payout
 from .ebay import marketplace_account_finances as ebay_marketplace_account_finances
 from .ebay import ebay_listing_group_category
+from .ebay import ebay_feed_task
+from .ebay import marketplace_account_feed as ebay_marketplace_account_feed

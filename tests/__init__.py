@@ -90,3 +90,4 @@ from . import test_job_channels
 from . import test_order_accounting
 from . import test_finances
 from . import test_standing
+from . import test_ebay_feed

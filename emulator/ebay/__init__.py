@@ -1,7 +1,7 @@
 """The eBay personality of the emulator.
 
 It answers as eBay's REST APIs do (OAuth consent page and token endpoint,
-Identity, Account, Inventory, Fulfillment, Finances, Media, Migrate,
+Identity, Account, Inventory, Fulfillment, Feed, Finances, Media, Migrate,
 Notification, Taxonomy, Analytics), on eBay's own paths, checked against
 eBay's OpenAPI contracts by the core.  Importing this package registers every
 API module's routes on ``routes.ROUTER``; :class:`EbayPersonality` is what the
@@ -21,6 +21,7 @@ from . import (
     account_api,
     analytics_api,
     control,
+    feed_api,
     finances_api,
     fulfillment_api,
     group_api,

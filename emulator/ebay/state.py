@@ -38,6 +38,9 @@ DEFAULT_CONFIG = {
     **CORE_CONFIG,
     "access_token_ttl": 7200,  # seconds; eBay's user and application tokens
     "code_ttl": 299,  # seconds an authorization code lives
+    # Feed tasks move one status on after these seconds or reads (feed_api.py).
+    "feed_step_seconds": 10,
+    "feed_polls_per_step": 1,
 }
 REFRESH_TOKEN_TTL = 47304000  # 18 months, as eBay's token answer says
 

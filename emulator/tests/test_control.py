@@ -32,7 +32,13 @@ def test_reset_forgets_apps_tokens_and_logs(client):
 
 def test_config_and_clock(client):
     answer = client.control("POST", "config", json={"code_ttl": 30})
-    assert answer == {"access_token_ttl": 7200, "code_ttl": 30, "latency_ms": 0}
+    assert answer == {
+        "access_token_ttl": 7200,
+        "code_ttl": 30,
+        "latency_ms": 0,
+        "feed_step_seconds": 10,
+        "feed_polls_per_step": 1,
+    }
     _location, params = client.seller_consent()
     assert params["expires_in"] == "30"
     for bad in ({"nope": 1}, {"latency_ms": "fast"}, {"access_token_ttl": 0}):

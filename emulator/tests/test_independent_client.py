@@ -836,6 +836,53 @@ def test_every_served_operation_answers_in_ebays_shapes(
     ebay.call("getImage", path={"image_id": image_id}, expect=200)
     ebay.call("getImage", path={"image_id": "nope"}, expect=404)
 
+    # Feed: an Active Inventory Report and an end file, each to its result.
+    [seeded] = client.seed_live_listings([{"sku": "FEED-1", "price": 3, "quantity": 2}])
+    report = {"feedType": "LMS_ACTIVE_INVENTORY_REPORT", "schemaVersion": "1.0"}
+    created = ebay.call("createInventoryTask", body=report, expect=202)
+    report_id = created.headers["Location"].rsplit("/", 1)[1]
+    ebay.call("createInventoryTask", body={**report, "feedType": "X"}, expect=400)
+    for _step in range(3):
+        ebay.call("getInventoryTask", path={"task_id": report_id}, expect=200)
+    ebay.call("getInventoryTask", path={"task_id": "nope"}, expect=404)
+    ebay.call(
+        "getInventoryTasks",
+        query={"feed_type": "LMS_ACTIVE_INVENTORY_REPORT", "look_back_days": "1"},
+        expect=200,
+    )
+    ebay.call("getResultFile", path={"task_id": report_id}, expect=200)
+    end = {"feedType": "LMS_END_FIXED_PRICE_ITEM", "schemaVersion": "1355"}
+    created = ebay.call("createTask", body=end, expect=202)
+    end_id = created.headers["Location"].rsplit("/", 1)[1]
+    ebay.call("getResultFile", path={"task_id": end_id}, expect=404)
+    document = (
+        '<?xml version="1.0" encoding="UTF-8"?><BulkDataExchangeRequests '
+        'xmlns="urn:ebay:apis:eBLBaseComponents"><EndFixedPriceItemRequest>'
+        f"<MessageID>1</MessageID><ItemID>{seeded['listingId']}</ItemID>"
+        "<EndingReason>NotAvailable</EndingReason></EndFixedPriceItemRequest>"
+        "</BulkDataExchangeRequests>"
+    ).encode()
+    ebay.call(
+        "uploadFile",
+        path={"task_id": end_id},
+        files={"file": ("end.xml", document, "text/xml")},
+        expect=200,
+    )
+    ebay.call(
+        "uploadFile",
+        path={"task_id": end_id},
+        files={"file": ("end.xml", document, "text/xml")},
+        expect=400,
+    )
+    for _step in range(3):
+        ebay.call("getTask", path={"task_id": end_id}, expect=200)
+    ebay.call(
+        "getTasks",
+        query={"feed_type": "LMS_END_FIXED_PRICE_ITEM", "look_back_days": "1"},
+        expect=200,
+    )
+    ebay.call("getResultFile", path={"task_id": end_id}, expect=200)
+
     assert ebay.refused == [], "\n".join(ebay.refused)
     assert ebay.mismatches == [], "\n".join(ebay.mismatches)
     assert client.violations() == []

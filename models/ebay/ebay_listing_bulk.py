@@ -6,12 +6,19 @@ bulk call item by item (200 or 207 Multi-Status): each listing gets its own
 outcome, so one bad SKU never holds back the 24 others.  What a batch got
 done before a call failed stays done (offers made, listings published): its
 next try, queued by the job edge, carries on with the listings still queued.
+
+Ending, or sending the prices and quantities of, more live listings of an
+account than its feed threshold goes through one eBay feed task instead
+(an LMS_END_FIXED_PRICE_ITEM or LMS_REVISE_INVENTORY_STATUS file,
+ebay_feed_task.py): each listing gets its own answer from the task's result
+file.
 """
 
 import hashlib
 
 from odoo import models
 
+from ...ebay import feed as ebay_feed
 from ...ebay import payloads
 from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
@@ -34,6 +41,48 @@ class EbayListing(models.Model):
             for start in range(0, len(mine), BULK_LIMIT):
                 mine[start : start + BULK_LIMIT]._enqueue_bulk_publish()
         return True
+
+    def action_end(self):
+        """End the listings; a large selection of one account in one feed."""
+        self.check_access("write")
+        fed = self.browse()
+        live = self.filtered(lambda l: l.offer_id and l.ebay_listing_id and l.is_live)
+        for account, group in live.grouped("account_id").items():
+            if account._ebay_uses_feed(len(group)):
+                group.sudo()._queue_by_feed("end", ebay_feed.END_FIXED_PRICE_ITEM)
+                fed |= group
+        return super(EbayListing, self - fed).action_end()
+
+    def action_send_price_quantity(self):
+        """Send the prices and quantities Odoo wants of these live listings:
+        a large selection of one account in one feed, the others by the
+        stock push (marked, then pushed in batches of 25)."""
+        self.check_access("write")
+        live = self.filtered(lambda l: l.ebay_listing_id and l.is_live)
+        pushed = self.browse()
+        for account, group in live.grouped("account_id").items():
+            if account._ebay_uses_feed(len(group)):
+                self.env["ebay.feed.task"]._start(
+                    account, ebay_feed.REVISE_INVENTORY_STATUS, group.sudo()
+                )
+            else:
+                pushed |= group
+        if pushed:
+            pushed.sudo()._mark_push()
+            for account in pushed.account_id:
+                account.sudo()._marketplace_enqueue_stock_push(urgent=True)
+        return self._notify(
+            self.env._(
+                "The prices and quantities of %(count)s listing(s) are on their "
+                "way to eBay.",
+                count=len(live),
+            )
+        )
+
+    def _queue_by_feed(self, operation, feed_type):
+        self._set_state("queued", pending_operation=operation, last_error=False)
+        for account, group in self.grouped("account_id").items():
+            self.env["ebay.feed.task"]._start(account, feed_type, group)
 
     def _enqueue_bulk_publish(self):
         digest = hashlib.sha1(",".join(map(str, sorted(self.ids))).encode()).hexdigest()

@@ -2,13 +2,22 @@
 
 Quantities come from bulkGetInventoryItem (25 per call), prices from
 getOffer; the neutral account records the drift (marketplace_account_drift.py).
+Above the account's feed threshold, one Active Inventory Report replaces
+those calls (a feed task, ebay_feed_task.py): the job asks for it and the
+task's own jobs read it when eBay has made it.
 """
 
-from odoo import models
+from datetime import timedelta
 
+from odoo import fields, models
+
+from ...ebay import feed as ebay_feed
 from ...ebay.endpoints import BULK_LIMIT
 from ...ebay.inventory import InventoryApi
 from ..marketplace.job_edge import marketplace_job
+
+# A report eBay has not made in a day is not waited for any more.
+REPORT_STALE_AFTER = timedelta(hours=24)
 
 
 class MarketplaceAccount(models.Model):
@@ -30,6 +39,8 @@ class MarketplaceAccount(models.Model):
         listings = self.env["ebay.listing"].search(
             [("account_id", "=", self.id), ("is_live", "=", True)]
         )
+        if self._ebay_uses_feed(len(listings)):
+            return self._ebay_reconcile_by_report(listings)
         seen = {}
         with self._job_edge(record=self, operation="reconcile") as edge:
             api_ = InventoryApi(edge.client)
@@ -60,3 +71,20 @@ class MarketplaceAccount(models.Model):
                 )
             return f"failed: {edge.message}"
         return self._record_drift(listings, seen)
+
+    def _ebay_reconcile_by_report(self, listings):
+        """Ask for the Active Inventory Report, unless one is on its way."""
+        Task = self.env["ebay.feed.task"].sudo()
+        open_ = Task.search(
+            [
+                ("account_id", "=", self.id),
+                ("feed_type", "=", ebay_feed.ACTIVE_INVENTORY_REPORT),
+                ("state", "in", ("draft", "queued", "in_process")),
+                ("create_date", ">", fields.Datetime.now() - REPORT_STALE_AFTER),
+            ],
+            limit=1,
+        )
+        if open_:
+            return f"skipped: report {open_.name} is on its way"
+        task = Task._start(self, ebay_feed.ACTIVE_INVENTORY_REPORT, listings)
+        return f"report asked for {len(listings)} live listing(s) ({task.name})"
