@@ -272,7 +272,8 @@ def _process_upload(state, task):
     wanted = UPLOAD_TYPES[task["feedType"]]
     root = ElementTree.Element(f"{{{NS}}}BulkDataExchangeResponses")
     succeeded = failed = 0
-    for request in task["requests"]:
+    for raw in task["requests"]:
+        request = ElementTree.fromstring(raw)
         kind = _local(request.tag)
         response = _element(root, kind.replace("Request", "Response"))
         _element(response, "Timestamp", _iso(state.now()))
@@ -578,7 +579,8 @@ def upload_file(req):
             return _err(400, 160023, f"Task {task['taskId']} cannot upload a file.")
         task.update(
             status="QUEUED",
-            requests=requests_,
+            # Kept as XML text: the state is saved to a file (state_file.py).
+            requests=[ElementTree.tostring(request) for request in requests_],
             started=req.state.now(),
             polls=0,
             fileName=files[0][1],
