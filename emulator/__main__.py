@@ -16,6 +16,7 @@ import tempfile
 
 from .core.state_file import StateFile
 from .ebay import UNCHECKED_WARNING, ContractsMissing, build_server
+from .ebay.account_api import seed_demo_seller
 from .ebay.notification_api import start_redelivery_pump
 
 
@@ -76,13 +77,17 @@ def add_state_file_option(parser):
     )
 
 
-def serve(server, banner, state_file_path=None):
+def serve(server, banner, state_file_path=None, prepare=None):
     """Serve ``server`` until Ctrl-C or SIGTERM, its state kept in
-    ``state_file_path`` when given; prints ``banner`` once it listens."""
+    ``state_file_path`` when given; ``prepare(state)`` runs once the kept
+    state is loaded; prints ``banner`` once it listens."""
     state_file = None
     if state_file_path:
         state_file = StateFile(server.state, state_file_path)
         state_file.load()
+    if prepare is not None:
+        prepare(server.state)
+    if state_file is not None:
         state_file.start()
     # A script stops its background processes with SIGTERM (they ignore
     # SIGINT): end as on Ctrl-C, so the last state is saved.
@@ -149,6 +154,12 @@ def main(argv=None):
         "(default 0: only when POST /_emulator/notifications/redeliver asks)",
     )
     add_state_file_option(parser)
+    parser.add_argument(
+        "--demo-seller",
+        action="store_true",
+        help="the seller has opted in to business policies and has a shipping, "
+        "a payment and a return policy on EBAY_US (the demo's seller)",
+    )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -174,7 +185,10 @@ def main(argv=None):
     if args.port_file:
         write_port_file(args.port_file, port)
     return serve(
-        server, f"eBay emulator listening on http://{host}:{port}", args.state_file
+        server,
+        f"eBay emulator listening on http://{host}:{port}",
+        args.state_file,
+        prepare=seed_demo_seller if args.demo_seller else None,
     )
 
 

@@ -101,10 +101,11 @@ chmod 600 "$RUN_DIR/odoo.conf"
 # Each emulator keeps its state (the demo seller's consent and tokens,
 # listings, orders, notification destinations) in a file of .run/, so the
 # accounts connected in an earlier run stay connected.  Delete the file to
-# start that emulator afresh.
+# start that emulator afresh.  The eBay seller is one who has sold before: it
+# has a shipping, a payment and a return policy on eBay US for Odoo to read.
 start_emulator "$EMULATOR_PORT" "$RUN_DIR/emulator.log" \
     --app-file "$RUN_DIR/demo-app.emulator" \
-    --state-file "$RUN_DIR/ebay-emulator-state.json"
+    --state-file "$RUN_DIR/ebay-emulator-state.json" --demo-seller
 start_moto "$MOTO_PORT" "$RUN_DIR/moto.log"
 start_amazon_emulator "$AMAZON_EMULATOR_PORT" "$RUN_DIR/amazon-emulator.log" \
     --app-file "$RUN_DIR/amazon-demo-app.emulator" \

@@ -131,3 +131,55 @@ for _kind in POLICY_KINDS:
 
 def policy_exists(state, kind, policy_id):
     return policy_id in account_data(state)["policies"][kind]
+
+
+# The demo's seller (``python3 -m emulator --demo-seller``): a seller who has
+# sold on eBay before has opted in to business policies and made a shipping,
+# a payment and a return policy on eBay's site; the connector reads them.
+DEMO_POLICIES = {
+    "fulfillment_policy": {
+        "name": "Free USPS Priority, ships next day",
+        "handlingTime": {"value": 1, "unit": "DAY"},
+        "shippingOptions": [
+            {
+                "optionType": "DOMESTIC",
+                "costType": "FLAT_RATE",
+                "shippingServices": [
+                    {
+                        "shippingServiceCode": "USPSPriority",
+                        "shippingCost": {"value": "0.00", "currency": "USD"},
+                        "freeShipping": True,
+                    }
+                ],
+            }
+        ],
+    },
+    "payment_policy": {"name": "Immediate payment", "immediatePay": True},
+    "return_policy": {
+        "name": "30-day returns",
+        "returnsAccepted": True,
+        "returnPeriod": {"value": 30, "unit": "DAY"},
+        "returnShippingCostPayer": "BUYER",
+        "refundMethod": "MONEY_BACK",
+    },
+}
+
+
+def seed_demo_seller(state, marketplace_id="EBAY_US"):
+    """Opt the seller in and give it :data:`DEMO_POLICIES` on
+    ``marketplace_id``, unless it has policies there already (a kept state)."""
+    with state.lock:
+        data = account_data(state)
+        data["programs"].add("SELLING_POLICY_MANAGEMENT")
+        for kind, template in DEMO_POLICIES.items():
+            policies = data["policies"][kind]
+            if any(p["marketplaceId"] == marketplace_id for p in policies.values()):
+                continue
+            _collection, id_key, _path = POLICY_KINDS[kind]
+            policy = dict(
+                template,
+                marketplaceId=marketplace_id,
+                categoryTypes=[{"name": "ALL_EXCLUDING_MOTORS_VEHICLES"}],
+            )
+            policy[id_key] = str(next(_ids))
+            policies[policy[id_key]] = policy
