@@ -131,3 +131,10 @@ for _kind in POLICY_KINDS:
 
 def policy_exists(state, kind, policy_id):
     return policy_id in account_data(state)["policies"][kind]
+
+
+def policy_marketplace(state, kind, policy_id):
+    """The marketplace a policy was made for (None when it names none)."""
+    return (account_data(state)["policies"][kind].get(policy_id) or {}).get(
+        "marketplaceId"
+    )
