@@ -62,6 +62,7 @@
         "wizards/amazon_product_type_search_wizard_views.xml",
         "views/marketplace_bulk_progress_views.xml",
         "wizards/amazon_listing_action_wizard_views.xml",
+        "views/ebay_account_marketplace_views.xml",
         "views/marketplace_menus.xml",
     ],
     "demo": [

@@ -83,3 +83,5 @@ from . import test_empty_list_help
 from . import test_job_runner
 from . import test_account_setup
 from . import test_amazon_account_setup
+from . import test_ebay_marketplaces
+from . import test_amazon_order_sold_on

@@ -9,7 +9,6 @@ refused with eBay's error, naming the offer that exists.
 """
 
 import pytest
-
 from ebay_app import API_SCOPE
 
 INVENTORY = "/sell/inventory/v1"
