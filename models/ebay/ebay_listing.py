@@ -18,7 +18,7 @@ from datetime import time as dt_time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, html2plaintext, html_sanitize
+from odoo.tools import format_amount, html2plaintext, html_sanitize, sql
 
 from ... import const
 from ...ebay import (
@@ -42,6 +42,7 @@ OPERATIONS = [
 ]
 CONDITIONS = [(c, c.replace("_", " ").title()) for c in payloads.CONDITIONS]
 REVISIONS_PER_DAY = 250
+OLD_SKU_CONSTRAINT = "ebay_listing_account_sku_uniq"
 # A revision of a live listing replaces the item and updates the offer.
 CALLS_PER_REVISION = 2
 
@@ -145,6 +146,12 @@ class EbayListing(models.Model):
             "This SKU is already listed on this eBay marketplace of the account.",
         ),
     ]
+
+    def init(self):
+        # A SKU was once listed once per account: that constraint goes, on a
+        # database that had it, for one listing per marketplace.
+        if sql.constraint_definition(self.env.cr, self._table, OLD_SKU_CONSTRAINT):
+            sql.drop_constraint(self.env.cr, self._table, OLD_SKU_CONSTRAINT)
 
     @api.depends("account_id")
     def _compute_marketplace_id(self):
