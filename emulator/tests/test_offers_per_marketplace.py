@@ -107,6 +107,12 @@ def _offer(marketplace, price, currency, policies, **extra):
     )
 
 
+def _create(call, marketplace, price, currency, policies, **extra):
+    """createOffer of MUG-1 on ``marketplace``: its offer id."""
+    body = _offer(marketplace, price, currency, policies, **extra)
+    return call("POST", f"{INVENTORY}/offer", 201, json=body)["offerId"]
+
+
 def _buy(client, marketplace, quantity=1):
     return client.session.post(
         f"{client.url}/_emulator/purchase",
@@ -120,18 +126,8 @@ def _buy(client, marketplace, quantity=1):
 
 def test_one_item_two_offers_two_listings(client, seller):
     call, policies = seller
-    us = call(
-        "POST",
-        f"{INVENTORY}/offer",
-        201,
-        json=_offer("EBAY_US", "19.90", "USD", policies["EBAY_US"]),
-    )["offerId"]
-    gb = call(
-        "POST",
-        f"{INVENTORY}/offer",
-        201,
-        json=_offer("EBAY_GB", "15.50", "GBP", policies["EBAY_GB"]),
-    )["offerId"]
+    us = _create(call, "EBAY_US", "19.90", "USD", policies["EBAY_US"])
+    gb = _create(call, "EBAY_GB", "15.50", "GBP", policies["EBAY_GB"])
     assert us != gb
     us_listing = call("POST", f"{INVENTORY}/offer/{us}/publish", 200)["listingId"]
     gb_listing = call("POST", f"{INVENTORY}/offer/{gb}/publish", 200)["listingId"]
@@ -169,12 +165,7 @@ def test_a_second_offer_on_one_marketplace_is_refused(client, seller):
 
 def test_another_marketplaces_policy_is_refused_at_publish(client, seller):
     call, policies = seller
-    gb = call(
-        "POST",
-        f"{INVENTORY}/offer",
-        201,
-        json=_offer("EBAY_GB", "15.50", "GBP", policies["EBAY_US"]),
-    )["offerId"]
+    gb = _create(call, "EBAY_GB", "15.50", "GBP", policies["EBAY_US"])
     errors = call("POST", f"{INVENTORY}/offer/{gb}/publish", 400)["errors"]
     assert {e["errorId"] for e in errors} == {25007, 25008, 25009}
 
@@ -186,16 +177,14 @@ def test_the_offers_share_the_items_stock(client, seller):
         ("EBAY_US", "19.90", "USD", 5),
         ("EBAY_GB", "15.50", "GBP", 4),
     ):
-        body = _offer(
+        offers[marketplace] = _create(
+            call,
             marketplace,
             price,
             currency,
             policies[marketplace],
             availableQuantity=allocated,
         )
-        offers[marketplace] = call("POST", f"{INVENTORY}/offer", 201, json=body)[
-            "offerId"
-        ]
         call("POST", f"{INVENTORY}/offer/{offers[marketplace]}/publish", 200)
 
     bought = _buy(client, "EBAY_GB", 3)
