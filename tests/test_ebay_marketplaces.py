@@ -11,9 +11,10 @@ account without marketplace rows sells on its home marketplace as before
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import MANAGER_GROUPS, USER_GROUPS, TwoCompaniesMixin
 from .ebay_common import IMAGE, PUSH, StockPushCase
 
 # 1 USD buys 0.8 GBP: the company's currency is USD.
@@ -268,23 +269,7 @@ class TestEbayMarketplaces(MarketplacesMixin, StockPushCase):
         )
 
     def test_users_read_marketplaces_and_managers_change_them(self):
-        user = self.env["res.users"].create(
-            {
-                "name": "Seller's clerk",
-                "login": "clerk-marketplaces",
-                "groups_id": [
-                    (
-                        6,
-                        0,
-                        [
-                            self.env.ref(
-                                "marketplace_connector.group_marketplace_user"
-                            ).id
-                        ],
-                    )
-                ],
-            }
-        )
+        user = new_test_user(self.env, login="clerk-marketplaces", groups=USER_GROUPS)
         row = self.uk.with_user(user)
         self.assertEqual(row.marketplace_id, "EBAY_GB")
         with self.assertRaises(AccessError):
@@ -293,57 +278,29 @@ class TestEbayMarketplaces(MarketplacesMixin, StockPushCase):
             self.env["ebay.account.marketplace"].with_user(user).create(
                 {"account_id": self.account.id, "marketplace_id": "EBAY_DE"}
             )
-        manager = self.env["res.users"].create(
-            {
-                "name": "Seller's manager",
-                "login": "manager-marketplaces",
-                "groups_id": [
-                    (
-                        6,
-                        0,
-                        [
-                            self.env.ref(
-                                "marketplace_connector.group_marketplace_manager"
-                            ).id
-                        ],
-                    )
-                ],
-            }
+        manager = new_test_user(
+            self.env, login="manager-marketplaces", groups=MANAGER_GROUPS
         )
         self.uk.with_user(manager).stock_percent = 40
         self.assertEqual(self.uk.stock_percent, 40)
 
 
 @tagged("post_install", "-at_install")
-class TestEbayMarketplacesTwoCompanies(MarketplacesMixin, StockPushCase):
+class TestEbayMarketplacesTwoCompanies(
+    MarketplacesMixin, TwoCompaniesMixin, StockPushCase
+):
     def test_another_companys_rows_and_pricelists_stay_out(self):
+        self._setup_company_b()
         self.uk = self._sell_in_the_uk()
-        company_b = self.env["res.company"].create({"name": "Shop B"})
         other = self.env["product.pricelist"].create(
-            {"name": "B's prices", "company_id": company_b.id}
+            {"name": "B's prices", "company_id": self.company_b.id}
         )
         with self.assertRaises(UserError) as caught:
             with self.env.cr.savepoint():
                 self.uk.pricelist_id = other
         self.assertIn("compan", str(caught.exception).lower())
-        user_b = self.env["res.users"].create(
-            {
-                "name": "B's manager",
-                "login": "b-manager-marketplaces",
-                "company_id": company_b.id,
-                "company_ids": [(6, 0, [company_b.id])],
-                "groups_id": [
-                    (
-                        6,
-                        0,
-                        [
-                            self.env.ref(
-                                "marketplace_connector.group_marketplace_manager"
-                            ).id
-                        ],
-                    )
-                ],
-            }
-        )
-        rows = self.env["ebay.account.marketplace"].with_user(user_b).search([])
-        self.assertFalse(rows)
+        for person in (self.user_b, self.manager_b):
+            Rows = self.env["ebay.account.marketplace"].with_user(person)
+            self.assertFalse(Rows.search([]), "A's rows are not B's to see")
+            with self.assertRaises(AccessError):
+                self.uk.with_user(person).read(["marketplace_id"])
