@@ -1,7 +1,7 @@
 """Where an order was bought: the marketplace of the account it was sold on.
 
-One account may sell on several marketplaces (eBay's sites, Amazon's
-marketplaces of a region): the order keeps the one its buyer bought on, as
+One account may sell on several marketplaces of its channel (its sites,
+the marketplaces of a region): the order keeps the one its buyer bought on, as
 the marketplace says it in the order (``sold_on``, the marketplace's own
 id), and a seller reads its name.  Each channel reads it from its order
 data (:meth:`_marketplace_sold_on`) and names it
