@@ -49,10 +49,11 @@ from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template
 from .ebay import ebay_product_aspect
 from .marketplace import marketplace_order
+# Before the channels' order files: they override its hooks.
+from .marketplace import marketplace_order_sold_on
 from .ebay import marketplace_order as ebay_marketplace_order
 from .marketplace import marketplace_order_display
 from .ebay import marketplace_order_display as ebay_marketplace_order_display
-from .marketplace import marketplace_order_sold_on
 from . import sale_order
 from . import sale_order_line
 from . import res_partner
