@@ -49,8 +49,7 @@ from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template
 from .ebay import ebay_product_aspect
 from .marketplace import marketplace_order
-# Before the channels' order files: they override its hooks.
-from .marketplace import marketplace_order_sold_on
+from .marketplace import marketplace_order_sold_on  # hooks the channels override
 from .ebay import marketplace_order as ebay_marketplace_order
 from .marketplace import marketplace_order_display
 from .ebay import marketplace_order_display as ebay_marketplace_order_display
