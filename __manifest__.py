@@ -72,6 +72,7 @@
         "views/marketplace_bulk_progress_views.xml",
         "wizards/amazon_listing_action_wizard_views.xml",
         "views/marketplace_finance_views.xml",
+        "views/ebay_account_marketplace_views.xml",
         "views/marketplace_menus.xml",
     ],
     "demo": [

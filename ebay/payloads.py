@@ -51,7 +51,11 @@ class ListingData:
     condition: str = "NEW"
     aspects: dict = field(default_factory=dict)
     image_urls: list = field(default_factory=list)
+    # The inventory item's quantity (shared by the SKU's offers) and the
+    # offer's own (``availableQuantity``, its marketplace's share; the
+    # item's quantity when None).
     quantity: int = 0
+    available_quantity: int | None = None
     price: Decimal = Decimal(0)
     currency: str = "USD"
     marketplace_id: str = "EBAY_US"
@@ -62,6 +66,8 @@ class ListingData:
     return_policy_id: str = ""
     weight_kg: float = 0.0
     locale: str = "en_US"
+    # Where the seller chooses the policies, for the problems' words.
+    setup_scope: str = "the account"
 
 
 def money(value, currency):
@@ -98,7 +104,11 @@ def offer(data: ListingData):
         "sku": data.sku,
         "marketplaceId": data.marketplace_id,
         "format": "FIXED_PRICE",
-        "availableQuantity": int(data.quantity),
+        "availableQuantity": int(
+            data.quantity
+            if data.available_quantity is None
+            else data.available_quantity
+        ),
         "listingDuration": "GTC",
         "pricingSummary": {"price": money(data.price, data.currency)},
         "listingDescription": data.description,
@@ -199,14 +209,14 @@ def _check_category(data, required_aspects, leaf_category):
 
 def _check_setup(data):
     problems = []
-    for label, value in (
-        ("fulfillment policy", data.fulfillment_policy_id),
-        ("payment policy", data.payment_policy_id),
-        ("return policy", data.return_policy_id),
-        ("inventory location", data.merchant_location_key),
+    for label, value, scope in (
+        ("fulfillment policy", data.fulfillment_policy_id, data.setup_scope),
+        ("payment policy", data.payment_policy_id, data.setup_scope),
+        ("return policy", data.return_policy_id, data.setup_scope),
+        ("inventory location", data.merchant_location_key, "the account"),
     ):
         if not value:
-            problems.append(("policies", f"Choose a {label} for the account."))
+            problems.append(("policies", f"Choose a {label} for {scope}."))
     if Decimal(str(data.price)) <= 0:
         problems.append(("price", "The price must be greater than zero."))
     if int(data.quantity) < 0:

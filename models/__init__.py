@@ -21,6 +21,8 @@ from .amazon import (
 )
 from .amazon import amazon_marketplace_participation
 from .ebay import ebay_policy
+from .ebay import ebay_account_marketplace
+from .ebay import marketplace_account_marketplaces
 from .ebay import marketplace_account_setup as ebay_marketplace_account_setup
 from .ebay import marketplace_account_migration as ebay_marketplace_account_migration
 from .marketplace import marketplace_account_record_mixin
@@ -47,6 +49,7 @@ from .ebay import product_product as ebay_product_product
 from .ebay import product_template as ebay_product_template
 from .ebay import ebay_product_aspect
 from .marketplace import marketplace_order
+from .marketplace import marketplace_order_sold_on  # hooks the channels override
 from .ebay import marketplace_order as ebay_marketplace_order
 from .marketplace import marketplace_order_display
 from .ebay import marketplace_order_display as ebay_marketplace_order_display

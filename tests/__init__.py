@@ -91,3 +91,5 @@ from . import test_order_accounting
 from . import test_finances
 from . import test_standing
 from . import test_ebay_feed
+from . import test_ebay_marketplaces
+from . import test_amazon_order_sold_on

@@ -31,7 +31,9 @@ class TestEbayListingDisplay(ListingCase):
             listing.marketplace_url,
             f"https://www.ebay.com/itm/{listing.ebay_listing_id}",
         )
-        self.account.sudo().ebay_marketplace_id = "EBAY_DE"
+        # A listing is on its offer's marketplace: on eBay Germany, eBay's
+        # German site, whatever the account's home marketplace.
+        listing.sudo()._write_system({"marketplace_id": "EBAY_DE"})
         listing.invalidate_recordset(["marketplace_url"])
         self.assertEqual(
             listing.marketplace_url,

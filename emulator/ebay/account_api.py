@@ -133,6 +133,13 @@ def policy_exists(state, kind, policy_id):
     return policy_id in account_data(state)["policies"][kind]
 
 
+def policy_marketplace(state, kind, policy_id):
+    """The marketplace a policy was made for (None when it names none)."""
+    return (account_data(state)["policies"][kind].get(policy_id) or {}).get(
+        "marketplaceId"
+    )
+
+
 # The demo's seller (``python3 -m emulator --demo-seller``): a seller who has
 # sold on eBay before has opted in to business policies and made a shipping,
 # a payment and a return policy on eBay's site; the connector reads them.

@@ -10,7 +10,7 @@ import itertools
 import re
 
 from . import errors
-from .inventory_api import inv
+from .inventory_api import inv, listed_quantity, offer_on, take_stock
 from .routes import route
 
 BASE = "/sell/fulfillment/v1"
@@ -45,45 +45,41 @@ def _err(error_id, message, status=400):
 # -- buyers (control API) ----------------------------------------------------------
 @route("POST", "/_emulator/purchase", auth=None)
 def purchase(req):
-    """{lines: [{sku, quantity}], buyer: {...}, shipTo: {...}, paid: true,
-    shippingCost: 4.99, tax: 1.25, currency: "USD", handlingDays: 2}"""
+    """{lines: [{sku, quantity, marketplaceId}], buyer: {...}, shipTo: {...},
+    paid: true, shippingCost: 4.99, tax: 1.25, currency: "USD", handlingDays: 2}
+
+    A line without ``marketplaceId`` buys on any marketplace the SKU is
+    listed on; without ``currency`` the buyer pays in the listing's."""
     body = req.json or {}
     state = req.state
     lines = body.get("lines") or []
-    currency = str(body.get("currency") or "USD")
+    currency = str(body.get("currency") or "")
     if not lines:
         return 400, {"error": "lines required"}, {}
     with state.lock:
-        offers = inv(state)["offers"]
         picked = []
         for line in lines:
-            offer = next(
-                (
-                    o
-                    for o in offers.values()
-                    if o["sku"] == line.get("sku") and o["status"] == "PUBLISHED"
-                ),
-                None,
-            )
+            # The listing of the line's marketplace (any, when not given).
+            offer = offer_on(state, line.get("sku"), line.get("marketplaceId"))
             if not offer:
                 return 409, {"error": f"SKU {line.get('sku')} is not listed"}, {}
             quantity = int(line.get("quantity", 1))
-            if offer.get("availableQuantity", 0) < quantity:
-                return (
-                    409,
-                    {
-                        "error": f"only {offer.get('availableQuantity', 0)} "
-                        f"left of {offer['sku']}"
-                    },
-                    {},
-                )
+            left = listed_quantity(state, offer)
+            if left < quantity:
+                return 409, {"error": f"only {left} left of {offer['sku']}"}, {}
             picked.append((offer, quantity))
+        # The buyer pays in the currency of the listing's price.
+        first = picked[0][0]
+        currency = currency or (
+            ((first.get("pricingSummary") or {}).get("price") or {}).get("currency")
+            or "USD"
+        )
         now = state.now()
         number = next(_order_numbers)
         order_id = f"{number:02d}-{int(now) % 100000:05d}-{len(orders(state)):05d}"
         line_items, subtotal = [], 0.0
         for offer, quantity in picked:
-            offer["availableQuantity"] -= quantity
+            take_stock(state, offer, quantity)
             price = float(offer["pricingSummary"]["price"]["value"])
             subtotal += price * quantity
             line_items.append(
@@ -100,6 +96,8 @@ def purchase(req):
                     "lineItemFulfillmentStatus": "NOT_STARTED",
                     "refunds": [],  # see refund_api.py
                     "lineItemFulfillmentInstructions": _ship_by(body, now),
+                    "listingMarketplaceId": offer["marketplaceId"],
+                    "purchaseMarketplaceId": offer["marketplaceId"],
                     "ebayCollectAndRemitTaxes": (
                         [
                             {
@@ -220,12 +218,9 @@ def cancel(req):
         order["orderPaymentStatus"] = "FULLY_REFUNDED"
         order["lastModifiedDate"] = iso(state.now())
         for line in order["lineItems"]:
-            for offer in inv(state)["offers"].values():
-                if offer["sku"] == line["sku"] and offer["status"] == "PUBLISHED":
-                    offer["availableQuantity"] = (
-                        offer.get("availableQuantity", 0) + line["quantity"]
-                    )
-                    break
+            offer = offer_on(state, line["sku"], line.get("listingMarketplaceId"))
+            if offer:
+                take_stock(state, offer, -line["quantity"])
         public = _public(order)
     return 200, public, {}
 

@@ -5,6 +5,14 @@ policies, location and a leaf category with its required aspects before a
 publish; title and SKU lengths; the offer state machine (UNPUBLISHED /
 PUBLISHED, a withdrawn listing ends); one offer per SKU and marketplace;
 250 revisions per listing per day; 25 entries per bulk call.
+
+Several marketplaces: an inventory item (SKU) is one, its offers are one
+per marketplace, each published as a listing of its own.  The item's
+``shipToLocationAvailability.quantity`` is the stock all its offers share;
+an offer's ``availableQuantity`` is what the seller allocates to its
+marketplace, and the listing shows the smaller of the two (the contract's
+note on ``OfferPriceQuantity.availableQuantity``).  A purchase takes from
+both, so the item at zero sells out every offer of the SKU.
 """
 
 import itertools
@@ -12,7 +20,7 @@ import time
 
 from ..core.contracts import accepted_body
 from . import errors
-from .account_api import policy_exists
+from .account_api import policy_exists, policy_marketplace
 from .catalog import CATEGORIES, REFUSED_CONDITIONS
 from .routes import route
 
@@ -63,6 +71,54 @@ def count_revision(state, offer):
 
 def revisions_today(state, listing_id):
     return inv(state)["revisions"].get((listing_id, _day(state)), 0)
+
+
+# -- the stock the offers of a SKU share ------------------------------------------
+def item_quantity(state, sku):
+    """The item's quantity across marketplaces, or None when it has none."""
+    item = inv(state)["items"].get(sku) or {}
+    availability = (item.get("availability") or {}).get(
+        "shipToLocationAvailability"
+    ) or {}
+    return availability.get("quantity")
+
+
+def listed_quantity(state, offer):
+    """What the offer's listing shows: its marketplace's allocation, at most
+    the item's quantity (either one alone where the other is not set)."""
+    shared = item_quantity(state, offer["sku"])
+    own = offer.get("availableQuantity")
+    if own is None:
+        return shared or 0
+    return own if shared is None else min(own, shared)
+
+
+def offer_on(state, sku, marketplace_id=None):
+    """The published offer of ``sku`` on ``marketplace_id`` (any marketplace
+    when not given), or None."""
+    return next(
+        (
+            o
+            for o in inv(state)["offers"].values()
+            if o["sku"] == sku
+            and o["status"] == "PUBLISHED"
+            and (not marketplace_id or o["marketplaceId"] == marketplace_id)
+        ),
+        None,
+    )
+
+
+def take_stock(state, offer, quantity):
+    """A buyer took ``quantity`` of the offer's listing: from its allocation
+    and from the stock the SKU's offers share (``quantity`` negative gives
+    it back, as a cancellation does)."""
+    if offer.get("availableQuantity") is not None:
+        offer["availableQuantity"] = max(0, offer["availableQuantity"] - quantity)
+    shared = item_quantity(state, offer["sku"])
+    if shared is not None:
+        inv(state)["items"][offer["sku"]]["availability"]["shipToLocationAvailability"][
+            "quantity"
+        ] = max(0, shared - quantity)
 
 
 # -- inventory items -------------------------------------------------------------
@@ -175,8 +231,12 @@ def _multi(responses):
 
 
 # -- offers ----------------------------------------------------------------------
-def _create_offer(state, body):
-    """Create an offer; return (offer, error entry)."""
+def _create_offer(state, body, bulk=False):
+    """Create an offer; return (offer, error entry).
+
+    One offer per SKU, marketplace and format: a second is refused, naming
+    the offer that exists (createOffer answers 25002 "Offer entity already
+    exists", bulkCreateOffer its entry with 25729, as its contract lists)."""
     data = inv(state)
     sku = body.get("sku")
     if sku not in data["items"]:
@@ -188,8 +248,10 @@ def _create_offer(state, body):
             and offer["format"] == body.get("format")
         ):
             return None, _entry_error(
-                25002,
-                "Offer entity already exists.",
+                25729 if bulk else 25002,
+                "The combination of SKU, marketplaceId and format should be unique."
+                if bulk
+                else "Offer entity already exists.",
                 parameters=[{"name": "offerId", "value": offer["offerId"]}],
             )
     offer = dict(body, offerId=str(next(_offer_ids)), status="UNPUBLISHED")
@@ -214,7 +276,7 @@ def bulk_create_offer(req):
     responses = []
     with req.state.lock:
         for body in requests_:
-            offer, problem = _create_offer(req.state, body)
+            offer, problem = _create_offer(req.state, body, bulk=True)
             response = _present(
                 sku=body.get("sku"),
                 marketplaceId=body.get("marketplaceId"),
@@ -361,6 +423,18 @@ def _publish_problems(state, offer):
         if not policy_exists(state, kind, policies.get(key)):
             problems.append(
                 _entry_error(error_id, f"Invalid {label} policy information.")
+            )
+        elif policy_marketplace(state, kind, policies[key]) not in (
+            None,
+            offer.get("marketplaceId"),
+        ):
+            # A policy belongs to one marketplace: another's is refused.
+            problems.append(
+                _entry_error(
+                    error_id,
+                    f"Invalid {label} policy information: the policy is not "
+                    f"one of {offer.get('marketplaceId')}.",
+                )
             )
     if offer.get("merchantLocationKey") not in inv(state)["locations"]:
         problems.append(

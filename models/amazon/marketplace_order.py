@@ -61,6 +61,22 @@ class MarketplaceOrder(models.Model):
                     order.amazon_marketplace_id = marketplace
         return orders
 
+    @api.model
+    def _marketplace_sold_on(self, account, data):
+        if account.channel != "amazon":
+            return super()._marketplace_sold_on(account, data)
+        return (data.get("salesChannel") or {}).get("marketplaceId") or data.get(
+            "MarketplaceId"
+        )
+
+    def _marketplace_sold_on_name(self):
+        if self.account_id.channel != "amazon":
+            return super()._marketplace_sold_on_name()
+        participation = self.account_id.amazon_participation_ids.filtered(
+            lambda p: p.marketplace_id == self.sold_on
+        )[:1]
+        return participation.display_name or False
+
     def _marketplace_fetch_order(self):
         if self.account_id.channel != "amazon":
             return super()._marketplace_fetch_order()

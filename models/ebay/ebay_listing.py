@@ -18,8 +18,9 @@ from datetime import time as dt_time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, html2plaintext, html_sanitize
+from odoo.tools import format_amount, html2plaintext, html_sanitize, sql
 
+from ... import const
 from ...ebay import (
     EbayError,
     EbayNotFound,
@@ -41,6 +42,7 @@ OPERATIONS = [
 ]
 CONDITIONS = [(c, c.replace("_", " ").title()) for c in payloads.CONDITIONS]
 REVISIONS_PER_DAY = 250
+OLD_SKU_CONSTRAINT = "ebay_listing_account_sku_uniq"
 # A revision of a live listing replaces the item and updates the offer.
 CALLS_PER_REVISION = 2
 
@@ -58,8 +60,25 @@ class EbayListing(models.Model):
     _order = "id desc"
     _rec_name = "sku"
 
+    # The marketplace of the listing's offer: one listing is one offer, and
+    # a SKU has one offer per marketplace the account sells on (its
+    # inventory item is shared by them).  Given at creation, the home
+    # marketplace unless another is chosen.
     marketplace_id = fields.Selection(
-        related="account_id.ebay_marketplace_id", store=True
+        const.MARKETPLACES,
+        string="Marketplace",
+        compute="_compute_marketplace_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+        set_once=True,
+    )
+    # Prices (the listing's own, the pushed ones) are in the currency of
+    # the offer's marketplace.
+    currency_id = fields.Many2one(
+        "res.currency", related=False, compute="_compute_currency_id"
     )
     title = fields.Char(required=True)
     description = fields.Html(sanitize=True, sanitize_style=False)
@@ -122,11 +141,92 @@ class EbayListing(models.Model):
 
     _sql_constraints = [
         (
-            "account_sku_uniq",
-            "unique(account_id, sku)",
-            "This SKU is already listed on this eBay account.",
+            "account_sku_marketplace_uniq",
+            "unique(account_id, sku, marketplace_id)",
+            "This SKU is already listed on this eBay marketplace of the account.",
         ),
     ]
+
+    def init(self):
+        # A SKU was once listed once per account: that constraint goes, on a
+        # database that had it, for one listing per marketplace.
+        if sql.constraint_definition(self.env.cr, self._table, OLD_SKU_CONSTRAINT):
+            sql.drop_constraint(self.env.cr, self._table, OLD_SKU_CONSTRAINT)
+
+    @api.depends("account_id")
+    def _compute_marketplace_id(self):
+        for listing in self:
+            listing.marketplace_id = (
+                listing.marketplace_id or listing.account_id.ebay_marketplace_id
+            )
+
+    @api.depends(
+        "marketplace_id",
+        "company_id",
+        "account_id.ebay_marketplace_ids.currency_id",
+        "account_id.ebay_marketplace_ids.marketplace_id",
+    )
+    def _compute_currency_id(self):
+        for listing in self:
+            row = listing._ebay_marketplace()
+            listing.currency_id = (
+                row.currency_id
+                or listing.company_id.currency_id
+                or listing.account_id.company_id.currency_id
+            )
+
+    # -- the offer's marketplace ----------------------------------------------------
+    def _ebay_marketplace(self):
+        """The account's row of the listing's marketplace (empty: the home
+        marketplace, by the account's own settings, or one it has no row of)."""
+        self.ensure_one()
+        if not self.account_id:
+            return self.env["ebay.account.marketplace"]
+        return self.account_id._ebay_marketplace_row(self.marketplace_id)
+
+    def _ebay_sold_here(self):
+        """True when the account sells on the listing's marketplace."""
+        return self.marketplace_id == self.account_id.ebay_marketplace_id or bool(
+            self._ebay_marketplace()
+        )
+
+    def _ebay_quantities(self):
+        """(shared, offered): the quantity all offers of the SKU share (the
+        inventory item's) and the offer's own (its marketplace's share)."""
+        self.ensure_one()
+        shared = self.account_id._target_quantity(self.product_id)
+        row = self._ebay_marketplace()
+        return shared, (row._offered_quantity(shared) if row else shared)
+
+    def _ebay_price(self):
+        """The offer's price, in the currency of its marketplace."""
+        self.ensure_one()
+        row = self._ebay_marketplace()
+        if row:
+            return row._price(self.product_id, self.price)
+        return self.account_id._target_price(
+            self.product_id, self.price or self.product_id.lst_price
+        )
+
+    def _ebay_policy_ids(self):
+        """eBay's ids of the offer's (fulfillment, payment, return) policies."""
+        row = self._ebay_marketplace()
+        if row:
+            return row._policy_ids()
+        account = self.account_id
+        if self.marketplace_id != account.ebay_marketplace_id:
+            return ("", "", "")
+        return (
+            account.ebay_fulfillment_policy_id.policy_id or "",
+            account.ebay_payment_policy_id.policy_id or "",
+            account.ebay_return_policy_id.policy_id or "",
+        )
+
+    def _targets(self):
+        """(quantity, price) of the offer: its marketplace's share of the
+        stock and its price there."""
+        self.ensure_one()
+        return self._ebay_quantities()[1], self._ebay_price()
 
     def _compute_call_count(self):
         counts = dict(
@@ -185,6 +285,8 @@ class EbayListing(models.Model):
         self.ensure_one()
         account = self.account_id
         description = html_sanitize(self.description or "", strip_classes=True) or ""
+        shared, offered = self._ebay_quantities()
+        fulfillment, payment, returns = self._ebay_policy_ids()
         return payloads.ListingData(
             sku=self.sku,
             title=(self.title or "").strip(),
@@ -192,25 +294,39 @@ class EbayListing(models.Model):
             condition=self.condition,
             aspects=self._aspects(),
             image_urls=self._listing_image_urls(),
-            # What Odoo wants eBay to show: buffer, share and cap applied,
-            # price from the account's pricelist (marketplace_account_stock).
-            quantity=account._target_quantity(self.product_id),
-            price=account._target_price(
-                self.product_id, self.price or self.product_id.lst_price
-            ),
+            # What Odoo wants eBay to show: buffer, share and cap applied
+            # (marketplace_account_stock), the item's quantity shared by the
+            # SKU's offers, the offer's its marketplace's share; the price of
+            # the offer's marketplace, in its currency.
+            quantity=shared,
+            available_quantity=offered,
+            price=self._ebay_price(),
             currency=self.currency_id.name or "USD",
-            marketplace_id=account.ebay_marketplace_id,
+            marketplace_id=self.marketplace_id,
             # The listing's own category, else the one chosen on the product.
             category_id=self.category_id
-            or self.product_id.product_tmpl_id._ebay_category_for(
-                account.ebay_marketplace_id
-            ),
+            or self.product_id.product_tmpl_id._ebay_category_for(self.marketplace_id),
             merchant_location_key=account.ebay_merchant_location_key or "",
-            fulfillment_policy_id=account.ebay_fulfillment_policy_id.policy_id or "",
-            payment_policy_id=account.ebay_payment_policy_id.policy_id or "",
-            return_policy_id=account.ebay_return_policy_id.policy_id or "",
+            fulfillment_policy_id=fulfillment,
+            payment_policy_id=payment,
+            return_policy_id=returns,
+            setup_scope=self._ebay_setup_scope(),
             weight_kg=self.product_id.weight,
         )
+
+    def _ebay_setup_scope(self):
+        """Where the seller chooses the offer's policies, in words."""
+        if self._ebay_marketplace() and self.marketplace_id != (
+            self.account_id.ebay_marketplace_id
+        ):
+            return self.env._(
+                "%(marketplace)s on the account's Marketplaces page",
+                marketplace=self._ebay_marketplace_label(),
+            )
+        return self.env._("the account")
+
+    def _ebay_marketplace_label(self):
+        return dict(const.MARKETPLACES).get(self.marketplace_id, self.marketplace_id)
 
     def _listing_image_urls(self):
         """The picture URLs the listing gives eBay: its own, else the product
@@ -235,6 +351,17 @@ class EbayListing(models.Model):
             )
             required = [a["name"] for a in aspects if a.get("required")]
         problems = payloads.validate(data, required_aspects=required)
+        if not self._ebay_sold_here():
+            problems.append(
+                (
+                    "marketplace",
+                    self.env._(
+                        "The account does not sell on %(marketplace)s: add it on "
+                        "the account's Marketplaces page.",
+                        marketplace=self._ebay_marketplace_label(),
+                    ),
+                )
+            )
         if category_problem:
             problems.append(("category", category_problem))
         if not data.image_urls and self._uploadable_image():
@@ -522,7 +649,7 @@ class EbayListing(models.Model):
             self.ebay_listing_id = result.get("listingId")
         self.write(
             {
-                "pushed_quantity": data.quantity,
+                "pushed_quantity": data.available_quantity,
                 "pushed_price": float(data.price),
                 "pushed_at": fields.Datetime.now(),
             }

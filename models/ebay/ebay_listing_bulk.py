@@ -115,23 +115,29 @@ class EbayListing(models.Model):
         return f"bulk publish: {published} of {len(todo)} published"
 
     def _bulk_items(self, api):
-        by_sku = {l.sku: l for l in self}
-        requests_ = []
+        # One inventory item per SKU, shared by its listings (one per
+        # marketplace): sent once.
+        by_sku = {}
         for listing in self:
+            by_sku[listing.sku] = by_sku.get(listing.sku, self.browse()) | listing
+        requests_ = []
+        for sku, listings in by_sku.items():
+            listing = listings[0]
             listing._ensure_media_image(api.client)
             item = payloads.inventory_item(listing._listing_data())
 
-            requests_.append(dict(item, sku=listing.sku, locale="en_US"))
+            requests_.append(dict(item, sku=sku, locale="en_US"))
         data = api.bulk_create_or_replace_inventory_item(requests_)
         ok = self.browse()
         for response in data.get("responses", []):
-            listing = by_sku.get(response.get("sku"))
-            if not listing:
+            listings = by_sku.get(response.get("sku"))
+            if not listings:
                 continue
             if response.get("statusCode", 500) < 300:
-                ok |= listing
+                ok |= listings
             else:
-                listing._refused_entry("createOrReplaceInventoryItem", response)
+                for listing in listings:
+                    listing._refused_entry("createOrReplaceInventoryItem", response)
         return ok
 
     def _bulk_offers(self, api):
@@ -139,10 +145,11 @@ class EbayListing(models.Model):
         new = self - ready
         if not new:
             return ready
-        by_sku = {l.sku: l for l in new}
+        # An offer is the SKU's on one marketplace.
+        by_offer = {(l.sku, l.marketplace_id): l for l in new}
         data = api.bulk_create_offer([payloads.offer(l._listing_data()) for l in new])
         for response in data.get("responses", []):
-            listing = by_sku.get(response.get("sku"))
+            listing = by_offer.get((response.get("sku"), response.get("marketplaceId")))
             if not listing:
                 continue
             offer_id = response.get("offerId") or _existing_offer_id(response)

@@ -39,7 +39,7 @@ class EbayListing(models.Model):
             template = listing.product_id.product_tmpl_id
             listing.category_missing = bool(template) and not (
                 listing.category_id
-                or template._ebay_category_for(listing.account_id.ebay_marketplace_id)
+                or template._ebay_category_for(listing.marketplace_id)
             )
 
     def action_choose_category_on_product(self):

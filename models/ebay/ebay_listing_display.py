@@ -20,7 +20,8 @@ class EbayListing(models.Model):
     )
 
     def _marketplace_item_url(self):
-        return item_url(self.account_id, self.ebay_listing_id)
+        # The site of the listing's offer: one listing per marketplace.
+        return item_url(self.account_id, self.ebay_listing_id, self.marketplace_id)
 
     @api.depends("description")
     def _compute_description_missing(self):

@@ -49,51 +49,67 @@ class EbayListing(models.Model):
 
         ``now``: when the job looked for work.  A listing unsettled until
         then is settled by this push; one still in its window stays marked.
+
+        One entry per SKU: the inventory item's quantity, which every offer
+        of the SKU shares, and an offer per listing of the SKU in the batch
+        (one per marketplace), with its own quantity and price.  eBay answers
+        per offer.
         """
-        requests_, targets = [], {}
+        requests_, targets, by_sku = {}, {}, {}
         for listing in self:
-            quantity, price = listing._targets()
-            targets[listing.sku] = (listing, quantity, price)
-            requests_.append(
+            shared, quantity = listing._ebay_quantities()
+            price = listing._ebay_price()
+            targets[listing.offer_id] = (listing, quantity, price)
+            by_sku.setdefault(listing.sku, []).append(listing.offer_id)
+            entry = requests_.setdefault(
+                listing.sku,
                 {
                     "sku": listing.sku,
-                    "shipToLocationAvailability": {"quantity": quantity},
-                    "offers": [
-                        {
-                            "offerId": listing.offer_id,
-                            "availableQuantity": quantity,
-                            "price": {
-                                "value": f"{price:.2f}",
-                                "currency": listing.currency_id.name or "USD",
-                            },
-                        }
-                    ],
+                    "shipToLocationAvailability": {"quantity": shared},
+                    "offers": [],
+                },
+            )
+            entry["offers"].append(
+                {
+                    "offerId": listing.offer_id,
+                    "availableQuantity": quantity,
+                    "price": {
+                        "value": f"{price:.2f}",
+                        "currency": listing.currency_id.name or "USD",
+                    },
                 }
             )
-        data = api_.bulk_update_price_quantity(requests_)
+        data = api_.bulk_update_price_quantity(list(requests_.values()))
         pushed = 0
         pushed_at = fields.Datetime.now()
         for response in data.get("responses", []):
-            listing, quantity, price = targets.get(response.get("sku"), (None, 0, 0))
-            if not listing:
-                continue
-            if response.get("statusCode", 500) < 300:
-                unsettled = listing.push_unsettled_until
-                listing.write(
-                    {
-                        "pushed_quantity": quantity,
-                        "pushed_price": price,
-                        "pushed_at": pushed_at,
-                        "push_pending": False,
-                        "push_urgent": False,
-                        "push_error": False,
-                        "push_unsettled_until": unsettled
-                        if unsettled and unsettled > now
-                        else False,
-                    }
-                )
-                listing._count_revisions(1)
-                pushed += 1
-            else:
-                listing.push_error = actionable_message(response.get("errors"))
+            # An answer about the whole SKU (it is unknown) names no offer.
+            offer_ids = (
+                [response["offerId"]]
+                if response.get("offerId")
+                else by_sku.get(response.get("sku"), [])
+            )
+            for offer_id in offer_ids:
+                listing, quantity, price = targets.get(offer_id, (None, 0, 0))
+                if not listing:
+                    continue
+                if response.get("statusCode", 500) < 300:
+                    unsettled = listing.push_unsettled_until
+                    listing.write(
+                        {
+                            "pushed_quantity": quantity,
+                            "pushed_price": price,
+                            "pushed_at": pushed_at,
+                            "push_pending": False,
+                            "push_urgent": False,
+                            "push_error": False,
+                            "push_unsettled_until": unsettled
+                            if unsettled and unsettled > now
+                            else False,
+                        }
+                    )
+                    listing._count_revisions(1)
+                    pushed += 1
+                else:
+                    listing.push_error = actionable_message(response.get("errors"))
         return pushed

@@ -1,11 +1,13 @@
 """Business policies (fulfillment, payment, return) of an eBay account."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ... import const
 from ...ebay import EbayError
 from ...ebay.account import AccountApi
 from ...ebay.errors import actionable
+from .ebay_account_marketplace import MARKETPLACE_CURRENCIES
 
 POLICY_KINDS = [
     ("fulfillment", "Fulfillment (shipping)"),
@@ -35,8 +37,15 @@ class EbayPolicy(models.Model):
     policy_id = fields.Char(
         string="eBay Policy ID", readonly=True, copy=False, system_field=True
     )
+    # A policy is of one marketplace: the account's home marketplace unless
+    # made or read for another it sells on (ebay.account.marketplace).
     marketplace_id = fields.Selection(
-        related="account_id.ebay_marketplace_id", store=True
+        const.MARKETPLACES,
+        string="Marketplace",
+        compute="_compute_marketplace_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     # What a new policy needs (used when it is created from Odoo).
     handling_time_days = fields.Integer(default=1)
@@ -54,11 +63,18 @@ class EbayPolicy(models.Model):
         )
     ]
 
+    @api.depends("account_id")
+    def _compute_marketplace_id(self):
+        for policy in self:
+            policy.marketplace_id = (
+                policy.marketplace_id or policy.account_id.ebay_marketplace_id
+            )
+
     def _payload(self):
         self.ensure_one()
         body = {
             "name": self.name,
-            "marketplaceId": self.account_id.ebay_marketplace_id,
+            "marketplaceId": self.marketplace_id,
             "categoryTypes": CATEGORY_TYPES,
         }
         if self.kind == "fulfillment":
@@ -72,7 +88,9 @@ class EbayPolicy(models.Model):
                             "shippingServiceCode": self.shipping_service_code,
                             "shippingCost": {
                                 "value": f"{self.shipping_cost:.2f}",
-                                "currency": "USD",
+                                "currency": MARKETPLACE_CURRENCIES.get(
+                                    self.marketplace_id, "USD"
+                                ),
                             },
                             "freeShipping": not self.shipping_cost,
                         }
@@ -110,10 +128,9 @@ class EbayPolicy(models.Model):
                 ) from err
             id_key = f"{policy.kind}PolicyId"
             policy._write_system({"policy_id": data.get(id_key)})
-            # The account's first policy of a kind is the one its listings use.
-            default = DEFAULT_FIELDS[policy.kind]
-            if not policy.account_id[default]:
-                policy.account_id[default] = policy
+            # The account's first policy of a kind is the one its listings use
+            # (on the home marketplace; another's goes to its row).
+            policy.account_id._ebay_default_policy(policy)
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         return created[:1].account_id._marketplace_notify(
             self.env._("Business policies"),

@@ -18,8 +18,9 @@ ITEM_HOSTS = {
 SANDBOX_ITEM_HOST = "sandbox.ebay.com"
 
 
-def item_url(account, listing_id):
-    """The page of eBay listing ``listing_id`` on ``account``'s site (the
+def item_url(account, listing_id, marketplace_id=None):
+    """The page of eBay listing ``listing_id`` on the site of
+    ``marketplace_id`` (``account``'s home marketplace when not given; the
     sandbox's for a sandbox account), or False: none in the emulator, which
     has no item pages, nor before eBay gave the listing an id."""
     environment = account.environment
@@ -28,6 +29,8 @@ def item_url(account, listing_id):
     host = (
         SANDBOX_ITEM_HOST
         if environment == "sandbox"
-        else ITEM_HOSTS.get(account.ebay_marketplace_id, ITEM_HOSTS["EBAY_US"])
+        else ITEM_HOSTS.get(
+            marketplace_id or account.ebay_marketplace_id, ITEM_HOSTS["EBAY_US"]
+        )
     )
     return f"https://{host}/itm/{listing_id}"

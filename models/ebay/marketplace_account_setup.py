@@ -1,5 +1,6 @@
 """Seller setup of an account: business policies opt-in, policies, location."""
 
+import itertools
 import re
 
 from odoo import fields, models
@@ -82,9 +83,13 @@ class MarketplaceAccount(models.Model):
         api = AccountApi(self._ebay_client())
         Policy = self.env["ebay.policy"]
         read = 0
-        for kind, (_path, _collection, id_key, _create) in POLICY_KINDS.items():
+        # The policies of every marketplace the account sells on.
+        for kind, marketplace in itertools.product(
+            POLICY_KINDS, self._ebay_marketplaces()
+        ):
+            id_key = POLICY_KINDS[kind][2]
             try:
-                remote = api.get_policies(kind, self.ebay_marketplace_id)
+                remote = api.get_policies(kind, marketplace)
             except EbayError as err:
                 self._raise_setup_error(self.env._("read the policies"), err)
             known = {p.policy_id: p for p in self.ebay_policy_ids if p.kind == kind}
@@ -100,17 +105,11 @@ class MarketplaceAccount(models.Model):
                             account_id=self.id,
                             kind=kind,
                             policy_id=data[id_key],
+                            marketplace_id=marketplace,
                         )
                     )
-        for field, kind in (
-            ("ebay_fulfillment_policy_id", "fulfillment"),
-            ("ebay_payment_policy_id", "payment"),
-            ("ebay_return_policy_id", "return"),
-        ):
-            if not self[field]:
-                self[field] = self.ebay_policy_ids.filtered(
-                    lambda p, kind=kind: p.kind == kind and p.policy_id
-                )[:1]
+        for policy in self.ebay_policy_ids.filtered("policy_id"):
+            self._ebay_default_policy(policy)
         if not read:
             message = self.env._(
                 "eBay has no business policies for this account yet: add a "

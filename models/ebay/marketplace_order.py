@@ -10,6 +10,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ... import const
 from ...ebay import EbayError
 from ...ebay.errors import actionable
 from ...ebay.fulfillment import FulfillmentApi
@@ -32,6 +33,24 @@ class MarketplaceOrder(models.Model):
         if account.channel != "ebay":
             return super()._marketplace_order_values(account, data)
         return ebay_order_values(data)
+
+    @api.model
+    def _marketplace_sold_on(self, account, data):
+        if account.channel != "ebay":
+            return super()._marketplace_sold_on(account, data)
+        # Where the buyer bought (an item may surface on several sites),
+        # else where it was listed; an order is bought on one site.
+        line = (data.get("lineItems") or [{}])[0]
+        return (
+            line.get("purchaseMarketplaceId")
+            or line.get("listingMarketplaceId")
+            or account.ebay_marketplace_id
+        )
+
+    def _marketplace_sold_on_name(self):
+        if self.account_id.channel != "ebay":
+            return super()._marketplace_sold_on_name()
+        return dict(const.MARKETPLACES).get(self.sold_on, False)
 
     def _marketplace_fetch_order(self):
         if self.account_id.channel != "ebay":

@@ -15,11 +15,18 @@ class ProductProduct(models.Model):
         for product in self:
             product.ebay_listing_count = len(product.ebay_listing_ids)
 
-    def _ebay_listings_for(self, account):
-        """The listing of each product on ``account``, created when missing."""
+    def _ebay_listings_for(self, account, marketplace_id=None):
+        """The listing of each product on ``account``'s ``marketplace_id``
+        (its home marketplace when not given), created when missing: one
+        offer per marketplace."""
         Listing = self.env["ebay.listing"]
+        marketplace_id = marketplace_id or account.ebay_marketplace_id
         existing = Listing.search(
-            [("account_id", "=", account.id), ("product_id", "in", self.ids)]
+            [
+                ("account_id", "=", account.id),
+                ("product_id", "in", self.ids),
+                ("marketplace_id", "=", marketplace_id),
+            ]
         )
         missing = self - existing.product_id
         # The condition chosen on the product; its category and item
@@ -29,12 +36,22 @@ class ProductProduct(models.Model):
                 {
                     "account_id": account.id,
                     "product_id": p.id,
+                    "marketplace_id": marketplace_id,
                     "condition": p.product_tmpl_id.ebay_condition or "NEW",
                 }
                 for p in missing
             ]
         )
         return existing | created
+
+    def _ebay_offers_for(self, account):
+        """The products' listings on every marketplace ``account`` sells on
+        (one offer per marketplace, the inventory item shared), created
+        when missing."""
+        listings = self.env["ebay.listing"]
+        for marketplace_id in account._ebay_marketplaces():
+            listings |= self._ebay_listings_for(account, marketplace_id)
+        return listings
 
     def action_open_ebay_listings(self):
         return {
