@@ -28,6 +28,7 @@ def order_id(client, emulator):
             inv(emulator.state)["offers"][str(900 + number)] = {
                 "offerId": str(900 + number),
                 "sku": sku,
+                "marketplaceId": "EBAY_US",
                 "status": "PUBLISHED",
                 "listingId": str(110000 + number),
                 "availableQuantity": 5,
