@@ -203,6 +203,28 @@ class TestEbayMarketplaces(MarketplacesMixin, StockPushCase):
             self.assertEqual(answer.status_code, 409, marketplace)
             self.assertIn("only 0 left", answer.json()["error"])
 
+    def test_each_offer_is_reconciled_with_its_own_price_and_share(self):
+        """One SKU on two marketplaces: each listing is compared with its own
+        offer (price in its currency, share of the stock), not with the
+        SKU's other offer."""
+        self.uk.stock_percent = 50
+        us, uk = self._us_and_uk()
+        Drift = self.env["marketplace.drift"]
+        listings = [("res_model", "=", "ebay.listing"), ("res_id", "in", (us | uk).ids)]
+        self.account._job_reconcile()
+        self.assertFalse(Drift.search(listings + [("state", "=", "open")]))
+
+        # The UK price changed on eBay's site: drift of the UK listing only.
+        offer = self._api().get_offer(uk.offer_id)
+        offer["pricingSummary"]["price"]["value"] = "99.00"
+        for key in ("offerId", "status", "listing", "marketplaceId", "sku", "format"):
+            offer.pop(key, None)
+        self._api().update_offer(uk.offer_id, offer)
+        self.account._job_reconcile()
+        [drift] = Drift.search(listings + [("state", "=", "open")])
+        self.assertEqual((drift.res_id, drift.field), (uk.id, "price"))
+        self.assertEqual(drift.marketplace_value, 99.0)
+
     def test_an_order_keeps_the_marketplace_it_was_bought_on(self):
         self.env["res.config.settings"].create(
             {"group_product_pricelist": True}

@@ -110,7 +110,7 @@ class MarketplaceAccount(models.Model):
                 ("is_live", "=", True),
             ]
         )
-        seen = {
+        by_sku = {
             row["sku"]: {
                 "quantity": _number(row.get("quantity")),
                 "price": _number(row.get("price")),
@@ -121,7 +121,8 @@ class MarketplaceAccount(models.Model):
         # The report lists every listing the seller has in the marketplace,
         # active or not (amazon/reports.py): a live listing it does not name
         # is gone from Amazon.
-        missing = listings.filtered(lambda listing: listing.sku not in seen)
+        missing = listings.filtered(lambda listing: listing.sku not in by_sku)
+        seen = {listing.id: by_sku[listing.sku] for listing in listings - missing}
         return self._record_drift(listings, seen, missing=missing)
 
 

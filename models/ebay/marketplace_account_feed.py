@@ -44,7 +44,7 @@ class MarketplaceAccount(models.Model):
             if row is None:
                 missing |= listing
                 continue
-            seen[listing.sku] = {"quantity": row["quantity"], "price": row["price"]}
+            seen[listing.id] = {"quantity": row["quantity"], "price": row["price"]}
         task.write(
             {
                 "success_count": len(listings) - len(missing),

@@ -41,7 +41,10 @@ class MarketplaceAccount(models.Model):
         )
         if self._ebay_uses_feed(len(listings)):
             return self._ebay_reconcile_by_report(listings)
-        seen = {}
+        # The inventory item's quantity is the SKU's, shared by its offers;
+        # an offer that sells a share of it (several marketplaces) says so in
+        # its availableQuantity, and that is what its listing shows.
+        item_quantities, seen = {}, {}
         with self._job_edge(record=self, operation="reconcile") as edge:
             api_ = InventoryApi(edge.client)
             for start in range(0, len(listings), BULK_LIMIT):
@@ -55,15 +58,19 @@ class MarketplaceAccount(models.Model):
                         )
                         or {}
                     ).get("quantity")
-                    seen[response.get("sku")] = {"quantity": quantity}
+                    item_quantities[response.get("sku")] = quantity
             for listing in listings:
                 offer = api_.get_offer(listing.offer_id)
                 price = ((offer.get("pricingSummary") or {}).get("price") or {}).get(
                     "value"
                 )
-                seen.setdefault(listing.sku, {})["price"] = (
-                    float(price) if price else None
-                )
+                quantity = offer.get("availableQuantity")
+                seen[listing.id] = {
+                    "quantity": item_quantities.get(listing.sku)
+                    if quantity is None
+                    else quantity,
+                    "price": float(price) if price else None,
+                }
         if edge.failed:
             if not edge.retrying:
                 self.message_post(

@@ -37,8 +37,10 @@ class MarketplaceAccount(models.Model):
         """Compare what the marketplace shows with what Odoo wants.
 
         ``listings``: the account's live listings that were read; ``seen``:
-        ``{sku: {"quantity": q, "price": p}}`` as the marketplace shows them
-        (a value it did not give is None and not compared).  ``missing``:
+        ``{listing id: {"quantity": q, "price": p}}`` as the marketplace
+        shows each listing (by listing, not SKU: one SKU may be offered on
+        several marketplaces, each with its price and share of the stock; a
+        value it did not give is None and not compared).  ``missing``:
         those of ``listings`` the marketplace does not show at all (a
         channel that reads a full list of the seller's listings can tell);
         each is drift of the field "listing" (Odoo 1, marketplace 0), which
@@ -81,7 +83,7 @@ class MarketplaceAccount(models.Model):
         for listing in listings - missing:
             quantity, price = listing._targets()
             for field_name, odoo_value in (("quantity", quantity), ("price", price)):
-                shown = seen.get(listing.sku, {}).get(field_name)
+                shown = seen.get(listing.id, {}).get(field_name)
                 open_drift = Drift.search(
                     [
                         ("res_model", "=", listing._name),
