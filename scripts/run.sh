@@ -137,6 +137,20 @@ if amazon.environment != "emulator":
 if not amazon.has_client_secret:
     with open("$RUN_DIR/amazon-demo-app.secret") as secret_file:
         amazon._amazon_store_client_secret(secret_file.read().strip())
+# Amazon's notifications arrive through an SQS queue: the demo's is on moto
+# (which keeps no state between runs, so the queue is made again each time;
+# moto takes any key, and the one made here is vaulted like a real one).
+if not amazon.amazon_sqs_queue_url:
+    import secrets
+    amazon.write({
+        "amazon_sqs_queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/marketplace-demo-amazon",
+        "amazon_sqs_region": "us-east-1",
+        "amazon_aws_access_key_id": "AKIADEMOMOTO",
+        "amazon_aws_secret_access_key": secrets.token_hex(20),
+    })
+amazon._amazon_sqs_queue_factory()()._client.create_queue(
+    QueueName=amazon.amazon_sqs_queue_url.rsplit("/", 1)[1]
+)
 env["ir.config_parameter"].set_param("web.base.url", "$ODOO_URL")
 env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
 env.cr.commit()

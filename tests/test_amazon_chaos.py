@@ -72,12 +72,23 @@ class TestAmazonChaos(ChaosDayMixin, AmazonSqsMixin, AmazonOrderCase):
     def _chaos_cancel(self, order_id):
         self.emulator.cancel_order(order_id)
 
+    CHAOS_STANDING_JOBS = ("_job_amazon_poll_sqs",)
+
     def _chaos_crons(self):
-        # The SQS cron's job (its identity key), with a long poll of 1 s
-        # instead of 10: an empty queue holds each poll that long.
-        self.account.with_delay(
+        # The SQS poll, run now with a long poll of 1 s instead of 20 (an
+        # empty queue holds each poll that long); it stands for the poll the
+        # last one chained, which would wait at the queue.
+        Job = self.env["queue.job"]
+        Job.search(
+            [
+                ("method_name", "=", "_job_amazon_poll_sqs"),
+                ("state", "in", ("pending", "enqueued")),
+            ]
+        ).unlink()
+        poll = self.account.with_delay(
             identity_key=f"amazon.sqs.poll:{self.account.id}"
         )._job_amazon_poll_sqs(wait_seconds=1)
+        self._run_started(poll.db_record())
         self.env["marketplace.account"]._cron_poll_orders()
 
     def _chaos_marketplace_works(self):
