@@ -211,8 +211,9 @@ class TestEbayMarketplaces(MarketplacesMixin, StockPushCase):
         us, uk = self._us_and_uk()
         Drift = self.env["marketplace.drift"]
         listings = [("res_model", "=", "ebay.listing"), ("res_id", "in", (us | uk).ids)]
+        found = listings + [("state", "in", ("open", "repairing"))]
         self.account._job_reconcile()
-        self.assertFalse(Drift.search(listings + [("state", "=", "open")]))
+        self.assertFalse(Drift.search(found))
 
         # The UK price changed on eBay's site: drift of the UK listing only.
         offer = self._api().get_offer(uk.offer_id)
@@ -221,7 +222,8 @@ class TestEbayMarketplaces(MarketplacesMixin, StockPushCase):
             offer.pop(key, None)
         self._api().update_offer(uk.offer_id, offer)
         self.account._job_reconcile()
-        [drift] = Drift.search(listings + [("state", "=", "open")])
+        # Found (and, with automatic repair on, being repaired).
+        [drift] = Drift.search(found)
         self.assertEqual((drift.res_id, drift.field), (uk.id, "price"))
         self.assertEqual(drift.marketplace_value, 99.0)
 
