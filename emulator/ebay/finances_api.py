@@ -433,14 +433,34 @@ def _matching_transactions(state, criteria):
 
 
 # -- seller API ----------------------------------------------------------------------
+def _page_and_sort(req, limit, field):
+    """``(page, sort, None)`` of a listing call sorted by ``field``, or
+    ``(None, None, error answer)``."""
+    page = _page(req.query, limit)
+    if page is None:
+        return None, None, _err(135003, "The value of pagination is invalid.")
+    sort = req.query.get("sort")
+    if sort not in (None, field, f"-{field}"):
+        return None, None, _err(135005, "The value of sort is invalid.")
+    return page, sort, None
+
+
+def _transactions_or_error(req, criteria):
+    """``(transactions, None)`` matching ``criteria``, or ``(None, error
+    answer)`` for a type or status filter eBay does not know."""
+    with req.state.lock:
+        try:
+            return _matching_transactions(req.state, criteria), None
+        except BadFilter as exc:
+            error_id = 135006 if str(exc) == "transactionType" else 135007
+            return None, _err(error_id, f"The value of {exc} filter is invalid.")
+
+
 @route("GET", f"{BASE}/transaction")
 def get_transactions(req):
-    page = _page(req.query, TRANSACTION_LIMIT)
-    if page is None:
-        return _err(135003, "The value of pagination is invalid.")
-    sort = req.query.get("sort")
-    if sort not in (None, "transactionDate", "-transactionDate"):
-        return _err(135005, "The value of sort is invalid.")
+    page, sort, error = _page_and_sort(req, TRANSACTION_LIMIT, "transactionDate")
+    if error:
+        return error
     try:
         criteria = parse_filter(req.query.get("filter"))
     except BadFilter as exc:
@@ -451,12 +471,9 @@ def get_transactions(req):
         return _err(135008, "The value of transaction date filter is invalid.")
     if "transactionId" in criteria and "transactionType" not in criteria:
         return _err(135009, "Transaction type filter is missing.")
-    with req.state.lock:
-        try:
-            found = _matching_transactions(req.state, criteria)
-        except BadFilter as exc:
-            error_id = 135006 if str(exc) == "transactionType" else 135007
-            return _err(error_id, f"The value of {exc} filter is invalid.")
+    found, error = _transactions_or_error(req, criteria)
+    if error:
+        return error
     if sort != "transactionDate":
         found.reverse()  # eBay's default: the most recent first
     if not found:
@@ -472,12 +489,9 @@ def get_transaction_summary(req):
         return _err(135008, "The value of transaction date filter is invalid.")
     if "transactionStatus" not in criteria:
         return _err(135011, "Transaction status filter is mandatory.")
-    with req.state.lock:
-        try:
-            found = _matching_transactions(req.state, criteria)
-        except BadFilter as exc:
-            error_id = 135006 if str(exc) == "transactionType" else 135007
-            return _err(error_id, f"The value of {exc} filter is invalid.")
+    found, error = _transactions_or_error(req, criteria)
+    if error:
+        return error
     currency = found[0]["amount"]["currency"] if found else "USD"
     body = {}
     for kind, prefix, booking in (
@@ -496,12 +510,9 @@ def get_transaction_summary(req):
 
 @route("GET", f"{BASE}/payout")
 def get_payouts(req):
-    page = _page(req.query, PAYOUT_LIMIT)
-    if page is None:
-        return _err(135003, "The value of pagination is invalid.")
-    sort = req.query.get("sort")
-    if sort not in (None, "payoutDate", "-payoutDate"):
-        return _err(135005, "The value of sort is invalid.")
+    page, sort, error = _page_and_sort(req, PAYOUT_LIMIT, "payoutDate")
+    if error:
+        return error
     try:
         criteria = parse_filter(req.query.get("filter"))
     except BadFilter:
